@@ -1,0 +1,18 @@
+//! Device classes of the self-service terminal.
+//!
+//! Each class follows the shape in DESIGN.md: a sans-IO `protocol`, an async `driver` over a transport and a `sim`
+//! that plays the device. This crate knows nothing of sessions or screens: it turns hardware into typed
+//! [`DeviceEvent`]s and typed records, and it keeps personal data inside [`Sensitive`].
+
+pub mod device;
+pub mod event;
+pub mod idcard;
+pub mod scanner;
+pub mod sensitive;
+pub mod sim;
+
+pub use device::{DeviceClass, DeviceId, Health};
+pub use event::{DeviceEvent, PaperState, Rating};
+pub use idcard::{CardType, Date, IdCardRecord, IdNumber, IdNumberError, Sex, Validity};
+pub use scanner::{ScanKind, ScanPayload};
+pub use sensitive::Sensitive;

@@ -1,0 +1,188 @@
+//! Wires the terminal together: the state machine, the views and the device events.
+//!
+//! Threads (DESIGN.md): the Slint event loop owns the main thread and this `Kiosk`; device drivers and the
+//! simulator feed a channel that a tokio runtime drains into the event loop with `invoke_from_event_loop`.
+
+use crate::config::{Config, Profile};
+use crate::devices;
+use crate::presenter;
+use crate::session::{Effect, Intent, Settings, Terminal};
+use chrono::{Datelike, FixedOffset, Offset, Utc};
+use kiosk_drivers::{Date, DeviceEvent, DeviceId};
+use kiosk_ui::{Actions, KioskWindow};
+use slint::ComponentHandle;
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use std::time::Instant;
+
+/// Shanghai time. China keeps UTC+8 all year, so a fixed offset is exact and needs no time-zone database.
+pub fn local_now() -> chrono::DateTime<FixedOffset> {
+    // +8 h is well inside FixedOffset's range; UTC is only a formal fallback.
+    let cst = FixedOffset::east_opt(8 * 3600).unwrap_or(Utc.fix());
+    Utc::now().with_timezone(&cst)
+}
+
+fn today() -> Date {
+    let now = local_now();
+    Date::new(
+        now.year().clamp(1900, 9999) as u16,
+        now.month() as u8,
+        now.day() as u8,
+    )
+    .unwrap_or(Date {
+        year: 2026,
+        month: 1,
+        day: 1,
+    })
+}
+
+fn clock() -> String {
+    local_now().format("%H:%M").to_string()
+}
+
+pub struct Kiosk {
+    pub ui: KioskWindow,
+    pub terminal: RefCell<Terminal>,
+}
+
+impl Kiosk {
+    /// Builds the kiosk window for a configuration and profile; devices are probed (or marked simulated).
+    pub fn new(config: &Config, profile: &Profile) -> Result<Rc<Kiosk>, slint::PlatformError> {
+        let ui = KioskWindow::new()?;
+        presenter::configure(&ui, config, &profile.panel);
+        let mut terminal = Terminal::new(Settings::from_config(config), Instant::now());
+        for spec in &profile.devices {
+            let health = devices::probe(spec);
+            match &health {
+                kiosk_drivers::Health::Down { reason } => {
+                    tracing::error!(device = %spec.id, class = %spec.class, %reason, "device down")
+                }
+                h => {
+                    tracing::debug!(device = %spec.id, class = %spec.class, health = ?h, "device ready")
+                }
+            }
+            terminal.add_device(DeviceId(spec.id.clone()), spec.class, health);
+        }
+        let down = terminal
+            .devices
+            .values()
+            .filter(|d| !d.health.is_usable())
+            .count();
+        tracing::info!(devices = profile.devices.len(), down, "devices probed");
+        let kiosk = Rc::new(Kiosk {
+            ui,
+            terminal: RefCell::new(terminal),
+        });
+        kiosk.wire();
+        kiosk_ui::select_language(config.terminal.language.code());
+        kiosk.render();
+        Ok(kiosk)
+    }
+
+    fn wire(self: &Rc<Self>) {
+        let actions = self.ui.global::<Actions>();
+        let on = |intent: fn() -> Intent| {
+            let weak: Weak<Kiosk> = Rc::downgrade(self);
+            move || {
+                if let Some(k) = weak.upgrade() {
+                    k.intent(intent());
+                }
+            }
+        };
+        actions.on_start(on(|| Intent::Start));
+        actions.on_go_home(on(|| Intent::Home));
+        actions.on_go_back(on(|| Intent::Back));
+        actions.on_toggle_elder(on(|| Intent::ToggleElder));
+        actions.on_toggle_language(on(|| Intent::ToggleLanguage));
+        actions.on_call_help(on(|| Intent::CallHelp));
+        actions.on_video_call(on(|| Intent::VideoCall));
+        actions.on_dismiss_notice(on(|| Intent::DismissNotice));
+        actions.on_extend_session(on(|| Intent::Extend));
+        actions.on_activity(on(|| Intent::Activity));
+        let weak = Rc::downgrade(self);
+        actions.on_category_selected(move |id| {
+            if let Some(k) = weak.upgrade() {
+                k.intent(Intent::Category(id.to_string()));
+            }
+        });
+        let weak = Rc::downgrade(self);
+        actions.on_search_edited(move |text| {
+            if let Some(k) = weak.upgrade() {
+                k.intent(Intent::Search(text.to_string()));
+            }
+        });
+        let weak = Rc::downgrade(self);
+        actions.on_answer_elder_proposal(move |yes| {
+            if let Some(k) = weak.upgrade() {
+                k.intent(Intent::AnswerElderProposal(yes));
+            }
+        });
+    }
+
+    pub fn intent(&self, intent: Intent) {
+        let fx = self.terminal.borrow_mut().intent(intent, Instant::now());
+        self.apply(fx);
+    }
+
+    pub fn device(&self, event: DeviceEvent) {
+        tracing::debug!(?event, "device event");
+        let fx = self
+            .terminal
+            .borrow_mut()
+            .device(event, Instant::now(), today());
+        self.apply(fx);
+    }
+
+    pub fn tick(&self) {
+        let fx = self.terminal.borrow_mut().tick(Instant::now());
+        self.apply(fx);
+    }
+
+    fn apply(&self, fx: Vec<Effect>) {
+        for e in fx {
+            match e {
+                Effect::Language(lang) => {
+                    kiosk_ui::select_language(lang.code());
+                }
+                Effect::SessionStarted { identified } => {
+                    tracing::info!(identified, "session started")
+                }
+                Effect::SessionEnded(reason) => {
+                    tracing::info!(?reason, "session ended, personal data wiped")
+                }
+                Effect::HelpRequested => {
+                    tracing::warn!("help requested; no help channel in this build")
+                }
+                Effect::VideoRequested => {
+                    tracing::warn!("video window requested; not in this build")
+                }
+            }
+        }
+        self.render();
+    }
+
+    pub fn render(&self) {
+        presenter::present(&self.ui, &self.terminal.borrow(), &clock());
+    }
+}
+
+thread_local! {
+    /// The kiosk of the UI thread, for events that arrive through `invoke_from_event_loop`.
+    static KIOSK: RefCell<Option<Rc<Kiosk>>> = const { RefCell::new(None) };
+}
+
+/// Makes `kiosk` the receiver of device events forwarded to the UI thread.
+pub fn install(kiosk: Rc<Kiosk>) {
+    KIOSK.with(|k| *k.borrow_mut() = Some(kiosk));
+}
+
+/// Hands a device event to the UI thread's kiosk. Callable from any thread.
+pub fn forward(event: DeviceEvent) -> Result<(), slint::EventLoopError> {
+    slint::invoke_from_event_loop(move || {
+        KIOSK.with(|k| {
+            if let Some(k) = k.borrow().as_ref() {
+                k.device(event);
+            }
+        })
+    })
+}

@@ -1,0 +1,13 @@
+//! The firmware of the self-service terminal: configuration, the terminal's state machine, and the wiring of
+//! devices and views. `main.rs` is only the command line.
+
+pub mod app;
+pub mod catalog;
+pub mod config;
+pub mod devices;
+pub mod headless;
+pub mod logging;
+pub mod presenter;
+pub mod session;
+pub mod setup;
+pub mod simulator;

@@ -1,0 +1,335 @@
+//! `kiosk`: the firmware's command line.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use kiosk::app::{self, Kiosk};
+use kiosk::config::Connection;
+use kiosk::headless::{self, Headless};
+use kiosk::session::Intent;
+use kiosk::setup::{self, Setup};
+use kiosk_drivers::sim::sample_cards;
+use kiosk_drivers::{DeviceClass, DeviceEvent, DeviceId};
+use slint::ComponentHandle;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(
+    name = "kiosk",
+    version,
+    about = "Firmware of the government self-service terminal (政务服务自助终端)",
+    after_help = "Examples:
+  kiosk run --simulate                      the simulated terminal with its device simulator window
+  kiosk run --simulate --profile hardware/profiles/rpi4-community.toml
+                                            simulate the portrait Raspberry Pi terminal
+  kiosk run                                 on the terminal: /etc/kiosk/kiosk.toml and the profile it names
+  kiosk check-config --config /etc/kiosk/kiosk.toml
+                                            list every problem with file, line and a hint
+  kiosk screenshot --page home --out home.png
+                                            render a screen headless to a PNG"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the terminal.
+    Run {
+        /// Configuration file [default: /etc/kiosk/kiosk.toml; built-in defaults with --simulate]
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// Hardware profile [default: the one the configuration names; the simulated one with --simulate]
+        #[arg(long, value_name = "FILE")]
+        profile: Option<PathBuf>,
+        /// Play every device with the simulator and open the device simulator window.
+        #[arg(long)]
+        simulate: bool,
+        /// Where the terminal keeps its data [default: storage.data_dir of the configuration]
+        #[arg(long, value_name = "DIR")]
+        data_dir: Option<PathBuf>,
+    },
+    /// Check a configuration and its profile; print every problem; exit 0 only when all is valid.
+    CheckConfig {
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        #[arg(long, value_name = "FILE")]
+        profile: Option<PathBuf>,
+    },
+    /// Render a screen of the simulated terminal headless into a PNG file.
+    Screenshot {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        #[arg(long, value_name = "FILE")]
+        profile: Option<PathBuf>,
+        #[arg(long, value_enum, default_value = "home")]
+        page: ShotPage,
+        /// Insert this sample card first (0 = the 74-year-old resident).
+        #[arg(long, value_name = "N")]
+        card: Option<usize>,
+        /// Elder mode (长辈版).
+        #[arg(long)]
+        elder: bool,
+        /// English instead of Chinese.
+        #[arg(long)]
+        english: bool,
+        /// Print `first-frame` when the first frame is drawn and the peak memory at the end (for benchmarks).
+        #[arg(long)]
+        report: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ShotPage {
+    Attract,
+    Home,
+    Category,
+}
+
+fn main() -> ExitCode {
+    kiosk::logging::init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run {
+            config,
+            profile,
+            simulate,
+            data_dir,
+        } => run(config, profile, simulate, data_dir),
+        Command::CheckConfig { config, profile } => check_config(config, profile),
+        Command::Screenshot {
+            out,
+            config,
+            profile,
+            page,
+            card,
+            elder,
+            english,
+            report,
+        } => screenshot(&out, config, profile, page, card, elder, english, report),
+    }
+}
+
+fn report_problems(s: &Setup) {
+    for p in &s.problems {
+        eprintln!("{p}");
+        tracing::error!(file = %p.file.display(), line = p.line, key = %p.key, "{}", p.message);
+    }
+}
+
+fn check_config(config: Option<PathBuf>, profile: Option<PathBuf>) -> ExitCode {
+    let s = setup::load(config.as_deref(), profile.as_deref(), false);
+    if s.problems.is_empty() {
+        let file = s
+            .config_file
+            .as_deref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        println!("{file}: valid");
+        println!(
+            "{}: valid, {} devices, panel {}×{} px",
+            s.profile_name,
+            s.profile.devices.len(),
+            s.profile.panel.width_px,
+            s.profile.panel.height_px
+        );
+        ExitCode::SUCCESS
+    } else {
+        report_problems(&s);
+        eprintln!("{} problem(s)", s.problems.len());
+        ExitCode::FAILURE
+    }
+}
+
+fn run(
+    config: Option<PathBuf>,
+    profile: Option<PathBuf>,
+    simulate: bool,
+    data_dir: Option<PathBuf>,
+) -> ExitCode {
+    let s = setup::load(config.as_deref(), profile.as_deref(), simulate);
+    report_problems(&s);
+    tracing::info!(profile = %s.profile_name, simulate, "starting");
+
+    let data_dir = data_dir.unwrap_or_else(|| {
+        if simulate && config.is_none() {
+            std::env::temp_dir().join("kiosk-sim")
+        } else {
+            s.config.storage.data_dir.clone()
+        }
+    });
+    if let Err(e) = std::fs::create_dir_all(&data_dir) {
+        tracing::error!(dir = %data_dir.display(), error = %e, "data folder unusable; nothing can be kept across restarts");
+    }
+
+    let kiosk = match Kiosk::new(&s.config, &s.profile) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("kiosk: cannot open the window: {e}");
+            eprintln!("  hint: on a desktop run it in an X11 or Wayland session; on the terminal use a build with --features kms");
+            return ExitCode::FAILURE;
+        }
+    };
+    if !s.problems.is_empty() {
+        kiosk.terminal.borrow_mut().config_faulty = true;
+        kiosk.render();
+    }
+    app::install(kiosk.clone());
+
+    // Devices (and the simulator) publish into this channel; a tokio task hands each event to the UI thread.
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<DeviceEvent>();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kiosk: cannot start the device runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.spawn(async move {
+        while let Some(event) = rx.recv().await {
+            if app::forward(event).is_err() {
+                break;
+            }
+        }
+    });
+
+    let _simulator = if simulate {
+        let receipt = s
+            .profile
+            .devices
+            .iter()
+            .find(|d| {
+                d.class == DeviceClass::ReceiptPrinter && d.connection == Connection::Simulated
+            })
+            .map(|d| DeviceId(d.id.clone()));
+        match kiosk::simulator::Simulator::new(tx.clone(), receipt) {
+            Ok(sim) => {
+                if let Err(e) = sim.window.show() {
+                    tracing::error!(error = %e, "cannot show the device simulator window");
+                }
+                Some(sim)
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot create the device simulator window");
+                None
+            }
+        }
+    } else {
+        None
+    };
+
+    let timer = slint::Timer::default();
+    {
+        let k = kiosk.clone();
+        timer.start(
+            slint::TimerMode::Repeated,
+            std::time::Duration::from_secs(1),
+            move || k.tick(),
+        );
+    }
+    if let Err(e) = kiosk.ui.show() {
+        eprintln!("kiosk: cannot show the window: {e}");
+        return ExitCode::FAILURE;
+    }
+    let result = slint::run_event_loop();
+    drop(tx);
+    runtime.shutdown_background();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("kiosk: the event loop failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn screenshot(
+    out: &Path,
+    config: Option<PathBuf>,
+    profile: Option<PathBuf>,
+    page: ShotPage,
+    card: Option<usize>,
+    elder: bool,
+    english: bool,
+    report: bool,
+) -> ExitCode {
+    let started = Instant::now();
+    let s = setup::load(config.as_deref(), profile.as_deref(), true);
+    report_problems(&s);
+    let headless = match Headless::init() {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("kiosk: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let kiosk = match Kiosk::new(&s.config, &s.profile) {
+        Ok(k) => k,
+        Err(e) => {
+            eprintln!("kiosk: cannot create the window: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Some(i) = card {
+        match sample_cards().into_iter().nth(i) {
+            Some(c) => kiosk.device(DeviceEvent::CardInserted(Box::new(c.record))),
+            None => {
+                eprintln!(
+                    "kiosk: there is no sample card {i}; there are {}",
+                    sample_cards().len()
+                );
+                return ExitCode::FAILURE;
+            }
+        }
+        // A screenshot shows the page, not the elder-mode question.
+        kiosk.intent(Intent::AnswerElderProposal(elder));
+    }
+    match page {
+        ShotPage::Attract => {}
+        ShotPage::Home => kiosk.intent(Intent::Start),
+        ShotPage::Category => kiosk.intent(Intent::Category("social-insurance".into())),
+    }
+    if elder && !kiosk.terminal.borrow().elder {
+        kiosk.intent(Intent::ToggleElder);
+    }
+    if english {
+        kiosk.intent(Intent::ToggleLanguage);
+    }
+    if let Err(e) = kiosk.ui.show() {
+        eprintln!("kiosk: cannot show the window: {e}");
+        return ExitCode::FAILURE;
+    }
+    let (w, h) = (s.profile.panel.width_px, s.profile.panel.height_px);
+    let frame = headless.frame(w, h);
+    if report {
+        println!(
+            "first-frame {:.1} ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    if let Err(e) = headless::write_png(out, w, h, &frame) {
+        eprintln!("kiosk: {e}");
+        return ExitCode::FAILURE;
+    }
+    if report {
+        if let Some(kb) = peak_rss_kib() {
+            println!("peak-rss {kb} KiB");
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// Peak resident memory of this process (VmHWM), from /proc on Linux.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}

@@ -1,0 +1,141 @@
+//! Turns the terminal's state into what the views show, through the UI's adapter globals only.
+
+use crate::catalog::{self, CATEGORIES};
+use crate::config::{Config, Language, Orientation, Panel};
+use crate::devices;
+use crate::session::{Notice, Screen, Terminal};
+use kiosk_drivers::sensitive::mask_name;
+use kiosk_ui::{AppState, CategoryTile, IconPaths, KioskWindow, NoticeKind, Page, Theme};
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+
+/// Applies what does not change while the terminal runs: panel geometry, titles.
+pub fn configure(ui: &KioskWindow, config: &Config, panel: &Panel) {
+    let theme = ui.global::<Theme>();
+    theme.set_mm(panel.px_per_mm());
+    theme.set_portrait(panel.orientation == Orientation::Portrait);
+    let state = ui.global::<AppState>();
+    state.set_terminal_title(config.terminal.title.as_str().into());
+    state.set_location(config.terminal.location.as_str().into());
+}
+
+fn icon(ui: &KioskWindow, key: &str) -> SharedString {
+    let p = ui.global::<IconPaths>();
+    match key {
+        "social-insurance" => p.get_social_insurance(),
+        "medical-insurance" => p.get_medical_insurance(),
+        "housing-fund" => p.get_housing_fund(),
+        "tax" => p.get_tax(),
+        "household" => p.get_household(),
+        "elderly-care" => p.get_elderly_care(),
+        "disability" => p.get_disability(),
+        "business" => p.get_business(),
+        "certificate-print" => p.get_certificate_print(),
+        _ => SharedString::new(),
+    }
+}
+
+fn notice_text(n: Notice, lang: Language) -> &'static str {
+    match (n, lang) {
+        (Notice::SuiShenMaNeedsPlatform, Language::Zh) => "已读到随申码，但核验服务暂未接通。请插入身份证，或到服务点窗口办理。",
+        (Notice::SuiShenMaNeedsPlatform, Language::En) => "Suishenma read, but it cannot be verified right now. Please insert your ID card, or go to the counter.",
+        (Notice::UnknownCode, Language::Zh) => "这个二维码不是随申码，无法用于办事。请出示随申码或插入身份证。",
+        (Notice::UnknownCode, Language::En) => "This code is not a Suishenma. Please show your Suishenma or insert your ID card.",
+        (Notice::HelpNotConnected, Language::Zh) => "帮办服务暂未接通。请到服务点窗口找工作人员，或拨打 12345 热线。",
+        (Notice::HelpNotConnected, Language::En) => "Staff help is not connected yet. Please ask at the service counter, or call the 12345 hotline.",
+        (Notice::VideoNotConnected, Language::Zh) => "视频办暂未接通。请到服务点窗口办理，或拨打 12345 热线。",
+        (Notice::VideoNotConnected, Language::En) => "Video service is not connected yet. Please go to the service counter, or call 12345.",
+        (Notice::CardExpired, Language::Zh) => "这张身份证已过有效期，不能用于自助办理。请到服务点窗口办理。",
+        (Notice::CardExpired, Language::En) => "This ID card has expired and cannot be used here. Please go to the service counter.",
+        (Notice::SessionEndedTimeout, Language::Zh) => "因长时间未操作，已退出并清除您的信息。",
+        (Notice::SessionEndedTimeout, Language::En) => "The session ended after a long pause; your data was cleared.",
+    }
+}
+
+/// Writes the whole view state. Cheap enough to call after every input: the models are small.
+pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str) {
+    let lang = t.language;
+    let theme = ui.global::<Theme>();
+    theme.set_elder(t.elder);
+    theme.set_high_contrast(t.settings.high_contrast);
+
+    let s = ui.global::<AppState>();
+    s.set_language(lang.code().into());
+    s.set_clock(clock.into());
+    s.set_page(match t.screen {
+        Screen::Attract => Page::Attract,
+        Screen::Home => Page::Home,
+        Screen::Category(_) => Page::Category,
+    });
+    s.set_greeting_name(
+        t.resident
+            .as_ref()
+            .map(|r| mask_name(r.name.expose()))
+            .unwrap_or_default()
+            .into(),
+    );
+
+    let tiles: Vec<CategoryTile> = CATEGORIES
+        .iter()
+        .filter(|c| c.matches(&t.search))
+        .map(|c| CategoryTile {
+            id: c.id.into(),
+            title: c.name(lang).into(),
+            hint: c.hint(lang).into(),
+            icon: icon(ui, c.icon),
+        })
+        .collect();
+    s.set_categories(ModelRc::new(VecModel::from(tiles)));
+    if s.get_search_text().as_str() != t.search {
+        s.set_search_text(t.search.as_str().into());
+    }
+
+    if let Screen::Category(id) = t.screen {
+        if let Some(c) = catalog::find(id) {
+            s.set_category_title(c.name(lang).into());
+            let items: Vec<SharedString> = c
+                .items
+                .iter()
+                .map(|(zh, en)| SharedString::from(if lang == Language::Zh { *zh } else { *en }))
+                .collect();
+            s.set_category_items(ModelRc::new(VecModel::from(items)));
+        }
+    } else {
+        s.set_category_items(ModelRc::default());
+    }
+
+    match t.notice {
+        Some((n, _)) => {
+            s.set_notice_visible(true);
+            s.set_notice_text(notice_text(n, lang).into());
+            s.set_notice_kind(if n.is_error() {
+                NoticeKind::Error
+            } else {
+                NoticeKind::Info
+            });
+        }
+        None => {
+            s.set_notice_visible(false);
+            s.set_notice_text(SharedString::new());
+        }
+    }
+    let mut alert = devices::resident_alert(t.devices.values(), lang);
+    if t.config_faulty {
+        let faulty = match lang {
+            Language::Zh => "终端配置有误，部分功能可能不可用，请告知工作人员",
+            Language::En => {
+                "Terminal set-up problem: some services may not work; please tell the staff"
+            }
+        };
+        alert = if alert.is_empty() {
+            faulty.to_string()
+        } else {
+            format!("{faulty}；{alert}")
+        };
+    }
+    s.set_device_alert(alert.into());
+    s.set_out_of_service(t.out_of_service);
+    s.set_elder_proposal(t.elder_proposal);
+    s.set_timeout_warning(t.warning_left.is_some());
+    s.set_timeout_seconds(t.warning_left.unwrap_or(0).min(i32::MAX as u64) as i32);
+    s.set_presence(t.presence);
+}

@@ -1,0 +1,541 @@
+//! The terminal's state machine: device events, a person's intents and clock ticks in; state and effects out.
+//! No I/O and no clock of its own (the caller passes `now`), so all of it is tested without a screen.
+//!
+//! This is the frame the self-service session grows into: attract → home → category, identification by ID card,
+//! the inactivity timeout with a warning and one-tap extension, and the wipe of personal data at the end.
+
+use crate::config::{Config, Language};
+use kiosk_drivers::{
+    DeviceClass, DeviceEvent, DeviceId, Health, IdCardRecord, PaperState, ScanKind, Sensitive,
+};
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    Attract,
+    Home,
+    Category(&'static str),
+}
+
+/// What the terminal says to the resident in a banner; the presenter words it in the current language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Notice {
+    /// A 随申码 can only be checked by the platform, which this build cannot reach yet.
+    SuiShenMaNeedsPlatform,
+    UnknownCode,
+    HelpNotConnected,
+    VideoNotConnected,
+    CardExpired,
+    SessionEndedTimeout,
+}
+
+impl Notice {
+    pub fn is_error(self) -> bool {
+        matches!(
+            self,
+            Notice::CardExpired | Notice::HelpNotConnected | Notice::VideoNotConnected
+        )
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndReason {
+    CardRemoved,
+    Timeout,
+    Home,
+    NewCard,
+    Maintenance,
+}
+
+/// What the outside world must do after an input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    SessionStarted {
+        identified: bool,
+    },
+    SessionEnded(EndReason),
+    /// The UI's language changed: switch the bundled translation.
+    Language(Language),
+    HelpRequested,
+    VideoRequested,
+}
+
+/// A person's intents, from the touch screen (and later the keypad).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Intent {
+    Start,
+    Home,
+    Back,
+    ToggleElder,
+    ToggleLanguage,
+    CallHelp,
+    VideoCall,
+    Category(String),
+    Search(String),
+    DismissNotice,
+    Extend,
+    AnswerElderProposal(bool),
+    Activity,
+}
+
+/// The identified resident: only what the screens need, and all of it wiped when the session ends.
+#[derive(Debug)]
+pub struct Resident {
+    pub name: Sensitive<String>,
+    pub age: u16,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeviceState {
+    pub class: DeviceClass,
+    pub health: Health,
+    pub paper: PaperState,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub inactivity_timeout: Duration,
+    pub warning: Duration,
+    pub elder_age: u16,
+    pub elder_default: bool,
+    pub high_contrast: bool,
+    pub language: Language,
+}
+
+impl Settings {
+    pub fn from_config(c: &Config) -> Self {
+        Settings {
+            inactivity_timeout: Duration::from_secs(c.session.inactivity_timeout_s.0.into()),
+            warning: Duration::from_secs(c.session.warning_s.0.into()),
+            elder_age: c.session.elder_age.0 as u16,
+            elder_default: c.ui.elder_mode,
+            high_contrast: c.ui.high_contrast,
+            language: c.terminal.language,
+        }
+    }
+}
+
+pub struct Terminal {
+    pub settings: Settings,
+    pub screen: Screen,
+    pub resident: Option<Resident>,
+    pub elder: bool,
+    pub language: Language,
+    pub elder_proposal: bool,
+    pub notice: Option<(Notice, Instant)>,
+    pub out_of_service: bool,
+    pub search: String,
+    pub devices: BTreeMap<DeviceId, DeviceState>,
+    pub presence: bool,
+    /// The configuration or profile had problems: residents are told that some things may not work.
+    pub config_faulty: bool,
+    last_activity: Instant,
+    /// Seconds left when the timeout warning shows, else `None`.
+    pub warning_left: Option<u64>,
+}
+
+/// How long a banner stays unless the resident closes it.
+pub const NOTICE_DURATION: Duration = Duration::from_secs(10);
+
+impl Terminal {
+    pub fn new(settings: Settings, now: Instant) -> Self {
+        Terminal {
+            settings,
+            screen: Screen::Attract,
+            resident: None,
+            elder: settings.elder_default,
+            language: settings.language,
+            elder_proposal: false,
+            notice: None,
+            out_of_service: false,
+            search: String::new(),
+            devices: BTreeMap::new(),
+            presence: false,
+            config_faulty: false,
+            last_activity: now,
+            warning_left: None,
+        }
+    }
+
+    pub fn add_device(&mut self, id: DeviceId, class: DeviceClass, health: Health) {
+        self.devices.insert(
+            id,
+            DeviceState {
+                class,
+                health,
+                paper: PaperState::Ok,
+            },
+        );
+    }
+
+    /// Whether a session is under way (someone is using the terminal).
+    pub fn in_session(&self) -> bool {
+        self.screen != Screen::Attract || self.resident.is_some()
+    }
+
+    pub fn device(
+        &mut self,
+        event: DeviceEvent,
+        now: Instant,
+        today: kiosk_drivers::Date,
+    ) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        match event {
+            DeviceEvent::CardInserted(record) => {
+                if self.out_of_service {
+                    return fx;
+                }
+                if self.resident.is_some() {
+                    self.end(EndReason::NewCard, &mut fx);
+                }
+                self.identify(*record, now, today, &mut fx);
+            }
+            DeviceEvent::CardRemoved => {
+                if self.resident.is_some() {
+                    self.end(EndReason::CardRemoved, &mut fx);
+                }
+            }
+            DeviceEvent::CodeScanned(scan) => {
+                if self.out_of_service {
+                    return fx;
+                }
+                self.touch(now);
+                let notice = match scan.kind {
+                    ScanKind::SuiShenMa => Notice::SuiShenMaNeedsPlatform,
+                    ScanKind::Other => Notice::UnknownCode,
+                };
+                self.notice = Some((notice, now));
+            }
+            DeviceEvent::HelpPressed => return self.intent(Intent::CallHelp, now),
+            DeviceEvent::PadKey(_) => {
+                // Ratings belong to a finished case; with none under way a key press means nothing.
+            }
+            DeviceEvent::DoorOpened => {
+                if self.in_session() {
+                    self.end(EndReason::Maintenance, &mut fx);
+                }
+                self.out_of_service = true;
+            }
+            DeviceEvent::DoorClosed => self.out_of_service = false,
+            DeviceEvent::PresenceDetected => self.presence = true,
+            DeviceEvent::PresenceLost => {
+                self.presence = false;
+                // Nobody in front of the screen: go straight to the warning, so a resident who only stepped
+                // back can keep the session with one tap, and one who left is wiped soon.
+                if self.in_session() {
+                    let shift = self
+                        .settings
+                        .inactivity_timeout
+                        .saturating_sub(self.settings.warning);
+                    self.last_activity = now.checked_sub(shift).unwrap_or(self.last_activity);
+                    self.tick(now);
+                }
+            }
+            DeviceEvent::Paper { device, state } => {
+                if let Some(d) = self.devices.get_mut(&device) {
+                    d.paper = state;
+                }
+            }
+            DeviceEvent::Health { device, health } => {
+                if let Some(d) = self.devices.get_mut(&device) {
+                    d.health = health;
+                }
+            }
+        }
+        fx
+    }
+
+    pub fn intent(&mut self, intent: Intent, now: Instant) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        if self.out_of_service {
+            return fx;
+        }
+        self.touch(now);
+        match intent {
+            Intent::Start => {
+                if self.screen == Screen::Attract {
+                    self.screen = Screen::Home;
+                    fx.push(Effect::SessionStarted { identified: false });
+                }
+            }
+            Intent::Home => {
+                self.search.clear();
+                self.screen = Screen::Home;
+            }
+            Intent::Back => match self.screen {
+                Screen::Category(_) => self.screen = Screen::Home,
+                Screen::Home => self.end(EndReason::Home, &mut fx),
+                Screen::Attract => {}
+            },
+            Intent::ToggleElder => self.elder = !self.elder,
+            Intent::ToggleLanguage => {
+                self.language = match self.language {
+                    Language::Zh => Language::En,
+                    Language::En => Language::Zh,
+                };
+                fx.push(Effect::Language(self.language));
+            }
+            Intent::CallHelp => {
+                self.notice = Some((Notice::HelpNotConnected, now));
+                fx.push(Effect::HelpRequested);
+            }
+            Intent::VideoCall => {
+                self.notice = Some((Notice::VideoNotConnected, now));
+                fx.push(Effect::VideoRequested);
+            }
+            Intent::Category(id) => {
+                if let Some(c) = crate::catalog::find(&id) {
+                    if self.screen == Screen::Attract {
+                        fx.push(Effect::SessionStarted { identified: false });
+                    }
+                    self.screen = Screen::Category(c.id);
+                }
+            }
+            Intent::Search(text) => {
+                // Bounded: a stuck key on a USB keyboard must not grow this without end.
+                self.search = text.chars().take(64).collect();
+            }
+            Intent::DismissNotice => self.notice = None,
+            Intent::Extend | Intent::Activity => {}
+            Intent::AnswerElderProposal(yes) => {
+                self.elder_proposal = false;
+                if yes {
+                    self.elder = true;
+                }
+            }
+        }
+        fx
+    }
+
+    /// The clock: timeouts and banners that expire.
+    pub fn tick(&mut self, now: Instant) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        if let Some((_, since)) = self.notice {
+            if now.duration_since(since) >= NOTICE_DURATION {
+                self.notice = None;
+            }
+        }
+        if !self.in_session() {
+            self.warning_left = None;
+            return fx;
+        }
+        let idle = now.duration_since(self.last_activity);
+        let timeout = self.settings.inactivity_timeout;
+        if idle >= timeout {
+            self.end(EndReason::Timeout, &mut fx);
+            self.notice = Some((Notice::SessionEndedTimeout, now));
+        } else if idle + self.settings.warning >= timeout {
+            let left = timeout - idle;
+            self.warning_left = Some(left.as_secs() + u64::from(left.subsec_nanos() > 0));
+        } else {
+            self.warning_left = None;
+        }
+        fx
+    }
+
+    fn touch(&mut self, now: Instant) {
+        self.last_activity = now;
+        self.warning_left = None;
+    }
+
+    fn identify(
+        &mut self,
+        record: IdCardRecord,
+        now: Instant,
+        today: kiosk_drivers::Date,
+        fx: &mut Vec<Effect>,
+    ) {
+        self.touch(now);
+        if record.is_expired_on(today) {
+            self.notice = Some((Notice::CardExpired, now));
+            return;
+        }
+        let age = record.age_on(today);
+        self.resident = Some(Resident {
+            name: record.name.clone(),
+            age,
+        });
+        // `record` drops here and wipes its own copies (Sensitive zeroizes on drop).
+        if self.screen == Screen::Attract {
+            self.screen = Screen::Home;
+        }
+        self.elder_proposal = age >= self.settings.elder_age && !self.elder;
+        fx.push(Effect::SessionStarted { identified: true });
+    }
+
+    /// Ends the session: personal data dropped (and zeroed by `Sensitive`), every personal choice back to the
+    /// terminal's defaults, the attract screen.
+    fn end(&mut self, reason: EndReason, fx: &mut Vec<Effect>) {
+        self.resident = None;
+        self.search.clear();
+        self.screen = Screen::Attract;
+        self.elder = self.settings.elder_default;
+        self.elder_proposal = false;
+        self.warning_left = None;
+        self.notice = None;
+        if self.language != self.settings.language {
+            self.language = self.settings.language;
+            fx.push(Effect::Language(self.language));
+        }
+        fx.push(Effect::SessionEnded(reason));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kiosk_drivers::{sim::sample_cards, Date, ScanPayload};
+
+    fn today() -> Date {
+        Date::new(2026, 11, 28).unwrap()
+    }
+
+    fn terminal(now: Instant) -> Terminal {
+        Terminal::new(Settings::from_config(&Config::default()), now)
+    }
+
+    fn card(i: usize) -> DeviceEvent {
+        DeviceEvent::CardInserted(Box::new(sample_cards().remove(i).record))
+    }
+
+    #[test]
+    fn a_card_on_the_attract_screen_greets_and_proposes_elder_mode_to_a_senior() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        let fx = t.device(card(0), t0, today());
+        assert_eq!(fx, [Effect::SessionStarted { identified: true }]);
+        assert_eq!(t.screen, Screen::Home);
+        assert_eq!(t.resident.as_ref().unwrap().name.expose(), "张建国");
+        assert!(t.elder_proposal);
+        t.intent(Intent::AnswerElderProposal(true), t0);
+        assert!(t.elder && !t.elder_proposal);
+    }
+
+    #[test]
+    fn a_younger_resident_is_not_asked_about_elder_mode() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        t.device(card(2), t0, today());
+        assert!(!t.elder_proposal);
+    }
+
+    #[test]
+    fn an_expired_card_is_refused_with_a_reason() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        let fx = t.device(card(4), t0, today());
+        assert!(fx.is_empty());
+        assert!(t.resident.is_none());
+        assert_eq!(t.notice.map(|n| n.0), Some(Notice::CardExpired));
+    }
+
+    #[test]
+    fn removing_the_card_ends_the_session_and_restores_defaults() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        t.device(card(0), t0, today());
+        t.intent(Intent::ToggleElder, t0);
+        let fx = t.intent(Intent::ToggleLanguage, t0);
+        assert_eq!(fx, [Effect::Language(Language::En)]);
+        let fx = t.device(DeviceEvent::CardRemoved, t0, today());
+        assert_eq!(
+            fx,
+            [
+                Effect::Language(Language::Zh),
+                Effect::SessionEnded(EndReason::CardRemoved)
+            ]
+        );
+        assert!(t.resident.is_none());
+        assert_eq!(t.screen, Screen::Attract);
+        assert!(!t.elder);
+    }
+
+    #[test]
+    fn inactivity_warns_then_ends_and_one_tap_extends() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        t.device(card(2), t0, today());
+        assert!(t.tick(t0 + Duration::from_secs(80)).is_empty());
+        assert_eq!(t.warning_left, None);
+        t.tick(t0 + Duration::from_secs(95));
+        assert_eq!(t.warning_left, Some(25));
+        // Ten extensions in a row all work (WCAG 2.2.1 asks for at least ten).
+        let mut now = t0 + Duration::from_secs(95);
+        for _ in 0..10 {
+            t.intent(Intent::Extend, now);
+            assert_eq!(t.warning_left, None);
+            now += Duration::from_secs(95);
+            t.tick(now);
+            assert!(t.warning_left.is_some());
+        }
+        let fx = t.tick(now + Duration::from_secs(30));
+        assert_eq!(fx, [Effect::SessionEnded(EndReason::Timeout)]);
+        assert!(t.resident.is_none());
+        assert_eq!(t.notice.map(|n| n.0), Some(Notice::SessionEndedTimeout));
+    }
+
+    #[test]
+    fn walking_away_brings_the_warning_at_once() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        t.device(card(1), t0, today());
+        t.device(
+            DeviceEvent::PresenceLost,
+            t0 + Duration::from_secs(1),
+            today(),
+        );
+        assert!(t.warning_left.is_some());
+    }
+
+    #[test]
+    fn an_open_door_takes_the_terminal_out_of_service_and_ends_the_session() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        t.device(card(0), t0, today());
+        let fx = t.device(DeviceEvent::DoorOpened, t0, today());
+        assert!(fx.contains(&Effect::SessionEnded(EndReason::Maintenance)));
+        assert!(t.out_of_service && t.resident.is_none());
+        assert!(t.intent(Intent::Start, t0).is_empty());
+        assert_eq!(t.screen, Screen::Attract);
+        assert!(t.device(card(0), t0, today()).is_empty());
+        t.device(DeviceEvent::DoorClosed, t0, today());
+        assert!(!t.out_of_service);
+    }
+
+    #[test]
+    fn scans_are_answered_honestly() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        t.device(
+            DeviceEvent::CodeScanned(ScanPayload::classify("https://x.invalid/a")),
+            t0,
+            today(),
+        );
+        assert_eq!(t.notice.map(|n| n.0), Some(Notice::SuiShenMaNeedsPlatform));
+        t.device(
+            DeviceEvent::CodeScanned(ScanPayload::classify("12345")),
+            t0,
+            today(),
+        );
+        assert_eq!(t.notice.map(|n| n.0), Some(Notice::UnknownCode));
+        t.tick(t0 + NOTICE_DURATION);
+        assert!(t.notice.is_none());
+    }
+
+    #[test]
+    fn navigation_goes_back_one_level_at_a_time() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        t.intent(Intent::Start, t0);
+        t.intent(Intent::Category("tax".into()), t0);
+        assert_eq!(t.screen, Screen::Category("tax"));
+        t.intent(Intent::Category("no-such".into()), t0);
+        assert_eq!(t.screen, Screen::Category("tax"));
+        t.intent(Intent::Back, t0);
+        assert_eq!(t.screen, Screen::Home);
+        let fx = t.intent(Intent::Back, t0);
+        assert_eq!(fx, [Effect::SessionEnded(EndReason::Home)]);
+        assert_eq!(t.screen, Screen::Attract);
+    }
+}

@@ -1,0 +1,164 @@
+//! The device simulator window of `kiosk run --simulate`: a person plays the hardware, and each action
+//! becomes the same `DeviceEvent` a driver would publish, sent through the same channel.
+
+use kiosk_drivers::sim::{sample_cards, SAMPLE_CODES};
+use kiosk_drivers::{DeviceEvent, DeviceId, PaperState, Rating, ScanPayload};
+use kiosk_ui::SimulatorWindow;
+use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use std::rc::Rc;
+use tokio::sync::mpsc::UnboundedSender;
+
+const LOG_LINES: usize = 14;
+
+pub struct Simulator {
+    pub window: SimulatorWindow,
+    log: Rc<VecModel<SharedString>>,
+}
+
+impl Simulator {
+    pub fn new(
+        events: UnboundedSender<DeviceEvent>,
+        receipt_printer: Option<DeviceId>,
+    ) -> Result<Rc<Self>, slint::PlatformError> {
+        let window = SimulatorWindow::new()?;
+        let labels: Vec<SharedString> = sample_cards()
+            .iter()
+            .map(|c| SharedString::from(c.label))
+            .collect();
+        window.set_card_labels(ModelRc::new(VecModel::from(labels)));
+        let codes: Vec<SharedString> = SAMPLE_CODES
+            .iter()
+            .map(|(l, _)| SharedString::from(*l))
+            .collect();
+        window.set_code_labels(ModelRc::new(VecModel::from(codes)));
+        let log = Rc::new(VecModel::default());
+        window.set_log(ModelRc::from(log.clone()));
+        let sim = Rc::new(Simulator { window, log });
+
+        // Each handler: update the simulator's own view, log a line without personal data, send the event.
+        let send = {
+            let sim = Rc::downgrade(&sim);
+            move |line: String, event: DeviceEvent| {
+                if let Some(s) = sim.upgrade() {
+                    s.push_log(line);
+                }
+                if events.send(event).is_err() {
+                    tracing::error!("device event channel closed; the kiosk no longer listens");
+                }
+            }
+        };
+        let w = &sim.window;
+        {
+            let send = send.clone();
+            let ww = w.as_weak();
+            w.on_insert_card(move |i| {
+                let Some(card) = usize::try_from(i)
+                    .ok()
+                    .and_then(|i| sample_cards().into_iter().nth(i))
+                else {
+                    return;
+                };
+                if let Some(w) = ww.upgrade() {
+                    w.set_card_inserted(true);
+                }
+                send(
+                    format!("身份证插入：{}", card.label),
+                    DeviceEvent::CardInserted(Box::new(card.record)),
+                );
+            });
+        }
+        {
+            let send = send.clone();
+            let ww = w.as_weak();
+            w.on_remove_card(move || {
+                if let Some(w) = ww.upgrade() {
+                    w.set_card_inserted(false);
+                }
+                send("身份证取出".into(), DeviceEvent::CardRemoved);
+            });
+        }
+        {
+            let send = send.clone();
+            w.on_scan(move |i| {
+                let Some((label, data)) = usize::try_from(i).ok().and_then(|i| SAMPLE_CODES.get(i))
+                else {
+                    return;
+                };
+                send(
+                    format!("扫码：{label}"),
+                    DeviceEvent::CodeScanned(ScanPayload::classify(data)),
+                );
+            });
+        }
+        {
+            let send = send.clone();
+            w.on_help_button(move || send("帮办按钮按下".into(), DeviceEvent::HelpPressed));
+        }
+        {
+            let send = send.clone();
+            w.on_pad_key(move |n| {
+                if let Some(r) = u8::try_from(n).ok().and_then(Rating::new) {
+                    send(format!("评价器：★{}", r.stars()), DeviceEvent::PadKey(r));
+                }
+            });
+        }
+        {
+            let send = send.clone();
+            let ww = w.as_weak();
+            w.on_set_door(move |open| {
+                if let Some(w) = ww.upgrade() {
+                    w.set_door_open(open);
+                }
+                let (line, ev) = if open {
+                    ("柜门打开", DeviceEvent::DoorOpened)
+                } else {
+                    ("柜门关闭", DeviceEvent::DoorClosed)
+                };
+                send(line.into(), ev);
+            });
+        }
+        {
+            let send = send.clone();
+            let ww = w.as_weak();
+            w.on_set_presence(move |present| {
+                if let Some(w) = ww.upgrade() {
+                    w.set_present(present);
+                }
+                let (line, ev) = if present {
+                    ("有人走近", DeviceEvent::PresenceDetected)
+                } else {
+                    ("人已离开", DeviceEvent::PresenceLost)
+                };
+                send(line.into(), ev);
+            });
+        }
+        {
+            let ww = w.as_weak();
+            w.on_set_paper(move |n| {
+                let Some(device) = receipt_printer.clone() else {
+                    return;
+                };
+                if let Some(w) = ww.upgrade() {
+                    w.set_paper(n);
+                }
+                let (line, state) = match n {
+                    1 => ("回执纸将尽", PaperState::NearEnd),
+                    2 => ("回执缺纸", PaperState::Out),
+                    _ => ("回执纸正常", PaperState::Ok),
+                };
+                send(line.into(), DeviceEvent::Paper { device, state });
+            });
+        }
+        Ok(sim)
+    }
+
+    fn push_log(&self, line: String) {
+        let stamp = crate::app::local_now().format("%H:%M:%S");
+        self.log.insert(0, format!("{stamp}  {line}").into());
+        while self.log.row_count() > LOG_LINES {
+            self.log.remove(LOG_LINES);
+        }
+    }
+}
+
+use slint::Model as _;

@@ -1,0 +1,136 @@
+//! Helpers for the end-to-end tests: a headless kiosk on Slint's testing backend with the software renderer,
+//! screenshots, and the geometry and ink checks the screen tests share.
+
+use i_slint_backend_testing::{ElementHandle, ElementRoot, TestingBackend, TestingBackendOptions};
+use kiosk::app::Kiosk;
+use kiosk::config::{Config, Profile};
+use slint::{ComponentHandle, Rgba8Pixel, SharedPixelBuffer};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// Installs the testing backend with the software renderer on this thread (each test runs on its own).
+pub fn init_backend() {
+    let backend = TestingBackend::new(TestingBackendOptions {
+        mock_time: true,
+        threading: false,
+        renderer_name: Some("software".into()),
+    });
+    // A second call on the same thread keeps the first backend, which is the same kind.
+    let _ = slint::platform::set_platform(Box::new(backend));
+}
+
+pub fn profile(name: &str) -> Profile {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../hardware/profiles")
+        .join(format!("{name}.toml"));
+    match Profile::load(&path) {
+        Ok(p) => p.into_simulated(),
+        Err(problems) => panic!("profile {name}: {problems:?}"),
+    }
+}
+
+/// A kiosk window at the profile's panel size, shown, with every device simulated.
+pub fn kiosk(profile: &Profile) -> Rc<Kiosk> {
+    init_backend();
+    let kiosk = Kiosk::new(&Config::default(), profile).expect("kiosk window");
+    kiosk.ui.window().set_size(slint::PhysicalSize::new(
+        profile.panel.width_px,
+        profile.panel.height_px,
+    ));
+    kiosk.ui.show().expect("show");
+    kiosk
+}
+
+pub fn screenshot_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot folder");
+    dir
+}
+
+pub fn snapshot(kiosk: &Kiosk, name: &str) -> SharedPixelBuffer<Rgba8Pixel> {
+    let shot = kiosk.ui.window().take_snapshot().expect("snapshot");
+    let path = screenshot_dir().join(format!("{name}.png"));
+    let file = std::fs::File::create(&path).expect("png file");
+    let mut enc = png::Encoder::new(std::io::BufWriter::new(file), shot.width(), shot.height());
+    enc.set_color(png::ColorType::Rgba);
+    enc.set_depth(png::BitDepth::Eight);
+    let mut w = enc.write_header().expect("png header");
+    w.write_image_data(shot.as_bytes()).expect("png data");
+    shot
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Rect {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+}
+
+impl Rect {
+    pub fn of(e: &ElementHandle) -> Rect {
+        let p = e.absolute_position();
+        let s = e.size();
+        Rect {
+            x: p.x,
+            y: p.y,
+            w: s.width,
+            h: s.height,
+        }
+    }
+
+    /// Inside `other`, allowing half a pixel for rounding.
+    pub fn inside(&self, other: &Rect) -> bool {
+        const E: f32 = 0.5;
+        self.x >= other.x - E
+            && self.y >= other.y - E
+            && self.x + self.w <= other.x + other.w + E
+            && self.y + self.h <= other.y + other.h + E
+    }
+
+    pub fn contains_point(&self, x: f32, y: f32) -> bool {
+        x >= self.x && y >= self.y && x < self.x + self.w && y < self.y + self.h
+    }
+
+    pub fn center(&self) -> (f32, f32) {
+        (self.x + self.w / 2.0, self.y + self.h / 2.0)
+    }
+}
+
+pub fn find(root: &impl ElementRoot, label: &str) -> Vec<ElementHandle> {
+    ElementHandle::find_by_accessible_label(root, label)
+        .filter(|e| e.is_valid() && e.size().width > 0.0)
+        .collect()
+}
+
+/// Share of pixels in `r` that differ clearly from the area's most common colour: 0 means nothing drawn.
+pub fn ink(shot: &SharedPixelBuffer<Rgba8Pixel>, r: &Rect) -> f32 {
+    let (w, h) = (shot.width() as i64, shot.height() as i64);
+    let px = shot.as_slice();
+    let x0 = (r.x as i64).clamp(0, w);
+    let y0 = (r.y as i64).clamp(0, h);
+    let x1 = ((r.x + r.w) as i64).clamp(0, w);
+    let y1 = ((r.y + r.h) as i64).clamp(0, h);
+    let mut counts = std::collections::HashMap::new();
+    let mut all = Vec::new();
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let p = px[(y * w + x) as usize];
+            *counts.entry((p.r, p.g, p.b)).or_insert(0usize) += 1;
+            all.push(p);
+        }
+    }
+    let Some((bg, _)) = counts.into_iter().max_by_key(|(_, n)| *n) else {
+        return 0.0;
+    };
+    let differs = all
+        .iter()
+        .filter(|p| {
+            let d = (p.r as i32 - bg.0 as i32).abs()
+                + (p.g as i32 - bg.1 as i32).abs()
+                + (p.b as i32 - bg.2 as i32).abs();
+            d > 96
+        })
+        .count();
+    differs as f32 / all.len().max(1) as f32
+}

@@ -1,0 +1,225 @@
+//! The first screens, headless with the software renderer, in both orientations and both modes: the expected
+//! elements exist, nothing spills out of its box, Chinese text is really drawn, targets are big enough.
+//! Screenshots land in target/screenshots/.
+
+use i_slint_backend_testing::AccessibleRole;
+use kiosk::session::Intent;
+use kiosk_drivers::sim::sample_cards;
+use kiosk_drivers::DeviceEvent;
+use kiosk_tests::*;
+
+#[derive(Clone, Copy, PartialEq)]
+enum PageUnderTest {
+    Attract,
+    Home,
+}
+
+const CATEGORY_LABELS: [&str; 9] = [
+    "社保",
+    "医保",
+    "公积金",
+    "税务",
+    "户籍与居住证",
+    "民政与养老",
+    "残联",
+    "企业服务",
+    "证明打印",
+];
+
+fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
+    let profile = profile(profile_name);
+    let kiosk = kiosk(&profile);
+    if page == PageUnderTest::Home {
+        // A senior's card: the greeting and the elder-mode question; answer it as the mode under test wants.
+        let card = sample_cards().remove(0);
+        kiosk.device(DeviceEvent::CardInserted(Box::new(card.record)));
+        kiosk.intent(Intent::AnswerElderProposal(elder));
+    } else if elder {
+        kiosk.intent(Intent::ToggleElder);
+    }
+    assert_eq!(kiosk.terminal.borrow().elder, elder);
+    let name = format!(
+        "{}-{}-{}",
+        match page {
+            PageUnderTest::Attract => "attract",
+            PageUnderTest::Home => "home",
+        },
+        if profile.panel.width_px > profile.panel.height_px {
+            "landscape"
+        } else {
+            "portrait"
+        },
+        if elder { "elder" } else { "standard" }
+    );
+    let shot = snapshot(&kiosk, &name);
+    let ui = &kiosk.ui;
+    let window = Rect {
+        x: 0.0,
+        y: 0.0,
+        w: profile.panel.width_px as f32,
+        h: profile.panel.height_px as f32,
+    };
+
+    // 1. What must be on every screen, and what this page adds.
+    let mut expected = vec!["长辈版", "English", "呼叫帮办", "视频办"];
+    match page {
+        PageUnderTest::Attract => expected.extend(["插入身份证", "扫随申码", "轻触屏幕开始"]),
+        PageUnderTest::Home => {
+            expected.extend(["返回", "首页", "搜索事项"]);
+            expected.extend(CATEGORY_LABELS);
+        }
+    }
+    for label in &expected {
+        let found = find(ui, label);
+        assert!(!found.is_empty(), "{name}: no element labelled {label}");
+        for e in &found {
+            assert!(
+                Rect::of(e).inside(&window),
+                "{name}: {label} lies outside the window: {:?}",
+                Rect::of(e)
+            );
+        }
+    }
+    if page == PageUnderTest::Home {
+        assert!(
+            !find(ui, "张*国，您好！请选择要办理的事项").is_empty(),
+            "{name}: no greeting by (masked) name"
+        );
+        assert!(
+            find(ui, "张建国").is_empty(),
+            "{name}: the full name is on screen"
+        );
+    }
+
+    // 2. Nothing spills out: every text and every button lies inside the window, and a text that sits in a
+    //    button or bar lies wholly inside it.
+    let texts = i_slint_backend_testing::ElementQuery::from_root(ui)
+        .match_descendants()
+        .match_accessible_role(AccessibleRole::Text)
+        .find_all()
+        .into_iter()
+        .filter(|e| e.size().width > 0.0 && e.accessible_label().is_some_and(|l| !l.is_empty()))
+        .collect::<Vec<_>>();
+    assert!(texts.len() >= 5, "{name}: only {} texts found", texts.len());
+    let boxes: Vec<(String, Rect)> = [AccessibleRole::Button, AccessibleRole::Groupbox]
+        .into_iter()
+        .flat_map(|role| {
+            i_slint_backend_testing::ElementQuery::from_root(ui)
+                .match_descendants()
+                .match_accessible_role(role)
+                .find_all()
+        })
+        .filter(|e| e.size().width > 0.0)
+        .map(|e| {
+            (
+                e.accessible_label().unwrap_or_default().to_string(),
+                Rect::of(&e),
+            )
+        })
+        .collect();
+    for t in &texts {
+        let r = Rect::of(t);
+        let label = t.accessible_label().unwrap_or_default();
+        assert!(
+            r.inside(&window),
+            "{name}: text {label:?} outside the window: {r:?}"
+        );
+        let (cx, cy) = r.center();
+        for (box_label, b) in &boxes {
+            // A full-screen touch area (the attract page) holds everything; it is not a box that can overflow.
+            if b.w >= window.w - 1.0 && b.h >= window.h * 0.5 {
+                continue;
+            }
+            if b.contains_point(cx, cy) {
+                assert!(
+                    r.inside(b),
+                    "{name}: text {label:?} {r:?} spills out of {box_label:?} {b:?}"
+                );
+            }
+        }
+    }
+    for (label, b) in &boxes {
+        assert!(
+            b.inside(&window),
+            "{name}: {label:?} outside the window: {b:?}"
+        );
+    }
+
+    // 3. Chinese text is drawn: the title and (on home) every tile carry ink, not an empty box.
+    let mut inked = vec!["长辈版", "呼叫帮办"];
+    if page == PageUnderTest::Home {
+        inked.extend(CATEGORY_LABELS);
+    } else {
+        inked.extend(["插入身份证", "扫随申码"]);
+    }
+    for label in inked {
+        let e = &find(ui, label)[0];
+        let amount = ink(&shot, &Rect::of(e));
+        assert!(
+            amount > 0.01,
+            "{name}: {label} looks blank ({:.2}% ink)",
+            amount * 100.0
+        );
+    }
+
+    // 4. Touch targets at least 15 mm (standard) or 20 mm (elder) on this panel.
+    let mm = profile.panel.px_per_mm();
+    let min_mm = if elder { 20.0 } else { 15.0 };
+    for e in i_slint_backend_testing::ElementQuery::from_root(ui)
+        .match_descendants()
+        .match_accessible_role(AccessibleRole::Button)
+        .find_all()
+    {
+        let r = Rect::of(&e);
+        if r.w == 0.0 {
+            continue;
+        }
+        let label = e.accessible_label().unwrap_or_default();
+        assert!(
+            r.w / mm >= min_mm - 0.1 && r.h / mm >= min_mm - 0.1,
+            "{name}: button {label:?} is {:.1}×{:.1} mm, under {min_mm} mm",
+            r.w / mm,
+            r.h / mm
+        );
+    }
+}
+
+#[test]
+fn attract_landscape_standard() {
+    check_screen("simulated", false, PageUnderTest::Attract);
+}
+
+#[test]
+fn attract_landscape_elder() {
+    check_screen("simulated", true, PageUnderTest::Attract);
+}
+
+#[test]
+fn attract_portrait_standard() {
+    check_screen("rpi4-community", false, PageUnderTest::Attract);
+}
+
+#[test]
+fn attract_portrait_elder() {
+    check_screen("rpi4-community", true, PageUnderTest::Attract);
+}
+
+#[test]
+fn home_landscape_standard() {
+    check_screen("simulated", false, PageUnderTest::Home);
+}
+
+#[test]
+fn home_landscape_elder() {
+    check_screen("simulated", true, PageUnderTest::Home);
+}
+
+#[test]
+fn home_portrait_standard() {
+    check_screen("rpi4-community", false, PageUnderTest::Home);
+}
+
+#[test]
+fn home_portrait_elder() {
+    check_screen("rpi4-community", true, PageUnderTest::Home);
+}
