@@ -120,6 +120,12 @@ fn report_problems(s: &Setup) {
     }
 }
 
+fn print_problems(s: &Setup) {
+    for p in &s.problems {
+        eprintln!("{p}");
+    }
+}
+
 fn check_config(config: Option<PathBuf>, profile: Option<PathBuf>) -> ExitCode {
     let s = setup::load(config.as_deref(), profile.as_deref(), false);
     if s.problems.is_empty() {
@@ -138,7 +144,7 @@ fn check_config(config: Option<PathBuf>, profile: Option<PathBuf>) -> ExitCode {
         );
         ExitCode::SUCCESS
     } else {
-        report_problems(&s);
+        print_problems(&s);
         eprintln!("{} problem(s)", s.problems.len());
         ExitCode::FAILURE
     }

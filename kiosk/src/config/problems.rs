@@ -87,7 +87,8 @@ impl<'a> Problems<'a> {
     }
 
     /// Deserializes `value` into `T`, recording every problem it has, not only the first: after an error
-    /// the offending key is taken out and the rest is tried again. `None` when anything was wrong.
+    /// the offending key is taken out and the rest is tried again. What is left, with defaults where keys
+    /// were taken out, is returned, so a terminal can start with whatever works; `None` when nothing fits.
     pub fn deserialize<T: DeserializeOwned>(
         &mut self,
         key: &str,
@@ -99,7 +100,7 @@ impl<'a> Problems<'a> {
         // Bounded: each round removes one key, and a table has finitely many.
         for _ in 0..64 {
             match T::deserialize(value.clone().into_deserializer()) {
-                Ok(t) => return (!failed).then_some(t),
+                Ok(t) => return Some(t),
                 Err(e) => {
                     let message = first_line(e.message());
                     // A "missing field" after we removed a bad key is an echo of the first problem.

@@ -207,7 +207,10 @@ impl Profile {
                     for (i, entry) in list.iter().enumerate() {
                         let key = format!("device[{i}]");
                         let hint = "each [[device]] has id, class and how it is connected (see hardware/README.md)";
-                        if let Some(raw) = p.deserialize::<RawDevice>(&key, entry, hint) {
+                        let before = p.list.len();
+                        let raw = p.deserialize::<RawDevice>(&key, entry, hint);
+                        // An entry that already has a problem is not checked further: one cause, one message.
+                        if let Some(raw) = raw.filter(|_| p.list.len() == before) {
                             if seen_ids.contains(&raw.id) {
                                 p.add(Some(entry.span()), &key, format!("the id `{}` is used twice", raw.id), "give every device its own id");
                             }
