@@ -15,11 +15,14 @@ const RUNS: usize = 15;
 fn one(page: &str, profile: Option<&str>) -> (Duration, u64) {
     let out = std::env::temp_dir().join(format!("kiosk-bench-{}.png", std::process::id()));
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kiosk"));
-    cmd.args(["screenshot", "--report", "--page", page, "--out"]).arg(&out);
+    cmd.args(["screenshot", "--report", "--page", page, "--out"])
+        .arg(&out);
     if let Some(p) = profile {
         cmd.args(["--profile", p]);
     }
-    cmd.env("RUST_LOG", "warn").stdout(Stdio::piped()).stderr(Stdio::null());
+    cmd.env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
     let start = Instant::now();
     let mut child = cmd.spawn().expect("spawn kiosk");
     let stdout = child.stdout.take().expect("stdout");
@@ -64,7 +67,10 @@ fn main() {
     if !std::env::args().any(|a| a == "--bench") {
         return;
     }
-    let portrait = concat!(env!("CARGO_MANIFEST_DIR"), "/../hardware/profiles/rpi4-community.toml");
+    let portrait = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../hardware/profiles/rpi4-community.toml"
+    );
     report("attract 1920x1080", "attract", None);
     report("home 1920x1080", "home", None);
     report("home 1080x1920 (portrait)", "home", Some(portrait));

@@ -15,11 +15,25 @@ fn check_config_accepts_a_good_configuration() {
     let dir = std::env::temp_dir().join(format!("kiosk-cli-good-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let config = dir.join("kiosk.toml");
-    std::fs::write(&config, format!("[terminal]\nid = \"yp-001\"\nprofile = \"{}\"\n", repo("hardware/profiles/rpi4-community.toml")))
-        .expect("write");
-    let out = kiosk().args(["check-config", "--config"]).arg(&config).output().expect("run");
+    std::fs::write(
+        &config,
+        format!(
+            "[terminal]\nid = \"yp-001\"\nprofile = \"{}\"\n",
+            repo("hardware/profiles/rpi4-community.toml")
+        ),
+    )
+    .expect("write");
+    let out = kiosk()
+        .args(["check-config", "--config"])
+        .arg(&config)
+        .output()
+        .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.contains("13 devices"), "{stdout}");
 }
 
@@ -28,14 +42,28 @@ fn check_config_lists_every_problem_and_fails() {
     let dir = std::env::temp_dir().join(format!("kiosk-cli-bad-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let config = dir.join("kiosk.toml");
-    std::fs::write(&config, "[terminal]\nlanguage = \"fr\"\nprofile = \"missing.toml\"\n[ui]\nbig = true\n").expect("write");
-    let out = kiosk().args(["check-config", "--config"]).arg(&config).output().expect("run");
+    std::fs::write(
+        &config,
+        "[terminal]\nlanguage = \"fr\"\nprofile = \"missing.toml\"\n[ui]\nbig = true\n",
+    )
+    .expect("write");
+    let out = kiosk()
+        .args(["check-config", "--config"])
+        .arg(&config)
+        .output()
+        .expect("run");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     let c = config.display().to_string();
-    assert!(stderr.contains(&format!("{c}:2:12: `terminal.language`")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{c}:2:12: `terminal.language`")),
+        "{stderr}"
+    );
     assert!(stderr.contains(&format!("{c}:5:1: `ui.big`")), "{stderr}");
-    assert!(stderr.contains("missing.toml: cannot read the file"), "{stderr}");
+    assert!(
+        stderr.contains("missing.toml: cannot read the file"),
+        "{stderr}"
+    );
     assert!(stderr.contains("3 problem(s)"), "{stderr}");
 }
 
@@ -45,15 +73,30 @@ fn version_and_help_with_examples() {
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("kiosk 0."));
     let out = kiosk().arg("--help").output().expect("run");
     let help = String::from_utf8_lossy(&out.stdout);
-    assert!(help.contains("Examples:") && help.contains("kiosk run --simulate"), "{help}");
+    assert!(
+        help.contains("Examples:") && help.contains("kiosk run --simulate"),
+        "{help}"
+    );
 }
 
 #[test]
 fn screenshot_renders_a_png_headless() {
     let out_file = std::env::temp_dir().join(format!("kiosk-shot-{}.png", std::process::id()));
-    let out = kiosk().args(["screenshot", "--page", "home", "--card", "0", "--out"]).arg(&out_file).output().expect("run");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = kiosk()
+        .args(["screenshot", "--page", "home", "--card", "0", "--out"])
+        .arg(&out_file)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let bytes = std::fs::read(&out_file).expect("png written");
     assert_eq!(&bytes[1..4], b"PNG");
-    assert!(bytes.len() > 50_000, "a real screen, not an empty image: {} bytes", bytes.len());
+    assert!(
+        bytes.len() > 50_000,
+        "a real screen, not an empty image: {} bytes",
+        bytes.len()
+    );
 }

@@ -10,7 +10,10 @@ struct Buffer(Arc<Mutex<Vec<u8>>>);
 
 impl Write for Buffer {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(buf);
+        self.0
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?
+            .extend_from_slice(buf);
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -39,13 +42,26 @@ fn records_holding_a_resident_show_none_of_their_data() {
         tracing::warn!("{:?} {}", card.record.id_number, card.record.id_number);
     });
     let out = String::from_utf8(buffer.0.lock().expect("lock").clone()).expect("utf8");
-    assert!(out.contains("card read") && out.contains("device event"), "records were written:\n{out}");
-    for secret in [id.as_str(), &id[..6], &id[10..14], name.as_str(), address.as_str(), "SECRET-TOKEN"] {
+    assert!(
+        out.contains("card read") && out.contains("device event"),
+        "records were written:\n{out}"
+    );
+    for secret in [
+        id.as_str(),
+        &id[..6],
+        &id[10..14],
+        name.as_str(),
+        address.as_str(),
+        "SECRET-TOKEN",
+    ] {
         // The area code 310110 alone would also be in any Yangpu address; the whole-number check matters most.
         if secret.len() < 6 {
             continue;
         }
-        assert!(!out.contains(secret), "{secret:?} leaked into the log:\n{out}");
+        assert!(
+            !out.contains(secret),
+            "{secret:?} leaked into the log:\n{out}"
+        );
     }
     assert!(out.contains("redacted"));
 }

@@ -5,7 +5,11 @@ use std::net::TcpStream;
 
 fn get(addr: std::net::SocketAddr, path: &str) -> (String, String) {
     let mut s = TcpStream::connect(addr).expect("connect");
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").expect("send");
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
     let mut reply = String::new();
     s.read_to_string(&mut reply).expect("read");
     let (head, body) = reply.split_once("\r\n\r\n").expect("http reply");
@@ -16,7 +20,9 @@ fn get(addr: std::net::SocketAddr, path: &str) -> (String, String) {
 fn health_and_openapi_over_loopback() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let addr = rt.block_on(async {
-        let (listener, addr) = kiosk_hub::bind("127.0.0.1:0".parse().expect("addr")).await.expect("bind");
+        let (listener, addr) = kiosk_hub::bind("127.0.0.1:0".parse().expect("addr"))
+            .await
+            .expect("bind");
         tokio::spawn(kiosk_hub::serve(listener));
         addr
     });

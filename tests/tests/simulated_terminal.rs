@@ -10,7 +10,12 @@ use slint::ComponentHandle;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
 /// Clicks the simulator button with this label and delivers what it published, as the device runtime would.
-fn press(sim: &Simulator, label: &str, rx: &mut UnboundedReceiver<DeviceEvent>, kiosk: &kiosk::app::Kiosk) {
+fn press(
+    sim: &Simulator,
+    label: &str,
+    rx: &mut UnboundedReceiver<DeviceEvent>,
+    kiosk: &kiosk::app::Kiosk,
+) {
     let button = find(&sim.window, label);
     assert!(!button.is_empty(), "no simulator button {label}");
     button[0].invoke_accessible_default_action();
@@ -25,8 +30,18 @@ fn press(sim: &Simulator, label: &str, rx: &mut UnboundedReceiver<DeviceEvent>, 
 /// Every label and value in the kiosk window, to look for traces of a resident.
 fn all_text(kiosk: &kiosk::app::Kiosk) -> String {
     let mut s = String::new();
-    for e in ElementQuery::from_root(&kiosk.ui).match_descendants().find_all() {
-        for t in [e.accessible_label(), e.accessible_value(), e.accessible_description()].into_iter().flatten() {
+    for e in ElementQuery::from_root(&kiosk.ui)
+        .match_descendants()
+        .find_all()
+    {
+        for t in [
+            e.accessible_label(),
+            e.accessible_value(),
+            e.accessible_description(),
+        ]
+        .into_iter()
+        .flatten()
+        {
             s.push_str(&t);
             s.push('\n');
         }
@@ -42,9 +57,15 @@ fn a_card_from_the_simulator_greets_the_resident_and_its_removal_wipes_them() {
     let sim = Simulator::new(tx, Some(DeviceId("receipt".into()))).expect("simulator window");
     sim.window.show().expect("show simulator");
 
-    assert!(!find(&kiosk.ui, "插入身份证").is_empty(), "starts on the attract screen");
+    assert!(
+        !find(&kiosk.ui, "插入身份证").is_empty(),
+        "starts on the attract screen"
+    );
     press(&sim, "插入 · 长者 74岁 男", &mut rx, &kiosk);
-    assert!(!find(&kiosk.ui, "张*国，您好！请选择要办理的事项").is_empty(), "greeting by masked name");
+    assert!(
+        !find(&kiosk.ui, "张*国，您好！请选择要办理的事项").is_empty(),
+        "greeting by masked name"
+    );
     // The resident is 74: elder mode is offered; accepting it switches the theme.
     let accept = find(&kiosk.ui, "使用长辈版");
     assert!(!accept.is_empty(), "elder mode is proposed");
@@ -53,11 +74,20 @@ fn a_card_from_the_simulator_greets_the_resident_and_its_removal_wipes_them() {
     snapshot(&kiosk, "e2e-greeted-elder");
 
     press(&sim, "取出身份证 · remove card", &mut rx, &kiosk);
-    assert!(!find(&kiosk.ui, "插入身份证").is_empty(), "back on the attract screen");
-    assert!(!kiosk.ui.global::<kiosk_ui::Theme>().get_elder(), "elder mode back to the default");
+    assert!(
+        !find(&kiosk.ui, "插入身份证").is_empty(),
+        "back on the attract screen"
+    );
+    assert!(
+        !kiosk.ui.global::<kiosk_ui::Theme>().get_elder(),
+        "elder mode back to the default"
+    );
     let text = all_text(&kiosk);
     for trace in ["张", "建国", "310110", "控江路"] {
-        assert!(!text.contains(trace), "{trace:?} still in the UI after the session ended:\n{text}");
+        assert!(
+            !text.contains(trace),
+            "{trace:?} still in the UI after the session ended:\n{text}"
+        );
     }
     assert!(kiosk.terminal.borrow().resident.is_none());
 }
@@ -71,7 +101,10 @@ fn help_door_scanner_and_paper_are_answered_on_screen() {
 
     press(&sim, "帮办按钮 · help", &mut rx, &kiosk);
     let notice = kiosk.ui.global::<kiosk_ui::AppState>().get_notice_text();
-    assert!(notice.contains("12345"), "help says where to get a person: {notice}");
+    assert!(
+        notice.contains("12345"),
+        "help says where to get a person: {notice}"
+    );
 
     press(&sim, "扫 随申码", &mut rx, &kiosk);
     let notice = kiosk.ui.global::<kiosk_ui::AppState>().get_notice_text();
@@ -82,10 +115,20 @@ fn help_door_scanner_and_paper_are_answered_on_screen() {
     let alert = kiosk.ui.global::<kiosk_ui::AppState>().get_device_alert();
     assert_eq!(alert.as_str(), "暂不可用：回执打印机缺纸");
     press(&sim, "纸正常", &mut rx, &kiosk);
-    assert_eq!(kiosk.ui.global::<kiosk_ui::AppState>().get_device_alert().as_str(), "");
+    assert_eq!(
+        kiosk
+            .ui
+            .global::<kiosk_ui::AppState>()
+            .get_device_alert()
+            .as_str(),
+        ""
+    );
 
     press(&sim, "开柜门 · open door", &mut rx, &kiosk);
-    assert!(!find(&kiosk.ui, "设备维护中").is_empty(), "maintenance screen while the door is open");
+    assert!(
+        !find(&kiosk.ui, "设备维护中").is_empty(),
+        "maintenance screen while the door is open"
+    );
     snapshot(&kiosk, "e2e-maintenance");
     press(&sim, "关柜门 · close door", &mut rx, &kiosk);
     assert!(find(&kiosk.ui, "设备维护中").is_empty());
@@ -99,13 +142,27 @@ fn touching_a_tile_opens_its_category_and_english_follows() {
     let tile = find(&kiosk.ui, "证明打印");
     assert!(!tile.is_empty());
     tile[0].invoke_accessible_default_action();
-    assert!(!find(&kiosk.ui, "社保缴费记录打印").is_empty(), "items of the category are listed");
+    assert!(
+        !find(&kiosk.ui, "社保缴费记录打印").is_empty(),
+        "items of the category are listed"
+    );
     find(&kiosk.ui, "English")[0].invoke_accessible_default_action();
-    assert!(!find(&kiosk.ui, "Social insurance payment record").is_empty(), "items in English");
-    assert!(!find(&kiosk.ui, "Call staff").is_empty(), "bundled English translation of the bars");
+    assert!(
+        !find(&kiosk.ui, "Social insurance payment record").is_empty(),
+        "items in English"
+    );
+    assert!(
+        !find(&kiosk.ui, "Call staff").is_empty(),
+        "bundled English translation of the bars"
+    );
     snapshot(&kiosk, "e2e-category-english-portrait");
     find(&kiosk.ui, "中文")[0].invoke_accessible_default_action();
     assert!(!find(&kiosk.ui, "呼叫帮办").is_empty());
-    let _ = ElementHandle::find_by_accessible_label(&kiosk.ui, "返回").next().map(|b| b.invoke_accessible_default_action());
-    assert!(!find(&kiosk.ui, "搜索事项").is_empty(), "back from a category is the home page");
+    let _ = ElementHandle::find_by_accessible_label(&kiosk.ui, "返回")
+        .next()
+        .map(|b| b.invoke_accessible_default_action());
+    assert!(
+        !find(&kiosk.ui, "搜索事项").is_empty(),
+        "back from a category is the home page"
+    );
 }
