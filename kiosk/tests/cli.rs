@@ -6,23 +6,28 @@ fn kiosk() -> Command {
     Command::new(env!("CARGO_BIN_EXE_kiosk"))
 }
 
+/// Writes a configuration file into a fresh folder of its own and returns its path.
+fn temp_config(name: &str, content: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("kiosk-cli-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let config = dir.join("kiosk.toml");
+    std::fs::write(&config, content).expect("write");
+    config
+}
+
 fn repo(path: &str) -> String {
     format!("{}/../{path}", env!("CARGO_MANIFEST_DIR"))
 }
 
 #[test]
 fn check_config_accepts_a_good_configuration() {
-    let dir = std::env::temp_dir().join(format!("kiosk-cli-good-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
-    let config = dir.join("kiosk.toml");
-    std::fs::write(
-        &config,
-        format!(
+    let config = temp_config(
+        "good",
+        &format!(
             "[terminal]\nid = \"yp-001\"\nprofile = \"{}\"\n",
             repo("hardware/profiles/rpi4-community.toml")
         ),
-    )
-    .expect("write");
+    );
     let out = kiosk()
         .args(["check-config", "--config"])
         .arg(&config)
@@ -39,14 +44,10 @@ fn check_config_accepts_a_good_configuration() {
 
 #[test]
 fn check_config_lists_every_problem_and_fails() {
-    let dir = std::env::temp_dir().join(format!("kiosk-cli-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
-    let config = dir.join("kiosk.toml");
-    std::fs::write(
-        &config,
+    let config = temp_config(
+        "bad",
         "[terminal]\nlanguage = \"fr\"\nprofile = \"missing.toml\"\n[ui]\nbig = true\n",
-    )
-    .expect("write");
+    );
     let out = kiosk()
         .args(["check-config", "--config"])
         .arg(&config)
