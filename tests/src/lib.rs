@@ -48,7 +48,12 @@ pub fn screenshot_dir() -> PathBuf {
 }
 
 pub fn snapshot(kiosk: &Kiosk, name: &str) -> SharedPixelBuffer<Rgba8Pixel> {
-    let shot = kiosk.ui.window().take_snapshot().expect("snapshot");
+    snapshot_window(kiosk.ui.window(), name)
+}
+
+/// Renders any window and saves it as target/screenshots/NAME.png.
+pub fn snapshot_window(window: &slint::Window, name: &str) -> SharedPixelBuffer<Rgba8Pixel> {
+    let shot = window.take_snapshot().expect("snapshot");
     let path = screenshot_dir().join(format!("{name}.png"));
     let file = std::fs::File::create(&path).expect("png file");
     let mut enc = png::Encoder::new(std::io::BufWriter::new(file), shot.width(), shot.height());

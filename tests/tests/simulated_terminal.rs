@@ -56,6 +56,9 @@ fn a_card_from_the_simulator_greets_the_resident_and_its_removal_wipes_them() {
     let (tx, mut rx) = unbounded_channel();
     let sim = Simulator::new(tx, Some(DeviceId("receipt".into()))).expect("simulator window");
     sim.window.show().expect("show simulator");
+    sim.window
+        .window()
+        .set_size(slint::PhysicalSize::new(420, 760));
 
     assert!(
         !find(&kiosk.ui, "插入身份证").is_empty(),
@@ -73,6 +76,14 @@ fn a_card_from_the_simulator_greets_the_resident_and_its_removal_wipes_them() {
     assert!(kiosk.ui.global::<kiosk_ui::Theme>().get_elder());
     snapshot(&kiosk, "e2e-greeted-elder");
 
+    snapshot_window(sim.window.window(), "e2e-device-simulator");
+    // The simulator's event log names the sample by its label, never by the person's name.
+    let log = sim.window.get_log();
+    let newest = slint::Model::row_data(&log, 0).unwrap_or_default();
+    assert!(
+        newest.contains("身份证插入：长者 74岁 男") && !newest.contains("张"),
+        "{newest}"
+    );
     press(&sim, "取出身份证 · remove card", &mut rx, &kiosk);
     assert!(
         !find(&kiosk.ui, "插入身份证").is_empty(),
