@@ -18,3 +18,17 @@ pub fn select_language(language: &str) -> &'static str {
         "zh"
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_is_bundled_and_unknown_languages_fall_back_to_chinese() {
+        i_slint_backend_testing::init_no_event_loop();
+        let _window = KioskWindow::new().expect("window");
+        assert_eq!(select_language("en"), "en");
+        assert_eq!(select_language("fr"), "zh");
+        assert_eq!(select_language("zh"), "zh");
+    }
+}
