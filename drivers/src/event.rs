@@ -37,6 +37,10 @@ pub enum DeviceEvent {
     /// A card was read once after insertion.
     CardInserted(Box<IdCardRecord>),
     CardRemoved,
+    /// A card was on the reader but cannot be used here (a card type not supported); the reason is for people.
+    CardUnreadable {
+        reason: String,
+    },
     CodeScanned(ScanPayload),
     HelpPressed,
     PadKey(Rating),

@@ -1,17 +1,24 @@
 //! Device classes of the self-service terminal.
 //!
 //! Each class follows the shape in DESIGN.md: a sans-IO `protocol`, an async `driver` over a transport and a `sim`
-//! that plays the device. This crate knows nothing of sessions or screens: it turns hardware into typed
-//! [`DeviceEvent`]s and typed records, and it keeps personal data inside [`Sensitive`].
+//! that plays the device on the other end of a pseudo-terminal. This crate knows nothing of sessions or screens:
+//! it turns hardware into typed [`DeviceEvent`]s and typed records, and it keeps personal data inside
+//! [`Sensitive`].
 
+pub mod codec;
 pub mod device;
+pub mod error;
 pub mod event;
 pub mod idcard;
+
 pub mod scanner;
 pub mod sensitive;
+pub mod serial;
 pub mod sim;
+pub mod simio;
 
 pub use device::{DeviceClass, DeviceId, Health};
+pub use error::DeviceError;
 pub use event::{DeviceEvent, PaperState, Rating};
 pub use idcard::{CardType, Date, IdCardRecord, IdNumber, IdNumberError, Sex, Validity};
 pub use scanner::{ScanKind, ScanPayload};

@@ -100,7 +100,7 @@ pub fn sample_cards() -> Vec<SampleCard> {
                     card_type: CardType::ResidentId,
                     name: Sensitive::new(s.name.to_string()),
                     sex: s.sex,
-                    nation: 1,
+                    nation: Some(1),
                     birth_date: birth,
                     address: Sensitive::new(s.address.to_string()),
                     id_number: Sensitive::new(id),
@@ -111,7 +111,9 @@ pub fn sample_cards() -> Vec<SampleCard> {
                         day: 10,
                     },
                     valid_to,
+                    permit: None,
                     photo_wlt: Sensitive::new(vec![0; 1024]),
+                    photo_bmp: None,
                 },
             })
         })

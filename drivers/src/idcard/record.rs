@@ -1,7 +1,5 @@
-//! The record on a resident ID card (二代证), as the GA 467 reader hands it over.
-//!
-//! The frame codec and the serial driver come with the serial-driver issue; this module holds the typed record
-//! they decode into, and the rules every ID number obeys.
+//! The record on a resident ID card (二代证) or residence permit, as the GA 467 reader hands it over, and the
+//! rules every ID number obeys.
 
 use crate::sensitive::Sensitive;
 use std::fmt;
@@ -159,22 +157,35 @@ impl fmt::Debug for IdNumber {
     }
 }
 
+/// Fields of a 港澳台居民居住证 that a resident ID card does not have.
+#[derive(Debug, Clone)]
+pub struct PermitDetails {
+    /// 通行证号码
+    pub pass_number: Sensitive<String>,
+    /// 签发次数
+    pub issue_count: u8,
+}
+
 /// The text part of a card. Everything that identifies the person is [`Sensitive`].
 #[derive(Debug, Clone)]
 pub struct IdCardRecord {
     pub card_type: CardType,
     pub name: Sensitive<String>,
     pub sex: Sex,
-    /// Nationality code, 01..56 (01 = 汉), 97, 98.
-    pub nation: u8,
+    /// Nationality code, 01..56 (01 = 汉), 97, 98; none on a residence permit.
+    pub nation: Option<u8>,
     pub birth_date: Date,
     pub address: Sensitive<String>,
     pub id_number: Sensitive<IdNumber>,
     pub authority: String,
     pub valid_from: Date,
     pub valid_to: Validity,
+    /// What only a Hong Kong/Macao/Taiwan residence permit carries.
+    pub permit: Option<PermitDetails>,
     /// The card photo, opaque "wlt" bytes only a vendor library decodes.
     pub photo_wlt: Sensitive<Vec<u8>>,
+    /// The photo as a BMP, when the vendor's decoder is installed.
+    pub photo_bmp: Option<Sensitive<Vec<u8>>>,
 }
 
 impl IdCardRecord {
