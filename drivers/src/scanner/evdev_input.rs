@@ -1,0 +1,57 @@
+//! USB scanners in keyboard mode, read through the Linux input layer (feature `evdev`). The device is grabbed so
+//! a scan never types into the UI.
+
+use super::keyboard::KeyboardDecoder;
+use super::payload::ScanPayload;
+use crate::device::{DeviceId, Health};
+use crate::event::DeviceEvent;
+use std::time::Duration;
+use tokio::sync::mpsc::UnboundedSender;
+
+/// Reads scans from the input device at `path` and publishes them; reopens it after it goes away.
+pub async fn run(id: DeviceId, path: String, events: UnboundedSender<DeviceEvent>) {
+    let mut last_health: Option<Health> = None;
+    let mut health = |h: Health| {
+        if last_health.as_ref() != Some(&h) {
+            last_health = Some(h.clone());
+            let _ = events.send(DeviceEvent::Health {
+                device: id.clone(),
+                health: h,
+            });
+        }
+    };
+    loop {
+        let opened = evdev::Device::open(&path).and_then(|mut d| {
+            d.grab()?;
+            d.into_event_stream()
+        });
+        let mut stream = match opened {
+            Ok(s) => s,
+            Err(e) => {
+                health(Health::Down {
+                    reason: format!("{path}: {e}: check the cable and the input group"),
+                });
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        health(Health::Online);
+        let mut keys = KeyboardDecoder::default();
+        loop {
+            match stream.next_event().await {
+                Ok(ev) if ev.event_type() == evdev::EventType::KEY => {
+                    if let Some(text) = keys.key(ev.code(), ev.value()) {
+                        let _ = events.send(DeviceEvent::CodeScanned(ScanPayload::classify(&text)));
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    health(Health::Down {
+                        reason: format!("{path}: {e}: unplugged?"),
+                    });
+                    break;
+                }
+            }
+        }
+    }
+}
