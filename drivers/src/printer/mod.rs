@@ -1,1 +1,7 @@
-//! TODO
+//! ESC/POS receipt printer: receipts, status and the command stream (protocol), text drawn as images for rare
+//! characters (raster), the serial driver and the simulated printer.
+
+pub mod driver;
+pub mod protocol;
+pub mod raster;
+pub mod sim;
