@@ -10,6 +10,7 @@ pub mod device;
 pub mod error;
 pub mod event;
 pub mod idcard;
+pub mod pad;
 pub mod printer;
 
 pub mod scanner;

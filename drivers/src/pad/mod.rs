@@ -1,1 +1,6 @@
-//! TODO
+//! The five-key evaluation pad (好差评评价器): our serial protocol (`hardware/protocols/evaluation-pad.md`), the
+//! driver and the simulated pad.
+
+pub mod driver;
+pub mod protocol;
+pub mod sim;

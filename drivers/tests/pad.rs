@@ -1,0 +1,122 @@
+//! The evaluation pad driver against the simulated pad over a pseudo-terminal pair.
+
+mod common;
+
+use common::*;
+use kiosk_drivers::pad::driver::{Pad, PadCommand, PadService};
+use kiosk_drivers::pad::protocol::LightMode;
+use kiosk_drivers::pad::sim::PadSim;
+use kiosk_drivers::simio::Behaviour;
+use kiosk_drivers::{DeviceEvent, DeviceId};
+use std::time::Duration;
+use tokio::sync::mpsc::unbounded_channel;
+
+#[tokio::test]
+async fn prompts_lights_and_a_key_press() {
+    let path = link("pad-basic");
+    let sim = PadSim::spawn(&path, 9600).unwrap();
+    let mut pad = Pad::new(path.to_string_lossy(), 9600);
+    assert_eq!(pad.version().await.unwrap(), "PAD5-SIM/1.0.0");
+    pad.prompt("请对本次服务进行评价").await.unwrap();
+    pad.lights(0b11111, LightMode::Slow).await.unwrap();
+    let v = sim.view().unwrap();
+    assert_eq!(
+        (v.prompt.as_str(), v.lit, v.mode),
+        ("请对本次服务进行评价", 0x1F, LightMode::Slow)
+    );
+    assert_eq!(
+        pad.wait_key(Duration::from_millis(200)).await.unwrap(),
+        None
+    );
+    sim.press(5);
+    assert_eq!(
+        pad.wait_key(Duration::from_secs(2))
+            .await
+            .unwrap()
+            .map(|r| r.stars()),
+        Some(5)
+    );
+}
+
+#[tokio::test]
+async fn each_rating_is_published_once_even_when_its_frame_repeats() {
+    let path = link("pad-svc");
+    let sim = PadSim::spawn(&path, 9600).unwrap();
+    let (tx, mut rx) = unbounded_channel();
+    let (svc, commands) = PadService::new(
+        DeviceId("pad".into()),
+        Pad::new(path.to_string_lossy(), 9600),
+        tx,
+    );
+    let task = tokio::spawn(svc.run());
+    assert!(wait_for(&mut rx, Duration::from_secs(2), is_online)
+        .await
+        .is_some());
+    commands.send(PadCommand::Prompt("请评价".into())).unwrap();
+    // Lost acknowledgements make the pad send each key frame again.
+    sim.ignore_acks(3);
+    sim.press(1);
+    sim.press(4);
+    let events = drain(&mut rx, Duration::from_secs(3)).await;
+    let keys: Vec<u8> = events
+        .iter()
+        .filter_map(|e| match e {
+            DeviceEvent::PadKey(r) => Some(r.stars()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(keys, vec![1, 4], "{events:?}");
+    assert!(
+        sim.key_frames_sent() >= 5,
+        "the pad repeated frames: {}",
+        sim.key_frames_sent()
+    );
+    assert_eq!(sim.view().unwrap().prompt, "请评价");
+    task.abort();
+}
+
+#[tokio::test]
+async fn a_silent_pad_is_down_within_2_s_and_an_unplugged_one_comes_back() {
+    let path = link("pad-gone");
+    let sim = PadSim::spawn(&path, 9600).unwrap();
+    let (tx, mut rx) = unbounded_channel();
+    let (svc, commands) = PadService::new(
+        DeviceId("pad".into()),
+        Pad::new(path.to_string_lossy(), 9600),
+        tx,
+    );
+    let task = tokio::spawn(svc.run());
+    assert!(wait_for(&mut rx, Duration::from_secs(2), is_online)
+        .await
+        .is_some());
+    sim.set_behaviour(Behaviour::Silent);
+    let (_, took) = wait_for(&mut rx, Duration::from_secs(4), is_down)
+        .await
+        .expect("down");
+    assert!(took <= Duration::from_secs(2), "down after {took:?}");
+    sim.set_behaviour(Behaviour::Normal);
+    assert!(wait_for(&mut rx, Duration::from_secs(3), is_online)
+        .await
+        .is_some());
+    commands.send(PadCommand::Prompt("欢迎".into())).unwrap();
+    sim.unplug();
+    assert!(wait_for(&mut rx, Duration::from_secs(3), is_down)
+        .await
+        .is_some());
+    sim.replug();
+    assert!(wait_for(&mut rx, Duration::from_secs(4), is_online)
+        .await
+        .is_some());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The new pad is told what to show again.
+    assert_eq!(sim.view().unwrap().prompt, "欢迎");
+    sim.press(3);
+    assert!(wait_for(
+        &mut rx,
+        Duration::from_secs(2),
+        |e| matches!(e, DeviceEvent::PadKey(r) if r.stars() == 3)
+    )
+    .await
+    .is_some());
+    task.abort();
+}
