@@ -2,12 +2,11 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kiosk::app::{self, Kiosk};
-use kiosk::config::Connection;
 use kiosk::headless::{self, Headless};
 use kiosk::session::Intent;
 use kiosk::setup::{self, Setup};
 use kiosk_drivers::sim::sample_cards;
-use kiosk_drivers::{DeviceClass, DeviceEvent, DeviceId};
+use kiosk_drivers::DeviceEvent;
 use slint::ComponentHandle;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -26,7 +25,10 @@ use std::time::Instant;
   kiosk check-config --config /etc/kiosk/kiosk.toml
                                             list every problem with file, line and a hint
   kiosk screenshot --page home --out home.png
-                                            render a screen headless to a PNG"
+                                            render a screen headless to a PNG
+  kiosk diag idcard --port /dev/serial/by-id/usb-1a86_USB_Serial-if00-port0
+                                            read one card (ID number masked)
+  kiosk diag printer --port /dev/ttyUSB1    print a test receipt"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -57,6 +59,11 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         profile: Option<PathBuf>,
     },
+    /// Check one serial device with the firmware's drivers (for technicians).
+    Diag {
+        #[command(subcommand)]
+        device: Diag,
+    },
     /// Render a screen of the simulated terminal headless into a PNG file.
     Screenshot {
         #[arg(long, value_name = "FILE")]
@@ -82,6 +89,116 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum Diag {
+    /// Read one card and print it with the ID number masked (first 6 and last 4 digits).
+    Idcard {
+        #[arg(long, value_name = "PATH")]
+        port: String,
+        /// Line speed [default: found by trying 115200, 57600, 38400, 19200, 9600]
+        #[arg(long)]
+        baud: Option<u32>,
+        #[arg(long)]
+        json: bool,
+        /// Seconds to wait for a card.
+        #[arg(long, default_value_t = 30)]
+        wait: u64,
+    },
+    /// Wait for one scan and print its kind (a 随申码's content is not shown).
+    Scanner {
+        #[arg(long, value_name = "PATH")]
+        port: String,
+        #[arg(long, default_value_t = 9600)]
+        baud: u32,
+        #[arg(long, value_enum, default_value = "cr")]
+        terminator: DiagTerminator,
+        #[arg(long, value_enum, default_value = "line")]
+        protocol: DiagScanProtocol,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 30)]
+        wait: u64,
+    },
+    /// Print a test receipt with a QR code and report the printer's status.
+    Printer {
+        #[arg(long, value_name = "PATH")]
+        port: String,
+        #[arg(long, default_value_t = 115200)]
+        baud: u32,
+    },
+    /// Light each key of the evaluation pad in turn and wait for a press.
+    Pad {
+        #[arg(long, value_name = "PATH")]
+        port: String,
+        #[arg(long, default_value_t = 9600)]
+        baud: u32,
+        #[arg(long, default_value_t = 30)]
+        wait: u64,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiagTerminator {
+    Cr,
+    Crlf,
+    Lf,
+    None,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum DiagScanProtocol {
+    Line,
+    Honeywell,
+    Newland,
+}
+
+fn diag(d: Diag) -> ExitCode {
+    use kiosk_drivers::scanner::protocol::{ScanProtocol, Terminator};
+    use std::time::Duration;
+    let secs = Duration::from_secs;
+    let outcome = match d {
+        Diag::Idcard {
+            port,
+            baud,
+            json,
+            wait,
+        } => kiosk::diag::idcard(&port, baud, json, secs(wait)),
+        Diag::Scanner {
+            port,
+            baud,
+            terminator,
+            protocol,
+            json,
+            wait,
+        } => {
+            let t = match terminator {
+                DiagTerminator::Cr => Terminator::Cr,
+                DiagTerminator::Crlf => Terminator::CrLf,
+                DiagTerminator::Lf => Terminator::Lf,
+                DiagTerminator::None => Terminator::None,
+            };
+            let p = match protocol {
+                DiagScanProtocol::Line => ScanProtocol::Line,
+                DiagScanProtocol::Honeywell => ScanProtocol::Honeywell,
+                DiagScanProtocol::Newland => ScanProtocol::Newland,
+            };
+            kiosk::diag::scanner(&port, baud, t, p, json, secs(wait))
+        }
+        Diag::Printer { port, baud } => kiosk::diag::printer(&port, baud),
+        Diag::Pad { port, baud, wait } => kiosk::diag::pad(&port, baud, secs(wait)),
+    };
+    match outcome {
+        Ok(report) => {
+            println!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(why) => {
+            eprintln!("kiosk diag: {why}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ShotPage {
     Attract,
@@ -100,6 +217,7 @@ fn main() -> ExitCode {
             data_dir,
         } => run(config, profile, simulate, data_dir),
         Command::CheckConfig { config, profile } => check_config(config, profile),
+        Command::Diag { device } => diag(device),
         Command::Screenshot {
             out,
             config,
@@ -206,16 +324,14 @@ fn run(
         }
     });
 
+    // Serial device drivers (and, simulated, the devices themselves on pseudo-terminals).
+    let mut devices = {
+        let _runtime = runtime.enter();
+        kiosk::manager::start(&s.profile, &data_dir.join("dev"), tx.clone())
+    };
+    let sims = std::rc::Rc::new(std::mem::take(&mut devices.sims));
     let _simulator = if simulate {
-        let receipt = s
-            .profile
-            .devices
-            .iter()
-            .find(|d| {
-                d.class == DeviceClass::ReceiptPrinter && d.connection == Connection::Simulated
-            })
-            .map(|d| DeviceId(d.id.clone()));
-        match kiosk::simulator::Simulator::new(tx.clone(), receipt) {
+        match kiosk::simulator::Simulator::new(tx.clone(), sims.clone()) {
             Ok(sim) => {
                 if let Err(e) = sim.window.show() {
                     tracing::error!(error = %e, "cannot show the device simulator window");
@@ -245,6 +361,7 @@ fn run(
         return ExitCode::FAILURE;
     }
     let result = slint::run_event_loop();
+    drop(devices);
     drop(tx);
     runtime.shutdown_background();
     match result {

@@ -27,6 +27,8 @@ pub enum Notice {
     HelpNotConnected,
     VideoNotConnected,
     CardExpired,
+    /// A card the reader read but this terminal cannot use (a card type not supported yet).
+    CardUnsupported,
     SessionEndedTimeout,
 }
 
@@ -34,7 +36,10 @@ impl Notice {
     pub fn is_error(self) -> bool {
         matches!(
             self,
-            Notice::CardExpired | Notice::HelpNotConnected | Notice::VideoNotConnected
+            Notice::CardExpired
+                | Notice::CardUnsupported
+                | Notice::HelpNotConnected
+                | Notice::VideoNotConnected
         )
     }
 }
@@ -190,6 +195,14 @@ impl Terminal {
                     self.end(EndReason::NewCard, &mut fx);
                 }
                 self.identify(*record, now, today, &mut fx);
+            }
+            DeviceEvent::CardUnreadable { reason } => {
+                if self.out_of_service {
+                    return fx;
+                }
+                tracing::info!(%reason, "card not usable here");
+                self.touch(now);
+                self.notice = Some((Notice::CardUnsupported, now));
             }
             DeviceEvent::CardRemoved => {
                 if self.resident.is_some() {

@@ -1,8 +1,11 @@
-//! The device simulator window of `kiosk run --simulate`: a person plays the hardware, and each action
-//! becomes the same `DeviceEvent` a driver would publish, sent through the same channel.
+//! The device simulator window of `kiosk run --simulate`: a person plays the hardware. The serial devices (ID card
+//! reader, scanner, receipt printer, evaluation pad) are simulated devices on pseudo-terminals that the real
+//! drivers talk to, so a card inserted here is read over GA 467 frames like a real one; the GPIO devices (help
+//! button, door, presence) still publish their events directly until their drivers land.
 
+use crate::manager::SimulatedDevices;
 use kiosk_drivers::sim::{sample_cards, SAMPLE_CODES};
-use kiosk_drivers::{DeviceEvent, DeviceId, PaperState, Rating, ScanPayload};
+use kiosk_drivers::{DeviceEvent, PaperState};
 use kiosk_ui::SimulatorWindow;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use std::rc::Rc;
@@ -18,7 +21,7 @@ pub struct Simulator {
 impl Simulator {
     pub fn new(
         events: UnboundedSender<DeviceEvent>,
-        receipt_printer: Option<DeviceId>,
+        devices: Rc<SimulatedDevices>,
     ) -> Result<Rc<Self>, slint::PlatformError> {
         let window = SimulatorWindow::new()?;
         let labels: Vec<SharedString> = sample_cards()
@@ -35,13 +38,20 @@ impl Simulator {
         window.set_log(ModelRc::from(log.clone()));
         let sim = Rc::new(Simulator { window, log });
 
-        // Each handler: update the simulator's own view, log a line without personal data, send the event.
-        let send = {
+        // Each handler: update the simulator's own view, log a line without personal data, and either drive a
+        // simulated device or send the event of a device that has no driver yet.
+        let log = {
             let sim = Rc::downgrade(&sim);
-            move |line: String, event: DeviceEvent| {
+            move |line: String| {
                 if let Some(s) = sim.upgrade() {
                     s.push_log(line);
                 }
+            }
+        };
+        let send = {
+            let log = log.clone();
+            move |line: String, event: DeviceEvent| {
+                log(line);
                 if events.send(event).is_err() {
                     tracing::error!("device event channel closed; the kiosk no longer listens");
                 }
@@ -49,7 +59,8 @@ impl Simulator {
         };
         let w = &sim.window;
         {
-            let send = send.clone();
+            let log = log.clone();
+            let devs = devices.clone();
             let ww = w.as_weak();
             w.on_insert_card(move |i| {
                 let Some(card) = usize::try_from(i)
@@ -58,36 +69,38 @@ impl Simulator {
                 else {
                     return;
                 };
+                let Some(reader) = &devs.reader else { return };
                 if let Some(w) = ww.upgrade() {
                     w.set_card_inserted(true);
                 }
-                send(
-                    format!("身份证插入：{}", card.label),
-                    DeviceEvent::CardInserted(Box::new(card.record)),
-                );
+                log(format!("身份证放上阅读器：{}", card.label));
+                reader.insert(card.record);
             });
         }
         {
-            let send = send.clone();
+            let log = log.clone();
+            let devs = devices.clone();
             let ww = w.as_weak();
             w.on_remove_card(move || {
+                let Some(reader) = &devs.reader else { return };
                 if let Some(w) = ww.upgrade() {
                     w.set_card_inserted(false);
                 }
-                send("身份证取出".into(), DeviceEvent::CardRemoved);
+                log("身份证取走".into());
+                reader.remove();
             });
         }
         {
-            let send = send.clone();
+            let log = log.clone();
+            let devs = devices.clone();
             w.on_scan(move |i| {
                 let Some((label, data)) = usize::try_from(i).ok().and_then(|i| SAMPLE_CODES.get(i))
                 else {
                     return;
                 };
-                send(
-                    format!("扫码：{label}"),
-                    DeviceEvent::CodeScanned(ScanPayload::classify(data)),
-                );
+                let Some(scanner) = &devs.scanner else { return };
+                log(format!("出示：{label}"));
+                scanner.show(data);
             });
         }
         {
@@ -95,10 +108,13 @@ impl Simulator {
             w.on_help_button(move || send("帮办按钮按下".into(), DeviceEvent::HelpPressed));
         }
         {
-            let send = send.clone();
+            let log = log.clone();
+            let devs = devices.clone();
             w.on_pad_key(move |n| {
-                if let Some(r) = u8::try_from(n).ok().and_then(Rating::new) {
-                    send(format!("评价器：★{}", r.stars()), DeviceEvent::PadKey(r));
+                let Some(pad) = &devs.pad else { return };
+                if let Ok(level @ 1..=5) = u8::try_from(n) {
+                    log(format!("评价器按键：★{level}"));
+                    pad.press(level);
                 }
             });
         }
@@ -134,10 +150,9 @@ impl Simulator {
         }
         {
             let ww = w.as_weak();
+            let devs = devices.clone();
             w.on_set_paper(move |n| {
-                let Some(device) = receipt_printer.clone() else {
-                    return;
-                };
+                let Some(printer) = &devs.printer else { return };
                 if let Some(w) = ww.upgrade() {
                     w.set_paper(n);
                 }
@@ -146,7 +161,8 @@ impl Simulator {
                     2 => ("回执缺纸", PaperState::Out),
                     _ => ("回执纸正常", PaperState::Ok),
                 };
-                send(line.into(), DeviceEvent::Paper { device, state });
+                log(line.into());
+                printer.set_paper(state);
             });
         }
         Ok(sim)

@@ -477,16 +477,26 @@ pub struct CommandDecoder {
     buf: Vec<u8>,
 }
 
+/// Text longer than this without a line feed is printed in pieces.
+const MAX_TEXT: usize = 512;
+
 /// The biggest single command accepted: a raster line block of 72 × 2400 dots (more is refused as garbage).
 const MAX_COMMAND: usize = 8 + 72 * 2400;
 
 enum Parse {
-    Need,
+    /// At least this many more bytes.
+    Need(usize),
     Done(Op, usize),
 }
 
 fn parse(b: &[u8]) -> Parse {
-    let need = |n: usize| if b.len() < n { Some(Parse::Need) } else { None };
+    let need = |n: usize| {
+        if b.len() < n {
+            Some(Parse::Need(n - b.len()))
+        } else {
+            None
+        }
+    };
     match b[0] {
         b'\n' => Parse::Done(Op::LineFeed, 1),
         DLE => {
@@ -589,11 +599,17 @@ fn parse(b: &[u8]) -> Parse {
                 _ => Parse::Done(Op::Other, 2),
             }
         }
+        // Other control bytes (CR, CAN, …) do nothing here.
+        c if c < 0x20 => Parse::Done(Op::Other, 1),
         _ => {
             // Text up to the next control byte; two-byte GB characters have both bytes ≥ 0x40.
             let end = b.iter().position(|&c| c < 0x20).unwrap_or(b.len());
             if end == b.len() {
-                return Parse::Need;
+                // A printer prints a full buffer line by itself; so do we.
+                if end >= MAX_TEXT {
+                    return Parse::Done(Op::Text(b[..MAX_TEXT].to_vec()), MAX_TEXT);
+                }
+                return Parse::Need(1);
             }
             Parse::Done(Op::Text(b[..end].to_vec()), end)
         }
@@ -607,25 +623,23 @@ impl Decoder for CommandDecoder {
     fn feed(&mut self, input: &[u8]) -> (usize, Option<Result<Op, Self::Error>>) {
         let mut used = 0;
         loop {
-            if !self.buf.is_empty() {
+            let need = if self.buf.is_empty() {
+                1
+            } else {
                 match parse(&self.buf) {
                     Parse::Done(op, n) => {
                         self.buf.drain(..n.min(self.buf.len()));
                         return (used, Some(Ok(op)));
                     }
-                    Parse::Need if self.buf.len() >= MAX_COMMAND => {
-                        // Text without end or a command too big: print what there is.
-                        let text = std::mem::take(&mut self.buf);
-                        return (used, Some(Ok(Op::Text(text))));
-                    }
-                    Parse::Need => {}
+                    Parse::Need(n) => n,
                 }
-            }
+            };
             if used >= input.len() {
                 return (used, None);
             }
-            self.buf.push(input[used]);
-            used += 1;
+            let take = need.min(input.len() - used);
+            self.buf.extend_from_slice(&input[used..used + take]);
+            used += take;
         }
     }
 

@@ -1,0 +1,217 @@
+//! `kiosk diag …`: technician checks of one serial device at a time, with the firmware's own drivers. Each prints
+//! what it found (or JSON with `--json`) and exits non-zero with the reason when the device fails the check.
+//! Personal data is masked: a technician checks the reader, not the resident.
+
+use kiosk_drivers::idcard::driver::Reader;
+use kiosk_drivers::idcard::photo::PhotoDecoder;
+use kiosk_drivers::pad::driver::Pad;
+use kiosk_drivers::pad::protocol::LightMode;
+use kiosk_drivers::printer::driver::ReceiptPrinter;
+use kiosk_drivers::printer::protocol::Receipt;
+use kiosk_drivers::scanner::driver::{Scanner, ScannerConfig};
+use kiosk_drivers::scanner::protocol::{ScanProtocol, Terminator};
+use kiosk_drivers::sensitive::{mask_id_number, mask_name};
+use kiosk_drivers::{CardType, DeviceError, ScanKind, ScanPayload, Sex, Validity};
+use serde_json::json;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// How long a check waits for a person to present a card, show a code or press a key.
+pub const WAIT: Duration = Duration::from_secs(30);
+
+pub type Outcome = Result<String, String>;
+
+fn fail(what: &str, e: DeviceError) -> String {
+    let hint = match &e {
+        DeviceError::NotConnected { .. } => "check the cable and --port",
+        DeviceError::Timeout(_) => "check the line speed (--baud) and that the device is powered",
+        DeviceError::InvalidData(_) => "wrong line speed or wrong device on this port",
+        _ => "see the device's manual",
+    };
+    format!("{what}: {e}\n  hint: {hint}")
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))
+}
+
+/// The first characters of an address (district and street), the rest hidden.
+fn mask_address(a: &str) -> String {
+    let shown: String = a.chars().take(6).collect();
+    if a.chars().count() > 6 {
+        format!("{shown}…")
+    } else {
+        shown
+    }
+}
+
+pub fn idcard(port: &str, baud: Option<u32>, json: bool, wait: Duration) -> Outcome {
+    runtime()?.block_on(async {
+        let mut reader = Reader::new(port, baud.unwrap_or(115_200));
+        let speed = match baud {
+            Some(b) => {
+                reader.sam_status(Duration::from_secs(1)).await.map_err(|e| fail("the reader does not answer", e))?;
+                b
+            }
+            None => reader.detect_baud().await.map_err(|e| fail("no answer at any line speed", e))?,
+        };
+        let sam = reader.sam_id().await.map_err(|e| fail("SAM id", e))?;
+        if !json {
+            eprintln!("reader {port} at {speed} baud, SAM {sam}; place a card on the reader…");
+        }
+        let deadline = Instant::now() + wait;
+        let card = loop {
+            match reader.read_card().await {
+                Ok(c) => break c,
+                Err(DeviceError::NotReady(_)) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(250)).await
+                }
+                Err(DeviceError::NotReady(why)) => return Err(format!("no card read within {} s: {why}", wait.as_secs())),
+                Err(e) => return Err(fail("card read failed", e)),
+            }
+        };
+        let r = &card.record;
+        let photo = PhotoDecoder::find_installed().map(|d| d.decode(r.photo_wlt.expose()).is_ok());
+        let card_type = match r.card_type {
+            CardType::ResidentId => "resident ID card",
+            CardType::HkMacaoTaiwanPermit => "Hong Kong/Macao/Taiwan residence permit",
+            CardType::ForeignPermanentResident => "foreigner's permanent residence card",
+        };
+        let sex = match r.sex {
+            Sex::Male => "男",
+            Sex::Female => "女",
+            Sex::Unknown => "未知",
+            Sex::NotStated => "未说明",
+        };
+        let valid_to = match r.valid_to {
+            Validity::LongTerm => "长期".to_string(),
+            Validity::Until(d) => d.to_string(),
+        };
+        let id = mask_id_number(r.id_number.expose().as_str());
+        if json {
+            Ok(json!({
+                "port": port, "baud": speed, "sam_id": sam, "card_type": card_type,
+                "name": mask_name(r.name.expose()), "sex": sex, "nation": r.nation,
+                "birth_date": r.birth_date.to_string(), "id_number": id,
+                "address": mask_address(r.address.expose()), "authority": r.authority,
+                "valid_from": r.valid_from.to_string(), "valid_to": valid_to,
+                "photo_bytes": r.photo_wlt.expose().len(), "photo_decoded": photo,
+            })
+            .to_string())
+        } else {
+            let photo = match photo {
+                Some(true) => "decoded by the vendor library",
+                Some(false) => "vendor library failed to decode it",
+                None => "no vendor library; passed on undecoded",
+            };
+            Ok(format!(
+                "card: {card_type}\n  name: {}\n  sex: {sex}\n  nation: {}\n  born: {}\n  ID number: {id}\n  address: {}\n  authority: {}\n  valid: {} – {valid_to}\n  photo: {} bytes, {photo}",
+                mask_name(r.name.expose()),
+                r.nation.map(|n| format!("{n:02}")).unwrap_or_else(|| "-".into()),
+                r.birth_date,
+                mask_address(r.address.expose()),
+                r.authority,
+                r.valid_from,
+                r.photo_wlt.expose().len(),
+            ))
+        }
+    })
+}
+
+pub fn scanner(
+    port: &str,
+    baud: u32,
+    terminator: Terminator,
+    protocol: ScanProtocol,
+    json: bool,
+    wait: Duration,
+) -> Outcome {
+    runtime()?.block_on(async {
+        let mut s = Scanner::new(ScannerConfig { path: port.into(), baud, terminator, protocol });
+        s.start().await.map_err(|e| fail("scanner", e))?;
+        if !json {
+            eprintln!("scanner {port} at {baud} baud; show a code…");
+        }
+        let first = s.trigger().await.map_err(|e| fail("trigger", e))?;
+        let text = match first.into_iter().next() {
+            Some(t) => t,
+            None => s
+                .next_scan(wait)
+                .await
+                .map_err(|e| fail("scanner", e))?
+                .ok_or_else(|| format!("no scan within {} s", wait.as_secs()))?,
+        };
+        let p = ScanPayload::classify(&text);
+        let chars = p.data.expose().chars().count();
+        // A 随申码 identifies a person: only its length is shown.
+        let (kind, shown) = match p.kind {
+            ScanKind::SuiShenMa => ("随申码", format!("({chars} characters, not shown)")),
+            ScanKind::Other => ("other code", p.data.expose().clone()),
+        };
+        Ok(if json {
+            json!({"port": port, "kind": kind, "characters": chars, "data": (p.kind == ScanKind::Other).then(|| p.data.expose().clone())}).to_string()
+        } else {
+            format!("scan: {kind} {shown}")
+        })
+    })
+}
+
+pub fn printer(port: &str, baud: u32) -> Outcome {
+    runtime()?.block_on(async {
+        let mut p = ReceiptPrinter::new(port, baud, crate::manager::receipt_layout());
+        let before = p.status().await.map_err(|e| fail("the printer does not answer", e))?;
+        let stamp = crate::app::local_now().format("%Y-%m-%d %H:%M:%S").to_string();
+        let receipt = Receipt::new()
+            .title("打印测试 Print test")
+            .row("时间 Time", stamp)
+            .row("端口 Port", port)
+            .row("速率 Baud", baud.to_string())
+            .text("中文、English、数字 0123456789")
+            .separator()
+            .qr("https://kiosk.example.invalid/print-test");
+        let report = p.print(&receipt).await.map_err(|e| fail("test receipt not printed", e))?;
+        Ok(format!(
+            "status before: {before:?}\ntest receipt printed and cut (job {}, {} bytes)\nstatus after: {:?}",
+            String::from_utf8_lossy(&report.job),
+            report.bytes,
+            report.status_after
+        ))
+    })
+}
+
+pub fn pad(port: &str, baud: u32, wait: Duration) -> Outcome {
+    runtime()?.block_on(async {
+        let mut pad = Pad::new(port, baud);
+        let version = pad
+            .version()
+            .await
+            .map_err(|e| fail("the pad does not answer", e))?;
+        eprintln!("pad {port}: {version}; lighting each key…");
+        for key in 0..5 {
+            pad.lights(1 << key, LightMode::Steady)
+                .await
+                .map_err(|e| fail("lights", e))?;
+            tokio::time::sleep(Duration::from_millis(400)).await;
+        }
+        pad.lights(0x1F, LightMode::Slow)
+            .await
+            .map_err(|e| fail("lights", e))?;
+        pad.prompt("请按任意键测试")
+            .await
+            .map_err(|e| fail("prompt", e))?;
+        eprintln!("press any key on the pad…");
+        let key = pad
+            .wait_key(wait)
+            .await
+            .map_err(|e| fail("waiting for a key", e))?;
+        let _ = pad.lights(0, LightMode::Off).await;
+        let _ = pad.prompt("").await;
+        match key {
+            Some(r) => Ok(format!("pad {version}: key ★{} pressed", r.stars())),
+            None => Err(format!("no key pressed within {} s", wait.as_secs())),
+        }
+    })
+}

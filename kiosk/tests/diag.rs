@@ -1,0 +1,201 @@
+//! `kiosk diag …` end to end: the real binary against simulated devices on pseudo-terminals.
+
+use kiosk_drivers::idcard::sim::ReaderSim;
+use kiosk_drivers::pad::sim::PadSim;
+use kiosk_drivers::printer::sim::PrinterSim;
+use kiosk_drivers::scanner::protocol::{ScanProtocol, Terminator};
+use kiosk_drivers::scanner::sim::ScannerSim;
+use kiosk_drivers::sim::sample_cards;
+use kiosk_drivers::PaperState;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::time::Duration;
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn link(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("kiosk-diag-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join(name)
+}
+
+fn kiosk(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .args(args)
+        .env("RUST_LOG", "off")
+        .output()
+        .expect("kiosk runs")
+}
+
+fn text(o: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn diag_idcard_reads_one_card_masked_and_finds_the_line_speed() {
+    let rt = rt();
+    let path = link("idcard");
+    let sim = rt.block_on(async { ReaderSim::spawn(&path).unwrap() });
+    sim.set_line_speed(38_400);
+    let card = sample_cards().remove(0).record;
+    let id = card.id_number.expose().as_str().to_string();
+    sim.insert(card);
+    let out = kiosk(&[
+        "diag",
+        "idcard",
+        "--port",
+        path.to_str().unwrap(),
+        "--json",
+        "--wait",
+        "5",
+    ]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).expect("json");
+    assert_eq!(v["baud"], 38_400);
+    assert_eq!(v["id_number"], format!("{}********{}", &id[..6], &id[14..]));
+    assert_eq!(v["name"], "张*国");
+    assert_eq!(v["valid_to"], "长期");
+    assert!(
+        !stdout.contains(&id) && !stdout.contains("张建国") && !stdout.contains("控江路1500弄")
+    );
+
+    // No card: a clear failure, non-zero.
+    sim.remove();
+    let out = kiosk(&[
+        "diag",
+        "idcard",
+        "--port",
+        path.to_str().unwrap(),
+        "--baud",
+        "38400",
+        "--wait",
+        "1",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).1.contains("no card read within 1 s"),
+        "{:?}",
+        text(&out)
+    );
+    // Nothing on the port: non-zero with a hint.
+    let out = kiosk(&[
+        "diag",
+        "idcard",
+        "--port",
+        "/nonexistent/tty",
+        "--wait",
+        "1",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).1.contains("hint: check the cable"),
+        "{:?}",
+        text(&out)
+    );
+}
+
+#[test]
+fn diag_printer_prints_a_test_receipt_or_says_why_not() {
+    let rt = rt();
+    let path = link("printer");
+    let sim = rt.block_on(async { PrinterSim::spawn(&path, 115_200).unwrap() });
+    let out = kiosk(&["diag", "printer", "--port", path.to_str().unwrap()]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("test receipt printed and cut"), "{stdout}");
+    let printed = sim.printed();
+    assert_eq!(printed.len(), 1);
+    assert_eq!(
+        printed[0].qr_codes,
+        vec!["https://kiosk.example.invalid/print-test".to_string()]
+    );
+    assert!(printed[0].lines.iter().any(|l| l.contains("中文、English")));
+
+    sim.set_paper(PaperState::Out);
+    std::thread::sleep(Duration::from_millis(100));
+    let out = kiosk(&["diag", "printer", "--port", path.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(text(&out).1.contains("out of paper"), "{:?}", text(&out));
+}
+
+#[test]
+fn diag_scanner_waits_for_one_scan_and_hides_a_suishenma() {
+    let rt = rt();
+    let path = link("scanner");
+    let sim = rt.block_on(async {
+        ScannerSim::spawn(&path, 9600, Terminator::Cr, ScanProtocol::Newland).unwrap()
+    });
+    let p = path.clone();
+    let child = std::thread::spawn(move || {
+        kiosk(&[
+            "diag",
+            "scanner",
+            "--port",
+            p.to_str().unwrap(),
+            "--protocol",
+            "newland",
+            "--wait",
+            "5",
+        ])
+    });
+    std::thread::sleep(Duration::from_millis(800));
+    sim.show("https://ssm.example.invalid/c/7Q2W9E4R1T");
+    let out = child.join().unwrap();
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("随申码 (40 characters, not shown)"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("7Q2W9E4R1T"));
+
+    let out = kiosk(&[
+        "diag",
+        "scanner",
+        "--port",
+        path.to_str().unwrap(),
+        "--protocol",
+        "newland",
+        "--wait",
+        "1",
+    ]);
+    assert!(!out.status.success());
+    assert!(text(&out).1.contains("no scan within 1 s"));
+}
+
+#[test]
+fn diag_pad_lights_keys_and_waits_for_a_press() {
+    let rt = rt();
+    let path = link("pad");
+    let sim = rt.block_on(async { PadSim::spawn(&path, 9600).unwrap() });
+    let p = path.clone();
+    let child = std::thread::spawn(move || {
+        kiosk(&["diag", "pad", "--port", p.to_str().unwrap(), "--wait", "8"])
+    });
+    // Wait until the prompt is up, then press ★4.
+    let mut prompted = false;
+    for _ in 0..100 {
+        std::thread::sleep(Duration::from_millis(100));
+        if sim.view().is_some_and(|v| v.prompt == "请按任意键测试") {
+            prompted = true;
+            break;
+        }
+    }
+    assert!(prompted, "the pad was asked for a key");
+    sim.press(4);
+    let out = child.join().unwrap();
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("key ★4 pressed"), "{stdout}");
+    assert!(stderr.contains("PAD5-SIM/1.0.0"));
+}
