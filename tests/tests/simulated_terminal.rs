@@ -3,28 +3,77 @@
 //! resident in the view.
 
 use i_slint_backend_testing::{ElementHandle, ElementQuery};
+use kiosk::app::Kiosk;
+use kiosk::manager::{self, Devices};
 use kiosk::simulator::Simulator;
-use kiosk_drivers::{DeviceEvent, DeviceId};
+use kiosk_drivers::{DeviceEvent, Health, PaperState};
 use kiosk_tests::*;
 use slint::ComponentHandle;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};
 
-/// Clicks the simulator button with this label and delivers what it published, as the device runtime would.
-fn press(
-    sim: &Simulator,
-    label: &str,
-    rx: &mut UnboundedReceiver<DeviceEvent>,
-    kiosk: &kiosk::app::Kiosk,
-) {
-    let button = find(&sim.window, label);
-    assert!(!button.is_empty(), "no simulator button {label}");
-    button[0].invoke_accessible_default_action();
-    let mut delivered = 0;
-    while let Ok(event) = rx.try_recv() {
-        kiosk.device(event);
-        delivered += 1;
+/// The simulated terminal as `kiosk run --simulate` builds it: the kiosk window, the serial drivers talking to
+/// simulated devices on pseudo-terminals, and the device simulator window driving those devices.
+struct Rig {
+    kiosk: Rc<Kiosk>,
+    sim: Rc<Simulator>,
+    rx: UnboundedReceiver<DeviceEvent>,
+    _devices: Devices,
+    _rt: tokio::runtime::Runtime,
+}
+
+impl Rig {
+    fn new(profile_name: &str, name: &str) -> Self {
+        let profile = profile(profile_name);
+        let kiosk = kiosk(&profile);
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        let (tx, rx) = unbounded_channel();
+        let dir = std::env::temp_dir().join(format!("kiosk-e2e-{}-{name}", std::process::id()));
+        let mut devices = {
+            let _g = rt.enter();
+            manager::start(&profile, &dir, tx.clone())
+        };
+        let sims = Rc::new(std::mem::take(&mut devices.sims));
+        let sim = Simulator::new(tx, sims).expect("simulator window");
+        let mut rig = Rig { kiosk, sim, rx, _devices: devices, _rt: rt };
+        // The four serial devices come online through their drivers.
+        let mut online = 0;
+        rig.deliver_until(Duration::from_secs(5), |e| {
+            if matches!(e, DeviceEvent::Health { health: Health::Online, .. }) {
+                online += 1;
+            }
+            online == 4
+        });
+        assert_eq!(online, 4, "reader, scanner, printer and pad online");
+        rig
     }
-    assert_eq!(delivered, 1, "{label} should publish exactly one event");
+
+    /// Hands every event to the kiosk (on this, the UI thread) until one satisfies `until`.
+    fn deliver_until(&mut self, within: Duration, mut until: impl FnMut(&DeviceEvent) -> bool) -> bool {
+        let end = Instant::now() + within;
+        while Instant::now() < end {
+            match self.rx.try_recv() {
+                Ok(e) => {
+                    let done = until(&e);
+                    self.kiosk.device(e);
+                    if done {
+                        return true;
+                    }
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(5)),
+            }
+        }
+        false
+    }
+
+    /// Clicks the simulator button with this label and delivers events until the expected one has arrived.
+    fn press(&mut self, label: &str, expect: impl FnMut(&DeviceEvent) -> bool) {
+        let button = find(&self.sim.window, label);
+        assert!(!button.is_empty(), "no simulator button {label}");
+        button[0].invoke_accessible_default_action();
+        assert!(self.deliver_until(Duration::from_secs(5), expect), "{label}: the expected event did not arrive");
+    }
 }
 
 /// Every label and value in the kiosk window, to look for traces of a resident.
@@ -51,10 +100,9 @@ fn all_text(kiosk: &kiosk::app::Kiosk) -> String {
 
 #[test]
 fn a_card_from_the_simulator_greets_the_resident_and_its_removal_wipes_them() {
-    let profile = profile("simulated");
-    let kiosk = kiosk(&profile);
-    let (tx, mut rx) = unbounded_channel();
-    let sim = Simulator::new(tx, Some(DeviceId("receipt".into()))).expect("simulator window");
+    let mut rig = Rig::new("simulated", "card");
+    let kiosk = rig.kiosk.clone();
+    let sim = rig.sim.clone();
     sim.window.show().expect("show simulator");
     sim.window
         .window()
@@ -64,7 +112,8 @@ fn a_card_from_the_simulator_greets_the_resident_and_its_removal_wipes_them() {
         !find(&kiosk.ui, "插入身份证").is_empty(),
         "starts on the attract screen"
     );
-    press(&sim, "插入 · 长者 74岁 男", &mut rx, &kiosk);
+    // The card goes onto the simulated reader; the GA 467 driver reads it over the pty and publishes it.
+    rig.press("插入 · 长者 74岁 男", |e| matches!(e, DeviceEvent::CardInserted(_)));
     assert!(
         !find(&kiosk.ui, "张*国，您好！请选择要办理的事项").is_empty(),
         "greeting by masked name"
@@ -81,10 +130,10 @@ fn a_card_from_the_simulator_greets_the_resident_and_its_removal_wipes_them() {
     let log = sim.window.get_log();
     let newest = slint::Model::row_data(&log, 0).unwrap_or_default();
     assert!(
-        newest.contains("身份证插入：长者 74岁 男") && !newest.contains("张"),
+        newest.contains("身份证放上阅读器：长者 74岁 男") && !newest.contains("张"),
         "{newest}"
     );
-    press(&sim, "取出身份证 · remove card", &mut rx, &kiosk);
+    rig.press("取出身份证 · remove card", |e| matches!(e, DeviceEvent::CardRemoved));
     assert!(
         !find(&kiosk.ui, "插入身份证").is_empty(),
         "back on the attract screen"
@@ -105,27 +154,26 @@ fn a_card_from_the_simulator_greets_the_resident_and_its_removal_wipes_them() {
 
 #[test]
 fn help_door_scanner_and_paper_are_answered_on_screen() {
-    let profile = profile("simulated");
-    let kiosk = kiosk(&profile);
-    let (tx, mut rx) = unbounded_channel();
-    let sim = Simulator::new(tx, Some(DeviceId("receipt".into()))).expect("simulator window");
+    let mut rig = Rig::new("simulated", "help");
+    let kiosk = rig.kiosk.clone();
 
-    press(&sim, "帮办按钮 · help", &mut rx, &kiosk);
+    rig.press("帮办按钮 · help", |e| matches!(e, DeviceEvent::HelpPressed));
     let notice = kiosk.ui.global::<kiosk_ui::AppState>().get_notice_text();
     assert!(
         notice.contains("12345"),
         "help says where to get a person: {notice}"
     );
 
-    press(&sim, "扫 随申码", &mut rx, &kiosk);
+    rig.press("扫 随申码", |e| matches!(e, DeviceEvent::CodeScanned(_)));
     let notice = kiosk.ui.global::<kiosk_ui::AppState>().get_notice_text();
     assert!(notice.contains("随申码"), "{notice}");
     snapshot(&kiosk, "e2e-suishenma-notice");
 
-    press(&sim, "缺纸", &mut rx, &kiosk);
+    // The printer driver polls the simulated printer's status and publishes the change.
+    rig.press("缺纸", |e| matches!(e, DeviceEvent::Paper { state: PaperState::Out, .. }));
     let alert = kiosk.ui.global::<kiosk_ui::AppState>().get_device_alert();
     assert_eq!(alert.as_str(), "暂不可用：回执打印机缺纸");
-    press(&sim, "纸正常", &mut rx, &kiosk);
+    rig.press("纸正常", |e| matches!(e, DeviceEvent::Paper { state: PaperState::Ok, .. }));
     assert_eq!(
         kiosk
             .ui
@@ -135,13 +183,13 @@ fn help_door_scanner_and_paper_are_answered_on_screen() {
         ""
     );
 
-    press(&sim, "开柜门 · open door", &mut rx, &kiosk);
+    rig.press("开柜门 · open door", |e| matches!(e, DeviceEvent::DoorOpened));
     assert!(
         !find(&kiosk.ui, "设备维护中").is_empty(),
         "maintenance screen while the door is open"
     );
     snapshot(&kiosk, "e2e-maintenance");
-    press(&sim, "关柜门 · close door", &mut rx, &kiosk);
+    rig.press("关柜门 · close door", |e| matches!(e, DeviceEvent::DoorClosed));
     assert!(find(&kiosk.ui, "设备维护中").is_empty());
 }
 
