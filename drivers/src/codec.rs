@@ -4,6 +4,9 @@
 //! many input bytes it used. It keeps at most one frame's worth of bytes: the caller holds the rest. That bound,
 //! and "never panic, always resynchronise", are what the property tests and fuzz targets check.
 
+/// What one `feed` call gives: bytes used, and the frame or error they completed.
+pub type Fed<F, E> = (usize, Option<Result<F, E>>);
+
 /// A byte-stream decoder without I/O or clock.
 pub trait Decoder {
     type Frame;
@@ -11,7 +14,7 @@ pub trait Decoder {
 
     /// Consumes a prefix of `input`; returns how many bytes were used and the frame or error completed by them,
     /// if any. After an error the decoder has already resynchronised: feed it the rest.
-    fn feed(&mut self, input: &[u8]) -> (usize, Option<Result<Self::Frame, Self::Error>>);
+    fn feed(&mut self, input: &[u8]) -> Fed<Self::Frame, Self::Error>;
 
     /// Bytes held for a frame not yet complete.
     fn buffered(&self) -> usize;

@@ -27,7 +27,11 @@ impl Rig {
     fn new(profile_name: &str, name: &str) -> Self {
         let profile = profile(profile_name);
         let kiosk = kiosk(&profile);
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
         let (tx, rx) = unbounded_channel();
         let dir = std::env::temp_dir().join(format!("kiosk-e2e-{}-{name}", std::process::id()));
         let mut devices = {
@@ -36,11 +40,23 @@ impl Rig {
         };
         let sims = Rc::new(std::mem::take(&mut devices.sims));
         let sim = Simulator::new(tx, sims).expect("simulator window");
-        let mut rig = Rig { kiosk, sim, rx, _devices: devices, _rt: rt };
+        let mut rig = Rig {
+            kiosk,
+            sim,
+            rx,
+            _devices: devices,
+            _rt: rt,
+        };
         // The four serial devices come online through their drivers.
         let mut online = 0;
         rig.deliver_until(Duration::from_secs(5), |e| {
-            if matches!(e, DeviceEvent::Health { health: Health::Online, .. }) {
+            if matches!(
+                e,
+                DeviceEvent::Health {
+                    health: Health::Online,
+                    ..
+                }
+            ) {
                 online += 1;
             }
             online == 4
@@ -50,7 +66,11 @@ impl Rig {
     }
 
     /// Hands every event to the kiosk (on this, the UI thread) until one satisfies `until`.
-    fn deliver_until(&mut self, within: Duration, mut until: impl FnMut(&DeviceEvent) -> bool) -> bool {
+    fn deliver_until(
+        &mut self,
+        within: Duration,
+        mut until: impl FnMut(&DeviceEvent) -> bool,
+    ) -> bool {
         let end = Instant::now() + within;
         while Instant::now() < end {
             match self.rx.try_recv() {
@@ -72,7 +92,10 @@ impl Rig {
         let button = find(&self.sim.window, label);
         assert!(!button.is_empty(), "no simulator button {label}");
         button[0].invoke_accessible_default_action();
-        assert!(self.deliver_until(Duration::from_secs(5), expect), "{label}: the expected event did not arrive");
+        assert!(
+            self.deliver_until(Duration::from_secs(5), expect),
+            "{label}: the expected event did not arrive"
+        );
     }
 }
 
@@ -113,7 +136,9 @@ fn a_card_from_the_simulator_greets_the_resident_and_its_removal_wipes_them() {
         "starts on the attract screen"
     );
     // The card goes onto the simulated reader; the GA 467 driver reads it over the pty and publishes it.
-    rig.press("插入 · 长者 74岁 男", |e| matches!(e, DeviceEvent::CardInserted(_)));
+    rig.press("插入 · 长者 74岁 男", |e| {
+        matches!(e, DeviceEvent::CardInserted(_))
+    });
     assert!(
         !find(&kiosk.ui, "张*国，您好！请选择要办理的事项").is_empty(),
         "greeting by masked name"
@@ -133,7 +158,9 @@ fn a_card_from_the_simulator_greets_the_resident_and_its_removal_wipes_them() {
         newest.contains("身份证放上阅读器：长者 74岁 男") && !newest.contains("张"),
         "{newest}"
     );
-    rig.press("取出身份证 · remove card", |e| matches!(e, DeviceEvent::CardRemoved));
+    rig.press("取出身份证 · remove card", |e| {
+        matches!(e, DeviceEvent::CardRemoved)
+    });
     assert!(
         !find(&kiosk.ui, "插入身份证").is_empty(),
         "back on the attract screen"
@@ -157,23 +184,43 @@ fn help_door_scanner_and_paper_are_answered_on_screen() {
     let mut rig = Rig::new("simulated", "help");
     let kiosk = rig.kiosk.clone();
 
-    rig.press("帮办按钮 · help", |e| matches!(e, DeviceEvent::HelpPressed));
+    rig.press("帮办按钮 · help", |e| {
+        matches!(e, DeviceEvent::HelpPressed)
+    });
     let notice = kiosk.ui.global::<kiosk_ui::AppState>().get_notice_text();
     assert!(
         notice.contains("12345"),
         "help says where to get a person: {notice}"
     );
 
-    rig.press("扫 随申码", |e| matches!(e, DeviceEvent::CodeScanned(_)));
+    rig.press("扫 随申码", |e| {
+        matches!(e, DeviceEvent::CodeScanned(_))
+    });
     let notice = kiosk.ui.global::<kiosk_ui::AppState>().get_notice_text();
     assert!(notice.contains("随申码"), "{notice}");
     snapshot(&kiosk, "e2e-suishenma-notice");
 
     // The printer driver polls the simulated printer's status and publishes the change.
-    rig.press("缺纸", |e| matches!(e, DeviceEvent::Paper { state: PaperState::Out, .. }));
+    rig.press("缺纸", |e| {
+        matches!(
+            e,
+            DeviceEvent::Paper {
+                state: PaperState::Out,
+                ..
+            }
+        )
+    });
     let alert = kiosk.ui.global::<kiosk_ui::AppState>().get_device_alert();
     assert_eq!(alert.as_str(), "暂不可用：回执打印机缺纸");
-    rig.press("纸正常", |e| matches!(e, DeviceEvent::Paper { state: PaperState::Ok, .. }));
+    rig.press("纸正常", |e| {
+        matches!(
+            e,
+            DeviceEvent::Paper {
+                state: PaperState::Ok,
+                ..
+            }
+        )
+    });
     assert_eq!(
         kiosk
             .ui
@@ -183,13 +230,17 @@ fn help_door_scanner_and_paper_are_answered_on_screen() {
         ""
     );
 
-    rig.press("开柜门 · open door", |e| matches!(e, DeviceEvent::DoorOpened));
+    rig.press("开柜门 · open door", |e| {
+        matches!(e, DeviceEvent::DoorOpened)
+    });
     assert!(
         !find(&kiosk.ui, "设备维护中").is_empty(),
         "maintenance screen while the door is open"
     );
     snapshot(&kiosk, "e2e-maintenance");
-    rig.press("关柜门 · close door", |e| matches!(e, DeviceEvent::DoorClosed));
+    rig.press("关柜门 · close door", |e| {
+        matches!(e, DeviceEvent::DoorClosed)
+    });
     assert!(find(&kiosk.ui, "设备维护中").is_empty());
 }
 

@@ -5,7 +5,7 @@
 //! Facts: `../shared/references/idcard-ga467.md`.
 
 use super::record::{CardType, Date, IdCardRecord, IdNumber, PermitDetails, Sex, Validity};
-use crate::codec::Decoder;
+use crate::codec::{Decoder, Fed};
 use crate::sensitive::Sensitive;
 use thiserror::Error;
 
@@ -254,7 +254,7 @@ impl Decoder for FrameDecoder {
     type Frame = Vec<u8>;
     type Error = FrameError;
 
-    fn feed(&mut self, input: &[u8]) -> (usize, Option<Result<Vec<u8>, FrameError>>) {
+    fn feed(&mut self, input: &[u8]) -> Fed<Vec<u8>, FrameError> {
         let mut used = 0;
         loop {
             match self.step() {

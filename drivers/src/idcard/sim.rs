@@ -4,7 +4,7 @@
 use super::protocol::{encode_text, sw3, CardData, Command, FrameDecoder, Reply};
 use super::record::IdCardRecord;
 use crate::codec::Decoder;
-use crate::serial::LINE_SPEEDS;
+use crate::serial::{wire_time, LINE_SPEEDS};
 use crate::simio::{Behaviour, Fault, SimLine};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -62,6 +62,9 @@ impl ReaderSim {
                             match item {
                                 Some(Ok(body)) => {
                                     seen.fetch_add(1, Ordering::Relaxed);
+                                    // A real reader starts answering once the command's last byte is in; on a
+                                    // pty the bytes arrive at once, so wait the time they take on the wire.
+                                    tokio::time::sleep(wire_time(body.len() + 8, line.baud)).await;
                                     let (reply, new_speed) = dev.answer(&body);
                                     let bytes = reply.encode();
                                     if dev.unplug_during_read && bytes.len() > 100 {

@@ -1,6 +1,6 @@
 //! The evaluation pad's serial protocol (ours: `hardware/protocols/evaluation-pad.md`), sans-IO.
 
-use crate::codec::Decoder;
+use crate::codec::{Decoder, Fed};
 use crc::{Crc, CRC_16_IBM_3740};
 use thiserror::Error;
 
@@ -144,7 +144,7 @@ impl Decoder for FrameDecoder {
     type Frame = Frame;
     type Error = PadError;
 
-    fn feed(&mut self, input: &[u8]) -> (usize, Option<Result<Frame, PadError>>) {
+    fn feed(&mut self, input: &[u8]) -> Fed<Frame, PadError> {
         let mut used = 0;
         loop {
             // Resynchronise on SOF.

@@ -3,7 +3,7 @@
 //! printer's side of the command stream for the simulator. Facts: `../shared/references/escpos.md`.
 
 use super::raster::RasterFont;
-use crate::codec::Decoder;
+use crate::codec::{Decoder, Fed};
 use crate::event::PaperState;
 use escpos::driver::Driver;
 use escpos::printer::Printer;
@@ -408,7 +408,7 @@ impl Decoder for ReplyDecoder {
     type Frame = PrinterReply;
     type Error = std::convert::Infallible;
 
-    fn feed(&mut self, input: &[u8]) -> (usize, Option<Result<PrinterReply, Self::Error>>) {
+    fn feed(&mut self, input: &[u8]) -> Fed<PrinterReply, Self::Error> {
         for (i, &b) in input.iter().enumerate() {
             let used = i + 1;
             if self.buf.is_empty() {
@@ -620,7 +620,7 @@ impl Decoder for CommandDecoder {
     type Frame = Op;
     type Error = std::convert::Infallible;
 
-    fn feed(&mut self, input: &[u8]) -> (usize, Option<Result<Op, Self::Error>>) {
+    fn feed(&mut self, input: &[u8]) -> Fed<Op, Self::Error> {
         let mut used = 0;
         loop {
             let need = if self.buf.is_empty() {

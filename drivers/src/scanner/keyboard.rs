@@ -41,11 +41,10 @@ impl KeyboardDecoder {
         match (code, value) {
             (KEY_LEFTSHIFT | KEY_RIGHTSHIFT, v) => self.shift = v != 0,
             (KEY_CAPSLOCK, 1) => self.caps = !self.caps,
-            (KEY_ENTER | KEY_KPENTER, 1) => {
-                if !self.line.is_empty() {
-                    return Some(std::mem::take(&mut self.line));
-                }
+            (KEY_ENTER | KEY_KPENTER, 1) if !self.line.is_empty() => {
+                return Some(std::mem::take(&mut self.line));
             }
+            (KEY_ENTER | KEY_KPENTER, _) => {}
             (c, 1 | 2) => {
                 if let Some((lower, upper)) = key_chars(c) {
                     let upper_case = if lower.is_ascii_alphabetic() {

@@ -1,7 +1,7 @@
 //! Scanner codecs, sans-IO: scans as lines of text, the Honeywell and Newland trigger commands, and Newland's
 //! command replies. Facts: `../shared/references/scanner-and-qr.md`.
 
-use crate::codec::Decoder;
+use crate::codec::{Decoder, Fed};
 use thiserror::Error;
 
 /// The longest scan kept; a QR code holds at most 7089 digits, a 随申码 URL is far shorter.
@@ -128,7 +128,7 @@ impl Decoder for ScanDecoder {
     type Frame = ScanFrame;
     type Error = ScanError;
 
-    fn feed(&mut self, input: &[u8]) -> (usize, Option<Result<ScanFrame, ScanError>>) {
+    fn feed(&mut self, input: &[u8]) -> Fed<ScanFrame, ScanError> {
         for (i, &b) in input.iter().enumerate() {
             let used = i + 1;
             if self.in_reply {
@@ -226,7 +226,7 @@ impl Decoder for HostCommandDecoder {
     type Frame = HostCommand;
     type Error = ScanError;
 
-    fn feed(&mut self, input: &[u8]) -> (usize, Option<Result<HostCommand, ScanError>>) {
+    fn feed(&mut self, input: &[u8]) -> Fed<HostCommand, ScanError> {
         for (i, &b) in input.iter().enumerate() {
             let used = i + 1;
             if self.buf.is_empty() && b != 0x16 && b != NEWLAND_HEAD[0] {
