@@ -32,15 +32,22 @@ pub enum PaperState {
     Out,
 }
 
+/// Why a card on the reader gave no record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CardProblem {
+    /// A card type this terminal does not read yet (named for technicians).
+    Unsupported(String),
+    /// Read attempts failed (card moved, bad contact, damaged card).
+    ReadFailed,
+}
+
 #[derive(Debug, Clone)]
 pub enum DeviceEvent {
     /// A card was read once after insertion.
     CardInserted(Box<IdCardRecord>),
     CardRemoved,
-    /// A card was on the reader but cannot be used here (a card type not supported); the reason is for people.
-    CardUnreadable {
-        reason: String,
-    },
+    /// A card is on the reader but gives no record.
+    CardUnreadable(CardProblem),
     CodeScanned(ScanPayload),
     HelpPressed,
     PadKey(Rating),

@@ -21,7 +21,7 @@ pub mod simio;
 
 pub use device::{DeviceClass, DeviceId, Health};
 pub use error::DeviceError;
-pub use event::{DeviceEvent, PaperState, Rating};
+pub use event::{CardProblem, DeviceEvent, PaperState, Rating};
 pub use idcard::{CardType, Date, IdCardRecord, IdNumber, IdNumberError, Sex, Validity};
 pub use scanner::{ScanKind, ScanPayload};
 pub use sensitive::Sensitive;

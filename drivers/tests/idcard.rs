@@ -226,3 +226,62 @@ async fn unplugged_in_the_middle_of_a_read_and_back_again() {
     );
     task.abort();
 }
+
+#[tokio::test]
+async fn a_card_that_will_not_read_is_reported_once_and_read_when_it_can() {
+    let path = link("fails");
+    let sim = ReaderSim::spawn(&path).unwrap();
+    let (svc, mut rx) = service(&path);
+    let task = tokio::spawn(svc.run());
+    assert!(wait_for(&mut rx, Duration::from_secs(3), is_online)
+        .await
+        .is_some());
+    sim.fail_reads(5);
+    sim.insert(sample_cards()[1].record.clone());
+    let events = drain(&mut rx, Duration::from_secs(4)).await;
+    let problems = events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e,
+                DeviceEvent::CardUnreadable(kiosk_drivers::CardProblem::ReadFailed)
+            )
+        })
+        .count();
+    assert_eq!(problems, 1, "{events:?}");
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| matches!(e, DeviceEvent::CardInserted(_)))
+            .count(),
+        1,
+        "{events:?}"
+    );
+    task.abort();
+}
+
+#[tokio::test]
+async fn an_unsupported_card_type_is_named_not_garbled() {
+    let path = link("foreign");
+    let sim = ReaderSim::spawn(&path).unwrap();
+    let (svc, mut rx) = service(&path);
+    let task = tokio::spawn(svc.run());
+    let mut card = sample_cards()[3].record.clone();
+    card.card_type = kiosk_drivers::CardType::ForeignPermanentResident;
+    sim.insert(card);
+    let (e, _) = wait_for(&mut rx, Duration::from_secs(4), |e| {
+        matches!(e, DeviceEvent::CardUnreadable(_))
+    })
+    .await
+    .expect("reported");
+    assert!(
+        matches!(e, DeviceEvent::CardUnreadable(kiosk_drivers::CardProblem::Unsupported(w)) if w.contains("永久居留"))
+    );
+    // Reported once while it stays on the reader.
+    let later = drain(&mut rx, Duration::from_secs(1)).await;
+    assert!(!later.iter().any(|e| matches!(
+        e,
+        DeviceEvent::CardUnreadable(_) | DeviceEvent::CardInserted(_)
+    )));
+    task.abort();
+}

@@ -47,6 +47,8 @@ fn notice_text(n: Notice, lang: Language) -> &'static str {
         (Notice::CardExpired, Language::Zh) => "这张身份证已过有效期，不能用于自助办理。请到服务点窗口办理。",
         (Notice::CardExpired, Language::En) => "This ID card has expired and cannot be used here. Please go to the service counter.",
         (Notice::CardUnsupported, Language::Zh) => "本机暂不支持这种证件。请出示随申码，或到服务点窗口办理。",
+        (Notice::CardReadFailed, Language::Zh) => "没有读到身份证信息。请把证件平放在读卡区，不要移动，稍等片刻。",
+        (Notice::CardReadFailed, Language::En) => "The card could not be read. Please lay it flat on the reader and hold still for a moment.",
         (Notice::CardUnsupported, Language::En) => "This kind of card cannot be used on this terminal yet. Please show your Suishenma, or go to the service counter.",
         (Notice::SessionEndedTimeout, Language::Zh) => "因长时间未操作，已退出并清除您的信息。",
         (Notice::SessionEndedTimeout, Language::En) => "The session ended after a long pause; your data was cleared.",

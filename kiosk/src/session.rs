@@ -6,7 +6,8 @@
 
 use crate::config::{Config, Language};
 use kiosk_drivers::{
-    DeviceClass, DeviceEvent, DeviceId, Health, IdCardRecord, PaperState, ScanKind, Sensitive,
+    CardProblem, DeviceClass, DeviceEvent, DeviceId, Health, IdCardRecord, PaperState, ScanKind,
+    Sensitive,
 };
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -29,6 +30,8 @@ pub enum Notice {
     CardExpired,
     /// A card the reader read but this terminal cannot use (a card type not supported yet).
     CardUnsupported,
+    /// The reader could not read the card after several tries.
+    CardReadFailed,
     SessionEndedTimeout,
 }
 
@@ -38,6 +41,7 @@ impl Notice {
             self,
             Notice::CardExpired
                 | Notice::CardUnsupported
+                | Notice::CardReadFailed
                 | Notice::HelpNotConnected
                 | Notice::VideoNotConnected
         )
@@ -196,13 +200,17 @@ impl Terminal {
                 }
                 self.identify(*record, now, today, &mut fx);
             }
-            DeviceEvent::CardUnreadable { reason } => {
+            DeviceEvent::CardUnreadable(problem) => {
                 if self.out_of_service {
                     return fx;
                 }
-                tracing::info!(%reason, "card not usable here");
+                tracing::info!(?problem, "card gave no record");
                 self.touch(now);
-                self.notice = Some((Notice::CardUnsupported, now));
+                let notice = match problem {
+                    CardProblem::Unsupported(_) => Notice::CardUnsupported,
+                    CardProblem::ReadFailed => Notice::CardReadFailed,
+                };
+                self.notice = Some((notice, now));
             }
             DeviceEvent::CardRemoved => {
                 if self.resident.is_some() {
@@ -550,5 +558,24 @@ mod tests {
         let fx = t.intent(Intent::Back, t0);
         assert_eq!(fx, [Effect::SessionEnded(EndReason::Home)]);
         assert_eq!(t.screen, Screen::Attract);
+    }
+
+    #[test]
+    fn a_card_without_a_record_says_what_to_do() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        t.device(
+            DeviceEvent::CardUnreadable(CardProblem::ReadFailed),
+            t0,
+            today(),
+        );
+        assert_eq!(t.notice.map(|n| n.0), Some(Notice::CardReadFailed));
+        t.device(
+            DeviceEvent::CardUnreadable(CardProblem::Unsupported("x".into())),
+            t0,
+            today(),
+        );
+        assert_eq!(t.notice.map(|n| n.0), Some(Notice::CardUnsupported));
+        assert!(t.resident.is_none());
     }
 }

@@ -9,7 +9,7 @@ use super::record::IdCardRecord;
 use crate::codec::Decoder;
 use crate::device::{DeviceId, Health};
 use crate::error::DeviceError;
-use crate::event::DeviceEvent;
+use crate::event::{CardProblem, DeviceEvent};
 use crate::serial::{Link, LINE_SPEEDS};
 use std::sync::Arc;
 use std::time::Duration;
@@ -192,6 +192,8 @@ impl Reader {
 
 /// Consecutive failed polls after which the reader is reported down (2 × (250 + 600) ms < 2 s).
 const DOWN_AFTER: u32 = 2;
+/// Failed reads of one card after which the resident is asked to place it flat.
+const READ_ATTEMPTS_BEFORE_TELLING: u32 = 3;
 /// Consecutive empty polls after which a card counts as removed (debounce).
 const REMOVED_AFTER: u32 = 2;
 
@@ -233,6 +235,7 @@ impl ReaderService {
         let mut failures = 0u32;
         let mut present = false;
         let mut empty_polls = 0u32;
+        let mut failed_reads = 0u32;
         let mut backoff = Duration::from_millis(250);
         loop {
             if let Err(e) = self.reader.link.open() {
@@ -284,12 +287,15 @@ impl ReaderService {
                     if still_there {
                         empty_polls = 0;
                         if !present {
-                            present = self.insertion().await;
+                            present = self.insertion(&mut failed_reads).await;
                         }
-                    } else if present {
+                    } else if !present {
+                        failed_reads = 0;
+                    } else {
                         empty_polls += 1;
                         if empty_polls >= REMOVED_AFTER {
                             present = false;
+                            failed_reads = 0;
                             empty_polls = 0;
                             self.publish(DeviceEvent::CardRemoved);
                         }
@@ -328,7 +334,7 @@ impl ReaderService {
     }
 
     /// Selects and reads a newly found card; publishes it once. Returns whether the card is now taken as present.
-    async fn insertion(&mut self) -> bool {
+    async fn insertion(&mut self, failed_reads: &mut u32) -> bool {
         let read = match self.reader.select().await {
             Ok(true) => self.reader.read(false).await,
             Ok(false) => return false,
@@ -350,14 +356,17 @@ impl ReaderService {
             }
             Err(DeviceError::Unsupported(what)) => {
                 tracing::warn!(device = %self.id, card = %what, "card type not supported");
-                self.publish(DeviceEvent::CardUnreadable {
-                    reason: format!("unsupported: {what}"),
-                });
+                self.publish(DeviceEvent::CardUnreadable(CardProblem::Unsupported(what)));
                 true
             }
             Err(e) => {
-                // Pulled out half-way or a bad contact: the next poll tries again.
-                tracing::warn!(device = %self.id, error = %e, "card read failed; retrying");
+                // Pulled out half-way or a bad contact: the next poll tries again. After a few failures the
+                // resident is told to place the card flat, once per insertion.
+                *failed_reads += 1;
+                tracing::warn!(device = %self.id, error = %e, attempt = *failed_reads, "card read failed; retrying");
+                if *failed_reads == READ_ATTEMPTS_BEFORE_TELLING {
+                    self.publish(DeviceEvent::CardUnreadable(CardProblem::ReadFailed));
+                }
                 false
             }
         }
