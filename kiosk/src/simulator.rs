@@ -149,6 +149,48 @@ impl Simulator {
             });
         }
         {
+            let log = log.clone();
+            let devs = devices.clone();
+            let unplugged = Rc::new(VecModel::from(vec![false; 4]));
+            w.set_unplugged(ModelRc::from(unplugged.clone()));
+            w.on_toggle_plug(move |i| {
+                let Ok(i) = usize::try_from(i) else { return };
+                let Some(was) = unplugged.row_data(i) else {
+                    return;
+                };
+                let (name, done) = match i {
+                    0 => (
+                        "读卡器",
+                        devs.reader
+                            .as_ref()
+                            .map(|d| if was { d.replug() } else { d.unplug() }),
+                    ),
+                    1 => (
+                        "扫码器",
+                        devs.scanner
+                            .as_ref()
+                            .map(|d| if was { d.replug() } else { d.unplug() }),
+                    ),
+                    2 => (
+                        "打印机",
+                        devs.printer
+                            .as_ref()
+                            .map(|d| if was { d.replug() } else { d.unplug() }),
+                    ),
+                    _ => (
+                        "评价器",
+                        devs.pad
+                            .as_ref()
+                            .map(|d| if was { d.replug() } else { d.unplug() }),
+                    ),
+                };
+                if done.is_some() {
+                    unplugged.set_row_data(i, !was);
+                    log(format!("{}{name}", if was { "插回" } else { "拔出" }));
+                }
+            });
+        }
+        {
             let ww = w.as_weak();
             let devs = devices.clone();
             w.on_set_paper(move |n| {

@@ -129,7 +129,7 @@ fn a_card_from_the_simulator_greets_the_resident_and_its_removal_wipes_them() {
     sim.window.show().expect("show simulator");
     sim.window
         .window()
-        .set_size(slint::PhysicalSize::new(420, 760));
+        .set_size(slint::PhysicalSize::new(460, 820));
 
     assert!(
         !find(&kiosk.ui, "插入身份证").is_empty(),
@@ -217,6 +217,48 @@ fn help_door_scanner_and_paper_are_answered_on_screen() {
             e,
             DeviceEvent::Paper {
                 state: PaperState::Ok,
+                ..
+            }
+        )
+    });
+    assert_eq!(
+        kiosk
+            .ui
+            .global::<kiosk_ui::AppState>()
+            .get_device_alert()
+            .as_str(),
+        ""
+    );
+
+    // A device unplugged is down for residents within 2 s, and back by itself when plugged in again.
+    rig.press("拔出读卡器", |e| {
+        matches!(
+            e,
+            DeviceEvent::Health {
+                health: Health::Down { .. },
+                ..
+            }
+        )
+    });
+    assert_eq!(
+        kiosk
+            .ui
+            .global::<kiosk_ui::AppState>()
+            .get_device_alert()
+            .as_str(),
+        "暂不可用：身份证阅读器暂停服务"
+    );
+    rig.sim.window.show().expect("show simulator");
+    rig.sim
+        .window
+        .window()
+        .set_size(slint::PhysicalSize::new(460, 820));
+    snapshot_window(rig.sim.window.window(), "e2e-device-simulator-unplugged");
+    rig.press("插回读卡器", |e| {
+        matches!(
+            e,
+            DeviceEvent::Health {
+                health: Health::Online,
                 ..
             }
         )
