@@ -13,6 +13,7 @@ pub mod idcard;
 pub mod pad;
 pub mod printer;
 
+pub mod report;
 pub mod scanner;
 pub mod sensitive;
 pub mod serial;

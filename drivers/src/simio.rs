@@ -28,6 +28,39 @@ pub enum Fault {
     Truncate,
 }
 
+/// What every simulated serial device can be told, whatever its class.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineControl {
+    Behaviour(Behaviour),
+    Fault(Fault),
+    /// The device's own line speed, as a technician's tool might have left it.
+    LineSpeed(u32),
+    Unplug,
+    Replug,
+}
+
+/// The controls every simulator handle offers; a handle only says how to pass a [`LineControl`] on.
+pub trait LineControls {
+    fn line(&self, c: LineControl);
+
+    fn set_behaviour(&self, b: Behaviour) {
+        self.line(LineControl::Behaviour(b));
+    }
+    /// A one-shot fault on the next answer.
+    fn inject(&self, f: Fault) {
+        self.line(LineControl::Fault(f));
+    }
+    fn set_line_speed(&self, baud: u32) {
+        self.line(LineControl::LineSpeed(baud));
+    }
+    fn unplug(&self) {
+        self.line(LineControl::Unplug);
+    }
+    fn replug(&self) {
+        self.line(LineControl::Replug);
+    }
+}
+
 /// The pty of a simulator, which can be unplugged (the pty goes away) and plugged back (a new pty behind the same
 /// link), and which answers at the device's line speed.
 pub struct SimLine {
@@ -48,6 +81,20 @@ impl SimLine {
             behaviour: Behaviour::Normal,
             faults: Vec::new(),
         })
+    }
+
+    pub fn control(&mut self, c: LineControl) {
+        match c {
+            LineControl::Behaviour(b) => self.behaviour = b,
+            LineControl::Fault(f) => self.faults.push(f),
+            LineControl::LineSpeed(b) => self.baud = b,
+            LineControl::Unplug => self.unplug(),
+            LineControl::Replug => {
+                if let Err(e) = self.replug() {
+                    tracing::error!(link = %self.link.display(), error = %e, "simulated device cannot be plugged back");
+                }
+            }
+        }
     }
 
     pub fn unplug(&mut self) {

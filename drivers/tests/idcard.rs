@@ -6,7 +6,7 @@ use common::*;
 use kiosk_drivers::idcard::driver::{Reader, ReaderService};
 use kiosk_drivers::idcard::sim::ReaderSim;
 use kiosk_drivers::sim::sample_cards;
-use kiosk_drivers::simio::{Behaviour, Fault};
+use kiosk_drivers::simio::{Behaviour, Fault, LineControls};
 use kiosk_drivers::{DeviceError, DeviceEvent, DeviceId};
 use std::time::Duration;
 use tokio::sync::mpsc::unbounded_channel;
@@ -160,22 +160,7 @@ async fn a_silent_reader_is_down_within_2_s_and_recovers_by_itself() {
     let sim = ReaderSim::spawn(&path).unwrap();
     let (svc, mut rx) = service(&path);
     let task = tokio::spawn(svc.run());
-    assert!(wait_for(&mut rx, Duration::from_secs(3), is_online)
-        .await
-        .is_some());
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    sim.set_behaviour(Behaviour::Silent);
-    let (_, took) = wait_for(&mut rx, Duration::from_secs(5), is_down)
-        .await
-        .expect("down");
-    assert!(
-        took <= Duration::from_secs(2),
-        "reported down after {took:?}"
-    );
-    sim.set_behaviour(Behaviour::Normal);
-    assert!(wait_for(&mut rx, Duration::from_secs(5), is_online)
-        .await
-        .is_some());
+    survives_silence_and_unplugging(&sim, &mut rx).await;
     task.abort();
 }
 

@@ -6,7 +6,7 @@ use common::*;
 use kiosk_drivers::pad::driver::{Pad, PadCommand, PadService};
 use kiosk_drivers::pad::protocol::LightMode;
 use kiosk_drivers::pad::sim::PadSim;
-use kiosk_drivers::simio::Behaviour;
+use kiosk_drivers::simio::LineControls;
 use kiosk_drivers::{DeviceEvent, DeviceId};
 use std::time::Duration;
 use tokio::sync::mpsc::unbounded_channel;
@@ -86,18 +86,7 @@ async fn a_silent_pad_is_down_within_2_s_and_an_unplugged_one_comes_back() {
         tx,
     );
     let task = tokio::spawn(svc.run());
-    assert!(wait_for(&mut rx, Duration::from_secs(2), is_online)
-        .await
-        .is_some());
-    sim.set_behaviour(Behaviour::Silent);
-    let (_, took) = wait_for(&mut rx, Duration::from_secs(4), is_down)
-        .await
-        .expect("down");
-    assert!(took <= Duration::from_secs(2), "down after {took:?}");
-    sim.set_behaviour(Behaviour::Normal);
-    assert!(wait_for(&mut rx, Duration::from_secs(3), is_online)
-        .await
-        .is_some());
+    survives_silence_and_unplugging(&sim, &mut rx).await;
     commands.send(PadCommand::Prompt("欢迎".into())).unwrap();
     sim.unplug();
     assert!(wait_for(&mut rx, Duration::from_secs(3), is_down)

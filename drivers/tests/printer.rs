@@ -6,7 +6,6 @@ use common::*;
 use kiosk_drivers::printer::driver::{PrinterService, ReceiptPrinter};
 use kiosk_drivers::printer::protocol::{Layout, Receipt};
 use kiosk_drivers::printer::sim::PrinterSim;
-use kiosk_drivers::simio::Behaviour;
 use kiosk_drivers::{DeviceError, DeviceEvent, DeviceId, Health, PaperState};
 use std::time::Duration;
 use tokio::sync::mpsc::unbounded_channel;
@@ -127,26 +126,7 @@ async fn a_silent_or_unplugged_printer_is_down_within_2_s_and_comes_back() {
         tx,
     );
     let task = tokio::spawn(svc.run());
-    assert!(wait_for(&mut rx, Duration::from_secs(2), is_online)
-        .await
-        .is_some());
-    sim.set_behaviour(Behaviour::Silent);
-    let (_, took) = wait_for(&mut rx, Duration::from_secs(4), is_down)
-        .await
-        .expect("down");
-    assert!(took <= Duration::from_secs(2), "down after {took:?}");
-    sim.set_behaviour(Behaviour::Normal);
-    assert!(wait_for(&mut rx, Duration::from_secs(3), is_online)
-        .await
-        .is_some());
-    sim.unplug();
-    assert!(wait_for(&mut rx, Duration::from_secs(3), is_down)
-        .await
-        .is_some());
-    sim.replug();
-    assert!(wait_for(&mut rx, Duration::from_secs(3), is_online)
-        .await
-        .is_some());
+    survives_silence_and_unplugging(&sim, &mut rx).await;
     handle
         .print(receipt())
         .await

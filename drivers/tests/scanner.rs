@@ -6,7 +6,7 @@ use common::*;
 use kiosk_drivers::scanner::driver::{Scanner, ScannerConfig, ScannerService};
 use kiosk_drivers::scanner::protocol::{ScanProtocol, Terminator};
 use kiosk_drivers::scanner::sim::ScannerSim;
-use kiosk_drivers::simio::Behaviour;
+use kiosk_drivers::simio::{Behaviour, LineControls};
 use kiosk_drivers::{DeviceEvent, DeviceId, ScanKind};
 use std::time::Duration;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver};

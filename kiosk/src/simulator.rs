@@ -5,6 +5,7 @@
 
 use crate::manager::SimulatedDevices;
 use kiosk_drivers::sim::{sample_cards, SAMPLE_CODES};
+use kiosk_drivers::simio::LineControls;
 use kiosk_drivers::{DeviceEvent, PaperState};
 use kiosk_ui::SimulatorWindow;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};

@@ -6,6 +6,7 @@ use kiosk_drivers::printer::sim::PrinterSim;
 use kiosk_drivers::scanner::protocol::{ScanProtocol, Terminator};
 use kiosk_drivers::scanner::sim::ScannerSim;
 use kiosk_drivers::sim::sample_cards;
+use kiosk_drivers::simio::LineControls;
 use kiosk_drivers::PaperState;
 use std::path::PathBuf;
 use std::process::{Command, Output};

@@ -10,6 +10,7 @@ use crate::codec::Decoder;
 use crate::device::{DeviceId, Health};
 use crate::error::DeviceError;
 use crate::event::{CardProblem, DeviceEvent};
+use crate::report::HealthReport;
 use crate::serial::{Link, LINE_SPEEDS};
 use std::sync::Arc;
 use std::time::Duration;
@@ -212,25 +213,9 @@ impl ReaderService {
         let _ = self.events.send(e);
     }
 
-    fn health(&self, last: &mut Option<Health>, h: Health) {
-        if last.as_ref() != Some(&h) {
-            match &h {
-                Health::Down { reason } => {
-                    tracing::error!(device = %self.id, %reason, "ID card reader down")
-                }
-                h => tracing::info!(device = %self.id, health = ?h, "ID card reader"),
-            }
-            *last = Some(h.clone());
-            self.publish(DeviceEvent::Health {
-                device: self.id.clone(),
-                health: h,
-            });
-        }
-    }
-
     pub async fn run(mut self) {
         let configured = self.reader.link.baud();
-        let mut health: Option<Health> = None;
+        let mut health = HealthReport::new(self.id.clone(), "ID card reader", self.events.clone());
         let mut online = false;
         let mut failures = 0u32;
         let mut present = false;
@@ -239,12 +224,9 @@ impl ReaderService {
         let mut backoff = Duration::from_millis(250);
         loop {
             if let Err(e) = self.reader.link.open() {
-                self.health(
-                    &mut health,
-                    Health::Down {
-                        reason: e.to_string(),
-                    },
-                );
+                health.set(Health::Down {
+                    reason: e.to_string(),
+                });
                 online = false;
                 tokio::time::sleep(backoff).await;
                 backoff = (backoff * 2).min(Duration::from_secs(4));
@@ -259,21 +241,18 @@ impl ReaderService {
                         }
                         online = true;
                         failures = 0;
-                        self.health(&mut health, Health::Online);
+                        health.set(Health::Online);
                     }
                     Err(e) => {
                         if e.is_disconnect() {
                             self.reader.link.close();
                         }
-                        self.health(
-                            &mut health,
-                            Health::Down {
-                                reason: format!(
-                                    "{}: no answer at any line speed ({e})",
-                                    self.reader.link.path()
-                                ),
-                            },
-                        );
+                        health.set(Health::Down {
+                            reason: format!(
+                                "{}: no answer at any line speed ({e})",
+                                self.reader.link.path()
+                            ),
+                        });
                         tokio::time::sleep(POLL_INTERVAL).await;
                         continue;
                     }
@@ -303,12 +282,9 @@ impl ReaderService {
                 }
                 Err(e) if e.is_disconnect() => {
                     online = false;
-                    self.health(
-                        &mut health,
-                        Health::Down {
-                            reason: format!("{e}: unplugged? it is reopened as soon as it is back"),
-                        },
-                    );
+                    health.set(Health::Down {
+                        reason: format!("{e}: unplugged? it is reopened as soon as it is back"),
+                    });
                     continue;
                 }
                 Err(e) => {
@@ -316,15 +292,12 @@ impl ReaderService {
                     tracing::debug!(device = %self.id, error = %e, failures, "poll failed");
                     if failures >= DOWN_AFTER {
                         online = false;
-                        self.health(
-                            &mut health,
-                            Health::Down {
-                                reason: format!(
-                                    "{}: the reader stopped answering ({e})",
-                                    self.reader.link.path()
-                                ),
-                            },
-                        );
+                        health.set(Health::Down {
+                            reason: format!(
+                                "{}: the reader stopped answering ({e})",
+                                self.reader.link.path()
+                            ),
+                        });
                         continue;
                     }
                 }

@@ -5,7 +5,7 @@ use super::protocol::{encode_text, sw3, CardData, Command, FrameDecoder, Reply};
 use super::record::IdCardRecord;
 use crate::codec::Decoder;
 use crate::serial::{wire_time, LINE_SPEEDS};
-use crate::simio::{Behaviour, Fault, SimLine};
+use crate::simio::{LineControl, LineControls, SimLine};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -14,13 +14,15 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 enum Control {
     Insert(Box<IdCardRecord>),
     Remove,
-    Behaviour(Behaviour),
-    Fault(Fault),
-    LineSpeed(u32),
     FailReads(u32),
     UnplugDuringRead,
-    Unplug,
-    Replug,
+    Line(LineControl),
+}
+
+impl LineControls for ReaderSim {
+    fn line(&self, c: LineControl) {
+        self.send(Control::Line(c));
+    }
 }
 
 /// Handle to a running simulated reader. Dropping it stops the simulator.
@@ -102,16 +104,6 @@ impl ReaderSim {
     pub fn remove(&self) {
         self.send(Control::Remove);
     }
-    pub fn set_behaviour(&self, b: Behaviour) {
-        self.send(Control::Behaviour(b));
-    }
-    pub fn inject(&self, f: Fault) {
-        self.send(Control::Fault(f));
-    }
-    /// Sets the reader's own line speed, as a technician's tool might have left it.
-    pub fn set_line_speed(&self, baud: u32) {
-        self.send(Control::LineSpeed(baud));
-    }
     /// The next `n` reads fail with "read failed" (a card pulled out half-way).
     pub fn fail_reads(&self, n: u32) {
         self.send(Control::FailReads(n));
@@ -119,12 +111,6 @@ impl ReaderSim {
     /// The next card read is cut off half-way by the reader being unplugged.
     pub fn unplug_during_next_read(&self) {
         self.send(Control::UnplugDuringRead);
-    }
-    pub fn unplug(&self) {
-        self.send(Control::Unplug);
-    }
-    pub fn replug(&self) {
-        self.send(Control::Replug);
     }
     /// Frames received so far.
     pub fn commands_seen(&self) -> usize {
@@ -156,17 +142,9 @@ impl Device {
                 self.card = None;
                 self.selected = false;
             }
-            Control::Behaviour(b) => line.behaviour = b,
-            Control::Fault(f) => line.faults.push(f),
-            Control::LineSpeed(b) => line.baud = b,
             Control::FailReads(n) => self.fail_reads = n,
             Control::UnplugDuringRead => self.unplug_during_read = true,
-            Control::Unplug => line.unplug(),
-            Control::Replug => {
-                if let Err(e) = line.replug() {
-                    tracing::error!(error = %e, "simulated reader cannot be plugged back");
-                }
-            }
+            Control::Line(c) => line.control(c),
         }
     }
 

@@ -5,6 +5,7 @@ use super::protocol::{Frame, FrameDecoder, LightMode, Message};
 use crate::device::{DeviceId, Health};
 use crate::error::DeviceError;
 use crate::event::{DeviceEvent, Rating};
+use crate::report::HealthReport;
 use crate::serial::Link;
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -181,21 +182,8 @@ impl PadService {
         let _ = self.events.send(e);
     }
 
-    fn set_health(&self, last: &mut Option<Health>, h: Health) {
-        if last.as_ref() != Some(&h) {
-            if let Health::Down { reason } = &h {
-                tracing::error!(device = %self.id, %reason, "evaluation pad down");
-            }
-            *last = Some(h.clone());
-            self.publish(DeviceEvent::Health {
-                device: self.id.clone(),
-                health: h,
-            });
-        }
-    }
-
     pub async fn run(mut self) {
-        let mut health = None;
+        let mut health = HealthReport::new(self.id.clone(), "evaluation pad", self.events.clone());
         let mut failures = 0u32;
         let mut greeted = false;
         // What the pad should show, re-sent after it comes back.
@@ -229,18 +217,15 @@ impl PadService {
                             ),
                         }
                     };
-                    self.set_health(&mut health, h);
+                    health.set(h);
                 }
                 Err(e) => {
                     failures += 1;
                     if e.is_disconnect() || failures >= 2 {
                         greeted = false;
-                        self.set_health(
-                            &mut health,
-                            Health::Down {
-                                reason: format!("{}: {e}", self.pad.path()),
-                            },
-                        );
+                        health.set(Health::Down {
+                            reason: format!("{}: {e}", self.pad.path()),
+                        });
                     }
                 }
             }

@@ -3,7 +3,7 @@
 
 use super::protocol::{nak, Frame, FrameDecoder, LightMode, Message, PadError};
 use crate::codec::Decoder;
-use crate::simio::{Behaviour, SimLine};
+use crate::simio::{LineControl, LineControls, SimLine};
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -22,9 +22,13 @@ pub struct PadView {
 enum Control {
     Press(u8),
     IgnoreAcks(u32),
-    Behaviour(Behaviour),
-    Unplug,
-    Replug,
+    Line(LineControl),
+}
+
+impl LineControls for PadSim {
+    fn line(&self, c: LineControl) {
+        self.send(Control::Line(c));
+    }
 }
 
 pub struct PadSim {
@@ -69,9 +73,7 @@ impl PadSim {
                             next_repeat = Instant::now() + REPEAT;
                         }
                         Some(Control::IgnoreAcks(n)) => ignore_acks = n,
-                        Some(Control::Behaviour(b)) => line.behaviour = b,
-                        Some(Control::Unplug) => line.unplug(),
-                        Some(Control::Replug) => { let _ = line.replug(); }
+                        Some(Control::Line(c)) => line.control(c),
                     },
                     _ = tokio::time::sleep_until(next_repeat), if !unacked.is_empty() => {
                         for (s, level, left) in unacked.iter_mut() {
@@ -144,15 +146,6 @@ impl PadSim {
     /// Drops the next `n` acknowledgements, so key frames are sent again.
     pub fn ignore_acks(&self, n: u32) {
         self.send(Control::IgnoreAcks(n));
-    }
-    pub fn set_behaviour(&self, b: Behaviour) {
-        self.send(Control::Behaviour(b));
-    }
-    pub fn unplug(&self) {
-        self.send(Control::Unplug);
-    }
-    pub fn replug(&self) {
-        self.send(Control::Replug);
     }
     /// Key frames sent, repeats included.
     pub fn key_frames_sent(&self) -> usize {

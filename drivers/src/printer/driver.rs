@@ -9,6 +9,7 @@ use crate::codec::Decoder;
 use crate::device::{DeviceId, Health};
 use crate::error::DeviceError;
 use crate::event::{DeviceEvent, PaperState};
+use crate::report::HealthReport;
 use crate::serial::{wire_time, Link};
 use std::time::Duration;
 use tokio::sync::mpsc::{channel, Receiver, Sender, UnboundedSender};
@@ -164,7 +165,7 @@ impl PrinterService {
     }
 
     pub async fn run(mut self) {
-        let mut health: Option<Health> = None;
+        let mut health = HealthReport::new(self.id.clone(), "receipt printer", self.events.clone());
         let mut paper: Option<PaperState> = None;
         let mut failures = 0u32;
         loop {
@@ -202,16 +203,7 @@ impl PrinterService {
                 }
             };
             if let Some(h) = h {
-                if health.as_ref() != Some(&h) {
-                    if let Health::Down { reason } = &h {
-                        tracing::error!(device = %self.id, %reason, "receipt printer down");
-                    }
-                    health = Some(h.clone());
-                    self.publish(DeviceEvent::Health {
-                        device: self.id.clone(),
-                        health: h,
-                    });
-                }
+                health.set(h);
             }
             let wait = if polled.as_ref().is_err_and(|e| e.is_disconnect()) {
                 Duration::from_millis(500)

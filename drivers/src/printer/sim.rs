@@ -5,7 +5,7 @@
 use super::protocol::{CommandDecoder, Op, PrinterStatus, JOB_DONE_HEAD};
 use crate::codec::Decoder;
 use crate::event::PaperState;
-use crate::simio::{Behaviour, SimLine};
+use crate::simio::{LineControl, LineControls, SimLine};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -23,9 +23,13 @@ pub struct PrintedReceipt {
 enum Control {
     Paper(PaperState),
     Cover(bool),
-    Behaviour(Behaviour),
-    Unplug,
-    Replug,
+    Line(LineControl),
+}
+
+impl LineControls for PrinterSim {
+    fn line(&self, c: LineControl) {
+        self.send(Control::Line(c));
+    }
 }
 
 pub struct PrinterSim {
@@ -60,9 +64,7 @@ impl PrinterSim {
                         None => break,
                         Some(Control::Paper(p)) => status.paper = p,
                         Some(Control::Cover(open)) => { status.cover_open = open; status.online = !open; }
-                        Some(Control::Behaviour(b)) => line.behaviour = b,
-                        Some(Control::Unplug) => line.unplug(),
-                        Some(Control::Replug) => { let _ = line.replug(); }
+                        Some(Control::Line(c)) => line.control(c),
                     },
                     n = line.read(&mut buf) => {
                         if !line.speed_matches() {
@@ -119,15 +121,6 @@ impl PrinterSim {
     }
     pub fn set_cover_open(&self, open: bool) {
         self.send(Control::Cover(open));
-    }
-    pub fn set_behaviour(&self, b: Behaviour) {
-        self.send(Control::Behaviour(b));
-    }
-    pub fn unplug(&self) {
-        self.send(Control::Unplug);
-    }
-    pub fn replug(&self) {
-        self.send(Control::Replug);
     }
     /// Receipts printed and cut so far.
     pub fn printed(&self) -> Vec<PrintedReceipt> {

@@ -10,6 +10,7 @@ use crate::codec::Decoder;
 use crate::device::{DeviceId, Health};
 use crate::error::DeviceError;
 use crate::event::DeviceEvent;
+use crate::report::HealthReport;
 use crate::serial::Link;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
@@ -136,19 +137,6 @@ impl ScannerService {
         let _ = self.events.send(e);
     }
 
-    fn health(&self, last: &mut Option<Health>, h: Health) {
-        if last.as_ref() != Some(&h) {
-            if let Health::Down { reason } = &h {
-                tracing::error!(device = %self.id, %reason, "scanner down");
-            }
-            *last = Some(h.clone());
-            self.publish(DeviceEvent::Health {
-                device: self.id.clone(),
-                health: h,
-            });
-        }
-    }
-
     fn scanned(&self, text: &str) {
         let payload = ScanPayload::classify(text);
         tracing::info!(device = %self.id, kind = ?payload.kind, "scan");
@@ -156,16 +144,13 @@ impl ScannerService {
     }
 
     pub async fn run(mut self) {
-        let mut health = None;
+        let mut health = HealthReport::new(self.id.clone(), "scanner", self.events.clone());
         let mut backoff = Duration::from_millis(250);
         'open: loop {
             if let Err(e) = self.scanner.start().await {
-                self.health(
-                    &mut health,
-                    Health::Down {
-                        reason: e.to_string(),
-                    },
-                );
+                health.set(Health::Down {
+                    reason: e.to_string(),
+                });
                 if !e.is_disconnect() {
                     // Open but not answering: close so the next try starts clean.
                     self.scanner.link.close();
@@ -175,34 +160,26 @@ impl ScannerService {
                 continue;
             }
             backoff = Duration::from_millis(250);
-            self.health(&mut health, Health::Online);
+            health.set(Health::Online);
             loop {
                 match self.scanner.trigger().await {
                     Ok(scans) => scans.iter().for_each(|s| self.scanned(s)),
                     Err(e) => {
-                        self.health(
-                            &mut health,
-                            Health::Down {
-                                reason: e.to_string(),
-                            },
-                        );
+                        health.set(Health::Down {
+                            reason: e.to_string(),
+                        });
                         self.scanner.link.close();
                         continue 'open;
                     }
                 }
-                self.health(&mut health, Health::Online);
+                health.set(Health::Online);
                 match self.scanner.next_scan(RETRIGGER).await {
                     Ok(Some(text)) => self.scanned(&text),
                     Ok(None) => {}
                     Err(e) => {
-                        self.health(
-                            &mut health,
-                            Health::Down {
-                                reason: format!(
-                                    "{e}: unplugged? it is reopened as soon as it is back"
-                                ),
-                            },
-                        );
+                        health.set(Health::Down {
+                            reason: format!("{e}: unplugged? it is reopened as soon as it is back"),
+                        });
                         continue 'open;
                     }
                 }

@@ -5,21 +5,14 @@ use super::keyboard::KeyboardDecoder;
 use super::payload::ScanPayload;
 use crate::device::{DeviceId, Health};
 use crate::event::DeviceEvent;
+use crate::report::HealthReport;
 use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
 
 /// Reads scans from the input device at `path` and publishes them; reopens it after it goes away.
 pub async fn run(id: DeviceId, path: String, events: UnboundedSender<DeviceEvent>) {
-    let mut last_health: Option<Health> = None;
-    let mut health = |h: Health| {
-        if last_health.as_ref() != Some(&h) {
-            last_health = Some(h.clone());
-            let _ = events.send(DeviceEvent::Health {
-                device: id.clone(),
-                health: h,
-            });
-        }
-    };
+    let mut report = HealthReport::new(id, "keyboard-mode scanner", events.clone());
+    let mut health = |h: Health| report.set(h);
     loop {
         let opened = evdev::Device::open(&path).and_then(|mut d| {
             d.grab()?;

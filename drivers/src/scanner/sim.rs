@@ -7,7 +7,7 @@ use super::protocol::{
     NEWLAND_TRIGGER,
 };
 use crate::codec::Decoder;
-use crate::simio::{Behaviour, SimLine};
+use crate::simio::{LineControl, LineControls, SimLine};
 use std::collections::VecDeque;
 use std::path::Path;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
@@ -15,9 +15,13 @@ use tokio::sync::mpsc::{unbounded_channel, UnboundedSender};
 enum Control {
     Show(String),
     Raw(Vec<u8>),
-    Behaviour(Behaviour),
-    Unplug,
-    Replug,
+    Line(LineControl),
+}
+
+impl LineControls for ScannerSim {
+    fn line(&self, c: LineControl) {
+        self.send(Control::Line(c));
+    }
 }
 
 pub struct ScannerSim {
@@ -66,13 +70,7 @@ impl ScannerSim {
                         None => break,
                         Some(Control::Show(code)) => shown.push_back(code),
                         Some(Control::Raw(bytes)) => line.send_paced(&bytes).await,
-                        Some(Control::Behaviour(b)) => line.behaviour = b,
-                        Some(Control::Unplug) => line.unplug(),
-                        Some(Control::Replug) => {
-                            if let Err(e) = line.replug() {
-                                tracing::error!(error = %e, "simulated scanner cannot be plugged back");
-                            }
-                        }
+                        Some(Control::Line(c)) => line.control(c),
                     },
                     n = line.read(&mut buf) => {
                         if !line.speed_matches() {
@@ -115,14 +113,5 @@ impl ScannerSim {
     /// Raw bytes on the line (noise, an overlong code).
     pub fn send_raw(&self, bytes: Vec<u8>) {
         self.send(Control::Raw(bytes));
-    }
-    pub fn set_behaviour(&self, b: Behaviour) {
-        self.send(Control::Behaviour(b));
-    }
-    pub fn unplug(&self) {
-        self.send(Control::Unplug);
-    }
-    pub fn replug(&self) {
-        self.send(Control::Replug);
     }
 }
