@@ -270,3 +270,17 @@ async fn an_unsupported_card_type_is_named_not_garbled() {
     )));
     task.abort();
 }
+
+#[tokio::test]
+async fn reset_and_a_read_with_fingerprint_work_over_the_line() {
+    let path = link("fingerprint");
+    let sim = ReaderSim::spawn(&path).unwrap();
+    let mut reader = Reader::new(path.to_string_lossy(), 115_200);
+    reader.reset().await.unwrap();
+    sim.insert(sample_cards()[2].record.clone());
+    assert!(reader.find(Duration::from_secs(1)).await.unwrap());
+    assert!(reader.select().await.unwrap());
+    let read = reader.read(true).await.unwrap();
+    assert_eq!(read.fingerprint.map(|f| f.len()), Some(1024));
+    assert_eq!(read.record.photo_wlt.expose().len(), 1024);
+}

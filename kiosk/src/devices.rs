@@ -103,6 +103,8 @@ mod tests {
                 baud: 115200,
                 terminator: crate::config::profile::Terminator::Cr,
             },
+            rare_characters: Default::default(),
+            replacement: '□',
         };
         match probe(&spec) {
             Health::Down { reason } => {

@@ -161,7 +161,10 @@ pub fn scanner(
 
 pub fn printer(port: &str, baud: u32) -> Outcome {
     runtime()?.block_on(async {
-        let mut p = ReceiptPrinter::new(port, baud, crate::manager::receipt_layout());
+        let mut p = ReceiptPrinter::new(port, baud, crate::manager::receipt_layout(
+                Default::default(),
+                crate::config::profile::DEFAULT_REPLACEMENT,
+            ));
         let before = p.status().await.map_err(|e| fail("the printer does not answer", e))?;
         let stamp = crate::app::local_now().format("%Y-%m-%d %H:%M:%S").to_string();
         let receipt = Receipt::new()

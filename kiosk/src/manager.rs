@@ -4,7 +4,7 @@
 //!
 //! Must be called inside the tokio runtime (its tasks are spawned there).
 
-use crate::config::profile::{Protocol, Terminator as ProfileTerminator};
+use crate::config::profile::{Protocol, RareCharacters, Terminator as ProfileTerminator};
 use crate::config::{Connection, DeviceSpec, Profile};
 use kiosk_drivers::idcard::driver::{Reader, ReaderService};
 use kiosk_drivers::idcard::photo::PhotoDecoder;
@@ -73,16 +73,24 @@ pub fn terminator(t: ProfileTerminator) -> Terminator {
     }
 }
 
-/// The receipt layout: rare characters drawn with a system CJK font when one is installed, else replaced.
-pub fn receipt_layout() -> Layout {
+/// The receipt layout: rare characters drawn with a system CJK font when so configured and one is installed,
+/// else printed as the replacement character.
+pub fn receipt_layout(rare: RareCharacters, replacement: char) -> Layout {
+    let replace = Layout {
+        fallback: Fallback::Replace(replacement),
+        ..Layout::default()
+    };
+    if rare == RareCharacters::Replace {
+        return replace;
+    }
     match RasterFont::find_system() {
         Some(font) => Layout {
-            fallback: Fallback::Raster(Arc::new(font), '□'),
+            fallback: Fallback::Raster(Arc::new(font), replacement),
             ..Layout::default()
         },
         None => {
-            tracing::warn!("no CJK font for rare characters on receipts; they print as □");
-            Layout::default()
+            tracing::warn!(%replacement, "no CJK font for rare characters on receipts; they print as the replacement");
+            replace
         }
     }
 }
@@ -199,7 +207,11 @@ pub fn start(profile: &Profile, sim_dir: &Path, events: UnboundedSender<DeviceEv
             DeviceClass::ReceiptPrinter => {
                 let (svc, handle) = PrinterService::new(
                     id,
-                    ReceiptPrinter::new(path, baud, receipt_layout()),
+                    ReceiptPrinter::new(
+                        path,
+                        baud,
+                        receipt_layout(spec.rare_characters, spec.replacement),
+                    ),
                     events.clone(),
                 );
                 d.printer = Some(handle);

@@ -73,6 +73,20 @@ impl TryFrom<u32> for Baud {
     }
 }
 
+/// What a receipt printer does with a character its two-byte font lacks (rare characters in names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RareCharacters {
+    /// Print the line as an image drawn with a CJK font of the system (the replacement where it has no glyph).
+    #[default]
+    Image,
+    /// Print the replacement character.
+    Replace,
+}
+
+/// The replacement character when none is configured.
+pub const DEFAULT_REPLACEMENT: char = '□';
+
 /// One `[[device]]` entry as written.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -101,6 +115,10 @@ struct RawDevice {
     uri: Option<String>,
     #[serde(default)]
     device: Option<String>,
+    #[serde(default)]
+    rare_characters: Option<RareCharacters>,
+    #[serde(default)]
+    replacement: Option<char>,
 }
 
 /// How the terminal reaches a device.
@@ -135,6 +153,9 @@ pub struct DeviceSpec {
     pub model: String,
     pub protocol: Protocol,
     pub connection: Connection,
+    /// Receipt printers only.
+    pub rare_characters: RareCharacters,
+    pub replacement: char,
 }
 
 #[derive(Debug, Clone)]
@@ -313,6 +334,17 @@ fn check_device(
         );
         return None;
     }
+    if class != DeviceClass::ReceiptPrinter
+        && (raw.rare_characters.is_some() || raw.replacement.is_some())
+    {
+        p.add(
+            here.clone(),
+            key,
+            format!("`rare_characters` and `replacement` are for receipt printers, not a {class}"),
+            "remove them from this device",
+        );
+        return None;
+    }
     let missing = |p: &mut Problems<'_>, what: &str| {
         p.add(
             here.clone(),
@@ -383,6 +415,8 @@ fn check_device(
         model: raw.model.unwrap_or_default(),
         protocol,
         connection,
+        rare_characters: raw.rare_characters.unwrap_or_default(),
+        replacement: raw.replacement.unwrap_or(DEFAULT_REPLACEMENT),
     })
 }
 
@@ -453,5 +487,20 @@ mod tests {
         assert!(problems
             .iter()
             .any(|p| p.message.contains("[panel] section is missing")));
+    }
+
+    #[test]
+    fn receipt_printers_take_a_rare_character_setting_and_others_do_not() {
+        let head = "[profile]\nname = \"x\"\n[panel]\nwidth_px = 1920\nheight_px = 1080\norientation = \"landscape\"\nwidth_mm = 476\nheight_mm = 268\nviewing_distance_mm = 500\n";
+        let ok = format!("{head}[[device]]\nid = \"r\"\nclass = \"receipt-printer\"\nsimulated = true\nrare_characters = \"replace\"\nreplacement = \"?\"\n");
+        let p = Profile::parse(Path::new("p.toml"), &ok).unwrap();
+        assert_eq!(p.devices[0].rare_characters, RareCharacters::Replace);
+        assert_eq!(p.devices[0].replacement, '?');
+        let bad = format!("{head}[[device]]\nid = \"s\"\nclass = \"qr-scanner\"\nsimulated = true\nrare_characters = \"image\"\n");
+        let problems = Profile::parse(Path::new("p.toml"), &bad).unwrap_err();
+        assert!(
+            problems[0].message.contains("are for receipt printers"),
+            "{problems:?}"
+        );
     }
 }
