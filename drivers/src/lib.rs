@@ -9,6 +9,7 @@ pub mod codec;
 pub mod device;
 pub mod error;
 pub mod event;
+pub mod gpio;
 pub mod idcard;
 pub mod pad;
 pub mod printer;

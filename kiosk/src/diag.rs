@@ -218,3 +218,60 @@ pub fn pad(port: &str, baud: u32, wait: Duration) -> Outcome {
         }
     })
 }
+
+/// Checks one GPIO line: an input is watched and every debounced change printed; an output is switched on and
+/// off three times, one second each, for the technician to see (light) or hear (buzzer).
+pub fn gpio(chip: &str, line: u32, active_low: bool, output: bool, watch: Duration) -> Outcome {
+    use kiosk_drivers::gpio::backend::Backend;
+    use kiosk_drivers::gpio::protocol::Debouncer;
+    runtime()?.block_on(async {
+        let fail = |e: kiosk_drivers::gpio::backend::GpioError| {
+            format!("{e}\n  hint: `gpioinfo` lists the chips and lines and who holds them")
+        };
+        if output {
+            let mut out = Backend::Cdev.output(chip, line, active_low).map_err(fail)?;
+            for i in 1..=3 {
+                eprintln!("{chip} line {line}: on ({i}/3)");
+                out.set(true).map_err(fail)?;
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                out.set(false).map_err(fail)?;
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+            return Ok(format!("{chip} line {line}: switched on and off 3 times"));
+        }
+        let mut input = Backend::Cdev.input(chip, line, active_low).map_err(fail)?;
+        let name = |a: bool| if a { "active" } else { "inactive" };
+        eprintln!(
+            "{chip} line {line}: {} now; press the button / open the door / walk up ({} s)…",
+            name(input.initial),
+            watch.as_secs()
+        );
+        let origin = Instant::now();
+        let mut d = Debouncer::new(input.initial, Duration::from_millis(30));
+        let mut changes = 0;
+        let end = origin + watch;
+        loop {
+            let until = d.deadline().map(|t| origin + t).unwrap_or(end).min(end);
+            tokio::select! {
+                c = input.changes.recv() => match c {
+                    Some((level, at)) => d.sample(level, at.saturating_duration_since(origin)),
+                    None => return Err(format!("{chip} line {line}: reading the line failed")),
+                },
+                _ = tokio::time::sleep_until(until) => {
+                    if let Some(level) = d.poll(Instant::now().saturating_duration_since(origin)) {
+                        changes += 1;
+                        println!("{:>6.2} s  {}", origin.elapsed().as_secs_f64(), name(level));
+                    }
+                    if Instant::now() >= end {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(format!(
+            "{chip} line {line}: {changes} change(s) in {} s, now {}",
+            watch.as_secs(),
+            name(d.level())
+        ))
+    })
+}

@@ -126,6 +126,22 @@ enum Diag {
         #[arg(long, default_value_t = 115200)]
         baud: u32,
     },
+    /// Check a GPIO line: watch an input's changes, or switch an output on and off three times.
+    Gpio {
+        /// The GPIO chip, e.g. /dev/gpiochip0.
+        #[arg(long, value_name = "PATH")]
+        chip: String,
+        #[arg(long)]
+        line: u32,
+        #[arg(long)]
+        active_low: bool,
+        /// Drive the line (a light, the buzzer) instead of watching it.
+        #[arg(long)]
+        output: bool,
+        /// Seconds to watch an input.
+        #[arg(long, default_value_t = 10)]
+        watch: u64,
+    },
     /// Light each key of the evaluation pad in turn and wait for a press.
     Pad {
         #[arg(long, value_name = "PATH")]
@@ -186,6 +202,13 @@ fn diag(d: Diag) -> ExitCode {
         }
         Diag::Printer { port, baud } => kiosk::diag::printer(&port, baud),
         Diag::Pad { port, baud, wait } => kiosk::diag::pad(&port, baud, secs(wait)),
+        Diag::Gpio {
+            chip,
+            line,
+            active_low,
+            output,
+            watch,
+        } => kiosk::diag::gpio(&chip, line, active_low, output, secs(watch)),
     };
     match outcome {
         Ok(report) => {
@@ -331,7 +354,7 @@ fn run(
     };
     let sims = std::rc::Rc::new(std::mem::take(&mut devices.sims));
     let _simulator = if simulate {
-        match kiosk::simulator::Simulator::new(tx.clone(), sims.clone()) {
+        match kiosk::simulator::Simulator::new(sims.clone()) {
             Ok(sim) => {
                 if let Err(e) = sim.window.show() {
                     tracing::error!(error = %e, "cannot show the device simulator window");

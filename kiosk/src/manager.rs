@@ -1,11 +1,14 @@
-//! The device manager: starts the driver of every serial device the profile lists and, in a simulated
-//! terminal, the simulated device it talks to over a pseudo-terminal. Drivers supervise themselves (reopen after
+//! The device manager: starts the driver of every serial and GPIO device the profile lists and, in a simulated
+//! terminal, the simulated device it talks to (serial devices over a pseudo-terminal, GPIO lines in memory). Drivers supervise themselves (reopen after
 //! unplugging, report down within 2 s, recover); their events go to the kiosk through one channel.
 //!
 //! Must be called inside the tokio runtime (its tasks are spawned there).
 
 use crate::config::profile::{Protocol, RareCharacters, Terminator as ProfileTerminator};
 use crate::config::{Connection, DeviceSpec, Profile};
+use kiosk_drivers::gpio::backend::{Backend, SimGpio};
+use kiosk_drivers::gpio::protocol::Flash;
+use kiosk_drivers::gpio::service::{run_buzzer, run_input, run_light, Beep, InputRole, LineSpec};
 use kiosk_drivers::idcard::driver::{Reader, ReaderService};
 use kiosk_drivers::idcard::photo::PhotoDecoder;
 use kiosk_drivers::idcard::sim::ReaderSim;
@@ -21,7 +24,9 @@ use kiosk_drivers::scanner::sim::ScannerSim;
 use kiosk_drivers::{DeviceClass, DeviceEvent, DeviceId, Health};
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 /// Line speeds of the simulated devices (what such devices ship with).
@@ -30,19 +35,63 @@ pub const SIM_BAUD_SCANNER: u32 = 9_600;
 pub const SIM_BAUD_PRINTER: u32 = 115_200;
 pub const SIM_BAUD_PAD: u32 = 9_600;
 
-/// The simulated serial devices of a simulated terminal; the device simulator window drives them.
+/// The simulated devices of a simulated terminal; the device simulator window drives them.
 #[derive(Default)]
 pub struct SimulatedDevices {
     pub reader: Option<ReaderSim>,
     pub scanner: Option<ScannerSim>,
     pub printer: Option<PrinterSim>,
     pub pad: Option<PadSim>,
+    pub gpio: Option<SimGpioLines>,
+}
+
+/// The simulated GPIO lines and which input is which; inputs change the way contacts do (with bounces).
+pub struct SimGpioLines {
+    pub gpio: SimGpio,
+    runtime: tokio::runtime::Handle,
+    pub help: Option<LineSpec>,
+    pub door: Option<LineSpec>,
+    pub presence: Option<LineSpec>,
+}
+
+impl SimGpioLines {
+    fn bounce(&self, line: &Option<LineSpec>, levels: Vec<(bool, Duration)>) {
+        let Some(l) = line.clone() else { return };
+        let gpio = self.gpio.clone();
+        self.runtime.spawn(async move {
+            for (level, hold) in levels {
+                gpio.bounce_to(&l.chip, l.line, level).await;
+                tokio::time::sleep(hold).await;
+            }
+        });
+    }
+
+    /// A press of about 150 ms and its release.
+    pub fn press_help(&self) {
+        self.bounce(
+            &self.help,
+            vec![(true, Duration::from_millis(150)), (false, Duration::ZERO)],
+        );
+    }
+
+    /// The door switch is closed (active) while the door is shut.
+    pub fn set_door_open(&self, open: bool) {
+        self.bounce(&self.door, vec![(!open, Duration::ZERO)]);
+    }
+
+    pub fn set_present(&self, present: bool) {
+        if let Some(l) = &self.presence {
+            self.gpio.set_input(&l.chip, l.line, present);
+        }
+    }
 }
 
 pub struct Devices {
     pub sims: SimulatedDevices,
     pub printer: Option<PrinterHandle>,
     pub pad: Option<UnboundedSender<PadCommand>>,
+    pub lights: Option<watch::Sender<Flash>>,
+    pub buzzer: Option<UnboundedSender<Beep>>,
     /// Serial devices that have a driver (the rest are probed by `devices::probe`).
     pub driven: Vec<DeviceId>,
     tasks: Vec<JoinHandle<()>>,
@@ -111,9 +160,12 @@ pub fn start(profile: &Profile, sim_dir: &Path, events: UnboundedSender<DeviceEv
         sims: SimulatedDevices::default(),
         printer: None,
         pad: None,
+        lights: None,
+        buzzer: None,
         driven: Vec::new(),
         tasks: Vec::new(),
     };
+    start_gpio(profile, &events, &mut d);
     let mut photo: Option<Arc<PhotoDecoder>> = None;
     let mut photo_looked = false;
     for spec in profile.devices.iter().filter(|s| serial_class(s.class)) {
@@ -227,6 +279,95 @@ pub fn start(profile: &Profile, sim_dir: &Path, events: UnboundedSender<DeviceEv
         d.tasks.push(task);
     }
     d
+}
+
+fn gpio_role(c: DeviceClass) -> Option<InputRole> {
+    match c {
+        DeviceClass::HelpButton => Some(InputRole::HelpButton),
+        DeviceClass::PresenceSensor => Some(InputRole::Presence),
+        DeviceClass::DoorSwitch => Some(InputRole::Door),
+        _ => None,
+    }
+}
+
+/// Starts the GPIO services: real lines through the GPIO character device, simulated ones on one set of
+/// simulated lines (chip `sim`, line = the device's place in the profile).
+fn start_gpio(profile: &Profile, events: &UnboundedSender<DeviceEvent>, d: &mut Devices) {
+    let sim = SimGpio::new();
+    let mut lines = SimGpioLines {
+        gpio: sim.clone(),
+        runtime: tokio::runtime::Handle::current(),
+        help: None,
+        door: None,
+        presence: None,
+    };
+    let mut any_sim = false;
+    for (i, spec) in profile.devices.iter().enumerate() {
+        let gpio_class = gpio_role(spec.class).is_some()
+            || matches!(spec.class, DeviceClass::Lights | DeviceClass::Buzzer);
+        if !gpio_class {
+            continue;
+        }
+        let (backend, line) = match &spec.connection {
+            Connection::Gpio {
+                chip,
+                line,
+                active_low,
+            } => (
+                Backend::Cdev,
+                LineSpec {
+                    chip: chip.clone(),
+                    line: *line,
+                    active_low: *active_low,
+                },
+            ),
+            Connection::Simulated => {
+                any_sim = true;
+                (
+                    Backend::Sim(sim.clone()),
+                    LineSpec {
+                        chip: "sim".into(),
+                        line: i as u32,
+                        active_low: false,
+                    },
+                )
+            }
+            _ => continue,
+        };
+        let id = DeviceId(spec.id.clone());
+        d.driven.push(id.clone());
+        let simulated = matches!(backend, Backend::Sim(_));
+        let task = match (spec.class, gpio_role(spec.class)) {
+            (_, Some(role)) => {
+                if simulated {
+                    match role {
+                        InputRole::HelpButton => lines.help = Some(line.clone()),
+                        InputRole::Presence => lines.presence = Some(line.clone()),
+                        InputRole::Door => {
+                            // The simulated cabinet starts shut.
+                            sim.set_input(&line.chip, line.line, true);
+                            lines.door = Some(line.clone());
+                        }
+                    }
+                }
+                tokio::spawn(run_input(id, role, backend, line, events.clone()))
+            }
+            (DeviceClass::Lights, _) => {
+                let (tx, rx) = watch::channel(Flash::Off);
+                d.lights = Some(tx);
+                tokio::spawn(run_light(id, backend, line, rx, events.clone()))
+            }
+            _ => {
+                let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+                d.buzzer = Some(tx);
+                tokio::spawn(run_buzzer(id, backend, line, rx, events.clone()))
+            }
+        };
+        d.tasks.push(task);
+    }
+    if any_sim {
+        d.sims.gpio = Some(lines);
+    }
 }
 
 /// Starts the simulated device for `spec` at `link`; returns the line speed its driver should use.

@@ -1,16 +1,15 @@
 //! The device simulator window of `kiosk run --simulate`: a person plays the hardware. The serial devices (ID card
 //! reader, scanner, receipt printer, evaluation pad) are simulated devices on pseudo-terminals that the real
-//! drivers talk to, so a card inserted here is read over GA 467 frames like a real one; the GPIO devices (help
-//! button, door, presence) still publish their events directly until their drivers land.
+//! drivers talk to, so a card inserted here is read over GA 467 frames like a real one; the GPIO inputs (help
+//! button, door, presence) are simulated lines that bounce like contacts and go through the GPIO services.
 
 use crate::manager::SimulatedDevices;
 use kiosk_drivers::sim::{sample_cards, SAMPLE_CODES};
 use kiosk_drivers::simio::LineControls;
-use kiosk_drivers::{DeviceEvent, PaperState};
+use kiosk_drivers::PaperState;
 use kiosk_ui::SimulatorWindow;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use std::rc::Rc;
-use tokio::sync::mpsc::UnboundedSender;
 
 const LOG_LINES: usize = 14;
 
@@ -20,10 +19,7 @@ pub struct Simulator {
 }
 
 impl Simulator {
-    pub fn new(
-        events: UnboundedSender<DeviceEvent>,
-        devices: Rc<SimulatedDevices>,
-    ) -> Result<Rc<Self>, slint::PlatformError> {
+    pub fn new(devices: Rc<SimulatedDevices>) -> Result<Rc<Self>, slint::PlatformError> {
         let window = SimulatorWindow::new()?;
         let labels: Vec<SharedString> = sample_cards()
             .iter()
@@ -39,22 +35,13 @@ impl Simulator {
         window.set_log(ModelRc::from(log.clone()));
         let sim = Rc::new(Simulator { window, log });
 
-        // Each handler: update the simulator's own view, log a line without personal data, and either drive a
-        // simulated device or send the event of a device that has no driver yet.
+        // Each handler: update the simulator's own view, log a line without personal data, drive a simulated
+        // device. The drivers do the rest, as on a real terminal.
         let log = {
             let sim = Rc::downgrade(&sim);
             move |line: String| {
                 if let Some(s) = sim.upgrade() {
                     s.push_log(line);
-                }
-            }
-        };
-        let send = {
-            let log = log.clone();
-            move |line: String, event: DeviceEvent| {
-                log(line);
-                if events.send(event).is_err() {
-                    tracing::error!("device event channel closed; the kiosk no longer listens");
                 }
             }
         };
@@ -105,8 +92,15 @@ impl Simulator {
             });
         }
         {
-            let send = send.clone();
-            w.on_help_button(move || send("帮办按钮按下".into(), DeviceEvent::HelpPressed));
+            let log = log.clone();
+            let devs = devices.clone();
+            w.on_help_button(move || match &devs.gpio {
+                Some(g) if g.help.is_some() => {
+                    log("帮办按钮按下".into());
+                    g.press_help();
+                }
+                _ => log("此配置没有帮办按钮".into()),
+            });
         }
         {
             let log = log.clone();
@@ -120,33 +114,38 @@ impl Simulator {
             });
         }
         {
-            let send = send.clone();
+            let log = log.clone();
+            let devs = devices.clone();
             let ww = w.as_weak();
             w.on_set_door(move |open| {
+                let Some(g) = devs.gpio.as_ref().filter(|g| g.door.is_some()) else {
+                    return log("此配置没有柜门开关".into());
+                };
                 if let Some(w) = ww.upgrade() {
                     w.set_door_open(open);
                 }
-                let (line, ev) = if open {
-                    ("柜门打开", DeviceEvent::DoorOpened)
-                } else {
-                    ("柜门关闭", DeviceEvent::DoorClosed)
-                };
-                send(line.into(), ev);
+                log(if open { "柜门打开" } else { "柜门关闭" }.into());
+                g.set_door_open(open);
             });
         }
         {
-            let send = send.clone();
+            let log = log.clone();
+            let devs = devices.clone();
             let ww = w.as_weak();
             w.on_set_presence(move |present| {
+                let Some(g) = devs.gpio.as_ref().filter(|g| g.presence.is_some()) else {
+                    return log("此配置没有人体感应器".into());
+                };
                 if let Some(w) = ww.upgrade() {
                     w.set_present(present);
                 }
-                let (line, ev) = if present {
-                    ("有人走近", DeviceEvent::PresenceDetected)
+                log(if present {
+                    "有人走近"
                 } else {
-                    ("人已离开", DeviceEvent::PresenceLost)
-                };
-                send(line.into(), ev);
+                    "人已离开"
+                }
+                .into());
+                g.set_present(present);
             });
         }
         {

@@ -200,3 +200,27 @@ fn diag_pad_lights_keys_and_waits_for_a_press() {
     assert!(stdout.contains("key ★4 pressed"), "{stdout}");
     assert!(stderr.contains("PAD5-SIM/1.0.0"));
 }
+
+#[test]
+fn diag_gpio_names_a_missing_chip() {
+    for extra in [&[][..], &["--output"][..]] {
+        let mut args = vec![
+            "diag",
+            "gpio",
+            "--chip",
+            "/dev/gpiochip-none",
+            "--line",
+            "17",
+            "--watch",
+            "1",
+        ];
+        args.extend_from_slice(extra);
+        let out = kiosk(&args);
+        assert!(!out.status.success());
+        let (_, stderr) = text(&out);
+        assert!(
+            stderr.contains("/dev/gpiochip-none line 17") && stderr.contains("gpioinfo"),
+            "{stderr}"
+        );
+    }
+}

@@ -39,7 +39,8 @@ impl Rig {
             manager::start(&profile, &dir, tx.clone())
         };
         let sims = Rc::new(std::mem::take(&mut devices.sims));
-        let sim = Simulator::new(tx, sims).expect("simulator window");
+        let sim = Simulator::new(sims).expect("simulator window");
+        drop(tx);
         let mut rig = Rig {
             kiosk,
             sim,

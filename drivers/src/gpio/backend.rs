@@ -1,0 +1,236 @@
+//! Where GPIO lines come from: the Linux GPIO character device (gpiocdev, any board) or the simulated lines of
+//! the simulated terminal and the tests. Levels here are logical: `true` = active, after `active_low`.
+
+use gpiocdev::line::{EdgeDetection, EdgeKind, Value};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use thiserror::Error;
+use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
+use tokio::time::Instant;
+
+#[derive(Debug, Error)]
+pub enum GpioError {
+    #[error("{chip} line {line}: {reason}")]
+    Line {
+        chip: String,
+        line: u32,
+        reason: String,
+    },
+}
+
+/// One input line: its level when requested, then every raw change with the time it was seen.
+pub struct InputLine {
+    pub initial: bool,
+    pub changes: UnboundedReceiver<(bool, Instant)>,
+}
+
+enum Out {
+    Cdev(gpiocdev::Request, u32),
+    Sim(SimGpio, (String, u32)),
+}
+
+/// One output line, held for as long as this lives.
+pub struct OutputLine(Out);
+
+impl OutputLine {
+    pub fn set(&mut self, active: bool) -> Result<(), GpioError> {
+        match &mut self.0 {
+            Out::Cdev(req, line) => {
+                let v = if active {
+                    Value::Active
+                } else {
+                    Value::Inactive
+                };
+                req.set_value(*line, v).map_err(|e| GpioError::Line {
+                    chip: String::new(),
+                    line: *line,
+                    reason: e.to_string(),
+                })
+            }
+            Out::Sim(sim, key) => {
+                sim.drive(key, active);
+                Ok(())
+            }
+        }
+    }
+}
+
+#[derive(Clone)]
+pub enum Backend {
+    /// `/dev/gpiochipN` through the GPIO character device.
+    Cdev,
+    Sim(SimGpio),
+}
+
+fn cdev_err(chip: &str, line: u32, e: gpiocdev::Error) -> GpioError {
+    let text = e.to_string();
+    let hint = if text.contains("No such file") {
+        "no such GPIO chip: check the profile's chip"
+    } else if text.contains("busy") || text.contains("Busy") {
+        "the line is busy: another program (or a device-tree overlay) holds it"
+    } else if text.contains("ermission") {
+        "permission denied: the kiosk user needs the gpio group"
+    } else {
+        "check the chip and line numbers"
+    };
+    GpioError::Line {
+        chip: chip.into(),
+        line,
+        reason: format!("{hint} ({text})"),
+    }
+}
+
+impl Backend {
+    pub fn input(&self, chip: &str, line: u32, active_low: bool) -> Result<InputLine, GpioError> {
+        match self {
+            Backend::Sim(sim) => Ok(sim.subscribe(chip, line)),
+            Backend::Cdev => {
+                let mut b = gpiocdev::Request::builder();
+                b.on_chip(chip)
+                    .with_consumer("kiosk")
+                    .with_line(line)
+                    .as_input()
+                    .with_edge_detection(EdgeDetection::BothEdges);
+                if active_low {
+                    b.as_active_low();
+                }
+                let req = b.request().map_err(|e| cdev_err(chip, line, e))?;
+                let initial =
+                    req.value(line).map_err(|e| cdev_err(chip, line, e))? == Value::Active;
+                let (tx, rx) = unbounded_channel();
+                let name = format!("gpio-{line}");
+                // A thread per input line: edge reads block, and a handful of lines cost little. It ends when the
+                // receiver is gone (checked every half second) or the line fails.
+                std::thread::Builder::new()
+                    .name(name)
+                    .spawn(move || loop {
+                        match req.wait_edge_event(Duration::from_millis(500)) {
+                            Ok(false) if tx.is_closed() => return,
+                            Ok(false) => {}
+                            Ok(true) => match req.read_edge_event() {
+                                Ok(ev) => {
+                                    if tx
+                                        .send((ev.kind == EdgeKind::Rising, Instant::now()))
+                                        .is_err()
+                                    {
+                                        return;
+                                    }
+                                }
+                                Err(_) => return,
+                            },
+                            Err(_) => return,
+                        }
+                    })
+                    .map_err(|e| GpioError::Line {
+                        chip: chip.into(),
+                        line,
+                        reason: e.to_string(),
+                    })?;
+                Ok(InputLine {
+                    initial,
+                    changes: rx,
+                })
+            }
+        }
+    }
+
+    pub fn output(&self, chip: &str, line: u32, active_low: bool) -> Result<OutputLine, GpioError> {
+        match self {
+            Backend::Sim(sim) => {
+                let key = (chip.to_string(), line);
+                sim.drive(&key, false);
+                Ok(OutputLine(Out::Sim(sim.clone(), key)))
+            }
+            Backend::Cdev => {
+                let mut b = gpiocdev::Request::builder();
+                b.on_chip(chip)
+                    .with_consumer("kiosk")
+                    .with_line(line)
+                    .as_output(Value::Inactive);
+                if active_low {
+                    b.as_active_low();
+                }
+                let req = b.request().map_err(|e| cdev_err(chip, line, e))?;
+                Ok(OutputLine(Out::Cdev(req, line)))
+            }
+        }
+    }
+}
+
+/// A simulated input: its level and who listens.
+#[derive(Default)]
+struct SimInput {
+    level: bool,
+    listeners: Vec<UnboundedSender<(bool, Instant)>>,
+}
+
+#[derive(Default)]
+struct SimState {
+    inputs: HashMap<(String, u32), SimInput>,
+    /// Every level an output was driven to, with when.
+    outputs: HashMap<(String, u32), Vec<(bool, Instant)>>,
+}
+
+/// Simulated GPIO lines: a person or a test sets input levels (bounces and all), and reads what outputs did.
+#[derive(Clone, Default)]
+pub struct SimGpio(Arc<Mutex<SimState>>);
+
+impl SimGpio {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn subscribe(&self, chip: &str, line: u32) -> InputLine {
+        let (tx, rx) = unbounded_channel();
+        let mut initial = false;
+        if let Ok(mut s) = self.0.lock() {
+            let entry = s.inputs.entry((chip.to_string(), line)).or_default();
+            initial = entry.level;
+            entry.listeners.push(tx);
+        }
+        InputLine {
+            initial,
+            changes: rx,
+        }
+    }
+
+    /// Sets an input line's raw level.
+    pub fn set_input(&self, chip: &str, line: u32, active: bool) {
+        if let Ok(mut s) = self.0.lock() {
+            let entry = s.inputs.entry((chip.to_string(), line)).or_default();
+            entry.level = active;
+            let now = Instant::now();
+            entry.listeners.retain(|tx| tx.send((active, now)).is_ok());
+        }
+    }
+
+    /// Changes an input the way a mechanical contact does: a few millisecond-long bounces, then the level.
+    pub async fn bounce_to(&self, chip: &str, line: u32, active: bool) {
+        for _ in 0..3 {
+            self.set_input(chip, line, active);
+            tokio::time::sleep(Duration::from_millis(2)).await;
+            self.set_input(chip, line, !active);
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        self.set_input(chip, line, active);
+    }
+
+    fn drive(&self, key: &(String, u32), active: bool) {
+        if let Ok(mut s) = self.0.lock() {
+            s.outputs
+                .entry(key.clone())
+                .or_default()
+                .push((active, Instant::now()));
+        }
+    }
+
+    /// The levels an output was driven to, in order, with when.
+    pub fn output_history(&self, chip: &str, line: u32) -> Vec<(bool, Instant)> {
+        self.0
+            .lock()
+            .ok()
+            .and_then(|s| s.outputs.get(&(chip.to_string(), line)).cloned())
+            .unwrap_or_default()
+    }
+}
