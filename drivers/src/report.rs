@@ -1,4 +1,6 @@
-//! Health as every driver reports it: published when it changes (not on every poll), logged once per change.
+//! Health as every driver reports it: published when its kind changes (online, degraded, down), not on every
+//! poll nor when only the wording of the reason changes (an unplugged port first fails to read, then fails to
+//! open: one "down", with the first reason; the later ones go to the log).
 
 use crate::device::{DeviceId, Health};
 use crate::event::DeviceEvent;
@@ -25,6 +27,14 @@ impl HealthReport {
     pub fn set(&mut self, h: Health) {
         if self.last.as_ref() == Some(&h) {
             return;
+        }
+        if let (Some(last), Health::Down { reason } | Health::Degraded { reason }) =
+            (&self.last, &h)
+        {
+            if std::mem::discriminant(last) == std::mem::discriminant(&h) {
+                tracing::debug!(device = %self.id, %reason, "{} still not well", self.what);
+                return;
+            }
         }
         match &h {
             Health::Down { reason } => {

@@ -61,7 +61,12 @@ impl Kiosk {
                     tracing::debug!(device = %spec.id, class = %spec.class, health = ?h, "device ready")
                 }
             }
-            terminal.add_device(DeviceId(spec.id.clone()), spec.class, health);
+            terminal.add_device(
+                DeviceId(spec.id.clone()),
+                spec.class,
+                health,
+                Instant::now(),
+            );
         }
         let down = terminal
             .devices

@@ -122,21 +122,29 @@ mod tests {
                 class: DeviceClass::ReceiptPrinter,
                 health: Health::Simulated,
                 paper: PaperState::Out,
+                since: std::time::Instant::now(),
+                last_error: None,
             },
             DeviceState {
                 class: DeviceClass::IdCardReader,
                 health: down.clone(),
                 paper: PaperState::Ok,
+                since: std::time::Instant::now(),
+                last_error: None,
             },
             DeviceState {
                 class: DeviceClass::Buzzer,
                 health: down,
                 paper: PaperState::Ok,
+                since: std::time::Instant::now(),
+                last_error: None,
             },
             DeviceState {
                 class: DeviceClass::A4Printer,
                 health: Health::Simulated,
                 paper: PaperState::NearEnd,
+                since: std::time::Instant::now(),
+                last_error: None,
             },
         ];
         assert_eq!(

@@ -100,6 +100,22 @@ pub struct DeviceState {
     pub class: DeviceClass,
     pub health: Health,
     pub paper: PaperState,
+    /// When `health` last changed.
+    pub since: Instant,
+    /// The reason of the last time it was down, kept after it recovers (for technicians).
+    pub last_error: Option<String>,
+}
+
+/// One line of the terminal's health view (maintenance menu, telemetry).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthLine {
+    pub id: DeviceId,
+    pub class: DeviceClass,
+    /// `ok`, `simulated`, `degraded: …` or `down: …`.
+    pub state: String,
+    /// How long it has been in this state.
+    pub for_: Duration,
+    pub last_error: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -167,15 +183,45 @@ impl Terminal {
         }
     }
 
-    pub fn add_device(&mut self, id: DeviceId, class: DeviceClass, health: Health) {
+    pub fn add_device(&mut self, id: DeviceId, class: DeviceClass, health: Health, now: Instant) {
+        let last_error = match &health {
+            Health::Down { reason } => Some(reason.clone()),
+            _ => None,
+        };
         self.devices.insert(
             id,
             DeviceState {
                 class,
                 health,
                 paper: PaperState::Ok,
+                since: now,
+                last_error,
             },
         );
+    }
+
+    /// Every device's state, reason and how long it has been so: one view for the maintenance menu and telemetry.
+    pub fn health_view(&self, now: Instant) -> Vec<HealthLine> {
+        self.devices
+            .iter()
+            .map(|(id, d)| {
+                let state = match (&d.health, d.paper) {
+                    (Health::Down { reason }, _) => format!("down: {reason}"),
+                    (Health::Degraded { reason }, _) => format!("degraded: {reason}"),
+                    (_, PaperState::Out) => "degraded: out of paper".into(),
+                    (_, PaperState::NearEnd) => "degraded: paper near end".into(),
+                    (Health::Simulated, _) => "simulated".into(),
+                    (Health::Online, _) => "ok".into(),
+                };
+                HealthLine {
+                    id: id.clone(),
+                    class: d.class,
+                    state,
+                    for_: now.saturating_duration_since(d.since),
+                    last_error: d.last_error.clone(),
+                }
+            })
+            .collect()
     }
 
     /// Whether a session is under way (someone is using the terminal).
@@ -260,6 +306,12 @@ impl Terminal {
             }
             DeviceEvent::Health { device, health } => {
                 if let Some(d) = self.devices.get_mut(&device) {
+                    if d.health != health {
+                        d.since = now;
+                    }
+                    if let Health::Down { reason } = &health {
+                        d.last_error = Some(reason.clone());
+                    }
                     d.health = health;
                 }
             }
@@ -577,5 +629,51 @@ mod tests {
         );
         assert_eq!(t.notice.map(|n| n.0), Some(Notice::CardUnsupported));
         assert!(t.resident.is_none());
+    }
+
+    #[test]
+    fn the_health_view_says_since_when_and_keeps_the_last_error() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        let id = DeviceId("idcard".into());
+        t.add_device(id.clone(), DeviceClass::IdCardReader, Health::Online, t0);
+        let down = Health::Down {
+            reason: "/dev/x: unplugged?".into(),
+        };
+        let t1 = t0 + Duration::from_secs(5);
+        t.device(
+            DeviceEvent::Health {
+                device: id.clone(),
+                health: down.clone(),
+            },
+            t1,
+            today(),
+        );
+        // The same state again does not restart the clock.
+        t.device(
+            DeviceEvent::Health {
+                device: id.clone(),
+                health: down,
+            },
+            t1 + Duration::from_secs(1),
+            today(),
+        );
+        let v = t.health_view(t1 + Duration::from_secs(10));
+        assert_eq!(v[0].state, "down: /dev/x: unplugged?");
+        assert_eq!(v[0].for_, Duration::from_secs(10));
+        t.device(
+            DeviceEvent::Health {
+                device: id,
+                health: Health::Online,
+            },
+            t1 + Duration::from_secs(20),
+            today(),
+        );
+        let v = t.health_view(t1 + Duration::from_secs(21));
+        assert_eq!(
+            (v[0].state.as_str(), v[0].for_),
+            ("ok", Duration::from_secs(1))
+        );
+        assert_eq!(v[0].last_error.as_deref(), Some("/dev/x: unplugged?"));
     }
 }
