@@ -32,6 +32,75 @@ pub enum PaperState {
     Out,
 }
 
+/// A key of the tactile keypad (non-visual use: raised keys, audio through the headphone jack).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeypadKey {
+    Up,
+    Down,
+    Left,
+    Right,
+    Select,
+    Back,
+    Help,
+    /// Say the current screen again.
+    Repeat,
+    VolumeUp,
+    VolumeDown,
+}
+
+impl KeypadKey {
+    pub const ALL: [KeypadKey; 10] = [
+        KeypadKey::Up,
+        KeypadKey::Down,
+        KeypadKey::Left,
+        KeypadKey::Right,
+        KeypadKey::Select,
+        KeypadKey::Back,
+        KeypadKey::Help,
+        KeypadKey::Repeat,
+        KeypadKey::VolumeUp,
+        KeypadKey::VolumeDown,
+    ];
+
+    /// The name in profiles (`keys = { up = 5, … }`).
+    pub fn key(self) -> &'static str {
+        match self {
+            KeypadKey::Up => "up",
+            KeypadKey::Down => "down",
+            KeypadKey::Left => "left",
+            KeypadKey::Right => "right",
+            KeypadKey::Select => "select",
+            KeypadKey::Back => "back",
+            KeypadKey::Help => "help",
+            KeypadKey::Repeat => "repeat",
+            KeypadKey::VolumeUp => "volume-up",
+            KeypadKey::VolumeDown => "volume-down",
+        }
+    }
+
+    pub fn from_key(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.key() == s)
+    }
+
+    /// The key a USB keypad in keyboard mode sends (Linux key codes): arrows, Enter, Backspace or Esc, F1 or
+    /// Help, Space for repeat, the volume keys.
+    pub fn from_linux_code(code: u16) -> Option<Self> {
+        Some(match code {
+            103 => KeypadKey::Up,
+            108 => KeypadKey::Down,
+            105 => KeypadKey::Left,
+            106 => KeypadKey::Right,
+            28 | 96 => KeypadKey::Select,
+            1 | 14 => KeypadKey::Back,
+            59 | 138 => KeypadKey::Help,
+            57 => KeypadKey::Repeat,
+            115 => KeypadKey::VolumeUp,
+            114 => KeypadKey::VolumeDown,
+            _ => return None,
+        })
+    }
+}
+
 /// Why a card on the reader gave no record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CardProblem {
@@ -51,6 +120,7 @@ pub enum DeviceEvent {
     CodeScanned(ScanPayload),
     HelpPressed,
     PadKey(Rating),
+    KeypadKey(KeypadKey),
     DoorOpened,
     DoorClosed,
     PresenceDetected,

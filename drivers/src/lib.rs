@@ -11,6 +11,7 @@ pub mod error;
 pub mod event;
 pub mod gpio;
 pub mod idcard;
+pub mod keypad;
 pub mod pad;
 pub mod printer;
 
@@ -23,7 +24,7 @@ pub mod simio;
 
 pub use device::{DeviceClass, DeviceId, Health};
 pub use error::DeviceError;
-pub use event::{CardProblem, DeviceEvent, PaperState, Rating};
+pub use event::{CardProblem, DeviceEvent, KeypadKey, PaperState, Rating};
 pub use idcard::{CardType, Date, IdCardRecord, IdNumber, IdNumberError, Sex, Validity};
 pub use scanner::{ScanKind, ScanPayload};
 pub use sensitive::Sensitive;

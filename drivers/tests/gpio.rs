@@ -229,3 +229,49 @@ async fn a_missing_chip_is_down_with_the_reason() {
     assert!(reason.contains("/dev/gpiochip-none line 17"), "{reason}");
     task.abort();
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_gpio_keypad_publishes_each_press_once() {
+    use kiosk_drivers::gpio::service::run_keypad;
+    use kiosk_drivers::KeypadKey;
+    let sim = SimGpio::new();
+    let (tx, mut rx) = unbounded_channel();
+    let keys = vec![
+        (KeypadKey::Up, 5),
+        (KeypadKey::Select, 13),
+        (KeypadKey::Help, 19),
+    ];
+    let task = tokio::spawn(run_keypad(
+        DeviceId("keypad".into()),
+        Backend::Sim(sim.clone()),
+        "sim".into(),
+        keys,
+        true,
+        tx,
+    ));
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    for line in [13, 5, 13] {
+        sim.bounce_to("sim", line, true).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        sim.bounce_to("sim", line, false).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let events = drain(&mut rx, Duration::from_millis(300)).await;
+    let keys: Vec<KeypadKey> = events
+        .iter()
+        .filter_map(|e| match e {
+            DeviceEvent::KeypadKey(k) => Some(*k),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        keys,
+        vec![KeypadKey::Select, KeypadKey::Up, KeypadKey::Select]
+    );
+    assert_eq!(
+        count(&events, is_online),
+        1,
+        "one health for the whole keypad"
+    );
+    task.abort();
+}

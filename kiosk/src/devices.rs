@@ -11,7 +11,7 @@ pub fn probe(spec: &DeviceSpec) -> Health {
     let path = match &spec.connection {
         Connection::Simulated => return Health::Simulated,
         Connection::Serial { port, .. } | Connection::Input { port } => port.as_str(),
-        Connection::Gpio { chip, .. } => chip.as_str(),
+        Connection::Gpio { chip, .. } | Connection::GpioKeys { chip, .. } => chip.as_str(),
         Connection::Camera { device } => device.as_str(),
         // Reaching the printer is the IPP client's work (A4 printing issue); its URI was checked by the profile.
         Connection::Ipp { .. } => return Health::Online,

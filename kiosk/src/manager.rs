@@ -8,7 +8,9 @@ use crate::config::profile::{Protocol, RareCharacters, Terminator as ProfileTerm
 use crate::config::{Connection, DeviceSpec, Profile};
 use kiosk_drivers::gpio::backend::{Backend, SimGpio};
 use kiosk_drivers::gpio::protocol::Flash;
-use kiosk_drivers::gpio::service::{run_buzzer, run_input, run_light, Beep, InputRole, LineSpec};
+use kiosk_drivers::gpio::service::{
+    run_buzzer, run_input, run_keypad, run_light, Beep, InputRole, LineSpec,
+};
 use kiosk_drivers::idcard::driver::{Reader, ReaderService};
 use kiosk_drivers::idcard::photo::PhotoDecoder;
 use kiosk_drivers::idcard::sim::ReaderSim;
@@ -21,7 +23,7 @@ use kiosk_drivers::printer::sim::PrinterSim;
 use kiosk_drivers::scanner::driver::{Scanner, ScannerConfig, ScannerService};
 use kiosk_drivers::scanner::protocol::{ScanProtocol, Terminator};
 use kiosk_drivers::scanner::sim::ScannerSim;
-use kiosk_drivers::{DeviceClass, DeviceEvent, DeviceId, Health};
+use kiosk_drivers::{DeviceClass, DeviceEvent, DeviceId, Health, KeypadKey};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,6 +54,7 @@ pub struct SimGpioLines {
     pub help: Option<LineSpec>,
     pub door: Option<LineSpec>,
     pub presence: Option<LineSpec>,
+    pub keypad: Vec<(KeypadKey, LineSpec)>,
 }
 
 impl SimGpioLines {
@@ -77,6 +80,19 @@ impl SimGpioLines {
     /// The door switch is closed (active) while the door is shut.
     pub fn set_door_open(&self, open: bool) {
         self.bounce(&self.door, vec![(!open, Duration::ZERO)]);
+    }
+
+    /// A press of a keypad key and its release.
+    pub fn press_key(&self, key: KeypadKey) {
+        let line = self
+            .keypad
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, l)| l.clone());
+        self.bounce(
+            &line,
+            vec![(true, Duration::from_millis(120)), (false, Duration::ZERO)],
+        );
     }
 
     pub fn set_present(&self, present: bool) {
@@ -300,9 +316,79 @@ fn start_gpio(profile: &Profile, events: &UnboundedSender<DeviceEvent>, d: &mut 
         help: None,
         door: None,
         presence: None,
+        keypad: Vec::new(),
     };
     let mut any_sim = false;
     for (i, spec) in profile.devices.iter().enumerate() {
+        if spec.class == DeviceClass::TactileKeypad {
+            let id = DeviceId(spec.id.clone());
+            let task = match &spec.connection {
+                Connection::GpioKeys {
+                    chip,
+                    keys,
+                    active_low,
+                } => tokio::spawn(run_keypad(
+                    id.clone(),
+                    Backend::Cdev,
+                    chip.clone(),
+                    keys.clone(),
+                    *active_low,
+                    events.clone(),
+                )),
+                Connection::Simulated => {
+                    any_sim = true;
+                    let keys: Vec<(KeypadKey, u32)> = KeypadKey::ALL
+                        .iter()
+                        .enumerate()
+                        .map(|(n, k)| (*k, n as u32))
+                        .collect();
+                    lines.keypad = keys
+                        .iter()
+                        .map(|(k, n)| {
+                            (
+                                *k,
+                                LineSpec {
+                                    chip: "sim-keypad".into(),
+                                    line: *n,
+                                    active_low: false,
+                                },
+                            )
+                        })
+                        .collect();
+                    tokio::spawn(run_keypad(
+                        id.clone(),
+                        Backend::Sim(sim.clone()),
+                        "sim-keypad".into(),
+                        keys,
+                        false,
+                        events.clone(),
+                    ))
+                }
+                #[cfg(feature = "evdev")]
+                Connection::Input { port } => tokio::spawn(kiosk_drivers::keypad::run_evdev(
+                    id.clone(),
+                    port.clone(),
+                    events.clone(),
+                )),
+                #[cfg(not(feature = "evdev"))]
+                Connection::Input { port } => {
+                    let _ = events.send(DeviceEvent::Health {
+                        device: id.clone(),
+                        health: Health::Down {
+                            reason: format!(
+                                "{port}: USB keypads need a build with the `evdev` feature"
+                            ),
+                        },
+                    });
+                    d.driven.push(id);
+                    continue;
+                }
+                _ => continue,
+            };
+            d.driven.push(id);
+            d.tasks.push(task);
+            continue;
+        }
         let gpio_class = gpio_role(spec.class).is_some()
             || matches!(spec.class, DeviceClass::Lights | DeviceClass::Buzzer);
         if !gpio_class {
@@ -348,6 +434,7 @@ fn start_gpio(profile: &Profile, events: &UnboundedSender<DeviceEvent>, d: &mut 
                             sim.set_input(&line.chip, line.line, true);
                             lines.door = Some(line.clone());
                         }
+                        InputRole::Key(_) => {}
                     }
                 }
                 tokio::spawn(run_input(id, role, backend, line, events.clone()))

@@ -6,8 +6,8 @@
 
 use crate::config::{Config, Language};
 use kiosk_drivers::{
-    CardProblem, DeviceClass, DeviceEvent, DeviceId, Health, IdCardRecord, PaperState, ScanKind,
-    Sensitive,
+    CardProblem, DeviceClass, DeviceEvent, DeviceId, Health, IdCardRecord, KeypadKey, PaperState,
+    ScanKind, Sensitive,
 };
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -275,6 +275,11 @@ impl Terminal {
                 self.notice = Some((notice, now));
             }
             DeviceEvent::HelpPressed => return self.intent(Intent::CallHelp, now),
+            // Help and back do what their touch buttons do; moving through a screen by keys and speech come with
+            // the accessibility work (elder mode and speech).
+            DeviceEvent::KeypadKey(KeypadKey::Help) => return self.intent(Intent::CallHelp, now),
+            DeviceEvent::KeypadKey(KeypadKey::Back) => return self.intent(Intent::Back, now),
+            DeviceEvent::KeypadKey(_) => self.touch(now),
             DeviceEvent::PadKey(_) => {
                 // Ratings belong to a finished case; with none under way a key press means nothing.
             }

@@ -6,7 +6,7 @@
 use crate::manager::SimulatedDevices;
 use kiosk_drivers::sim::{sample_cards, SAMPLE_CODES};
 use kiosk_drivers::simio::LineControls;
-use kiosk_drivers::PaperState;
+use kiosk_drivers::{KeypadKey, PaperState};
 use kiosk_ui::SimulatorWindow;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
 use std::rc::Rc;
@@ -146,6 +146,22 @@ impl Simulator {
                 }
                 .into());
                 g.set_present(present);
+            });
+        }
+        {
+            let log = log.clone();
+            let devs = devices.clone();
+            w.on_keypad_key(move |i| {
+                let Some(key) = usize::try_from(i).ok().and_then(|i| KeypadKey::ALL.get(i)) else {
+                    return;
+                };
+                match devs.gpio.as_ref().filter(|g| !g.keypad.is_empty()) {
+                    Some(g) => {
+                        log(format!("键盘：{}", key.key()));
+                        g.press_key(*key);
+                    }
+                    None => log("此配置没有模拟键盘".into()),
+                }
             });
         }
         {

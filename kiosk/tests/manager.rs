@@ -45,7 +45,7 @@ async fn health_transitions_are_reported_once_each() {
             "{id}: {first:?}"
         );
     }
-    assert_eq!(devices.driven.len(), 9);
+    assert_eq!(devices.driven.len(), 10);
 
     let reader = devices.sims.reader.as_ref().expect("simulated reader");
     let printer = devices.sims.printer.as_ref().expect("simulated printer");

@@ -5,7 +5,7 @@
 use super::backend::{Backend, GpioError};
 use super::protocol::{Debouncer, Flash};
 use crate::device::{DeviceId, Health};
-use crate::event::DeviceEvent;
+use crate::event::{DeviceEvent, KeypadKey};
 use crate::report::HealthReport;
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
@@ -29,13 +29,15 @@ pub enum InputRole {
     /// Active = the switch is closed = the door is shut. A cut wire reads as open: the terminal goes to its
     /// maintenance screen rather than run with an unguarded cabinet.
     Door,
+    /// One key of a tactile keypad wired to GPIO lines.
+    Key(KeypadKey),
 }
 
 impl InputRole {
     /// How long a new level must hold: contacts bounce for milliseconds, presence sensors chatter longer.
     pub fn debounce(self) -> Duration {
         match self {
-            InputRole::HelpButton => Duration::from_millis(30),
+            InputRole::HelpButton | InputRole::Key(_) => Duration::from_millis(30),
             InputRole::Door => Duration::from_millis(100),
             InputRole::Presence => Duration::from_millis(500),
         }
@@ -46,6 +48,7 @@ impl InputRole {
             InputRole::HelpButton => "help button",
             InputRole::Presence => "presence sensor",
             InputRole::Door => "door switch",
+            InputRole::Key(_) => "keypad key",
         }
     }
 
@@ -58,6 +61,8 @@ impl InputRole {
             (InputRole::Presence, false) => Some(DeviceEvent::PresenceLost),
             (InputRole::Door, true) => Some(DeviceEvent::DoorClosed),
             (InputRole::Door, false) => Some(DeviceEvent::DoorOpened),
+            (InputRole::Key(k), true) => Some(DeviceEvent::KeypadKey(k)),
+            (InputRole::Key(_), false) => None,
         }
     }
 
@@ -122,6 +127,88 @@ pub async fn run_input(
                 }
             }
         }
+        tokio::time::sleep(RETRY).await;
+    }
+}
+
+/// Watches the lines of a keypad wired to GPIO (one line per key) and publishes each debounced press; one
+/// health for the whole keypad.
+pub async fn run_keypad(
+    id: DeviceId,
+    backend: Backend,
+    chip: String,
+    keys: Vec<(KeypadKey, u32)>,
+    active_low: bool,
+    events: mpsc::UnboundedSender<DeviceEvent>,
+) {
+    let mut health = HealthReport::new(id, "tactile keypad", events);
+    loop {
+        let (tx, mut rx) = mpsc::unbounded_channel::<(usize, bool, Instant)>();
+        let mut initial = Vec::new();
+        let mut failed = None;
+        let mut forwarders = Vec::new();
+        for (i, (_, line)) in keys.iter().enumerate() {
+            match backend.input(&chip, *line, active_low) {
+                Ok(mut input) => {
+                    initial.push(input.initial);
+                    let tx = tx.clone();
+                    forwarders.push(tokio::spawn(async move {
+                        while let Some((level, at)) = input.changes.recv().await {
+                            if tx.send((i, level, at)).is_err() {
+                                return;
+                            }
+                        }
+                    }));
+                }
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        drop(tx);
+        if let Some(e) = failed {
+            forwarders.iter().for_each(|f| f.abort());
+            health.set(Health::Down {
+                reason: e.to_string(),
+            });
+            tokio::time::sleep(RETRY).await;
+            continue;
+        }
+        health.set(Health::Online);
+        let origin = Instant::now();
+        let period = InputRole::Key(KeypadKey::Select).debounce();
+        let mut debouncers: Vec<Debouncer> =
+            initial.iter().map(|&l| Debouncer::new(l, period)).collect();
+        loop {
+            let deadline = debouncers
+                .iter()
+                .filter_map(|d| d.deadline())
+                .min()
+                .map(|d| origin + d);
+            tokio::select! {
+                change = rx.recv() => match change {
+                    Some((i, level, at)) => debouncers[i].sample(level, at.saturating_duration_since(origin)),
+                    None => break,
+                },
+                _ = async {
+                    match deadline {
+                        Some(d) => tokio::time::sleep_until(d).await,
+                        None => std::future::pending().await,
+                    }
+                } => {
+                    let now = Instant::now().saturating_duration_since(origin);
+                    for (i, d) in debouncers.iter_mut().enumerate() {
+                        if d.poll(now) == Some(true) {
+                            health.publish(DeviceEvent::KeypadKey(keys[i].0));
+                        }
+                    }
+                }
+            }
+        }
+        health.set(Health::Down {
+            reason: format!("{chip}: reading the keypad lines failed"),
+        });
         tokio::time::sleep(RETRY).await;
     }
 }

@@ -1,7 +1,7 @@
 //! Hardware profiles (`hardware/profiles/*.toml`): the panel and every device of one kind of terminal.
 
 use super::problems::{Problem, Problems};
-use kiosk_drivers::DeviceClass;
+use kiosk_drivers::{DeviceClass, KeypadKey};
 use serde::Deserialize;
 use std::path::Path;
 use toml::de::DeValue;
@@ -116,6 +116,8 @@ struct RawDevice {
     #[serde(default)]
     device: Option<String>,
     #[serde(default)]
+    keys: Option<std::collections::BTreeMap<String, u32>>,
+    #[serde(default)]
     rare_characters: Option<RareCharacters>,
     #[serde(default)]
     replacement: Option<char>,
@@ -136,6 +138,12 @@ pub enum Connection {
     Gpio {
         chip: String,
         line: u32,
+        active_low: bool,
+    },
+    /// A keypad with one GPIO line per key.
+    GpioKeys {
+        chip: String,
+        keys: Vec<(KeypadKey, u32)>,
         active_low: bool,
     },
     Ipp {
@@ -197,6 +205,7 @@ fn protocol_fits(class: DeviceClass, protocol: Protocol) -> bool {
         DeviceClass::QrScanner => {
             matches!(protocol, SerialLine | Honeywell | Newland | HidKeyboard)
         }
+        DeviceClass::TactileKeypad => matches!(protocol, Evdev | Gpio),
         _ => protocol == default_protocol(class),
     }
 }
@@ -380,6 +389,45 @@ fn check_device(
                     return None;
                 }
             },
+            Protocol::Gpio if class == DeviceClass::TactileKeypad => {
+                let (Some(chip), Some(table)) = (raw.chip, raw.keys) else {
+                    missing(
+                        p,
+                        "`chip` and `keys` (e.g. keys = { up = 5, down = 6, select = 13 })",
+                    );
+                    return None;
+                };
+                let mut keys = Vec::new();
+                for (name, line) in table {
+                    match KeypadKey::from_key(&name) {
+                        Some(k) if !keys.iter().any(|(_, l)| *l == line) => keys.push((k, line)),
+                        Some(_) => {
+                            p.add(
+                                here.clone(),
+                                key,
+                                format!("line {line} is given to two keys"),
+                                "each key needs its own line",
+                            );
+                            return None;
+                        }
+                        None => {
+                            let names: Vec<&str> = KeypadKey::ALL.iter().map(|k| k.key()).collect();
+                            p.add(
+                                here.clone(),
+                                key,
+                                format!("`{name}` is not a keypad key"),
+                                format!("keys are {}", names.join(", ")),
+                            );
+                            return None;
+                        }
+                    }
+                }
+                Connection::GpioKeys {
+                    chip,
+                    keys,
+                    active_low: raw.active_low.unwrap_or(false),
+                }
+            }
             Protocol::Gpio => match (raw.chip, raw.line) {
                 (Some(chip), Some(line)) => Connection::Gpio {
                     chip,
@@ -500,6 +548,35 @@ mod tests {
         let problems = Profile::parse(Path::new("p.toml"), &bad).unwrap_err();
         assert!(
             problems[0].message.contains("are for receipt printers"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_gpio_keypad_names_its_keys() {
+        let head = "[profile]\nname = \"x\"\n[panel]\nwidth_px = 1920\nheight_px = 1080\norientation = \"landscape\"\nwidth_mm = 476\nheight_mm = 268\nviewing_distance_mm = 500\n";
+        let ok = format!("{head}[[device]]\nid = \"k\"\nclass = \"tactile-keypad\"\nprotocol = \"gpio\"\nchip = \"/dev/gpiochip0\"\nactive_low = true\nkeys = {{ up = 5, down = 6, select = 13 }}\n");
+        let p = Profile::parse(Path::new("p.toml"), &ok).unwrap();
+        match &p.devices[0].connection {
+            Connection::GpioKeys {
+                keys, active_low, ..
+            } => {
+                assert!(*active_low);
+                assert!(keys.contains(&(KeypadKey::Select, 13)));
+                assert_eq!(keys.len(), 3);
+            }
+            c => panic!("{c:?}"),
+        }
+        let bad = ok.replace("select = 13", "enter = 13");
+        let problems = Profile::parse(Path::new("p.toml"), &bad).unwrap_err();
+        assert!(
+            problems[0].message.contains("`enter` is not a keypad key"),
+            "{problems:?}"
+        );
+        let twice = ok.replace("select = 13", "select = 5");
+        let problems = Profile::parse(Path::new("p.toml"), &twice).unwrap_err();
+        assert!(
+            problems[0].message.contains("line 5 is given to two keys"),
             "{problems:?}"
         );
     }
