@@ -13,6 +13,8 @@ pub fn probe(spec: &DeviceSpec) -> Health {
         Connection::Serial { port, .. } | Connection::Input { port } => port.as_str(),
         Connection::Gpio { chip, .. } | Connection::GpioKeys { chip, .. } => chip.as_str(),
         Connection::Camera { device } => device.as_str(),
+        // PWM channels are checked when the buzzer service opens them.
+        Connection::Pwm { .. } => return Health::Online,
         // Reaching the printer is the IPP client's work (A4 printing issue); its URI was checked by the profile.
         Connection::Ipp { .. } => return Health::Online,
     };

@@ -130,7 +130,7 @@ fn a_card_from_the_simulator_greets_the_resident_and_its_removal_wipes_them() {
     sim.window.show().expect("show simulator");
     sim.window
         .window()
-        .set_size(slint::PhysicalSize::new(460, 820));
+        .set_size(slint::PhysicalSize::new(460, 980));
 
     assert!(
         !find(&kiosk.ui, "插入身份证").is_empty(),
@@ -253,7 +253,7 @@ fn help_door_scanner_and_paper_are_answered_on_screen() {
     rig.sim
         .window
         .window()
-        .set_size(slint::PhysicalSize::new(460, 820));
+        .set_size(slint::PhysicalSize::new(460, 980));
     snapshot_window(rig.sim.window.window(), "e2e-device-simulator-unplugged");
     rig.press("插回读卡器", |e| {
         matches!(

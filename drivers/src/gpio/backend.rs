@@ -28,6 +28,8 @@ pub struct InputLine {
 enum Out {
     Cdev(gpiocdev::Request, u32),
     Sim(SimGpio, (String, u32)),
+    #[cfg(feature = "rpi")]
+    Tone(super::pwm::PwmTone),
 }
 
 /// One output line, held for as long as this lives.
@@ -52,7 +54,15 @@ impl OutputLine {
                 sim.drive(key, active);
                 Ok(())
             }
+            #[cfg(feature = "rpi")]
+            Out::Tone(t) => t.set(active),
         }
+    }
+
+    /// A buzzer on a Raspberry Pi PWM channel: a tone of `hz` while "on".
+    #[cfg(feature = "rpi")]
+    pub fn tone(channel: u8, hz: f64) -> Result<Self, GpioError> {
+        Ok(Self(Out::Tone(super::pwm::PwmTone::open(channel, hz)?)))
     }
 }
 
@@ -61,6 +71,11 @@ pub enum Backend {
     /// `/dev/gpiochipN` through the GPIO character device.
     Cdev,
     Sim(SimGpio),
+    /// Raspberry Pi hardware PWM: an output line is a tone of this frequency on the channel given as the line.
+    #[cfg(feature = "rpi")]
+    PwmTone {
+        hz: f64,
+    },
 }
 
 fn cdev_err(chip: &str, line: u32, e: gpiocdev::Error) -> GpioError {
@@ -84,6 +99,12 @@ fn cdev_err(chip: &str, line: u32, e: gpiocdev::Error) -> GpioError {
 impl Backend {
     pub fn input(&self, chip: &str, line: u32, active_low: bool) -> Result<InputLine, GpioError> {
         match self {
+            #[cfg(feature = "rpi")]
+            Backend::PwmTone { .. } => Err(GpioError::Line {
+                chip: chip.into(),
+                line,
+                reason: "a PWM channel is an output".into(),
+            }),
             Backend::Sim(sim) => Ok(sim.subscribe(chip, line)),
             Backend::Cdev => {
                 let mut b = gpiocdev::Request::builder();
@@ -137,6 +158,15 @@ impl Backend {
 
     pub fn output(&self, chip: &str, line: u32, active_low: bool) -> Result<OutputLine, GpioError> {
         match self {
+            #[cfg(feature = "rpi")]
+            Backend::PwmTone { hz } => {
+                let channel = u8::try_from(line).map_err(|_| GpioError::Line {
+                    chip: chip.into(),
+                    line,
+                    reason: "no such PWM channel".into(),
+                })?;
+                OutputLine::tone(channel, *hz)
+            }
             Backend::Sim(sim) => {
                 let key = (chip.to_string(), line);
                 sim.drive(&key, false);

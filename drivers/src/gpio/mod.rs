@@ -1,6 +1,9 @@
-//! GPIO lines: the help button, the presence sensor, the cabinet door switch, lights and the buzzer. Backends:
-//! the Linux GPIO character device through gpiocdev (any board), and simulated lines.
+//! GPIO lines: the help button, the presence sensor, the cabinet door switch, a tactile keypad, lights and the
+//! buzzer. Backends: the Linux GPIO character device through gpiocdev (any board), simulated lines, and (feature
+//! `rpi`) the Raspberry Pi's hardware PWM for a buzzer tone and the backlight.
 
 pub mod backend;
 pub mod protocol;
+#[cfg(feature = "rpi")]
+pub mod pwm;
 pub mod service;

@@ -84,6 +84,9 @@ pub enum RareCharacters {
     Replace,
 }
 
+/// A piezo buzzer's usual resonance.
+pub const DEFAULT_TONE_HZ: u32 = 2700;
+
 /// The replacement character when none is configured.
 pub const DEFAULT_REPLACEMENT: char = '□';
 
@@ -118,6 +121,10 @@ struct RawDevice {
     #[serde(default)]
     keys: Option<std::collections::BTreeMap<String, u32>>,
     #[serde(default)]
+    pwm: Option<u8>,
+    #[serde(default)]
+    tone_hz: Option<u32>,
+    #[serde(default)]
     rare_characters: Option<RareCharacters>,
     #[serde(default)]
     replacement: Option<char>,
@@ -139,6 +146,11 @@ pub enum Connection {
         chip: String,
         line: u32,
         active_low: bool,
+    },
+    /// A buzzer on a Raspberry Pi hardware PWM channel, sounding a tone.
+    Pwm {
+        channel: u8,
+        tone_hz: u32,
     },
     /// A keypad with one GPIO line per key.
     GpioKeys {
@@ -343,6 +355,15 @@ fn check_device(
         );
         return None;
     }
+    if class != DeviceClass::Buzzer && (raw.pwm.is_some() || raw.tone_hz.is_some()) {
+        p.add(
+            here.clone(),
+            key,
+            format!("`pwm` and `tone_hz` are for a buzzer, not a {class}"),
+            "remove them from this device",
+        );
+        return None;
+    }
     if class != DeviceClass::ReceiptPrinter
         && (raw.rare_characters.is_some() || raw.replacement.is_some())
     {
@@ -428,6 +449,21 @@ fn check_device(
                     active_low: raw.active_low.unwrap_or(false),
                 }
             }
+            Protocol::Gpio if class == DeviceClass::Buzzer && raw.pwm.is_some() => match raw.pwm {
+                Some(channel @ 0..=1) => Connection::Pwm {
+                    channel,
+                    tone_hz: raw.tone_hz.unwrap_or(DEFAULT_TONE_HZ),
+                },
+                _ => {
+                    p.add(
+                        here.clone(),
+                        key,
+                        "the Raspberry Pi has PWM channels 0 and 1",
+                        "pwm = 0 (GPIO 12/18) or 1 (GPIO 13/19)",
+                    );
+                    return None;
+                }
+            },
             Protocol::Gpio => match (raw.chip, raw.line) {
                 (Some(chip), Some(line)) => Connection::Gpio {
                     chip,
@@ -579,5 +615,28 @@ mod tests {
             problems[0].message.contains("line 5 is given to two keys"),
             "{problems:?}"
         );
+    }
+
+    #[test]
+    fn a_buzzer_can_sound_a_tone_on_a_pwm_channel() {
+        let head = "[profile]\nname = \"x\"\n[panel]\nwidth_px = 1920\nheight_px = 1080\norientation = \"landscape\"\nwidth_mm = 476\nheight_mm = 268\nviewing_distance_mm = 500\n";
+        let ok =
+            format!("{head}[[device]]\nid = \"b\"\nclass = \"buzzer\"\npwm = 1\ntone_hz = 4000\n");
+        let p = Profile::parse(Path::new("p.toml"), &ok).unwrap();
+        assert_eq!(
+            p.devices[0].connection,
+            Connection::Pwm {
+                channel: 1,
+                tone_hz: 4000
+            }
+        );
+        let bad = ok.replace("pwm = 1", "pwm = 3");
+        assert!(Profile::parse(Path::new("p.toml"), &bad).unwrap_err()[0]
+            .message
+            .contains("PWM channels 0 and 1"));
+        let light = format!("{head}[[device]]\nid = \"l\"\nclass = \"lights\"\npwm = 0\n");
+        assert!(Profile::parse(Path::new("p.toml"), &light).unwrap_err()[0]
+            .message
+            .contains("are for a buzzer"));
     }
 }
