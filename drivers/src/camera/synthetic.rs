@@ -1,0 +1,126 @@
+//! A synthetic camera for the simulated terminal and the tests: a moving test pattern with the frame number and
+//! the time printed on it, so a preview visibly moves and a still shows which frame it is.
+
+use super::Frame;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// 3×5 digit glyphs, one row a byte (three low bits), for printing the counter into the picture. A font
+/// rasteriser would do, but ten digits of a test pattern do not need one.
+const DIGITS: [[u8; 5]; 10] = [
+    [7, 5, 5, 5, 7],
+    [2, 6, 2, 2, 7],
+    [7, 1, 7, 4, 7],
+    [7, 1, 7, 1, 7],
+    [5, 5, 7, 1, 1],
+    [7, 4, 7, 1, 7],
+    [7, 4, 7, 5, 7],
+    [7, 1, 1, 1, 1],
+    [7, 5, 7, 5, 7],
+    [7, 5, 7, 1, 7],
+];
+
+/// Draws `text` (digits and ':' '.') at (x, y) with pixels `scale` wide, in black on a white box.
+fn draw_text(
+    rgb: &mut [u8],
+    width: usize,
+    height: usize,
+    x: usize,
+    y: usize,
+    scale: usize,
+    text: &str,
+) {
+    let mut set = |px: usize, py: usize, v: u8| {
+        if px < width && py < height {
+            let i = (py * width + px) * 3;
+            rgb[i..i + 3].copy_from_slice(&[v, v, v]);
+        }
+    };
+    let w = text.len() * 4 * scale + scale;
+    for py in y..y + 7 * scale {
+        for px in x..x + w {
+            set(px, py, 255);
+        }
+    }
+    for (n, c) in text.chars().enumerate() {
+        let glyph = match c {
+            '0'..='9' => DIGITS[(c as u8 - b'0') as usize],
+            ':' => [0, 2, 0, 2, 0],
+            '.' => [0, 0, 0, 0, 2],
+            _ => [0; 5],
+        };
+        for (row, bits) in glyph.iter().enumerate() {
+            for col in 0..3 {
+                if bits & (4 >> col) != 0 {
+                    for dy in 0..scale {
+                        for dx in 0..scale {
+                            set(
+                                x + scale + (n * 4 + col) * scale + dx,
+                                y + scale + row * scale + dy,
+                                0,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Frame `seq` of a moving pattern: colour bars sliding sideways, a bright square crossing the picture, and the
+/// frame number and capture time (seconds) printed top left.
+pub fn pattern(width: usize, height: usize, seq: u64, at: Duration) -> Frame {
+    let mut rgb = vec![0u8; width * height * 3];
+    const BARS: [[u8; 3]; 7] = [
+        [192, 192, 192],
+        [192, 192, 0],
+        [0, 192, 192],
+        [0, 192, 0],
+        [192, 0, 192],
+        [192, 0, 0],
+        [0, 0, 192],
+    ];
+    let shift = (seq as usize * 4) % width.max(1);
+    let bar_w = (width / 7).max(1);
+    for y in 0..height {
+        for x in 0..width {
+            let bar = ((x + shift) / bar_w) % 7;
+            let i = (y * width + x) * 3;
+            rgb[i..i + 3].copy_from_slice(&BARS[bar]);
+        }
+    }
+    let side = height / 6;
+    let sx = (seq as usize * 8) % width.max(1);
+    for y in height / 2..(height / 2 + side).min(height) {
+        for x in sx..(sx + side).min(width) {
+            let i = (y * width + x) * 3;
+            rgb[i..i + 3].copy_from_slice(&[255, 255, 255]);
+        }
+    }
+    let scale = (height / 90).max(1);
+    draw_text(
+        &mut rgb,
+        width,
+        height,
+        scale * 2,
+        scale * 2,
+        scale,
+        &format!("{seq}"),
+    );
+    draw_text(
+        &mut rgb,
+        width,
+        height,
+        scale * 2,
+        scale * 11,
+        scale,
+        &format!("{:.2}", at.as_secs_f64()),
+    );
+    Frame {
+        width,
+        height,
+        seq,
+        at,
+        rgb: Arc::from(rgb),
+    }
+}

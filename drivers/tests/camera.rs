@@ -1,0 +1,64 @@
+//! Camera fan-out with the synthetic camera: a slow preview never holds the camera up, a still is never lost,
+//! stills decode as JPEG of the right size. Time is paused, so rates are exact.
+
+use kiosk_drivers::camera::service::{start, Source};
+use kiosk_drivers::camera::to_jpeg;
+use std::time::Duration;
+
+#[tokio::test(start_paused = true)]
+async fn a_slow_preview_skips_frames_and_stills_arrive_whole() {
+    let cam = start(Source::Synthetic {
+        width: 320,
+        height: 180,
+        fps: 30,
+    });
+    let mut preview = cam.preview();
+    // A preview that takes 200 ms per frame (a very slow screen).
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        preview.changed().await.unwrap();
+        let seq = preview.borrow_and_update().as_ref().map(|f| f.seq).unwrap();
+        seen.push(seq);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    // The camera kept its 30 fps meanwhile: the preview skipped about 5 frames each time.
+    let gaps: Vec<u64> = seen.windows(2).map(|w| w[1] - w[0]).collect();
+    assert!(gaps.iter().all(|&g| (5..=7).contains(&g)), "{seen:?}");
+    // Stills asked for while the preview lags get the next frame each, in full.
+    let before = preview.borrow().as_ref().map(|f| f.seq).unwrap();
+    let a = cam.still().await.unwrap();
+    let b = cam.still().await.unwrap();
+    assert!(
+        a.seq > before && b.seq == a.seq + 1,
+        "{before} {} {}",
+        a.seq,
+        b.seq
+    );
+    assert_eq!(a.rgb.len(), 320 * 180 * 3);
+    // Frames differ: the pattern moves.
+    assert_ne!(a.rgb, b.rgb);
+}
+
+#[tokio::test]
+async fn stills_decode_as_jpeg_of_the_right_size() {
+    let cam = start(Source::Synthetic {
+        width: 1280,
+        height: 720,
+        fps: 30,
+    });
+    let frame = cam.still().await.unwrap();
+    let jpeg = to_jpeg(&frame, 85).unwrap();
+    assert_eq!(&jpeg[..2], &[0xFF, 0xD8]);
+    let mut dec = zune_jpeg::JpegDecoder::new(&jpeg);
+    let pixels = dec.decode().expect("decodes");
+    assert_eq!(dec.dimensions(), Some((1280, 720)));
+    assert_eq!(pixels.len(), 1280 * 720 * 3);
+    // The picture is the frame: the top-left counter box is white, the bars are coloured.
+    let px = |x: usize, y: usize| &pixels[(y * 1280 + x) * 3..(y * 1280 + x) * 3 + 3];
+    assert!(px(20, 17).iter().all(|&c| c > 200) || px(18, 18).iter().all(|&c| c > 200));
+    let bar = px(640, 700);
+    assert!(
+        bar.iter().max().unwrap() - bar.iter().min().unwrap() > 100,
+        "{bar:?}"
+    );
+}
