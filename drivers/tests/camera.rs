@@ -62,3 +62,61 @@ async fn stills_decode_as_jpeg_of_the_right_size() {
         "{bar:?}"
     );
 }
+
+#[test]
+fn a_tilted_page_is_found_straightened_and_cropped() {
+    use kiosk_drivers::camera::document::{find_page, straighten};
+    use kiosk_drivers::camera::synthetic::document;
+    for angle in [7.0f32, -12.0, 0.5] {
+        let shot = document(1280, 960, angle);
+        let page = find_page(&shot).expect("page found");
+        assert!(
+            (page.angle_deg - angle).abs() < 1.0,
+            "found {} for {angle}",
+            page.angle_deg
+        );
+        let flat = straighten(&shot).expect("straightened");
+        // The page is 0.7 × 960 tall and 1/√2 of that wide.
+        let (ph, pw) = (960.0 * 0.7, 960.0 * 0.7 / 1.414);
+        assert!(
+            (flat.height as f32 - ph).abs() < 8.0 && (flat.width as f32 - pw).abs() < 8.0,
+            "{}×{}",
+            flat.width,
+            flat.height
+        );
+        // Upright within 1°: put it back on a dark pad and measure again.
+        let (w, h) = (flat.width + 200, flat.height + 200);
+        let mut pad = vec![48u8; w * h * 3];
+        for y in 0..flat.height {
+            let src = &flat.rgb[y * flat.width * 3..(y + 1) * flat.width * 3];
+            pad[((y + 100) * w + 100) * 3..((y + 100) * w + 100 + flat.width) * 3]
+                .copy_from_slice(src);
+        }
+        let again = kiosk_drivers::camera::Frame {
+            width: w,
+            height: h,
+            seq: 0,
+            at: Duration::ZERO,
+            rgb: pad.into(),
+        };
+        let upright = find_page(&again).expect("page again");
+        assert!(
+            upright.angle_deg.abs() < 1.0,
+            "still tilted {}° after straightening {angle}°",
+            upright.angle_deg
+        );
+        // Text lines survive: a good share of dark pixels inside the page.
+        let dark = flat.rgb.chunks_exact(3).filter(|p| p[0] < 100).count() as f32
+            / (flat.width * flat.height) as f32;
+        assert!((0.2..0.6).contains(&dark), "{dark}");
+    }
+    // Nothing page-like: no page.
+    let empty = kiosk_drivers::camera::Frame {
+        width: 64,
+        height: 48,
+        seq: 0,
+        at: Duration::ZERO,
+        rgb: vec![40u8; 64 * 48 * 3].into(),
+    };
+    assert!(find_page(&empty).is_none());
+}

@@ -124,3 +124,36 @@ pub fn pattern(width: usize, height: usize, seq: u64, at: Duration) -> Frame {
         rgb: Arc::from(rgb),
     }
 }
+
+/// A document under the document camera: a white A4-proportioned page with lines of "text", tilted by
+/// `angle_deg` (clockwise) on a dark pad.
+pub fn document(width: usize, height: usize, angle_deg: f32) -> Frame {
+    let mut rgb = vec![48u8; width * height * 3];
+    let (cx, cy) = (width as f32 / 2.0, height as f32 / 2.0);
+    let ph = height as f32 * 0.7;
+    let pw = ph / 1.414;
+    let (s, c) = angle_deg.to_radians().sin_cos();
+    for y in 0..height {
+        for x in 0..width {
+            // Back into the page's own coordinates (undo the clockwise tilt).
+            let (dx, dy) = (x as f32 - cx, y as f32 - cy);
+            let (u, v) = (dx * c + dy * s, -dx * s + dy * c);
+            if u.abs() <= pw / 2.0 && v.abs() <= ph / 2.0 {
+                let (pu, pv) = (u + pw / 2.0, v + ph / 2.0);
+                let line = (pv / (ph / 30.0)) as usize;
+                let in_text =
+                    line >= 3 && line <= 26 && line % 2 == 1 && pu > pw * 0.1 && pu < pw * 0.9;
+                let v8 = if in_text { 30 } else { 250 };
+                let i = (y * width + x) * 3;
+                rgb[i..i + 3].copy_from_slice(&[v8, v8, v8]);
+            }
+        }
+    }
+    Frame {
+        width,
+        height,
+        seq: 0,
+        at: Duration::ZERO,
+        rgb: Arc::from(rgb),
+    }
+}
