@@ -142,7 +142,7 @@ pub fn document(width: usize, height: usize, angle_deg: f32) -> Frame {
                 let (pu, pv) = (u + pw / 2.0, v + ph / 2.0);
                 let line = (pv / (ph / 30.0)) as usize;
                 let in_text =
-                    line >= 3 && line <= 26 && line % 2 == 1 && pu > pw * 0.1 && pu < pw * 0.9;
+                    (3..=26).contains(&line) && line % 2 == 1 && pu > pw * 0.1 && pu < pw * 0.9;
                 let v8 = if in_text { 30 } else { 250 };
                 let i = (y * width + x) * 3;
                 rgb[i..i + 3].copy_from_slice(&[v8, v8, v8]);
