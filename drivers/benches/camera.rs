@@ -10,7 +10,9 @@ use std::hint::black_box;
 use std::time::Duration;
 
 fn camera(c: &mut Criterion) {
-    c.bench_function("synthetic frame 1280x720", |b| b.iter(|| pattern(1280, 720, black_box(42), Duration::ZERO)));
+    c.bench_function("synthetic frame 1280x720", |b| {
+        b.iter(|| pattern(1280, 720, black_box(42), Duration::ZERO))
+    });
     let frame = pattern(1280, 720, 42, Duration::ZERO);
     let (preview, _keep) = tokio::sync::watch::channel(None);
     c.bench_function("fan-out of one frame to preview + still", |b| {
@@ -21,11 +23,15 @@ fn camera(c: &mut Criterion) {
             black_box(rx)
         })
     });
-    c.bench_function("still to JPEG 1280x720 q85", |b| b.iter(|| to_jpeg(black_box(&frame), 85).unwrap()));
+    c.bench_function("still to JPEG 1280x720 q85", |b| {
+        b.iter(|| to_jpeg(black_box(&frame), 85).unwrap())
+    });
     let shot = document(1280, 960, 7.0);
     let mut g = c.benchmark_group("document");
     g.sample_size(20);
-    g.bench_function("find, straighten and crop a page 1280x960", |b| b.iter(|| straighten(black_box(&shot)).unwrap()));
+    g.bench_function("find, straighten and crop a page 1280x960", |b| {
+        b.iter(|| straighten(black_box(&shot)).unwrap())
+    });
     g.finish();
 }
 

@@ -13,10 +13,7 @@ pub async fn run_evdev(
     use crate::report::HealthReport;
     let mut health = HealthReport::new(id, "tactile keypad", events);
     loop {
-        let opened = evdev::Device::open(&path).and_then(|mut d| {
-            d.grab()?;
-            d.into_event_stream()
-        });
+        let opened = crate::input::open_grabbed(&path);
         let mut stream = match opened {
             Ok(s) => s,
             Err(e) => {

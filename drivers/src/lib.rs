@@ -12,6 +12,8 @@ pub mod error;
 pub mod event;
 pub mod gpio;
 pub mod idcard;
+#[cfg(feature = "evdev")]
+pub mod input;
 pub mod keypad;
 pub mod pad;
 pub mod printer;

@@ -2,7 +2,7 @@
 //! (lights that flash at XFS4IoT's rates, the buzzer). A line that is missing or busy is reported down with the
 //! reason and asked for again every few seconds; the terminal goes on without it.
 
-use super::backend::{Backend, GpioError};
+use super::backend::{Backend, GpioError, InputLine, OutputLine};
 use super::protocol::{Debouncer, Flash};
 use crate::device::{DeviceId, Health};
 use crate::event::{DeviceEvent, KeypadKey};
@@ -12,6 +12,38 @@ use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
 const RETRY: Duration = Duration::from_secs(5);
+
+/// Opens an output line; until it opens, reports the device down with the reason and tries again every 5 s.
+async fn open_output(backend: &Backend, spec: &LineSpec, health: &mut HealthReport) -> OutputLine {
+    loop {
+        match backend.output(&spec.chip, spec.line, spec.active_low) {
+            Ok(o) => {
+                health.set(Health::Online);
+                return o;
+            }
+            Err(e) => health.set(Health::Down {
+                reason: e.to_string(),
+            }),
+        }
+        tokio::time::sleep(RETRY).await;
+    }
+}
+
+/// Opens an input line, likewise.
+async fn open_input(backend: &Backend, spec: &LineSpec, health: &mut HealthReport) -> InputLine {
+    loop {
+        match backend.input(&spec.chip, spec.line, spec.active_low) {
+            Ok(i) => {
+                health.set(Health::Online);
+                return i;
+            }
+            Err(e) => health.set(Health::Down {
+                reason: e.to_string(),
+            }),
+        }
+        tokio::time::sleep(RETRY).await;
+    }
+}
 
 /// Where a line is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,17 +117,7 @@ pub async fn run_input(
 ) {
     let mut health = HealthReport::new(id, role.what(), events);
     loop {
-        let mut input = match backend.input(&spec.chip, spec.line, spec.active_low) {
-            Ok(i) => i,
-            Err(e) => {
-                health.set(Health::Down {
-                    reason: e.to_string(),
-                });
-                tokio::time::sleep(RETRY).await;
-                continue;
-            }
-        };
-        health.set(Health::Online);
+        let mut input = open_input(&backend, &spec, &mut health).await;
         if let Some(e) = role.initial_event(input.initial) {
             health.publish(e);
         }
@@ -223,17 +245,7 @@ pub async fn run_light(
 ) {
     let mut health = HealthReport::new(id, "light", events);
     loop {
-        let mut out = match backend.output(&spec.chip, spec.line, spec.active_low) {
-            Ok(o) => o,
-            Err(e) => {
-                health.set(Health::Down {
-                    reason: e.to_string(),
-                });
-                tokio::time::sleep(RETRY).await;
-                continue;
-            }
-        };
-        health.set(Health::Online);
+        let mut out = open_output(&backend, &spec, &mut health).await;
         let failed: GpioError = loop {
             let current = *mode.borrow_and_update();
             let since = Instant::now();
@@ -289,17 +301,7 @@ pub async fn run_buzzer(
 ) {
     let mut health = HealthReport::new(id, "buzzer", events);
     loop {
-        let mut out = match backend.output(&spec.chip, spec.line, spec.active_low) {
-            Ok(o) => o,
-            Err(e) => {
-                health.set(Health::Down {
-                    reason: e.to_string(),
-                });
-                tokio::time::sleep(RETRY).await;
-                continue;
-            }
-        };
-        health.set(Health::Online);
+        let mut out = open_output(&backend, &spec, &mut health).await;
         while let Some(b) = beeps.recv().await {
             let mut ok = Ok(());
             for i in 0..b.count {

@@ -14,10 +14,7 @@ pub async fn run(id: DeviceId, path: String, events: UnboundedSender<DeviceEvent
     let mut report = HealthReport::new(id, "keyboard-mode scanner", events.clone());
     let mut health = |h: Health| report.set(h);
     loop {
-        let opened = evdev::Device::open(&path).and_then(|mut d| {
-            d.grab()?;
-            d.into_event_stream()
-        });
+        let opened = crate::input::open_grabbed(&path);
         let mut stream = match opened {
             Ok(s) => s,
             Err(e) => {
