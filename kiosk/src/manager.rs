@@ -18,7 +18,7 @@ use kiosk_drivers::pad::driver::{Pad, PadCommand, PadService};
 use kiosk_drivers::pad::sim::PadSim;
 use kiosk_drivers::printer::driver::{PrinterHandle, PrinterService, ReceiptPrinter};
 use kiosk_drivers::printer::protocol::{Fallback, Layout};
-use kiosk_drivers::printer::raster::RasterFont;
+use kiosk_drivers::printer::raster::LazyFont;
 use kiosk_drivers::printer::sim::PrinterSim;
 use kiosk_drivers::scanner::driver::{Scanner, ScannerConfig, ScannerService};
 use kiosk_drivers::scanner::protocol::{ScanProtocol, Terminator};
@@ -148,12 +148,14 @@ pub fn receipt_layout(rare: RareCharacters, replacement: char) -> Layout {
     if rare == RareCharacters::Replace {
         return replace;
     }
-    match RasterFont::find_system() {
-        Some(font) => Layout {
+    // The font file is only looked for here; it is loaded when a receipt first needs it.
+    let font = LazyFont::system();
+    match font.available() {
+        true => Layout {
             fallback: Fallback::Raster(Arc::new(font), replacement),
             ..Layout::default()
         },
-        None => {
+        false => {
             tracing::warn!(%replacement, "no CJK font for rare characters on receipts; they print as the replacement");
             replace
         }

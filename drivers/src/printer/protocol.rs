@@ -2,7 +2,7 @@
 //! raster fallback added here), the printer's replies (real-time status, end of job) to typed values, and the
 //! printer's side of the command stream for the simulator. Facts: `../shared/references/escpos.md`.
 
-use super::raster::RasterFont;
+use super::raster::LazyFont;
 use crate::codec::{Decoder, Fed};
 use crate::event::PaperState;
 use escpos::driver::Driver;
@@ -103,8 +103,9 @@ impl Receipt {
 /// What to do with a character the printer's two-byte font does not have.
 #[derive(Clone)]
 pub enum Fallback {
-    /// Print the whole line as an image drawn with this font (characters it lacks become the replacement).
-    Raster(Arc<RasterFont>, char),
+    /// Print the whole line as an image drawn with this font (characters it lacks become the replacement; with
+    /// no font at all, the line is printed as text with replacements).
+    Raster(Arc<LazyFont>, char),
     /// Print this character instead.
     Replace(char),
 }
@@ -263,9 +264,30 @@ fn text_line<D: Driver>(
 ) -> Result<(), ReceiptError> {
     let e = |e: escpos::errors::PrinterError| ReceiptError::Encode(e.to_string());
     let rare = text.chars().any(needs_four_bytes);
+    let replace_with = |repl: char, replaced: &mut usize| -> String {
+        text.chars()
+            .map(|c| {
+                if needs_four_bytes(c) {
+                    *replaced += 1;
+                    repl
+                } else {
+                    c
+                }
+            })
+            .collect()
+    };
     let text = match (&layout.fallback, rare) {
         (_, false) => text.to_string(),
         (Fallback::Raster(font, repl), true) => {
+            let Some(font) = font.get() else {
+                tracing::warn!(
+                    "no CJK font for rare characters on receipts; they print as the replacement"
+                );
+                let t = replace_with(*repl, replaced);
+                let (bytes, _, _) = encoding_rs::GB18030.encode(&t);
+                p.custom(&bytes).map_err(e)?.custom(b"\n").map_err(e)?;
+                return Ok(());
+            };
             let drawable: String = text
                 .chars()
                 .map(|c| {
@@ -283,17 +305,7 @@ fn text_line<D: Driver>(
             p.custom(&raster.to_escpos()).map_err(e)?;
             return Ok(());
         }
-        (Fallback::Replace(repl), true) => text
-            .chars()
-            .map(|c| {
-                if needs_four_bytes(c) {
-                    *replaced += 1;
-                    *repl
-                } else {
-                    c
-                }
-            })
-            .collect(),
+        (Fallback::Replace(repl), true) => replace_with(*repl, replaced),
     };
     let (bytes, _, _) = encoding_rs::GB18030.encode(&text);
     p.custom(&bytes).map_err(e)?.custom(b"\n").map_err(e)?;
@@ -656,6 +668,7 @@ impl Decoder for CommandDecoder {
 mod tests {
     use super::*;
     use crate::codec::decode_all;
+    use crate::printer::raster::RasterFont;
 
     fn sample() -> Receipt {
         Receipt::new()
@@ -715,7 +728,7 @@ mod tests {
         )
         .unwrap();
         let layout = Layout {
-            fallback: Fallback::Raster(Arc::new(font), '□'),
+            fallback: Fallback::Raster(Arc::new(LazyFont::loaded(font)), '□'),
             ..Layout::default()
         };
         let out = encode(&r, &layout, job_id(2)).unwrap();

@@ -16,6 +16,47 @@ pub struct RasterFont {
     font: FontArc,
 }
 
+/// A font loaded on first use: a CJK collection is ~20 MB and rare characters are rare, so neither start-up nor
+/// memory pays for it until a receipt needs it.
+pub struct LazyFont {
+    paths: Vec<std::path::PathBuf>,
+    font: std::sync::OnceLock<Option<RasterFont>>,
+}
+
+impl LazyFont {
+    /// The first of these font files that loads, when first asked for.
+    pub fn at(paths: Vec<std::path::PathBuf>) -> Self {
+        Self {
+            paths,
+            font: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The first of the system fonts that loads, when first asked for.
+    pub fn system() -> Self {
+        Self::at(SYSTEM_FONTS.iter().map(std::path::PathBuf::from).collect())
+    }
+
+    /// An already loaded font.
+    pub fn loaded(font: RasterFont) -> Self {
+        Self {
+            paths: Vec::new(),
+            font: std::sync::OnceLock::from(Some(font)),
+        }
+    }
+
+    /// Whether one of its files is there (cheap; does not load it).
+    pub fn available(&self) -> bool {
+        self.font.get().is_some_and(Option::is_some) || self.paths.iter().any(|p| p.exists())
+    }
+
+    pub fn get(&self) -> Option<&RasterFont> {
+        self.font
+            .get_or_init(|| self.paths.iter().find_map(|p| RasterFont::load(p)))
+            .as_ref()
+    }
+}
+
 /// A 1-bit image, rows of `width_bytes`, most significant bit leftmost, 1 = black (the `GS v 0` layout).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Raster {
@@ -31,11 +72,6 @@ impl RasterFont {
 
     pub fn load(path: &Path) -> Option<Self> {
         Self::from_bytes(std::fs::read(path).ok()?)
-    }
-
-    /// The first system font that loads.
-    pub fn find_system() -> Option<Self> {
-        SYSTEM_FONTS.iter().find_map(|p| Self::load(Path::new(p)))
     }
 
     pub fn has_glyph(&self, c: char) -> bool {
