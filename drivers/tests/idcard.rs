@@ -29,12 +29,24 @@ fn service(
     )
 }
 
+/// A simulated reader and the reader service on it, running.
+fn running(
+    name: &str,
+) -> (
+    ReaderSim,
+    tokio::sync::mpsc::UnboundedReceiver<DeviceEvent>,
+    tokio::task::JoinHandle<()>,
+    std::path::PathBuf,
+) {
+    let path = link(name);
+    let sim = ReaderSim::spawn(&path).unwrap();
+    let (svc, rx) = service(&path);
+    (sim, rx, tokio::spawn(svc.run()), path)
+}
+
 #[tokio::test]
 async fn a_card_is_read_once_per_insertion_and_its_removal_is_published() {
-    let path = link("normal");
-    let sim = ReaderSim::spawn(&path).unwrap();
-    let (svc, mut rx) = service(&path);
-    let task = tokio::spawn(svc.run());
+    let (sim, mut rx, task, _) = running("normal");
     assert!(wait_for(&mut rx, Duration::from_secs(3), is_online)
         .await
         .is_some());
@@ -156,20 +168,14 @@ async fn the_line_speed_is_found_by_trying_the_rates() {
 
 #[tokio::test]
 async fn a_silent_reader_is_down_within_2_s_and_recovers_by_itself() {
-    let path = link("silent");
-    let sim = ReaderSim::spawn(&path).unwrap();
-    let (svc, mut rx) = service(&path);
-    let task = tokio::spawn(svc.run());
+    let (sim, mut rx, task, _) = running("silent");
     survives_silence_and_unplugging(&sim, &mut rx).await;
     task.abort();
 }
 
 #[tokio::test]
 async fn unplugged_in_the_middle_of_a_read_and_back_again() {
-    let path = link("unplug");
-    let sim = ReaderSim::spawn(&path).unwrap();
-    let (svc, mut rx) = service(&path);
-    let task = tokio::spawn(svc.run());
+    let (sim, mut rx, task, path) = running("unplug");
     assert!(wait_for(&mut rx, Duration::from_secs(3), is_online)
         .await
         .is_some());
@@ -214,10 +220,7 @@ async fn unplugged_in_the_middle_of_a_read_and_back_again() {
 
 #[tokio::test]
 async fn a_card_that_will_not_read_is_reported_once_and_read_when_it_can() {
-    let path = link("fails");
-    let sim = ReaderSim::spawn(&path).unwrap();
-    let (svc, mut rx) = service(&path);
-    let task = tokio::spawn(svc.run());
+    let (sim, mut rx, task, _) = running("fails");
     assert!(wait_for(&mut rx, Duration::from_secs(3), is_online)
         .await
         .is_some());
@@ -247,10 +250,7 @@ async fn a_card_that_will_not_read_is_reported_once_and_read_when_it_can() {
 
 #[tokio::test]
 async fn an_unsupported_card_type_is_named_not_garbled() {
-    let path = link("foreign");
-    let sim = ReaderSim::spawn(&path).unwrap();
-    let (svc, mut rx) = service(&path);
-    let task = tokio::spawn(svc.run());
+    let (sim, mut rx, task, _) = running("foreign");
     let mut card = sample_cards()[3].record.clone();
     card.card_type = kiosk_drivers::CardType::ForeignPermanentResident;
     sim.insert(card);

@@ -11,6 +11,26 @@ use kiosk_drivers::{DeviceEvent, DeviceId};
 use std::time::Duration;
 use tokio::sync::mpsc::unbounded_channel;
 
+/// A simulated device and its service on it, running.
+fn running(
+    name: &str,
+) -> (
+    PadSim,
+    tokio::sync::mpsc::UnboundedReceiver<DeviceEvent>,
+    tokio::sync::mpsc::UnboundedSender<kiosk_drivers::pad::driver::PadCommand>,
+    tokio::task::JoinHandle<()>,
+) {
+    let path = link(name);
+    let sim = PadSim::spawn(&path, 9600).unwrap();
+    let (tx, rx) = unbounded_channel();
+    let (svc, commands) = PadService::new(
+        DeviceId("pad".into()),
+        Pad::new(path.to_string_lossy(), 9600),
+        tx,
+    );
+    (sim, rx, commands, tokio::spawn(svc.run()))
+}
+
 #[tokio::test]
 async fn prompts_lights_and_a_key_press() {
     let path = link("pad-basic");
@@ -40,15 +60,7 @@ async fn prompts_lights_and_a_key_press() {
 
 #[tokio::test]
 async fn each_rating_is_published_once_even_when_its_frame_repeats() {
-    let path = link("pad-svc");
-    let sim = PadSim::spawn(&path, 9600).unwrap();
-    let (tx, mut rx) = unbounded_channel();
-    let (svc, commands) = PadService::new(
-        DeviceId("pad".into()),
-        Pad::new(path.to_string_lossy(), 9600),
-        tx,
-    );
-    let task = tokio::spawn(svc.run());
+    let (sim, mut rx, commands, task) = running("pad-svc");
     assert!(wait_for(&mut rx, Duration::from_secs(2), is_online)
         .await
         .is_some());
@@ -77,15 +89,7 @@ async fn each_rating_is_published_once_even_when_its_frame_repeats() {
 
 #[tokio::test]
 async fn a_silent_pad_is_down_within_2_s_and_an_unplugged_one_comes_back() {
-    let path = link("pad-gone");
-    let sim = PadSim::spawn(&path, 9600).unwrap();
-    let (tx, mut rx) = unbounded_channel();
-    let (svc, commands) = PadService::new(
-        DeviceId("pad".into()),
-        Pad::new(path.to_string_lossy(), 9600),
-        tx,
-    );
-    let task = tokio::spawn(svc.run());
+    let (sim, mut rx, commands, task) = running("pad-gone");
     survives_silence_and_unplugging(&sim, &mut rx).await;
     commands.send(PadCommand::Prompt("欢迎".into())).unwrap();
     sim.unplug();

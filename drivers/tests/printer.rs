@@ -18,6 +18,26 @@ fn receipt() -> Receipt {
         .qr("https://zwfw.example.invalid/q/YP2026112800017")
 }
 
+/// A simulated device and its service on it, running.
+fn running(
+    name: &str,
+) -> (
+    PrinterSim,
+    tokio::sync::mpsc::UnboundedReceiver<DeviceEvent>,
+    kiosk_drivers::printer::driver::PrinterHandle,
+    tokio::task::JoinHandle<()>,
+) {
+    let path = link(name);
+    let sim = PrinterSim::spawn(&path, 115_200).unwrap();
+    let (tx, rx) = unbounded_channel();
+    let (svc, handle) = PrinterService::new(
+        DeviceId("receipt".into()),
+        ReceiptPrinter::new(path.to_string_lossy(), 115_200, Layout::default()),
+        tx,
+    );
+    (sim, rx, handle, tokio::spawn(svc.run()))
+}
+
 #[tokio::test]
 async fn a_receipt_is_printed_cut_and_confirmed() {
     let path = link("printer-ok");
@@ -60,15 +80,7 @@ async fn no_job_starts_without_paper_and_the_reason_is_given() {
 
 #[tokio::test]
 async fn status_changes_become_events_and_jobs_go_through_the_service() {
-    let path = link("printer-svc");
-    let sim = PrinterSim::spawn(&path, 115_200).unwrap();
-    let (tx, mut rx) = unbounded_channel();
-    let (svc, handle) = PrinterService::new(
-        DeviceId("receipt".into()),
-        ReceiptPrinter::new(path.to_string_lossy(), 115_200, Layout::default()),
-        tx,
-    );
-    let task = tokio::spawn(svc.run());
+    let (sim, mut rx, handle, task) = running("printer-svc");
     assert!(wait_for(&mut rx, Duration::from_secs(2), is_online)
         .await
         .is_some());
@@ -117,15 +129,7 @@ async fn status_changes_become_events_and_jobs_go_through_the_service() {
 
 #[tokio::test]
 async fn a_silent_or_unplugged_printer_is_down_within_2_s_and_comes_back() {
-    let path = link("printer-gone");
-    let sim = PrinterSim::spawn(&path, 115_200).unwrap();
-    let (tx, mut rx) = unbounded_channel();
-    let (svc, handle) = PrinterService::new(
-        DeviceId("receipt".into()),
-        ReceiptPrinter::new(path.to_string_lossy(), 115_200, Layout::default()),
-        tx,
-    );
-    let task = tokio::spawn(svc.run());
+    let (sim, mut rx, handle, task) = running("printer-gone");
     survives_silence_and_unplugging(&sim, &mut rx).await;
     handle
         .print(receipt())
