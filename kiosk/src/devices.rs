@@ -1,20 +1,27 @@
-//! The device manager's first duty: open what the profile lists and say which devices are down, and why.
-//! Class drivers plug in here as they land; a device played by the simulator reports `Simulated`.
+//! What the terminal knows of each device before its driver speaks, and the one line residents see about
+//! devices that do not work. Devices with a driver (serial, GPIO, input) are opened by that driver only (opening a
+//! serial port twice can toggle its control lines); the rest are probed here until their drivers land.
 
 use crate::config::{Connection, DeviceSpec, Language};
 use crate::session::DeviceState;
 use kiosk_drivers::{DeviceClass, Health, PaperState};
 use std::path::Path;
 
-/// Checks that a device's port, line or camera node is there and can be opened.
+/// The starting health of a device: driven devices wait for their driver's first report (within 2 s; residents
+/// are not told of a device that is only starting); a camera node is checked that it is there and opens.
 pub fn probe(spec: &DeviceSpec) -> Health {
     let path = match &spec.connection {
         Connection::Simulated => return Health::Simulated,
-        Connection::Serial { port, .. } | Connection::Input { port } => port.as_str(),
-        Connection::Gpio { chip, .. } | Connection::GpioKeys { chip, .. } => chip.as_str(),
+        Connection::Serial { .. }
+        | Connection::Input { .. }
+        | Connection::Gpio { .. }
+        | Connection::GpioKeys { .. }
+        | Connection::Pwm { .. } => {
+            return Health::Degraded {
+                reason: "starting: waiting for the driver's first answer".into(),
+            }
+        }
         Connection::Camera { device } => device.as_str(),
-        // PWM channels are checked when the buzzer service opens them.
-        Connection::Pwm { .. } => return Health::Online,
         // Reaching the printer is the IPP client's work (A4 printing issue); its URI was checked by the profile.
         Connection::Ipp { .. } => return Health::Online,
     };
@@ -94,26 +101,33 @@ mod tests {
     use crate::config::profile::Protocol;
 
     #[test]
-    fn a_missing_port_is_down_with_a_reason() {
-        let spec = DeviceSpec {
-            id: "idcard".into(),
-            class: DeviceClass::IdCardReader,
+    fn a_missing_camera_is_down_with_a_reason_and_driven_devices_wait_for_their_driver() {
+        let mut spec = DeviceSpec {
+            id: "cam".into(),
+            class: DeviceClass::DocumentCamera,
             model: String::new(),
-            protocol: Protocol::Ga467,
-            connection: Connection::Serial {
-                port: "/dev/serial/by-id/nothing-here".into(),
-                baud: 115200,
-                terminator: crate::config::profile::Terminator::Cr,
+            protocol: Protocol::V4l2,
+            connection: Connection::Camera {
+                device: "/dev/v4l/by-id/nothing-here".into(),
             },
             rare_characters: Default::default(),
             replacement: '□',
         };
         match probe(&spec) {
             Health::Down { reason } => {
-                assert!(reason.contains("/dev/serial/by-id/nothing-here not found"))
+                assert!(reason.contains("/dev/v4l/by-id/nothing-here not found"))
             }
             h => panic!("expected down, got {h:?}"),
         }
+        spec.class = DeviceClass::IdCardReader;
+        spec.connection = Connection::Serial {
+            port: "/dev/serial/by-id/nothing-here".into(),
+            baud: 115200,
+            terminator: crate::config::profile::Terminator::Cr,
+        };
+        assert!(
+            matches!(probe(&spec), Health::Degraded { reason } if reason.starts_with("starting"))
+        );
     }
 
     #[test]
