@@ -1,6 +1,7 @@
 //! What devices tell the rest of the terminal. Drivers and simulators publish these; the kiosk decides what a
 //! session makes of them.
 
+use crate::a4::{Condition, JobState};
 use crate::device::{DeviceId, Health};
 use crate::idcard::IdCardRecord;
 use crate::scanner::ScanPayload;
@@ -132,5 +133,17 @@ pub enum DeviceEvent {
     Health {
         device: DeviceId,
         health: Health,
+    },
+    /// A printer condition (`printer-state-reasons` of the A4 printer) appeared or cleared.
+    PrinterCondition {
+        device: DeviceId,
+        condition: Condition,
+        present: bool,
+    },
+    /// An A4 print job changed state.
+    PrintJob {
+        device: DeviceId,
+        job: i32,
+        state: JobState,
     },
 }

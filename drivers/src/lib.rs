@@ -5,6 +5,7 @@
 //! it turns hardware into typed [`DeviceEvent`]s and typed records, and it keeps personal data inside
 //! [`Sensitive`].
 
+pub mod a4;
 pub mod camera;
 pub mod codec;
 pub mod device;
