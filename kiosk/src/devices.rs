@@ -16,14 +16,13 @@ pub fn probe(spec: &DeviceSpec) -> Health {
         | Connection::Input { .. }
         | Connection::Gpio { .. }
         | Connection::GpioKeys { .. }
-        | Connection::Pwm { .. } => {
+        | Connection::Pwm { .. }
+        | Connection::Ipp { .. } => {
             return Health::Degraded {
                 reason: "starting: waiting for the driver's first answer".into(),
             }
         }
         Connection::Camera { device } => device.as_str(),
-        // Reaching the printer is the IPP client's work (A4 printing issue); its URI was checked by the profile.
-        Connection::Ipp { .. } => return Health::Online,
     };
     match std::fs::OpenOptions::new().read(true).open(Path::new(path)) {
         Ok(_) => Health::Online,

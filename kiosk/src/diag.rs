@@ -1,7 +1,8 @@
-//! `kiosk diag …`: technician checks of one serial device at a time, with the firmware's own drivers. Each prints
+//! `kiosk diag …`: technician checks of one device at a time, with the firmware's own drivers. Each prints
 //! what it found (or JSON with `--json`) and exits non-zero with the reason when the device fails the check.
 //! Personal data is masked: a technician checks the reader, not the resident.
 
+use kiosk_drivers::a4::driver::{A4Printer, Document, JobLimits};
 use kiosk_drivers::idcard::driver::Reader;
 use kiosk_drivers::idcard::photo::PhotoDecoder;
 use kiosk_drivers::pad::driver::Pad;
@@ -182,6 +183,104 @@ pub fn printer(port: &str, baud: u32) -> Outcome {
             report.bytes,
             report.status_after
         ))
+    })
+}
+
+/// The test page of `kiosk diag a4`: what was printed where and when, in Chinese and English.
+pub fn a4_test_page(uri: &str) -> Result<Vec<u8>, String> {
+    let fonts = kiosk_documents::Fonts::load().map_err(|e| e.to_string())?;
+    let stamp = crate::app::local_now()
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    let sheet = kiosk_documents::Sheet {
+        issuer: "自助终端维护 Terminal maintenance".into(),
+        title: "A4 打印测试 Print test".into(),
+        subtitle: None,
+        sections: vec![
+            kiosk_documents::Section::Rows(vec![
+                ("时间 Time".into(), stamp),
+                ("打印机 Printer".into(), uri.into()),
+                ("固件 Firmware".into(), env!("CARGO_PKG_VERSION").into()),
+            ]),
+            kiosk_documents::Section::Paragraph(
+                "中文、English、数字 0123456789。这一页打印清楚、没有缺字，A4 打印机就可以为居民打印申请表和回执。".into(),
+            ),
+        ],
+        footer: "kiosk diag a4".into(),
+    };
+    kiosk_documents::render(&sheet, &fonts)
+        .map(|r| r.pdf)
+        .map_err(|e| e.to_string())
+}
+
+pub fn a4(uri: &str, file: Option<&std::path::Path>, wait: Duration) -> Outcome {
+    let (name, pdf) = match file {
+        Some(f) => (
+            f.file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "document".into()),
+            std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?,
+        ),
+        None => ("print-test".to_string(), a4_test_page(uri)?),
+    };
+    let hint = |e: &DeviceError| match e {
+        DeviceError::NotConnected { .. } => {
+            "check the network cable, that CUPS runs (systemctl status cups) and --uri"
+        }
+        DeviceError::Timeout(_) => {
+            "the printer or CUPS took too long to answer: check it is awake and not stuck"
+        }
+        DeviceError::NotReady(_) => {
+            "clear what the printer reports (paper, door, jam) and try again"
+        }
+        DeviceError::Unsupported(_) => "the printer does not take this document: is it a PDF?",
+        _ => "see the printer's panel or the CUPS web page",
+    };
+    let printer = A4Printer::new(uri).map_err(|e| format!("{e}\n  hint: {}", hint(&e)))?;
+    runtime()?.block_on(async {
+        let before = printer
+            .status()
+            .await
+            .map_err(|e| format!("the printer does not answer: {e}\n  hint: {}", hint(&e)))?;
+        let mut states = Vec::new();
+        let limits = JobLimits {
+            give_up: wait,
+            ..JobLimits::default()
+        };
+        let bytes = pdf.len();
+        let result = printer
+            .print(&Document::new(name, pdf), limits, |_, s| {
+                states.push(s.state.key())
+            })
+            .await;
+        let conditions: Vec<&str> = before.conditions.iter().map(|c| c.describe()).collect();
+        let status = format!(
+            "printer: {:?}, accepting jobs: {}, conditions: {}",
+            before.state,
+            before.accepting,
+            if conditions.is_empty() {
+                "none".into()
+            } else {
+                conditions.join(", ")
+            }
+        );
+        match result {
+            Ok(r) => Ok(format!(
+                "{status}\njob {} ({bytes} bytes): {} in {:.1} s",
+                r.job_id,
+                states.join(" → "),
+                r.elapsed.as_secs_f64()
+            )),
+            Err(e) => Err(format!(
+                "{status}\nnot printed{}: {e}\n  hint: {}",
+                if states.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", states.join(" → "))
+                },
+                hint(&e)
+            )),
+        }
     })
 }
 

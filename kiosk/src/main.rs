@@ -126,6 +126,18 @@ enum Diag {
         #[arg(long, default_value_t = 115200)]
         baud: u32,
     },
+    /// Print a test page (or FILE.pdf) on the A4 printer over IPP and report the job's end state.
+    A4 {
+        /// The printer or CUPS queue, e.g. ipp://localhost:631/printers/a4.
+        #[arg(long, value_name = "IPP_URI")]
+        uri: String,
+        /// A PDF to print instead of the test page.
+        #[arg(value_name = "FILE.pdf")]
+        file: Option<PathBuf>,
+        /// Seconds a job may take before it is cancelled.
+        #[arg(long, default_value_t = 120)]
+        wait: u64,
+    },
     /// Check a GPIO line: watch an input's changes, or switch an output on and off three times.
     Gpio {
         /// The GPIO chip, e.g. /dev/gpiochip0.
@@ -202,6 +214,7 @@ fn diag(d: Diag) -> ExitCode {
         }
         Diag::Printer { port, baud } => kiosk::diag::printer(&port, baud),
         Diag::Pad { port, baud, wait } => kiosk::diag::pad(&port, baud, secs(wait)),
+        Diag::A4 { uri, file, wait } => kiosk::diag::a4(&uri, file.as_deref(), secs(wait)),
         Diag::Gpio {
             chip,
             line,

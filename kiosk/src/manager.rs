@@ -1,11 +1,15 @@
-//! The device manager: starts the driver of every serial and GPIO device the profile lists and, in a simulated
-//! terminal, the simulated device it talks to (serial devices over a pseudo-terminal, GPIO lines in memory). Drivers supervise themselves (reopen after
+//! The device manager: starts the driver of every serial, GPIO and IPP device the profile lists and, in a simulated
+//! terminal, the simulated device it talks to (serial devices over a pseudo-terminal, GPIO lines in memory, the
+//! A4 printer as an IPP printer on loopback). Drivers supervise themselves (reopen after
 //! unplugging, report down within 2 s, recover); their events go to the kiosk through one channel.
 //!
 //! Must be called inside the tokio runtime (its tasks are spawned there).
 
 use crate::config::profile::{Protocol, RareCharacters, Terminator as ProfileTerminator};
 use crate::config::{Connection, DeviceSpec, Profile};
+use kiosk_drivers::a4::driver::A4Printer;
+use kiosk_drivers::a4::service::{A4Handle, A4Service};
+use kiosk_drivers::a4::sim::A4Sim;
 use kiosk_drivers::gpio::backend::{Backend, SimGpio};
 use kiosk_drivers::gpio::protocol::Flash;
 use kiosk_drivers::gpio::service::{
@@ -45,6 +49,7 @@ pub struct SimulatedDevices {
     pub printer: Option<PrinterSim>,
     pub pad: Option<PadSim>,
     pub gpio: Option<SimGpioLines>,
+    pub a4: Option<A4Sim>,
 }
 
 /// The simulated GPIO lines and which input is which; inputs change the way contacts do (with bounces).
@@ -105,6 +110,7 @@ impl SimGpioLines {
 pub struct Devices {
     pub sims: SimulatedDevices,
     pub printer: Option<PrinterHandle>,
+    pub a4: Option<A4Handle>,
     pub pad: Option<UnboundedSender<PadCommand>>,
     pub lights: Option<watch::Sender<Flash>>,
     pub buzzer: Option<UnboundedSender<Beep>>,
@@ -177,6 +183,7 @@ pub fn start(profile: &Profile, sim_dir: &Path, events: UnboundedSender<DeviceEv
     let mut d = Devices {
         sims: SimulatedDevices::default(),
         printer: None,
+        a4: None,
         pad: None,
         lights: None,
         buzzer: None,
@@ -184,6 +191,7 @@ pub fn start(profile: &Profile, sim_dir: &Path, events: UnboundedSender<DeviceEv
         tasks: Vec::new(),
     };
     start_gpio(profile, &events, &mut d);
+    start_a4(profile, &events, &mut d);
     let mut photo: Option<Arc<PhotoDecoder>> = None;
     let mut photo_looked = false;
     for spec in profile.devices.iter().filter(|s| serial_class(s.class)) {
@@ -297,6 +305,53 @@ pub fn start(profile: &Profile, sim_dir: &Path, events: UnboundedSender<DeviceEv
         d.tasks.push(task);
     }
     d
+}
+
+/// Starts the A4 printer's service: IPP to the profile's URI, or to a simulated IPP printer on loopback.
+fn start_a4(profile: &Profile, events: &UnboundedSender<DeviceEvent>, d: &mut Devices) {
+    for spec in profile
+        .devices
+        .iter()
+        .filter(|s| s.class == DeviceClass::A4Printer)
+    {
+        let id = DeviceId(spec.id.clone());
+        let uri = match &spec.connection {
+            Connection::Ipp { uri } => uri.clone(),
+            Connection::Simulated => match A4Sim::spawn() {
+                Ok(sim) => {
+                    let uri = sim.uri();
+                    d.sims.a4 = Some(sim);
+                    uri
+                }
+                Err(e) => {
+                    let _ = events.send(DeviceEvent::Health {
+                        device: id,
+                        health: Health::Down {
+                            reason: format!("simulator: {e}"),
+                        },
+                    });
+                    continue;
+                }
+            },
+            _ => continue,
+        };
+        d.driven.push(id.clone());
+        match A4Printer::new(&uri) {
+            Ok(printer) => {
+                let (svc, handle) = A4Service::new(id, printer, events.clone());
+                d.a4 = Some(handle);
+                d.tasks.push(tokio::spawn(svc.run()));
+            }
+            Err(e) => {
+                let _ = events.send(DeviceEvent::Health {
+                    device: id,
+                    health: Health::Down {
+                        reason: e.to_string(),
+                    },
+                });
+            }
+        }
+    }
 }
 
 fn gpio_role(c: DeviceClass) -> Option<InputRole> {

@@ -309,6 +309,17 @@ impl Terminal {
                     d.paper = state;
                 }
             }
+            // A printer's conditions reach residents through its health and paper state (the same report
+            // carries them); technicians read each one in the log.
+            DeviceEvent::PrinterCondition {
+                device,
+                condition,
+                present,
+            } => {
+                tracing::info!(%device, condition = condition.describe(), present, "printer condition")
+            }
+            // A job's progress matters to whoever started it, which awaits its outcome.
+            DeviceEvent::PrintJob { .. } => {}
             DeviceEvent::Health { device, health } => {
                 if let Some(d) = self.devices.get_mut(&device) {
                     if d.health != health {

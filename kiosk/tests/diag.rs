@@ -224,3 +224,53 @@ fn diag_gpio_names_a_missing_chip() {
         );
     }
 }
+
+#[test]
+fn diag_a4_prints_a_test_page_to_a_real_ipp_printer_and_reports_the_job() {
+    let printer =
+        kiosk_drivers::a4::ippeve::IppEvePrinter::start("KioskDiagA4").expect("ippeveprinter");
+    let out = kiosk(&["diag", "a4", "--uri", &printer.uri(), "--wait", "30"]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(stdout.contains("completed"), "{stdout}");
+    assert!(stdout.contains("conditions: none"), "{stdout}");
+    let docs = printer.documents();
+    assert_eq!(docs.len(), 1);
+    assert!(docs[0].starts_with(b"%PDF-"), "the test page is a PDF");
+
+    // A given file is printed as it is.
+    let file = link("given.pdf");
+    std::fs::write(&file, &docs[0]).unwrap();
+    let out = kiosk(&[
+        "diag",
+        "a4",
+        "--uri",
+        &printer.uri(),
+        file.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    assert_eq!(printer.documents().len(), 2);
+    assert_eq!(printer.documents()[1], docs[0]);
+}
+
+#[test]
+fn diag_a4_says_why_a_printer_cannot_print() {
+    let rt = rt();
+    let sim = rt.block_on(async { kiosk_drivers::a4::sim::A4Sim::spawn().unwrap() });
+    sim.set_condition(kiosk_drivers::a4::Condition::DoorOpen, true);
+    let out = kiosk(&["diag", "a4", "--uri", &sim.uri()]);
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("a door or cover is open"), "{stderr}");
+    assert!(
+        stderr.contains("hint: clear what the printer reports"),
+        "{stderr}"
+    );
+    sim.unplug();
+    let out = kiosk(&["diag", "a4", "--uri", &sim.uri()]);
+    let (_, stderr) = text(&out);
+    assert!(!out.status.success());
+    assert!(stderr.contains("cannot reach the printer"), "{stderr}");
+    let out = kiosk(&["diag", "a4", "--uri", "ipps://printer/ipp/print"]);
+    assert!(text(&out).1.contains("TLS"));
+}

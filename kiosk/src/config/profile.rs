@@ -476,11 +476,13 @@ fn check_device(
                 }
             },
             Protocol::Ipp => match raw.uri {
-                Some(uri) if uri.starts_with("ipp://") || uri.starts_with("ipps://") => {
-                    Connection::Ipp { uri }
-                }
+                Some(uri) if uri.starts_with("ipp://") => Connection::Ipp { uri },
                 _ => {
-                    missing(p, "`uri` (ipp:// or ipps://)");
+                    // No TLS in the firmware: a network printer is reached through the terminal's own CUPS.
+                    missing(
+                        p,
+                        "`uri` (ipp://; for a network printer, the local CUPS queue ipp://localhost:631/printers/NAME)",
+                    );
                     return None;
                 }
             },
