@@ -6,11 +6,12 @@ async fn main() {
         .nth(1)
         .unwrap_or_else(|| "still.jpg".into());
     let cam =
-        kiosk_drivers::camera::service::start(kiosk_drivers::camera::service::Source::Synthetic {
-            width: 1280,
-            height: 720,
-            fps: 30,
-        });
+        kiosk_drivers::camera::service::start(kiosk_drivers::camera::service::Source::synthetic(
+            1280,
+            720,
+            30,
+            kiosk_drivers::camera::service::Scene::Pattern,
+        ));
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     match cam
         .still()

@@ -1,17 +1,13 @@
 //! Camera fan-out with the synthetic camera: a slow preview never holds the camera up, a still is never lost,
 //! stills decode as JPEG of the right size. Time is paused, so rates are exact.
 
-use kiosk_drivers::camera::service::{start, Source};
+use kiosk_drivers::camera::service::{start, start_reporting, Plug, Scene, Source};
 use kiosk_drivers::camera::to_jpeg;
 use std::time::Duration;
 
 #[tokio::test(start_paused = true)]
 async fn a_slow_preview_skips_frames_and_stills_arrive_whole() {
-    let cam = start(Source::Synthetic {
-        width: 320,
-        height: 180,
-        fps: 30,
-    });
+    let cam = start(Source::synthetic(320, 180, 30, Scene::Pattern));
     let mut preview = cam.preview();
     // A preview that takes 200 ms per frame (a very slow screen).
     let mut seen = Vec::new();
@@ -41,11 +37,7 @@ async fn a_slow_preview_skips_frames_and_stills_arrive_whole() {
 
 #[tokio::test]
 async fn stills_decode_as_jpeg_of_the_right_size() {
-    let cam = start(Source::Synthetic {
-        width: 1280,
-        height: 720,
-        fps: 30,
-    });
+    let cam = start(Source::synthetic(1280, 720, 30, Scene::Pattern));
     let frame = cam.still().await.unwrap();
     let jpeg = to_jpeg(&frame, 85).unwrap();
     assert_eq!(&jpeg[..2], &[0xFF, 0xD8]);
@@ -119,4 +111,74 @@ fn a_tilted_page_is_found_straightened_and_cropped() {
         rgb: vec![40u8; 64 * 48 * 3].into(),
     };
     assert!(find_page(&empty).is_none());
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_camera_that_vanishes_is_down_with_the_reason_and_comes_back_by_itself() {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let plug = Plug::default();
+    let cam = start_reporting(
+        kiosk_drivers::DeviceId("document-camera".into()),
+        Source::Synthetic {
+            width: 320,
+            height: 240,
+            fps: 15,
+            scene: Scene::Document,
+            plug: plug.clone(),
+        },
+        tx,
+    );
+    let first = cam.still().await.unwrap();
+    assert_eq!((first.width, first.height), (320, 240));
+    assert!(matches!(
+        rx.recv().await,
+        Some(kiosk_drivers::DeviceEvent::Health {
+            health: kiosk_drivers::Health::Online,
+            ..
+        })
+    ));
+
+    plug.set_connected(false);
+    let e = cam.still().await.unwrap_err();
+    assert!(e.to_string().contains("vanished"), "{e}");
+    match rx.recv().await {
+        Some(kiosk_drivers::DeviceEvent::Health {
+            health: kiosk_drivers::Health::Down { reason },
+            ..
+        }) => assert!(reason.contains("vanished"), "{reason}"),
+        other => panic!("{other:?}"),
+    }
+    let mut preview = cam.preview();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert!(
+        preview.borrow_and_update().is_none(),
+        "no stale picture while down"
+    );
+    // Reported once, not at every retry.
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    assert!(rx.try_recv().is_err());
+
+    plug.set_connected(true);
+    let back = cam.still().await.unwrap();
+    assert!(back.seq > first.seq);
+    assert!(matches!(
+        rx.recv().await,
+        Some(kiosk_drivers::DeviceEvent::Health {
+            health: kiosk_drivers::Health::Online,
+            ..
+        })
+    ));
+}
+
+#[tokio::test]
+async fn the_synthetic_document_camera_films_a_page_that_can_be_straightened() {
+    use kiosk_drivers::camera::document::{find_page, straighten};
+    let cam = start(Source::synthetic(640, 480, 15, Scene::Document));
+    let a = cam.still().await.unwrap();
+    let b = cam.still().await.unwrap();
+    assert_ne!(a.rgb, b.rgb, "the counter moves");
+    let page = find_page(&a).expect("a page on the pad");
+    assert!((page.angle_deg - 4.0).abs() < 1.0, "{}", page.angle_deg);
+    let flat = straighten(&a).expect("straightened");
+    assert!(flat.height > flat.width, "portrait page");
 }

@@ -10,6 +10,7 @@ use crate::config::{Connection, DeviceSpec, Profile};
 use kiosk_drivers::a4::driver::A4Printer;
 use kiosk_drivers::a4::service::{A4Handle, A4Service};
 use kiosk_drivers::a4::sim::A4Sim;
+use kiosk_drivers::camera::service::{start_reporting, CameraHandle, Plug, Scene, Source};
 use kiosk_drivers::gpio::backend::{Backend, SimGpio};
 use kiosk_drivers::gpio::protocol::Flash;
 use kiosk_drivers::gpio::service::{
@@ -50,6 +51,8 @@ pub struct SimulatedDevices {
     pub pad: Option<PadSim>,
     pub gpio: Option<SimGpioLines>,
     pub a4: Option<A4Sim>,
+    /// The simulated cameras' plugs (to make one vanish).
+    pub cameras: Vec<(DeviceId, Plug)>,
 }
 
 /// The simulated GPIO lines and which input is which; inputs change the way contacts do (with bounces).
@@ -111,6 +114,8 @@ pub struct Devices {
     pub sims: SimulatedDevices,
     pub printer: Option<PrinterHandle>,
     pub a4: Option<A4Handle>,
+    /// Every camera's service (preview and stills), by device.
+    pub cameras: Vec<(DeviceId, DeviceClass, CameraHandle)>,
     pub pad: Option<UnboundedSender<PadCommand>>,
     pub lights: Option<watch::Sender<Flash>>,
     pub buzzer: Option<UnboundedSender<Beep>>,
@@ -184,6 +189,7 @@ pub fn start(profile: &Profile, sim_dir: &Path, events: UnboundedSender<DeviceEv
         sims: SimulatedDevices::default(),
         printer: None,
         a4: None,
+        cameras: Vec::new(),
         pad: None,
         lights: None,
         buzzer: None,
@@ -192,6 +198,7 @@ pub fn start(profile: &Profile, sim_dir: &Path, events: UnboundedSender<DeviceEv
     };
     start_gpio(profile, &events, &mut d);
     start_a4(profile, &events, &mut d);
+    start_cameras(profile, &events, &mut d);
     let mut photo: Option<Arc<PhotoDecoder>> = None;
     let mut photo_looked = false;
     for spec in profile.devices.iter().filter(|s| serial_class(s.class)) {
@@ -351,6 +358,72 @@ fn start_a4(profile: &Profile, events: &UnboundedSender<DeviceEvent>, d: &mut De
                 });
             }
         }
+    }
+}
+
+/// What a camera of each class captures: the document camera's stills are for reading, so full HD; the face
+/// camera is for the video call, so 720p at 30 fps. Simulated cameras are smaller to spare the developer's CPU.
+fn camera_mode(class: DeviceClass, simulated: bool) -> (usize, usize, u32) {
+    match (class, simulated) {
+        (DeviceClass::DocumentCamera, false) => (1920, 1080, 15),
+        (DeviceClass::DocumentCamera, true) => (1280, 960, 15),
+        (_, false) => (1280, 720, 30),
+        (_, true) => (640, 480, 30),
+    }
+}
+
+/// Starts one service per camera: V4L2 through nokhwa (feature `v4l`), or a synthetic camera.
+fn start_cameras(profile: &Profile, events: &UnboundedSender<DeviceEvent>, d: &mut Devices) {
+    let cameras = profile.devices.iter().filter(|s| {
+        matches!(
+            s.class,
+            DeviceClass::FaceCamera | DeviceClass::DocumentCamera
+        )
+    });
+    for spec in cameras {
+        let id = DeviceId(spec.id.clone());
+        let source = match &spec.connection {
+            Connection::Simulated => {
+                let (width, height, fps) = camera_mode(spec.class, true);
+                let plug = Plug::default();
+                d.sims.cameras.push((id.clone(), plug.clone()));
+                Source::Synthetic {
+                    width,
+                    height,
+                    fps,
+                    scene: match spec.class {
+                        DeviceClass::DocumentCamera => Scene::Document,
+                        _ => Scene::Pattern,
+                    },
+                    plug,
+                }
+            }
+            #[cfg(feature = "v4l")]
+            Connection::Camera { device } => {
+                let (width, height, fps) = camera_mode(spec.class, false);
+                Source::V4l {
+                    device: device.clone(),
+                    width: width as u32,
+                    height: height as u32,
+                    fps,
+                }
+            }
+            #[cfg(not(feature = "v4l"))]
+            Connection::Camera { device } => {
+                let _ = events.send(DeviceEvent::Health {
+                    device: id.clone(),
+                    health: Health::Down {
+                        reason: format!("{device}: cameras need a build with the `v4l` feature"),
+                    },
+                });
+                d.driven.push(id);
+                continue;
+            }
+            _ => continue,
+        };
+        d.driven.push(id.clone());
+        let handle = start_reporting(id.clone(), source, events.clone());
+        d.cameras.push((id, spec.class, handle));
     }
 }
 

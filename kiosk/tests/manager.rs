@@ -37,7 +37,18 @@ async fn health_transitions_are_reported_once_each() {
     let devices = manager::start(&profile, &dir, tx);
     let first = collect(&mut rx, Duration::from_secs(3)).await;
     for id in [
-        "idcard", "scanner", "receipt", "pad", "help", "presence", "door", "lights", "buzzer",
+        "idcard",
+        "scanner",
+        "receipt",
+        "a4",
+        "face-camera",
+        "document-camera",
+        "pad",
+        "help",
+        "presence",
+        "door",
+        "lights",
+        "buzzer",
     ] {
         assert_eq!(
             first.get(id).map(Vec::as_slice),
@@ -45,12 +56,21 @@ async fn health_transitions_are_reported_once_each() {
             "{id}: {first:?}"
         );
     }
-    assert_eq!(devices.driven.len(), 10);
+    assert_eq!(devices.driven.len(), 13);
 
     let reader = devices.sims.reader.as_ref().expect("simulated reader");
     let printer = devices.sims.printer.as_ref().expect("simulated printer");
+    let a4 = devices.sims.a4.as_ref().expect("simulated A4 printer");
+    let (_, camera) = devices
+        .sims
+        .cameras
+        .iter()
+        .find(|(id, _)| id.0 == "document-camera")
+        .expect("simulated document camera");
     reader.unplug();
     printer.unplug();
+    a4.unplug();
+    camera.set_connected(false);
     let gone = collect(&mut rx, Duration::from_secs(3)).await;
     assert_eq!(
         gone.get("idcard"),
@@ -62,9 +82,14 @@ async fn health_transitions_are_reported_once_each() {
         Some(&vec!["down".to_string()]),
         "{gone:?}"
     );
-    assert_eq!(gone.len(), 2, "only the unplugged devices change: {gone:?}");
+    for id in ["a4", "document-camera"] {
+        assert_eq!(gone.get(id), Some(&vec!["down".to_string()]), "{gone:?}");
+    }
+    assert_eq!(gone.len(), 4, "only the unplugged devices change: {gone:?}");
     reader.replug();
     printer.replug();
+    a4.replug().expect("the A4 printer listens again");
+    camera.set_connected(true);
     let back = collect(&mut rx, Duration::from_secs(5)).await;
     assert_eq!(
         back.get("idcard"),
@@ -76,5 +101,40 @@ async fn health_transitions_are_reported_once_each() {
         Some(&vec!["online".to_string()]),
         "{back:?}"
     );
-    assert_eq!(back.len(), 2, "{back:?}");
+    for id in ["a4", "document-camera"] {
+        assert_eq!(gone.get(id), Some(&vec!["down".to_string()]), "{gone:?}");
+        assert_eq!(back.get(id), Some(&vec!["online".to_string()]), "{back:?}");
+    }
+    assert_eq!(back.len(), 4, "{back:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn the_simulated_terminal_prints_a4_and_takes_document_stills() {
+    let profile = Profile::simulated().expect("built-in profile");
+    let dir = std::env::temp_dir().join(format!("kiosk-manager-a4-{}", std::process::id()));
+    let (tx, _rx) = unbounded_channel();
+    let devices = manager::start(&profile, &dir, tx);
+    let pdf = kiosk::diag::a4_test_page("simulated").expect("test page");
+    let report = devices
+        .a4
+        .as_ref()
+        .expect("A4 service")
+        .print(kiosk_drivers::a4::driver::Document::new(
+            "test",
+            pdf.clone(),
+        ))
+        .await
+        .expect("printed");
+    assert!(report.job_id > 0);
+    let printed = devices.sims.a4.as_ref().unwrap().printed();
+    assert_eq!(printed[0].pdf.as_ref(), pdf.as_slice());
+
+    let (_, _, cam) = devices
+        .cameras
+        .iter()
+        .find(|(id, _, _)| id.0 == "document-camera")
+        .expect("document camera");
+    let still = cam.still().await.expect("a still");
+    assert_eq!((still.width, still.height), (1280, 960));
+    assert!(kiosk_drivers::camera::document::straighten(&still).is_some());
 }

@@ -5,6 +5,8 @@
 pub mod document;
 pub mod service;
 pub mod synthetic;
+#[cfg(feature = "v4l")]
+pub mod v4l;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,6 +31,8 @@ pub enum StillError {
     Encode(String),
     #[error("the camera stopped before the still was taken")]
     CameraStopped,
+    #[error("the camera is not working: {0}")]
+    Camera(String),
 }
 
 /// Encodes a frame as JPEG at `quality` (1–100).

@@ -1,70 +1,176 @@
-//! The camera service: a producer task takes frames from a source at its rate and fans them out. The preview is a
-//! `watch` channel (newest frame only: a slow consumer skips frames, the producer never waits); stills are
-//! requests answered with the next frame in full.
+//! The camera service: a producer takes frames from a source at its rate; a fan-out task hands them on. The
+//! preview is a `watch` channel (newest frame only: a slow consumer skips frames, the producer never waits);
+//! stills are requests answered with the next frame in full. A source that fails (a camera unplugged, a
+//! driver error) makes the camera down with the reason; waiting stills get that reason, the preview goes
+//! blank, and the source is reopened with backoff until it comes back.
 
 use super::{Frame, StillError};
+use crate::device::{DeviceId, Health};
+use crate::event::DeviceEvent;
+use crate::report::HealthReport;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::mpsc::{self, UnboundedSender};
+use tokio::sync::{oneshot, watch};
 use tokio::time::Instant;
+
+/// What a synthetic camera films.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scene {
+    /// The moving test pattern (face camera).
+    Pattern,
+    /// A tilted page on a dark pad, with the frame number (document camera).
+    Document,
+}
+
+/// A switch to unplug a synthetic camera (the simulator's fault injection).
+#[derive(Debug, Clone)]
+pub struct Plug(Arc<AtomicBool>);
+
+impl Default for Plug {
+    fn default() -> Self {
+        Self(Arc::new(AtomicBool::new(true)))
+    }
+}
+
+impl Plug {
+    pub fn set_connected(&self, connected: bool) {
+        self.0.store(connected, Ordering::Relaxed);
+    }
+
+    pub fn connected(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
 
 /// Where frames come from.
 pub enum Source {
-    /// The moving test pattern at this size and rate.
     Synthetic {
         width: usize,
         height: usize,
         fps: u32,
+        scene: Scene,
+        plug: Plug,
+    },
+    /// A V4L2 camera through nokhwa, e.g. `/dev/v4l/by-id/usb-…-video-index0`.
+    #[cfg(feature = "v4l")]
+    V4l {
+        device: String,
+        width: u32,
+        height: u32,
+        fps: u32,
     },
 }
+
+impl Source {
+    /// A synthetic camera that stays plugged in.
+    pub fn synthetic(width: usize, height: usize, fps: u32, scene: Scene) -> Self {
+        Source::Synthetic {
+            width,
+            height,
+            fps,
+            scene,
+            plug: Plug::default(),
+        }
+    }
+}
+
+type StillReply = oneshot::Sender<Result<Frame, StillError>>;
 
 /// The consumers' side of a running camera.
 #[derive(Clone)]
 pub struct CameraHandle {
     preview: watch::Receiver<Option<Frame>>,
-    stills: mpsc::UnboundedSender<oneshot::Sender<Frame>>,
+    stills: mpsc::UnboundedSender<StillReply>,
 }
 
 impl CameraHandle {
-    /// The preview: newest frame only.
+    /// The preview: newest frame only; `None` while the camera is down.
     pub fn preview(&self) -> watch::Receiver<Option<Frame>> {
         self.preview.clone()
     }
 
-    /// The next frame, whole.
+    /// The next frame, whole; an error at once when the camera fails before it.
     pub async fn still(&self) -> Result<Frame, StillError> {
         let (tx, rx) = oneshot::channel();
         self.stills
             .send(tx)
             .map_err(|_| StillError::CameraStopped)?;
-        rx.await.map_err(|_| StillError::CameraStopped)
+        rx.await.map_err(|_| StillError::CameraStopped)?
     }
 }
 
 /// Starts the camera; it runs until every handle is dropped.
 pub fn start(source: Source) -> CameraHandle {
+    start_inner(source, None)
+}
+
+/// Starts the camera and reports its health as device `id`.
+pub fn start_reporting(
+    id: DeviceId,
+    source: Source,
+    events: UnboundedSender<DeviceEvent>,
+) -> CameraHandle {
+    start_inner(source, Some(HealthReport::new(id, "camera", events)))
+}
+
+fn start_inner(source: Source, mut health: Option<HealthReport>) -> CameraHandle {
     let (preview_tx, preview) = watch::channel(None);
-    let (stills, mut requests) = mpsc::unbounded_channel::<oneshot::Sender<Frame>>();
-    let Source::Synthetic { width, height, fps } = source;
-    let period = Duration::from_secs_f64(1.0 / f64::from(fps.max(1)));
+    let (stills, mut requests) = mpsc::unbounded_channel::<StillReply>();
+    // Two frames of slack between producer and fan-out: enough to ride out a scheduling hiccup, never a queue.
+    let (frames_tx, mut frames) = mpsc::channel::<Result<Frame, String>>(2);
+    let stop = Arc::new(AtomicBool::new(false));
+    match source {
+        Source::Synthetic {
+            width,
+            height,
+            fps,
+            scene,
+            plug,
+        } => {
+            tokio::spawn(synthetic(width, height, fps, scene, plug, frames_tx));
+        }
+        #[cfg(feature = "v4l")]
+        Source::V4l {
+            device,
+            width,
+            height,
+            fps,
+        } => {
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                super::v4l::run(&device, width, height, fps, frames_tx, &stop)
+            });
+        }
+    }
     tokio::spawn(async move {
-        let origin = Instant::now();
-        let mut waiting: Vec<oneshot::Sender<Frame>> = Vec::new();
-        let mut ticker = tokio::time::interval(period);
-        // A late tick is skipped, not bunched: frames keep their spacing.
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-        let mut seq = 0u64;
+        let mut waiting: Vec<StillReply> = Vec::new();
         let mut requests_open = true;
         loop {
             tokio::select! {
-                _ = ticker.tick() => {
-                    let frame = super::synthetic::pattern(width, height, seq, origin.elapsed());
-                    seq += 1;
-                    for w in waiting.drain(..) {
-                        let _ = w.send(frame.clone());
+                got = frames.recv() => match got {
+                    Some(Ok(frame)) => {
+                        if let Some(h) = health.as_mut() {
+                            h.set(Health::Online);
+                        }
+                        for w in waiting.drain(..) {
+                            let _ = w.send(Ok(frame.clone()));
+                        }
+                        // `send_replace` never waits for readers.
+                        preview_tx.send_replace(Some(frame));
                     }
-                    // `send_replace` never waits for readers.
-                    preview_tx.send_replace(Some(frame));
-                }
+                    Some(Err(reason)) => {
+                        if let Some(h) = health.as_mut() {
+                            h.set(Health::Down { reason: reason.clone() });
+                        }
+                        for w in waiting.drain(..) {
+                            let _ = w.send(Err(StillError::Camera(reason.clone())));
+                        }
+                        preview_tx.send_replace(None);
+                    }
+                    None => break,
+                },
                 req = requests.recv(), if requests_open => match req {
                     Some(r) => waiting.push(r),
                     None => requests_open = false,
@@ -72,9 +178,56 @@ pub fn start(source: Source) -> CameraHandle {
             }
             // Every handle gone: nobody can watch or ask any more.
             if preview_tx.is_closed() && !requests_open {
-                return;
+                break;
             }
         }
+        stop.store(true, Ordering::Relaxed);
     });
     CameraHandle { preview, stills }
+}
+
+/// How long a failed source waits before it is opened again: 0.5 s doubling to 8 s.
+pub fn backoff(failures: u32) -> Duration {
+    Duration::from_millis(500 * 2u64.pow(failures.min(4)))
+}
+
+async fn synthetic(
+    width: usize,
+    height: usize,
+    fps: u32,
+    scene: Scene,
+    plug: Plug,
+    out: mpsc::Sender<Result<Frame, String>>,
+) {
+    let period = Duration::from_secs_f64(1.0 / f64::from(fps.max(1)));
+    let origin = Instant::now();
+    let page = (scene == Scene::Document).then(|| super::synthetic::document(width, height, 4.0));
+    let mut ticker = tokio::time::interval(period);
+    // A late tick is skipped, not bunched: frames keep their spacing.
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut seq = 0u64;
+    let mut failures = 0u32;
+    loop {
+        ticker.tick().await;
+        if !plug.connected() {
+            let why = "the camera vanished (unplugged or its driver failed); reopening".to_string();
+            if out.send(Err(why)).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(backoff(failures)).await;
+            failures += 1;
+            continue;
+        }
+        failures = 0;
+        let frame = match &page {
+            Some(p) => super::synthetic::stamped(p, seq, origin.elapsed()),
+            None => super::synthetic::pattern(width, height, seq, origin.elapsed()),
+        };
+        seq += 1;
+        // `try_send`: when the fan-out lags the frame is dropped here, the producer keeps its pace.
+        match out.try_send(Ok(frame)) {
+            Err(mpsc::error::TrySendError::Closed(_)) => return,
+            _ => {}
+        }
+    }
 }

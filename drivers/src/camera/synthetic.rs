@@ -157,3 +157,36 @@ pub fn document(width: usize, height: usize, angle_deg: f32) -> Frame {
         rgb: Arc::from(rgb),
     }
 }
+
+/// A copy of `page` (a still scene) with the frame number and time printed on it, as a camera filming it
+/// would deliver: the picture stays, the counter moves.
+pub fn stamped(page: &Frame, seq: u64, at: Duration) -> Frame {
+    let mut rgb = page.rgb.to_vec();
+    let (width, height) = (page.width, page.height);
+    let scale = (height / 90).max(1);
+    draw_text(
+        &mut rgb,
+        width,
+        height,
+        scale * 2,
+        scale * 2,
+        scale,
+        &format!("{seq}"),
+    );
+    draw_text(
+        &mut rgb,
+        width,
+        height,
+        scale * 2,
+        scale * 11,
+        scale,
+        &format!("{:.2}", at.as_secs_f64()),
+    );
+    Frame {
+        width,
+        height,
+        seq,
+        at,
+        rgb: Arc::from(rgb),
+    }
+}
