@@ -6,8 +6,10 @@
 use crate::config::{Config, Profile};
 use crate::devices;
 use crate::presenter;
-use crate::session::{Effect, Intent, Settings, Terminal};
+use crate::preview::PreviewPump;
+use crate::session::{Effect, Intent, Screen, Settings, Terminal};
 use chrono::{Datelike, FixedOffset, Offset, Utc};
+use kiosk_drivers::camera::service::CameraHandle;
 use kiosk_drivers::{Date, DeviceEvent, DeviceId};
 use kiosk_ui::{Actions, KioskWindow};
 use slint::ComponentHandle;
@@ -43,6 +45,14 @@ fn clock() -> String {
 pub struct Kiosk {
     pub ui: KioskWindow,
     pub terminal: RefCell<Terminal>,
+    camera: RefCell<Option<DocumentCamera>>,
+    preview: RefCell<Option<PreviewPump>>,
+}
+
+/// The document camera and the runtime its service runs on.
+struct DocumentCamera {
+    runtime: tokio::runtime::Handle,
+    handle: CameraHandle,
 }
 
 impl Kiosk {
@@ -77,6 +87,8 @@ impl Kiosk {
         let kiosk = Rc::new(Kiosk {
             ui,
             terminal: RefCell::new(terminal),
+            camera: RefCell::new(None),
+            preview: RefCell::new(None),
         });
         kiosk.wire();
         kiosk_ui::select_language(config.terminal.language.code());
@@ -104,6 +116,9 @@ impl Kiosk {
         actions.on_dismiss_notice(on(|| Intent::DismissNotice));
         actions.on_extend_session(on(|| Intent::Extend));
         actions.on_activity(on(|| Intent::Activity));
+        actions.on_take_photo(on(|| Intent::TakePhoto));
+        actions.on_retake_photo(on(|| Intent::Retake));
+        actions.on_use_photo(on(|| Intent::UsePhoto));
         let weak = Rc::downgrade(self);
         actions.on_category_selected(move |id| {
             if let Some(k) = weak.upgrade() {
@@ -161,8 +176,83 @@ impl Kiosk {
                 Effect::VideoRequested => {
                     tracing::warn!("video window requested; not in this build")
                 }
+                Effect::TakeStill => self.take_still(),
             }
         }
+        self.sync_preview();
+        self.render();
+    }
+
+    /// Gives the kiosk the document camera (the device manager starts it on `runtime`).
+    pub fn attach_document_camera(&self, runtime: tokio::runtime::Handle, handle: CameraHandle) {
+        *self.camera.borrow_mut() = Some(DocumentCamera { runtime, handle });
+        self.sync_preview();
+    }
+
+    /// Frames shown by the running preview, if one runs.
+    pub fn preview_frames_shown(&self) -> Option<u64> {
+        self.preview
+            .borrow()
+            .as_ref()
+            .map(|p| p.shown.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// The live preview runs exactly while the capture page shows.
+    fn sync_preview(&self) {
+        let wanted = self.terminal.borrow().screen == Screen::Capture;
+        let mut preview = self.preview.borrow_mut();
+        match (wanted, preview.is_some(), self.camera.borrow().as_ref()) {
+            (true, false, Some(cam)) => {
+                *preview = Some(PreviewPump::start(
+                    &cam.runtime,
+                    cam.handle.clone(),
+                    self.ui.as_weak(),
+                ));
+            }
+            (false, true, _) => {
+                *preview = None;
+                let s = self.ui.global::<kiosk_ui::AppState>();
+                s.set_camera_frame(slint::Image::default());
+                s.set_camera_live(false);
+            }
+            _ => {}
+        }
+    }
+
+    fn take_still(&self) {
+        let Some((runtime, cam)) = self
+            .camera
+            .borrow()
+            .as_ref()
+            .map(|c| (c.runtime.clone(), c.handle.clone()))
+        else {
+            self.terminal
+                .borrow_mut()
+                .photo_taken(Err("no document camera".into()), Instant::now());
+            return;
+        };
+        runtime.spawn(async move {
+            let result = match cam.still().await {
+                // Straightening a full-resolution page takes a moment: off the async workers.
+                Ok(still) => tokio::task::spawn_blocking(move || crate::preview::photo(&still))
+                    .await
+                    .unwrap_or_else(|e| Err(format!("photo processing failed: {e}"))),
+                Err(e) => Err(e.to_string()),
+            };
+            let _ = slint::invoke_from_event_loop(move || {
+                KIOSK.with(|k| {
+                    if let Some(k) = k.borrow().as_ref() {
+                        k.photo_taken(result);
+                    }
+                })
+            });
+        });
+    }
+
+    pub fn photo_taken(&self, result: Result<crate::session::Photo, String>) {
+        self.terminal
+            .borrow_mut()
+            .photo_taken(result, Instant::now());
         self.render();
     }
 

@@ -10,6 +10,7 @@ pub mod headless;
 pub mod logging;
 pub mod manager;
 pub mod presenter;
+pub mod preview;
 pub mod session;
 pub mod setup;
 pub mod simulator;

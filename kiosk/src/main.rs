@@ -365,6 +365,13 @@ fn run(
         let _runtime = runtime.enter();
         kiosk::manager::start(&s.profile, &data_dir.join("dev"), tx.clone())
     };
+    if let Some((_, _, cam)) = devices
+        .cameras
+        .iter()
+        .find(|(_, class, _)| *class == kiosk_drivers::DeviceClass::DocumentCamera)
+    {
+        kiosk.attach_document_camera(runtime.handle().clone(), cam.clone());
+    }
     let sims = std::rc::Rc::new(std::mem::take(&mut devices.sims));
     let _simulator = if simulate {
         match kiosk::simulator::Simulator::new(sims.clone()) {

@@ -3,10 +3,15 @@
 use crate::catalog::{self, CATEGORIES};
 use crate::config::{Config, Language, Orientation, Panel};
 use crate::devices;
-use crate::session::{Notice, Screen, Terminal};
+use crate::session::{CaptureStep, Notice, Screen, Terminal};
 use kiosk_drivers::sensitive::mask_name;
-use kiosk_ui::{AppState, CategoryTile, IconPaths, KioskWindow, NoticeKind, Page, Theme};
-use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use kiosk_ui::{
+    AppState, CaptureStep as UiCaptureStep, CategoryTile, IconPaths, KioskWindow, NoticeKind, Page,
+    Theme,
+};
+use slint::{
+    ComponentHandle, Image, ModelRc, Rgb8Pixel, SharedPixelBuffer, SharedString, VecModel,
+};
 
 /// Applies what does not change while the terminal runs: panel geometry, titles.
 pub fn configure(ui: &KioskWindow, config: &Config, panel: &Panel) {
@@ -69,6 +74,26 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str) {
         Screen::Attract => Page::Attract,
         Screen::Home => Page::Home,
         Screen::Category(_) => Page::Category,
+        Screen::Capture => Page::Capture,
+    });
+    s.set_capture_step(match t.capture {
+        CaptureStep::Aiming => UiCaptureStep::Aiming,
+        CaptureStep::Taking => UiCaptureStep::Taking,
+        CaptureStep::Review => UiCaptureStep::Review,
+        CaptureStep::Failed(_) => UiCaptureStep::Failed,
+    });
+    s.set_materials_count(t.materials.len().min(i32::MAX as usize) as i32);
+    // The reviewed page is shown from the session's copy; with none, the old picture is dropped from the view.
+    s.set_capture_result(match &t.pending_photo {
+        Some(p) if p.view.expose().len() == (p.view_width * p.view_height * 3) as usize => {
+            let buf = SharedPixelBuffer::<Rgb8Pixel>::clone_from_slice(
+                p.view.expose(),
+                p.view_width,
+                p.view_height,
+            );
+            Image::from_rgb8(buf)
+        }
+        _ => Image::default(),
     });
     s.set_greeting_name(
         t.resident

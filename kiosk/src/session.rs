@@ -12,11 +12,41 @@ use kiosk_drivers::{
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Attract,
     Home,
     Category(&'static str),
+    /// Photographing a material under the document camera (live preview, then the straightened page).
+    Capture,
+}
+
+/// Where the resident is in photographing a material.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaptureStep {
+    /// The live preview; the resident lays the page down and touches 拍照.
+    Aiming,
+    /// The still is being taken and straightened.
+    Taking,
+    /// The straightened page is shown: use it or take it again.
+    Review,
+    /// Nothing usable was taken; the reason is for the log, the resident is asked to try again.
+    Failed(String),
+}
+
+/// A photographed material: the JPEG that is handed in, and a small view of it for the screen. Both are the
+/// resident's documents: wiped when the session ends.
+pub struct Photo {
+    pub jpeg: Sensitive<Vec<u8>>,
+    pub view: Sensitive<Vec<u8>>,
+    pub view_width: u32,
+    pub view_height: u32,
+}
+
+impl std::fmt::Debug for Photo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Photo({} bytes JPEG)", self.jpeg.expose().len())
+    }
 }
 
 /// What the terminal says to the resident in a banner; the presenter words it in the current language.
@@ -68,6 +98,8 @@ pub enum Effect {
     Language(Language),
     HelpRequested,
     VideoRequested,
+    /// Take a still with the document camera; the answer comes back through `photo_taken`.
+    TakeStill,
 }
 
 /// A person's intents, from the touch screen (and later the keypad).
@@ -86,6 +118,11 @@ pub enum Intent {
     Extend,
     AnswerElderProposal(bool),
     Activity,
+    /// Photograph a material with the document camera (the materials step of a form opens this).
+    OpenCapture,
+    TakePhoto,
+    Retake,
+    UsePhoto,
 }
 
 /// The identified resident: only what the screens need, and all of it wiped when the session ends.
@@ -158,6 +195,13 @@ pub struct Terminal {
     last_activity: Instant,
     /// Seconds left when the timeout warning shows, else `None`.
     pub warning_left: Option<u64>,
+    pub capture: CaptureStep,
+    /// The photo being reviewed.
+    pub pending_photo: Option<Photo>,
+    /// Materials photographed in this session.
+    pub materials: Vec<Photo>,
+    /// The screen to go back to from the capture screen.
+    capture_return: Screen,
 }
 
 /// How long a banner stays unless the resident closes it.
@@ -180,6 +224,10 @@ impl Terminal {
             config_faulty: false,
             last_activity: now,
             warning_left: None,
+            capture: CaptureStep::Aiming,
+            pending_photo: None,
+            materials: Vec::new(),
+            capture_return: Screen::Home,
         }
     }
 
@@ -354,6 +402,10 @@ impl Terminal {
             }
             Intent::Back => match self.screen {
                 Screen::Category(_) => self.screen = Screen::Home,
+                Screen::Capture => {
+                    self.pending_photo = None;
+                    self.screen = self.capture_return;
+                }
                 Screen::Home => self.end(EndReason::Home, &mut fx),
                 Screen::Attract => {}
             },
@@ -393,8 +445,60 @@ impl Terminal {
                     self.elder = true;
                 }
             }
+            Intent::OpenCapture => {
+                if self.screen != Screen::Capture {
+                    if self.screen == Screen::Attract {
+                        fx.push(Effect::SessionStarted { identified: false });
+                        self.screen = Screen::Home;
+                    }
+                    self.capture_return = self.screen;
+                    self.screen = Screen::Capture;
+                    self.capture = CaptureStep::Aiming;
+                    self.pending_photo = None;
+                }
+            }
+            Intent::TakePhoto => {
+                if self.screen == Screen::Capture
+                    && matches!(self.capture, CaptureStep::Aiming | CaptureStep::Failed(_))
+                {
+                    self.capture = CaptureStep::Taking;
+                    fx.push(Effect::TakeStill);
+                }
+            }
+            Intent::Retake => {
+                if self.screen == Screen::Capture {
+                    self.pending_photo = None;
+                    self.capture = CaptureStep::Aiming;
+                }
+            }
+            Intent::UsePhoto => {
+                if let (Screen::Capture, Some(p)) = (self.screen, self.pending_photo.take()) {
+                    self.materials.push(p);
+                    self.capture = CaptureStep::Aiming;
+                    self.screen = self.capture_return;
+                }
+            }
         }
         fx
+    }
+
+    /// The answer to `Effect::TakeStill`. A photo that arrives after the resident left the capture screen (or
+    /// the session ended) is dropped, and with it the picture.
+    pub fn photo_taken(&mut self, photo: Result<Photo, String>, now: Instant) {
+        if self.screen != Screen::Capture || self.capture != CaptureStep::Taking {
+            return;
+        }
+        self.touch(now);
+        match photo {
+            Ok(p) => {
+                self.pending_photo = Some(p);
+                self.capture = CaptureStep::Review;
+            }
+            Err(why) => {
+                tracing::info!(%why, "no usable photo");
+                self.capture = CaptureStep::Failed(why);
+            }
+        }
     }
 
     /// The clock: timeouts and banners that expire.
@@ -457,6 +561,9 @@ impl Terminal {
     /// terminal's defaults, the attract screen.
     fn end(&mut self, reason: EndReason, fx: &mut Vec<Effect>) {
         self.resident = None;
+        self.pending_photo = None;
+        self.materials.clear();
+        self.capture = CaptureStep::Aiming;
         self.search.clear();
         self.screen = Screen::Attract;
         self.elder = self.settings.elder_default;
@@ -486,6 +593,46 @@ mod tests {
 
     fn card(i: usize) -> DeviceEvent {
         DeviceEvent::CardInserted(Box::new(sample_cards().remove(i).record))
+    }
+
+    fn photo() -> Photo {
+        Photo {
+            jpeg: vec![0xFF, 0xD8].into(),
+            view: vec![0; 12].into(),
+            view_width: 2,
+            view_height: 2,
+        }
+    }
+
+    #[test]
+    fn photographing_a_material_asks_for_one_still_and_keeps_the_photo_for_the_session() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        t.device(card(1), t0, today());
+        t.intent(Intent::OpenCapture, t0);
+        assert_eq!(t.screen, Screen::Capture);
+        assert_eq!(t.intent(Intent::TakePhoto, t0), [Effect::TakeStill]);
+        // A second touch while the still is being taken asks for nothing more.
+        assert!(t.intent(Intent::TakePhoto, t0).is_empty());
+        t.photo_taken(Err("no page found on the pad".into()), t0);
+        assert!(matches!(t.capture, CaptureStep::Failed(_)));
+        assert_eq!(t.intent(Intent::TakePhoto, t0), [Effect::TakeStill]);
+        t.photo_taken(Ok(photo()), t0);
+        assert_eq!(t.capture, CaptureStep::Review);
+        t.intent(Intent::Retake, t0);
+        assert!(t.pending_photo.is_none());
+        t.intent(Intent::TakePhoto, t0);
+        t.photo_taken(Ok(photo()), t0);
+        t.intent(Intent::UsePhoto, t0);
+        assert_eq!((t.screen, t.materials.len()), (Screen::Home, 1));
+        // Leaving while a still is under way: the late photo is dropped.
+        t.intent(Intent::OpenCapture, t0);
+        t.intent(Intent::TakePhoto, t0);
+        t.intent(Intent::Back, t0);
+        t.photo_taken(Ok(photo()), t0);
+        assert!(t.pending_photo.is_none());
+        t.device(DeviceEvent::CardRemoved, t0, today());
+        assert!(t.materials.is_empty());
     }
 
     #[test]

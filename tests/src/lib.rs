@@ -139,3 +139,27 @@ pub fn ink(shot: &SharedPixelBuffer<Rgba8Pixel>, r: &Rect) -> f32 {
         .count();
     differs as f32 / all.len().max(1) as f32
 }
+
+/// Share of the pixels inside `r` for which `pred(r, g, b)` holds.
+pub fn ink_where(
+    shot: &SharedPixelBuffer<Rgba8Pixel>,
+    r: &Rect,
+    pred: impl Fn(u8, u8, u8) -> bool,
+) -> f32 {
+    let (w, h) = (shot.width() as i64, shot.height() as i64);
+    let px = shot.as_slice();
+    let (x0, y0) = ((r.x as i64).clamp(0, w), (r.y as i64).clamp(0, h));
+    let (x1, y1) = (
+        ((r.x + r.w) as i64).clamp(0, w),
+        ((r.y + r.h) as i64).clamp(0, h),
+    );
+    let total = ((x1 - x0) * (y1 - y0)).max(1) as f32;
+    let hits = (y0..y1)
+        .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+        .filter(|(x, y)| {
+            let p = px[(y * w + x) as usize];
+            pred(p.r, p.g, p.b)
+        })
+        .count();
+    hits as f32 / total
+}

@@ -12,6 +12,7 @@ use kiosk_tests::*;
 enum PageUnderTest {
     Attract,
     Home,
+    Capture,
 }
 
 const CATEGORY_LABELS: [&str; 9] = [
@@ -37,12 +38,17 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
     } else if elder {
         kiosk.intent(Intent::ToggleElder);
     }
+    if page == PageUnderTest::Capture {
+        kiosk.intent(Intent::OpenCapture);
+        show_camera_frame(&kiosk);
+    }
     assert_eq!(kiosk.terminal.borrow().elder, elder);
     let name = format!(
         "{}-{}-{}",
         match page {
             PageUnderTest::Attract => "attract",
             PageUnderTest::Home => "home",
+            PageUnderTest::Capture => "capture",
         },
         if profile.panel.width_px > profile.panel.height_px {
             "landscape"
@@ -68,6 +74,7 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
             expected.extend(["返回", "首页", "搜索事项"]);
             expected.extend(CATEGORY_LABELS);
         }
+        PageUnderTest::Capture => expected.extend(["返回", "拍摄材料", "拍照", "高拍仪画面"]),
     }
     for label in &expected {
         let found = find(ui, label);
@@ -147,10 +154,10 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
 
     // 3. Chinese text is drawn: the title and (on home) every tile carry ink, not an empty box.
     let mut inked = vec!["长辈版", "呼叫帮办"];
-    if page == PageUnderTest::Home {
-        inked.extend(CATEGORY_LABELS);
-    } else {
-        inked.extend(["插入身份证", "扫随申码"]);
+    match page {
+        PageUnderTest::Home => inked.extend(CATEGORY_LABELS),
+        PageUnderTest::Attract => inked.extend(["插入身份证", "扫随申码"]),
+        PageUnderTest::Capture => inked.extend(["拍摄材料", "拍照"]),
     }
     for label in inked {
         let e = &find(ui, label)[0];
@@ -182,6 +189,82 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
             r.h / mm
         );
     }
+}
+
+/// What the preview pump does for each frame, done here directly (the testing backend runs no event loop for
+/// the pump's hand-over): a synthetic page from the document camera into the capture page.
+fn show_camera_frame(kiosk: &kiosk::app::Kiosk) {
+    use slint::ComponentHandle;
+    let frame = kiosk_drivers::camera::synthetic::document(1280, 960, 4.0);
+    let buffer = kiosk::preview::to_buffer(&frame, kiosk::preview::PREVIEW_MAX_WIDTH).unwrap();
+    let s = kiosk.ui.global::<kiosk_ui::AppState>();
+    s.set_camera_frame(slint::Image::from_rgb8(buffer));
+    s.set_camera_live(true);
+}
+
+#[test]
+fn capture_landscape_standard() {
+    check_screen("simulated", false, PageUnderTest::Capture);
+}
+
+#[test]
+fn capture_portrait_elder() {
+    check_screen("rpi4-community", true, PageUnderTest::Capture);
+}
+
+#[test]
+fn a_photographed_page_is_reviewed_kept_and_wiped_with_the_session() {
+    let profile = profile("simulated");
+    let kiosk = kiosk(&profile);
+    let card = sample_cards().remove(1);
+    kiosk.device(DeviceEvent::CardInserted(Box::new(card.record)));
+    kiosk.intent(Intent::AnswerElderProposal(false));
+    kiosk.intent(Intent::OpenCapture);
+    // No camera attached in this test: the page says the camera is unavailable, not a black box.
+    assert!(!find(
+        &kiosk.ui,
+        "高拍仪暂不可用。请点「呼叫帮办」，或到服务点窗口提交材料。"
+    )
+    .is_empty());
+    show_camera_frame(&kiosk);
+    kiosk.intent(Intent::TakePhoto);
+    // Without a camera the photo fails at once and the resident is asked to try again.
+    assert!(matches!(
+        kiosk.terminal.borrow().capture,
+        kiosk::session::CaptureStep::Failed(_)
+    ));
+    assert!(!find(
+        &kiosk.ui,
+        "没有拍到完整的材料。请把材料平放在高拍仪下的深色垫板中间，再点「拍照」。"
+    )
+    .is_empty());
+    // The camera's answer arrives through the event loop, which the testing backend does not run: play the
+    // step the still's task ends in.
+    kiosk.terminal.borrow_mut().capture = kiosk::session::CaptureStep::Taking;
+    let page = kiosk_drivers::camera::synthetic::document(1280, 960, 6.0);
+    kiosk.photo_taken(kiosk::preview::photo(&page));
+    let shot = snapshot(&kiosk, "capture-review-landscape-standard");
+    for label in ["使用这张", "重拍", "拍好的材料"] {
+        assert!(!find(&kiosk.ui, label).is_empty(), "no {label}");
+    }
+    // The straightened page is on screen: a bright upright page in the picture area.
+    let view = Rect::of(&find(&kiosk.ui, "拍好的材料")[0]);
+    let bright = ink_where(&shot, &view, |r, g, b| r > 230 && g > 230 && b > 230);
+    assert!(bright > 0.2, "page pixels {bright:.2}");
+    kiosk.intent(Intent::UsePhoto);
+    assert_eq!(kiosk.terminal.borrow().screen, kiosk::session::Screen::Home);
+    assert_eq!(kiosk.terminal.borrow().materials.len(), 1);
+    kiosk.device(DeviceEvent::CardRemoved);
+    assert!(
+        kiosk.terminal.borrow().materials.is_empty(),
+        "wiped with the session"
+    );
+    // A photo that comes back after the resident left is dropped.
+    kiosk.intent(Intent::OpenCapture);
+    kiosk.terminal.borrow_mut().capture = kiosk::session::CaptureStep::Taking;
+    kiosk.intent(Intent::Back);
+    kiosk.photo_taken(kiosk::preview::photo(&page));
+    assert!(kiosk.terminal.borrow().pending_photo.is_none());
 }
 
 #[test]
