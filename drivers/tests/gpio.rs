@@ -275,3 +275,74 @@ async fn a_gpio_keypad_publishes_each_press_once() {
     );
     task.abort();
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_line_that_becomes_busy_is_down_once_the_rest_goes_on_and_it_comes_back() {
+    let sim = SimGpio::new();
+    let (tx, mut rx) = unbounded_channel();
+    let help = tokio::spawn(run_input(
+        DeviceId("help".into()),
+        InputRole::HelpButton,
+        Backend::Sim(sim.clone()),
+        line(17),
+        tx.clone(),
+    ));
+    let (_flash, flash_rx) = watch::channel(Flash::Steady);
+    let light = tokio::spawn(run_light(
+        DeviceId("lights".into()),
+        Backend::Sim(sim.clone()),
+        line(23),
+        flash_rx,
+        tx,
+    ));
+    assert_eq!(
+        count(&drain(&mut rx, Duration::from_millis(100)).await, is_online),
+        2
+    );
+    sim.set_fault(
+        "sim",
+        17,
+        Some("the line is busy: another program holds it"),
+    );
+    let events = drain(&mut rx, Duration::from_secs(10)).await;
+    let downs: Vec<_> = events.iter().filter(|e| is_down(e)).collect();
+    assert_eq!(downs.len(), 1, "once, not at every retry: {events:?}");
+    assert!(format!("{downs:?}").contains("help"), "{downs:?}");
+    // The light on another line is untouched.
+    let lit = sim.output_history("sim", 23);
+    assert_eq!(lit.last().map(|(on, _)| *on), Some(true));
+    sim.set_fault("sim", 17, None);
+    let events = drain(&mut rx, Duration::from_secs(5)).await;
+    assert_eq!(count(&events, is_online), 1, "{events:?}");
+    sim.bounce_to("sim", 17, true).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    sim.bounce_to("sim", 17, false).await;
+    let events = drain(&mut rx, Duration::from_millis(500)).await;
+    assert_eq!(count(&events, |e| matches!(e, DeviceEvent::HelpPressed)), 1);
+    help.abort();
+    light.abort();
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_output_line_that_fails_is_down_with_the_reason() {
+    let sim = SimGpio::new();
+    sim.set_fault("sim", 18, Some("no such line on this chip"));
+    let (tx, mut rx) = unbounded_channel();
+    let (_beeps, beep_rx) = unbounded_channel::<Beep>();
+    let task = tokio::spawn(run_buzzer(
+        DeviceId("buzzer".into()),
+        Backend::Sim(sim.clone()),
+        line(18),
+        beep_rx,
+        tx,
+    ));
+    let (e, _) = wait_for(&mut rx, Duration::from_secs(3), is_down)
+        .await
+        .expect("down");
+    assert!(format!("{e:?}").contains("no such line"), "{e:?}");
+    sim.set_fault("sim", 18, None);
+    wait_for(&mut rx, Duration::from_secs(10), is_online)
+        .await
+        .expect("back");
+    task.abort();
+}

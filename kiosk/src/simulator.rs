@@ -167,7 +167,7 @@ impl Simulator {
         {
             let log = log.clone();
             let devs = devices.clone();
-            let unplugged = Rc::new(VecModel::from(vec![false; 4]));
+            let unplugged = Rc::new(VecModel::from(vec![false; 7]));
             w.set_unplugged(ModelRc::from(unplugged.clone()));
             w.on_toggle_plug(move |i| {
                 let Ok(i) = usize::try_from(i) else { return };
@@ -193,12 +193,35 @@ impl Simulator {
                             .as_ref()
                             .map(|d| if was { d.replug() } else { d.unplug() }),
                     ),
-                    _ => (
+                    3 => (
                         "评价器",
                         devs.pad
                             .as_ref()
                             .map(|d| if was { d.replug() } else { d.unplug() }),
                     ),
+                    4 => (
+                        "A4 打印机",
+                        devs.a4.as_ref().and_then(|d| {
+                            if was {
+                                d.replug()
+                                    .map_err(|e| tracing::warn!(error = %e, "simulated A4 printer cannot listen again"))
+                                    .ok()
+                            } else {
+                                d.unplug();
+                                Some(())
+                            }
+                        }),
+                    ),
+                    _ => {
+                        let wanted = if i == 5 { "document-camera" } else { "face-camera" };
+                        (
+                            if i == 5 { "高拍仪" } else { "人脸摄像头" },
+                            devs.cameras
+                                .iter()
+                                .find(|(id, _)| id.0 == wanted)
+                                .map(|(_, plug)| plug.set_connected(was)),
+                        )
+                    }
                 };
                 if done.is_some() {
                     unplugged.set_row_data(i, !was);
@@ -207,6 +230,7 @@ impl Simulator {
             });
         }
         {
+            let log = log.clone();
             let ww = w.as_weak();
             let devs = devices.clone();
             w.on_set_paper(move |n| {
@@ -223,6 +247,52 @@ impl Simulator {
                 printer.set_paper(state);
             });
         }
+        {
+            let log = log.clone();
+            let devs = devices.clone();
+            let conditions = Rc::new(VecModel::from(vec![false; 5]));
+            w.set_a4_conditions(ModelRc::from(conditions.clone()));
+            w.on_toggle_a4_condition(move |i| {
+                let Some(a4) = &devs.a4 else { return };
+                let Ok(i) = usize::try_from(i) else { return };
+                let Some(was) = conditions.row_data(i) else {
+                    return;
+                };
+                let (condition, name) = match i {
+                    0 => (Condition::MediaEmpty, "A4 缺纸"),
+                    1 => (Condition::MediaLow, "A4 纸将尽"),
+                    2 => (Condition::TonerLow, "A4 碳粉不足"),
+                    3 => (Condition::DoorOpen, "A4 打印机开门"),
+                    _ => (Condition::Jam, "A4 卡纸"),
+                };
+                a4.set_condition(condition, !was);
+                conditions.set_row_data(i, !was);
+                log(format!("{name}{}", if was { "解除" } else { "" }));
+            });
+        }
+        {
+            let devs = devices.clone();
+            let ww = w.as_weak();
+            w.on_toggle_gpio_fault(move || {
+                let (Some(gpio), Some(w)) = (&devs.gpio, ww.upgrade()) else {
+                    return;
+                };
+                let Some(help) = &gpio.help else { return };
+                let busy = !w.get_gpio_fault();
+                gpio.gpio.set_fault(
+                    &help.chip,
+                    help.line,
+                    busy.then_some("the line is busy: another program holds it (simulated)"),
+                );
+                w.set_gpio_fault(busy);
+                log(if busy {
+                    "帮办按钮线被占用"
+                } else {
+                    "帮办按钮线恢复"
+                }
+                .into());
+            });
+        }
         Ok(sim)
     }
 
@@ -235,4 +305,5 @@ impl Simulator {
     }
 }
 
+use kiosk_drivers::a4::Condition;
 use slint::Model as _;

@@ -319,3 +319,50 @@ fn touching_a_tile_opens_its_category_and_english_follows() {
         "back from a category is the home page"
     );
 }
+
+#[test]
+fn faults_injected_from_the_simulator_reach_the_screen_and_clear() {
+    let mut rig = Rig::new("simulated", "faults");
+    let kiosk = rig.kiosk.clone();
+    let alert = |k: &Kiosk| {
+        k.ui.global::<kiosk_ui::AppState>()
+            .get_device_alert()
+            .to_string()
+    };
+    let down = |id: &'static str| move |e: &DeviceEvent| matches!(e, DeviceEvent::Health { device, health: Health::Down { .. } } if device.0 == id);
+    let online = |id: &'static str| move |e: &DeviceEvent| matches!(e, DeviceEvent::Health { device, health: Health::Online } if device.0 == id);
+    // Let the A4 printer and the cameras report first.
+    rig.deliver_until(Duration::from_secs(5), online("a4"));
+
+    // The A4 printer's door: printer-state-reasons over IPP → down for residents with its name.
+    rig.press("A4 开门", down("a4"));
+    assert!(alert(&kiosk).contains("A4 打印机"), "{}", alert(&kiosk));
+    rig.press("A4 开门", online("a4"));
+    assert_eq!(alert(&kiosk), "");
+
+    // Out of paper is a paper state, like the receipt printer's.
+    rig.press(
+        "A4 缺纸",
+        |e| matches!(e, DeviceEvent::Paper { device, state: PaperState::Out } if device.0 == "a4"),
+    );
+    assert!(alert(&kiosk).contains("A4 打印机缺纸"), "{}", alert(&kiosk));
+
+    // The document camera vanishes and comes back.
+    rig.press("拔出高拍仪", down("document-camera"));
+    assert!(alert(&kiosk).contains("高拍仪"), "{}", alert(&kiosk));
+    rig.press("插回高拍仪", online("document-camera"));
+
+    // The help button's line becomes busy: not a resident's device, but the health view says so.
+    rig.press("帮办按钮线被占用 · help line busy", down("help"));
+    let view = kiosk.terminal.borrow().health_view(Instant::now());
+    let help = view.iter().find(|l| l.id.0 == "help").unwrap();
+    assert!(help.state.contains("busy"), "{help:?}");
+    rig.press("帮办按钮线恢复 · help line back", online("help"));
+
+    rig.sim.window.show().expect("show simulator");
+    rig.sim
+        .window
+        .window()
+        .set_size(slint::PhysicalSize::new(460, 1060));
+    snapshot_window(rig.sim.window.window(), "e2e-device-simulator-faults");
+}

@@ -51,6 +51,13 @@ impl OutputLine {
                 })
             }
             Out::Sim(sim, key) => {
+                if let Some(reason) = sim.fault(key) {
+                    return Err(GpioError::Line {
+                        chip: key.0.clone(),
+                        line: key.1,
+                        reason,
+                    });
+                }
                 sim.drive(key, active);
                 Ok(())
             }
@@ -105,7 +112,7 @@ impl Backend {
                 line,
                 reason: "a PWM channel is an output".into(),
             }),
-            Backend::Sim(sim) => Ok(sim.subscribe(chip, line)),
+            Backend::Sim(sim) => sim.subscribe(chip, line),
             Backend::Cdev => {
                 let mut b = gpiocdev::Request::builder();
                 b.on_chip(chip)
@@ -169,6 +176,13 @@ impl Backend {
             }
             Backend::Sim(sim) => {
                 let key = (chip.to_string(), line);
+                if let Some(reason) = sim.fault(&key) {
+                    return Err(GpioError::Line {
+                        chip: chip.into(),
+                        line,
+                        reason,
+                    });
+                }
                 sim.drive(&key, false);
                 Ok(OutputLine(Out::Sim(sim.clone(), key)))
             }
@@ -200,6 +214,8 @@ struct SimState {
     inputs: HashMap<(String, u32), SimInput>,
     /// Every level an output was driven to, with when.
     outputs: HashMap<(String, u32), Vec<(bool, Instant)>>,
+    /// Lines that fail (busy, missing) and why.
+    faults: HashMap<(String, u32), String>,
 }
 
 /// Simulated GPIO lines: a person or a test sets input levels (bounces and all), and reads what outputs did.
@@ -211,7 +227,38 @@ impl SimGpio {
         Self::default()
     }
 
-    fn subscribe(&self, chip: &str, line: u32) -> InputLine {
+    fn fault(&self, key: &(String, u32)) -> Option<String> {
+        self.0.lock().ok().and_then(|s| s.faults.get(key).cloned())
+    }
+
+    /// Makes a line fail as a busy or missing line does (`Some(reason)`), or work again (`None`). An input's
+    /// readers lose it at once; opening it fails until the fault is cleared.
+    pub fn set_fault(&self, chip: &str, line: u32, fault: Option<&str>) {
+        if let Ok(mut s) = self.0.lock() {
+            let key = (chip.to_string(), line);
+            match fault {
+                Some(reason) => {
+                    s.faults.insert(key.clone(), reason.to_string());
+                    if let Some(input) = s.inputs.get_mut(&key) {
+                        input.listeners.clear();
+                    }
+                }
+                None => {
+                    s.faults.remove(&key);
+                }
+            }
+        }
+    }
+
+    fn subscribe(&self, chip: &str, line: u32) -> Result<InputLine, GpioError> {
+        let key = (chip.to_string(), line);
+        if let Some(reason) = self.fault(&key) {
+            return Err(GpioError::Line {
+                chip: chip.into(),
+                line,
+                reason,
+            });
+        }
         let (tx, rx) = unbounded_channel();
         let mut initial = false;
         if let Ok(mut s) = self.0.lock() {
@@ -219,10 +266,10 @@ impl SimGpio {
             initial = entry.level;
             entry.listeners.push(tx);
         }
-        InputLine {
+        Ok(InputLine {
             initial,
             changes: rx,
-        }
+        })
     }
 
     /// Sets an input line's raw level.
