@@ -39,6 +39,7 @@ pub struct JobReport {
 /// How long a job may take and how often it is looked at.
 #[derive(Debug, Clone, Copy)]
 pub struct JobLimits {
+    /// The longest pause between two looks at a job (the first looks come sooner).
     pub poll: Duration,
     /// After this the job is cancelled and the print reported failed (a resident does not wait longer).
     pub give_up: Duration,
@@ -47,7 +48,8 @@ pub struct JobLimits {
 impl Default for JobLimits {
     fn default() -> Self {
         Self {
-            poll: Duration::from_millis(500),
+            // A job's end is seen within a quarter second; each look is one small IPP request.
+            poll: Duration::from_millis(250),
             give_up: Duration::from_secs(120),
         }
     }
@@ -209,6 +211,8 @@ impl A4Printer {
         let mut last: Option<JobState> = None;
         let mut lost = 0u32;
         let mut last_status: Option<JobStatus> = None;
+        // Quick looks first (a short job on an idle printer ends within a few tens of ms), then every `poll`.
+        let mut wait = Duration::from_millis(25).min(limits.poll);
         loop {
             match self.job(job_id).await {
                 Ok(s) => {
@@ -256,7 +260,8 @@ impl A4Printer {
                     limits.give_up.as_secs()
                 )));
             }
-            tokio::time::sleep(limits.poll).await;
+            tokio::time::sleep(wait).await;
+            wait = (wait * 2).min(limits.poll);
         }
     }
 }
