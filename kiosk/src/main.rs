@@ -240,6 +240,8 @@ enum ShotPage {
     Attract,
     Home,
     Category,
+    /// The capture page with a frame of the synthetic document camera.
+    Capture,
 }
 
 fn main() -> ExitCode {
@@ -462,6 +464,16 @@ fn screenshot(
         ShotPage::Attract => {}
         ShotPage::Home => kiosk.intent(Intent::Start),
         ShotPage::Category => kiosk.intent(Intent::Category("social-insurance".into())),
+        ShotPage::Capture => {
+            kiosk.intent(Intent::OpenCapture);
+            let frame = kiosk_drivers::camera::synthetic::document(1280, 960, 4.0);
+            if let Some(buf) = kiosk::preview::to_buffer(&frame, kiosk::preview::PREVIEW_MAX_WIDTH)
+            {
+                let s = kiosk.ui.global::<kiosk_ui::AppState>();
+                s.set_camera_frame(slint::Image::from_rgb8(buf));
+                s.set_camera_live(true);
+            }
+        }
     }
     if elder && !kiosk.terminal.borrow().elder {
         kiosk.intent(Intent::ToggleElder);
