@@ -15,6 +15,7 @@ pub mod gpio;
 pub mod idcard;
 #[cfg(feature = "evdev")]
 pub mod input;
+pub mod jobs;
 pub mod keypad;
 pub mod pad;
 pub mod printer;

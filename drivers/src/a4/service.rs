@@ -7,38 +7,24 @@ use super::{Condition, PrinterStatus};
 use crate::device::{DeviceId, Health};
 use crate::error::DeviceError;
 use crate::event::DeviceEvent;
+use crate::jobs::{queue, JobHandle, Reply};
 use crate::report::HealthReport;
 use std::collections::BTreeSet;
 use std::time::Duration;
-use tokio::sync::mpsc::{channel, Receiver, Sender, UnboundedSender};
-use tokio::sync::oneshot;
+use tokio::sync::mpsc::{Receiver, UnboundedSender};
 
 /// How often the printer is looked at while idle.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
 
-type Reply = oneshot::Sender<Result<JobReport, DeviceError>>;
-
 /// Where the terminal sends A4 documents.
-#[derive(Clone)]
-pub struct A4Handle(Sender<(Document, Reply)>);
-
-impl A4Handle {
-    pub async fn print(&self, doc: Document) -> Result<JobReport, DeviceError> {
-        let (tx, rx) = oneshot::channel();
-        self.0
-            .send((doc, tx))
-            .await
-            .map_err(|_| DeviceError::Cancelled)?;
-        rx.await.map_err(|_| DeviceError::Cancelled)?
-    }
-}
+pub type A4Handle = JobHandle<Document, JobReport>;
 
 pub struct A4Service {
     pub id: DeviceId,
     pub printer: A4Printer,
     pub events: UnboundedSender<DeviceEvent>,
     pub limits: JobLimits,
-    jobs: Receiver<(Document, Reply)>,
+    jobs: Receiver<(Document, Reply<JobReport>)>,
 }
 
 impl A4Service {
@@ -47,7 +33,7 @@ impl A4Service {
         printer: A4Printer,
         events: UnboundedSender<DeviceEvent>,
     ) -> (Self, A4Handle) {
-        let (tx, jobs) = channel(8);
+        let (handle, jobs) = queue(8);
         (
             Self {
                 id,
@@ -56,7 +42,7 @@ impl A4Service {
                 limits: JobLimits::default(),
                 jobs,
             },
-            A4Handle(tx),
+            handle,
         )
     }
 
@@ -140,7 +126,7 @@ async fn run_jobs(
     printer: A4Printer,
     events: UnboundedSender<DeviceEvent>,
     limits: JobLimits,
-    mut jobs: Receiver<(Document, Reply)>,
+    mut jobs: Receiver<(Document, Reply<JobReport>)>,
 ) {
     while let Some((doc, reply)) = jobs.recv().await {
         let result = printer

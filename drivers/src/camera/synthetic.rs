@@ -97,31 +97,23 @@ pub fn pattern(width: usize, height: usize, seq: u64, at: Duration) -> Frame {
             rgb[i..i + 3].copy_from_slice(&[255, 255, 255]);
         }
     }
-    let scale = (height / 90).max(1);
-    draw_text(
-        &mut rgb,
-        width,
-        height,
-        scale * 2,
-        scale * 2,
-        scale,
-        &format!("{seq}"),
-    );
-    draw_text(
-        &mut rgb,
-        width,
-        height,
-        scale * 2,
-        scale * 11,
-        scale,
-        &format!("{:.2}", at.as_secs_f64()),
-    );
+    stamp(&mut rgb, width, height, seq, at);
     Frame {
         width,
         height,
         seq,
         at,
         rgb: Arc::from(rgb),
+    }
+}
+
+/// Prints the frame number and the capture time (seconds) top left.
+fn stamp(rgb: &mut [u8], width: usize, height: usize, seq: u64, at: Duration) {
+    let scale = (height / 90).max(1);
+    let seq = format!("{seq}");
+    let at = format!("{:.2}", at.as_secs_f64());
+    for (row, text) in [(2, seq.as_str()), (11, at.as_str())] {
+        draw_text(rgb, width, height, scale * 2, scale * row, scale, text);
     }
 }
 
@@ -162,29 +154,10 @@ pub fn document(width: usize, height: usize, angle_deg: f32) -> Frame {
 /// would deliver: the picture stays, the counter moves.
 pub fn stamped(page: &Frame, seq: u64, at: Duration) -> Frame {
     let mut rgb = page.rgb.to_vec();
-    let (width, height) = (page.width, page.height);
-    let scale = (height / 90).max(1);
-    draw_text(
-        &mut rgb,
-        width,
-        height,
-        scale * 2,
-        scale * 2,
-        scale,
-        &format!("{seq}"),
-    );
-    draw_text(
-        &mut rgb,
-        width,
-        height,
-        scale * 2,
-        scale * 11,
-        scale,
-        &format!("{:.2}", at.as_secs_f64()),
-    );
+    stamp(&mut rgb, page.width, page.height, seq, at);
     Frame {
-        width,
-        height,
+        width: page.width,
+        height: page.height,
         seq,
         at,
         rgb: Arc::from(rgb),

@@ -9,11 +9,11 @@ use crate::codec::Decoder;
 use crate::device::{DeviceId, Health};
 use crate::error::DeviceError;
 use crate::event::{DeviceEvent, PaperState};
+use crate::jobs::{queue, JobHandle, Reply};
 use crate::report::HealthReport;
 use crate::serial::{wire_time, Link};
 use std::time::Duration;
-use tokio::sync::mpsc::{channel, Receiver, Sender, UnboundedSender};
-use tokio::sync::oneshot;
+use tokio::sync::mpsc::{Receiver, UnboundedSender};
 use tokio::time::Instant;
 
 const STATUS_TIMEOUT: Duration = Duration::from_millis(300);
@@ -118,28 +118,14 @@ impl ReceiptPrinter {
     }
 }
 
-type Reply = oneshot::Sender<Result<JobReport, DeviceError>>;
-
-/// Where the terminal sends print jobs.
-#[derive(Clone)]
-pub struct PrinterHandle(Sender<(Receipt, Reply)>);
-
-impl PrinterHandle {
-    pub async fn print(&self, receipt: Receipt) -> Result<JobReport, DeviceError> {
-        let (tx, rx) = oneshot::channel();
-        self.0
-            .send((receipt, tx))
-            .await
-            .map_err(|_| DeviceError::Cancelled)?;
-        rx.await.map_err(|_| DeviceError::Cancelled)?
-    }
-}
+/// Where the terminal sends receipts.
+pub type PrinterHandle = JobHandle<Receipt, JobReport>;
 
 pub struct PrinterService {
     pub id: DeviceId,
     pub printer: ReceiptPrinter,
     pub events: UnboundedSender<DeviceEvent>,
-    jobs: Receiver<(Receipt, Reply)>,
+    jobs: Receiver<(Receipt, Reply<JobReport>)>,
 }
 
 impl PrinterService {
@@ -148,7 +134,7 @@ impl PrinterService {
         printer: ReceiptPrinter,
         events: UnboundedSender<DeviceEvent>,
     ) -> (Self, PrinterHandle) {
-        let (tx, jobs) = channel(8);
+        let (handle, jobs) = queue(8);
         (
             Self {
                 id,
@@ -156,7 +142,7 @@ impl PrinterService {
                 events,
                 jobs,
             },
-            PrinterHandle(tx),
+            handle,
         )
     }
 
