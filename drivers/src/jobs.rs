@@ -8,6 +8,9 @@ use tokio::sync::oneshot;
 /// Where a job's outcome goes.
 pub type Reply<R> = oneshot::Sender<Result<R, DeviceError>>;
 
+/// The service's side of the queue: each job with where its outcome goes.
+pub type Jobs<J, R> = Receiver<(J, Reply<R>)>;
+
 /// The callers' side of the queue.
 pub struct JobHandle<J, R>(Sender<(J, Reply<R>)>);
 
@@ -30,7 +33,7 @@ impl<J, R> JobHandle<J, R> {
 }
 
 /// A queue of at most `depth` waiting jobs: the handle and the service's end.
-pub fn queue<J, R>(depth: usize) -> (JobHandle<J, R>, Receiver<(J, Reply<R>)>) {
+pub fn queue<J, R>(depth: usize) -> (JobHandle<J, R>, Jobs<J, R>) {
     let (tx, rx) = channel(depth);
     (JobHandle(tx), rx)
 }

@@ -151,7 +151,7 @@ impl A4Printer {
     /// The printer's state and conditions.
     pub async fn status(&self) -> Result<PrinterStatus, DeviceError> {
         let op = IppOperationBuilder::get_printer_attributes(self.uri.clone())
-            .attributes(&STATUS_ATTRIBUTES)
+            .attributes(STATUS_ATTRIBUTES)
             .build()
             .map_err(|e| self.build_error(e))?;
         let resp = self.send(op.into()).await?;

@@ -7,11 +7,11 @@ use super::{Condition, PrinterStatus};
 use crate::device::{DeviceId, Health};
 use crate::error::DeviceError;
 use crate::event::DeviceEvent;
-use crate::jobs::{queue, JobHandle, Reply};
+use crate::jobs::{queue, JobHandle, Jobs};
 use crate::report::HealthReport;
 use std::collections::BTreeSet;
 use std::time::Duration;
-use tokio::sync::mpsc::{Receiver, UnboundedSender};
+use tokio::sync::mpsc::UnboundedSender;
 
 /// How often the printer is looked at while idle.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(2);
@@ -24,7 +24,7 @@ pub struct A4Service {
     pub printer: A4Printer,
     pub events: UnboundedSender<DeviceEvent>,
     pub limits: JobLimits,
-    jobs: Receiver<(Document, Reply<JobReport>)>,
+    jobs: Jobs<Document, JobReport>,
 }
 
 impl A4Service {
@@ -126,7 +126,7 @@ async fn run_jobs(
     printer: A4Printer,
     events: UnboundedSender<DeviceEvent>,
     limits: JobLimits,
-    mut jobs: Receiver<(Document, Reply<JobReport>)>,
+    mut jobs: Jobs<Document, JobReport>,
 ) {
     while let Some((doc, reply)) = jobs.recv().await {
         let result = printer

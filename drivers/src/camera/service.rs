@@ -225,9 +225,8 @@ async fn synthetic(
         };
         seq += 1;
         // `try_send`: when the fan-out lags the frame is dropped here, the producer keeps its pace.
-        match out.try_send(Ok(frame)) {
-            Err(mpsc::error::TrySendError::Closed(_)) => return,
-            _ => {}
+        if let Err(mpsc::error::TrySendError::Closed(_)) = out.try_send(Ok(frame)) {
+            return;
         }
     }
 }

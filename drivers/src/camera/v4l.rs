@@ -10,7 +10,7 @@ use nokhwa::{Buffer, Camera};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tokio::sync::mpsc;
 
 /// `/dev/videoN` (or a by-id link to it) → N, which is how nokhwa names V4L2 devices.
@@ -137,6 +137,7 @@ pub fn run(
 mod tests {
     use super::*;
     use nokhwa::utils::Resolution;
+    use std::time::Duration;
 
     #[test]
     fn a_missing_device_names_itself_and_what_to_check() {

@@ -9,11 +9,11 @@ use crate::codec::Decoder;
 use crate::device::{DeviceId, Health};
 use crate::error::DeviceError;
 use crate::event::{DeviceEvent, PaperState};
-use crate::jobs::{queue, JobHandle, Reply};
+use crate::jobs::{queue, JobHandle, Jobs};
 use crate::report::HealthReport;
 use crate::serial::{wire_time, Link};
 use std::time::Duration;
-use tokio::sync::mpsc::{Receiver, UnboundedSender};
+use tokio::sync::mpsc::UnboundedSender;
 use tokio::time::Instant;
 
 const STATUS_TIMEOUT: Duration = Duration::from_millis(300);
@@ -125,7 +125,7 @@ pub struct PrinterService {
     pub id: DeviceId,
     pub printer: ReceiptPrinter,
     pub events: UnboundedSender<DeviceEvent>,
-    jobs: Receiver<(Receipt, Reply<JobReport>)>,
+    jobs: Jobs<Receipt, JobReport>,
 }
 
 impl PrinterService {
