@@ -7,6 +7,7 @@ pub mod config;
 pub mod devices;
 pub mod diag;
 pub mod headless;
+pub mod items;
 pub mod logging;
 pub mod manager;
 pub mod presenter;

@@ -28,7 +28,8 @@ use std::time::Instant;
                                             render a screen headless to a PNG
   kiosk diag idcard --port /dev/serial/by-id/usb-1a86_USB_Serial-if00-port0
                                             read one card (ID number masked)
-  kiosk diag printer --port /dev/ttyUSB1    print a test receipt"
+  kiosk diag printer --port /dev/ttyUSB1    print a test receipt
+  kiosk catalog search sbjf                 what a resident typing \"sbjf\" is offered"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -59,6 +60,11 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         profile: Option<PathBuf>,
     },
+    /// The catalogue of service items: list it, or search it as a resident would.
+    Catalog {
+        #[command(subcommand)]
+        what: CatalogCommand,
+    },
     /// Check one serial device with the firmware's drivers (for technicians).
     Diag {
         #[command(subcommand)]
@@ -86,6 +92,28 @@ enum Command {
         /// Print `first-frame` when the first frame is drawn and the peak memory at the end (for benchmarks).
         #[arg(long)]
         report: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Every item: code, name, category, kind, time limit, fields (prefilled), materials (held by the government).
+    List {
+        #[arg(long)]
+        json: bool,
+        /// A catalogue file to check instead of the shipped one.
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+    /// The items a query finds, ranked as the terminal ranks them (names, synonyms, pinyin, initials, questions).
+    Search {
+        query: String,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
     },
 }
 
@@ -256,6 +284,27 @@ fn main() -> ExitCode {
         } => run(config, profile, simulate, data_dir),
         Command::CheckConfig { config, profile } => check_config(config, profile),
         Command::Diag { device } => diag(device),
+        Command::Catalog { what } => {
+            let outcome = match what {
+                CatalogCommand::List { json, file } => kiosk::items::list(file.as_deref(), json),
+                CatalogCommand::Search {
+                    query,
+                    json,
+                    limit,
+                    file,
+                } => kiosk::items::search(file.as_deref(), &query, limit, json),
+            };
+            match outcome {
+                Ok(text) => {
+                    println!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(why) => {
+                    eprintln!("kiosk catalog: {why}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Screenshot {
             out,
             config,

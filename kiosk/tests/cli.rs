@@ -101,3 +101,54 @@ fn screenshot_renders_a_png_headless() {
         bytes.len()
     );
 }
+
+#[test]
+fn catalog_list_and_search_for_the_people_who_keep_it() {
+    let out = kiosk().args(["catalog", "list"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("SB-001") && text.contains("社保缴费记录打印"),
+        "{text}"
+    );
+    let count: usize = text
+        .lines()
+        .last()
+        .and_then(|l| l.strip_suffix(" items"))
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(count >= 30);
+
+    let out = kiosk()
+        .args(["catalog", "list", "--json"])
+        .output()
+        .unwrap();
+    let items: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(items.as_array().unwrap().len(), count);
+    assert!(items[0]["fields"][0]["prefill"].is_object(), "{}", items[0]);
+
+    let out = kiosk()
+        .args(["catalog", "search", "sbjf", "--json"])
+        .output()
+        .unwrap();
+    let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(found["hits"][0]["code"], "SB-001", "{found}");
+    let out = kiosk()
+        .args(["catalog", "search", "我想打印社保缴费记录"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with(" 1. SB-001"));
+
+    // A broken catalogue file: every problem, with the file and the item, and a failure.
+    let bad = temp_config(
+        "catalog.toml",
+        "[[item]]\ncode = \"X-1\"\nname = \"测试\"\nname_en = \"Test\"\ncategory = \"mars\"\ndepartment = \"x\"\nkind = \"print\"\nidentity = \"none\"\ntime_limit = \"即办\"\n",
+    );
+    let out = kiosk()
+        .args(["catalog", "list", "--file", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("X-1: unknown category `mars`"), "{err}");
+}

@@ -1,0 +1,133 @@
+//! One service item as the catalogue describes it.
+
+use serde::{Deserialize, Serialize};
+
+/// What the resident gets done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// Print a document the government holds.
+    Print,
+    Apply,
+    /// Book an appointment.
+    Book,
+    Query,
+}
+
+/// How sure the terminal must be of who the resident is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Identity {
+    None,
+    /// ID card or 随申码.
+    RealName,
+    /// The card itself must be read.
+    IdCard,
+    /// Real name plus a face photo (never the only way: the counter and the video window stay open).
+    Face,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FieldType {
+    Text,
+    IdNumber,
+    Phone,
+    Date,
+    Choice,
+    Address,
+    Number,
+    Amount,
+}
+
+/// Where a field's value comes from before the resident sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Prefill {
+    /// From the ID card just read: `name`, `id_number`, `sex`, `birth`, `address`.
+    Card(String),
+    /// From the resident's real-name record on the platform: `phone`, `bank_account`.
+    Platform(String),
+    /// From an electronic certificate the platform holds: certificate and field.
+    Certificate { certificate: String, field: String },
+}
+
+impl Prefill {
+    pub const CARD_FIELDS: [&'static str; 5] = ["name", "id_number", "sex", "birth", "address"];
+    pub const PLATFORM_FIELDS: [&'static str; 2] = ["phone", "bank_account"];
+
+    /// Reads `card.name`, `platform.phone`, `cert.residence_permit.address`.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let parts: Vec<&str> = s.split('.').collect();
+        match parts.as_slice() {
+            ["card", f] if Self::CARD_FIELDS.contains(f) => Ok(Prefill::Card(f.to_string())),
+            ["platform", f] if Self::PLATFORM_FIELDS.contains(f) => {
+                Ok(Prefill::Platform(f.to_string()))
+            }
+            ["cert", c, f] if !c.is_empty() && !f.is_empty() => Ok(Prefill::Certificate {
+                certificate: c.to_string(),
+                field: f.to_string(),
+            }),
+            _ => Err(format!(
+                "unknown prefill source `{s}` (card.{{{}}}, platform.{{{}}} or cert.<certificate>.<field>)",
+                Self::CARD_FIELDS.join(","),
+                Self::PLATFORM_FIELDS.join(",")
+            )),
+        }
+    }
+
+    /// Where the value came from, as the form says it next to the field.
+    pub fn source_zh(&self) -> String {
+        match self {
+            Prefill::Card(_) => "来自身份证".into(),
+            Prefill::Platform(_) => "来自一网通办实名信息".into(),
+            Prefill::Certificate { certificate, .. } => format!("来自电子证照（{certificate}）"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Field {
+    pub id: String,
+    pub label: String,
+    pub kind: FieldType,
+    pub required: bool,
+    pub prefill: Option<Prefill>,
+    pub choices: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Material {
+    pub name: String,
+    /// The government already holds it: listed as "已获取，免于提交", never asked for.
+    #[serde(default)]
+    pub held: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Item {
+    pub code: String,
+    pub name: String,
+    pub name_en: String,
+    pub category: String,
+    pub department: String,
+    pub kind: Kind,
+    pub identity: Identity,
+    pub time_limit: String,
+    pub elder: bool,
+    pub synonyms: Vec<String>,
+    pub commitment: Option<String>,
+    pub fields: Vec<Field>,
+    pub materials: Vec<Material>,
+}
+
+impl Item {
+    /// Materials the resident must bring or photograph (the rest the government holds).
+    pub fn materials_to_submit(&self) -> impl Iterator<Item = &Material> {
+        self.materials.iter().filter(|m| !m.held)
+    }
+
+    /// Fields that fill themselves from data the government holds.
+    pub fn prefilled_fields(&self) -> impl Iterator<Item = &Field> {
+        self.fields.iter().filter(|f| f.prefill.is_some())
+    }
+}

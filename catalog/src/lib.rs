@@ -1,0 +1,11 @@
+//! The catalogue of service items (事项) a terminal offers: each item's form, materials, commitment and time
+//! limit, read from `data/catalog.toml` and checked as a whole; and the offline search residents use (names,
+//! synonyms, full pinyin and pinyin initials, and Chinese questions segmented with jieba and ranked with BM25).
+
+mod item;
+mod load;
+mod search;
+
+pub use item::{Field, FieldType, Identity, Item, Kind, Material, Prefill};
+pub use load::{Catalog, CatalogError};
+pub use search::{Hit, Index, Match};

@@ -1,0 +1,254 @@
+//! Reading the catalogue file and checking it whole: every problem is reported with the item's code, not only
+//! the first, so the people who keep the file fix it in one go.
+
+use crate::item::{Field, FieldType, Identity, Item, Kind, Material, Prefill};
+use serde::Deserialize;
+use std::collections::HashSet;
+
+/// The catalogue shipped with the firmware.
+pub const BUNDLED: &str = include_str!("../../data/catalog.toml");
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogError {
+    #[error("the catalogue file is not valid TOML: {0}")]
+    Syntax(String),
+    #[error("{code}: {message}")]
+    Item { code: String, message: String },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawField {
+    id: String,
+    label: String,
+    #[serde(rename = "type")]
+    kind: FieldType,
+    #[serde(default)]
+    required: bool,
+    prefill: Option<String>,
+    #[serde(default)]
+    choices: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawItem {
+    code: String,
+    name: String,
+    name_en: String,
+    category: String,
+    department: String,
+    kind: Kind,
+    identity: Identity,
+    time_limit: String,
+    #[serde(default)]
+    elder: bool,
+    #[serde(default)]
+    synonyms: Vec<String>,
+    commitment: Option<String>,
+    #[serde(default)]
+    fields: Vec<RawField>,
+    #[serde(default)]
+    materials: Vec<Material>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCatalog {
+    item: Vec<RawItem>,
+}
+
+/// The items, in the file's order.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub items: Vec<Item>,
+}
+
+impl Catalog {
+    /// Reads and checks a catalogue; `categories` are the ids the home screen knows.
+    pub fn from_toml(src: &str, categories: &[&str]) -> Result<Self, Vec<CatalogError>> {
+        let raw: RawCatalog =
+            toml::from_str(src).map_err(|e| vec![CatalogError::Syntax(e.to_string())])?;
+        let mut errors = Vec::new();
+        let mut codes = HashSet::new();
+        let mut items = Vec::new();
+        for r in raw.item {
+            let mut bad = |message: String| {
+                errors.push(CatalogError::Item {
+                    code: r.code.clone(),
+                    message,
+                })
+            };
+            if !codes.insert(r.code.clone()) {
+                bad("the code is used twice".into());
+            }
+            if r.name.trim().is_empty() || r.name_en.trim().is_empty() {
+                bad("a name (Chinese and English) is needed".into());
+            }
+            if !categories.contains(&r.category.as_str()) {
+                bad(format!("unknown category `{}`", r.category));
+            }
+            let mut ids = HashSet::new();
+            let mut fields = Vec::new();
+            for f in r.fields {
+                if !ids.insert(f.id.clone()) {
+                    bad(format!("field `{}` appears twice", f.id));
+                }
+                let is_choice = f.kind == FieldType::Choice;
+                if is_choice == f.choices.is_empty() {
+                    bad(format!(
+                        "field `{}`: a choice field needs choices, and only a choice field has them",
+                        f.id
+                    ));
+                }
+                let prefill = match f.prefill.as_deref().map(Prefill::parse).transpose() {
+                    Ok(p) => p,
+                    Err(e) => {
+                        bad(format!("field `{}`: {e}", f.id));
+                        None
+                    }
+                };
+                fields.push(Field {
+                    id: f.id,
+                    label: f.label,
+                    kind: f.kind,
+                    required: f.required,
+                    prefill,
+                    choices: f.choices,
+                });
+            }
+            if fields
+                .iter()
+                .any(|f| matches!(f.prefill, Some(Prefill::Card(_))))
+                && r.identity < Identity::RealName
+            {
+                bad("fields fill from the ID card, but the item needs no identification".into());
+            }
+            items.push(Item {
+                code: r.code,
+                name: r.name,
+                name_en: r.name_en,
+                category: r.category,
+                department: r.department,
+                kind: r.kind,
+                identity: r.identity,
+                time_limit: r.time_limit,
+                elder: r.elder,
+                synonyms: r.synonyms,
+                commitment: r.commitment.filter(|c| !c.trim().is_empty()),
+                fields,
+                materials: r.materials,
+            });
+        }
+        if errors.is_empty() {
+            Ok(Catalog { items })
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The catalogue shipped with the firmware.
+    pub fn bundled(categories: &[&str]) -> Result<Self, Vec<CatalogError>> {
+        Self::from_toml(BUNDLED, categories)
+    }
+
+    pub fn get(&self, code: &str) -> Option<&Item> {
+        self.items.iter().find(|i| i.code == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CATS: [&str; 2] = ["social-insurance", "tax"];
+
+    #[test]
+    fn every_problem_is_reported_with_its_item() {
+        let src = r#"
+[[item]]
+code = "A"
+name = "甲"
+name_en = "A"
+category = "nowhere"
+department = "x"
+kind = "print"
+identity = "none"
+time_limit = "即办"
+[[item.fields]]
+id = "name"
+label = "姓名"
+type = "text"
+prefill = "card.nickname"
+[[item.fields]]
+id = "c"
+label = "选"
+type = "choice"
+
+[[item]]
+code = "A"
+name = "乙"
+name_en = "B"
+category = "tax"
+department = "x"
+kind = "apply"
+identity = "real-name"
+time_limit = "即办"
+"#;
+        let errors = Catalog::from_toml(src, &CATS).unwrap_err();
+        let text: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+        assert!(
+            text.iter()
+                .any(|t| t.starts_with("A: unknown category `nowhere`")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains("unknown prefill source `card.nickname`")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter()
+                .any(|t| t.contains("field `c`: a choice field needs choices")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|t| t == "A: the code is used twice"),
+            "{text:?}"
+        );
+        assert_eq!(text.len(), 4, "{text:?}");
+    }
+
+    #[test]
+    fn a_typo_in_a_key_or_a_kind_is_a_syntax_error_not_a_silent_default() {
+        let src = "[[item]]\ncode = \"A\"\nname = \"甲\"\nname_en = \"A\"\ncategory = \"tax\"\ndepartment = \"x\"\nkind = \"printt\"\nidentity = \"none\"\ntime_limit = \"即办\"\n";
+        assert!(matches!(
+            Catalog::from_toml(src, &CATS).unwrap_err()[0],
+            CatalogError::Syntax(_)
+        ));
+        let src = src
+            .replace("printt", "print")
+            .replace("time_limit", "timelimit");
+        assert!(matches!(
+            Catalog::from_toml(&src, &CATS).unwrap_err()[0],
+            CatalogError::Syntax(_)
+        ));
+    }
+
+    #[test]
+    fn prefill_sources() {
+        assert_eq!(
+            Prefill::parse("card.name"),
+            Ok(Prefill::Card("name".into()))
+        );
+        assert_eq!(
+            Prefill::parse("cert.residence_permit.address"),
+            Ok(Prefill::Certificate {
+                certificate: "residence_permit".into(),
+                field: "address".into()
+            })
+        );
+        assert!(Prefill::parse("platform.password").is_err());
+        assert!(Prefill::parse("cert.x").is_err());
+    }
+}

@@ -1,0 +1,250 @@
+//! Offline search over the catalogue, as residents type on the terminal's keyboard: a name or a part of it, a
+//! synonym, full pinyin or pinyin initials ("sbjf" finds 社保缴费记录打印), or a question in Chinese ("我想打印
+//! 社保缴费记录"), which is segmented with jieba and ranked with BM25 over names, synonyms and departments.
+//!
+//! Direct matches rank first, in tiers (whole name, name prefix, part of the name, synonym, pinyin initials, full
+//! pinyin); BM25 orders the question-like queries and breaks ties within a tier.
+
+use crate::load::Catalog;
+use bm25::{Document, SearchEngine, SearchEngineBuilder, Tokenizer};
+
+/// Token ids: bm25 hashes each token to a u32.
+type TokenId = u32;
+use jieba_rs::Jieba;
+use pinyin::ToPinyin;
+use serde::Serialize;
+use std::sync::Arc;
+
+/// How a query matched an item (for the ranking and for the people who check the catalogue).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Match {
+    Words,
+    SynonymPinyin,
+    Pinyin,
+    PinyinInitials,
+    Synonym,
+    NamePart,
+    NamePrefix,
+    Name,
+}
+
+impl Match {
+    fn tier(self) -> f32 {
+        match self {
+            Match::Name => 100.0,
+            Match::NamePrefix => 90.0,
+            Match::NamePart => 80.0,
+            Match::Synonym => 70.0,
+            Match::PinyinInitials => 65.0,
+            Match::Pinyin => 60.0,
+            Match::SynonymPinyin => 50.0,
+            Match::Words => 0.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    pub code: String,
+    pub name: String,
+    pub score: f32,
+    pub matched: Match,
+}
+
+/// Words that carry no meaning for finding an item ("I want to", "how do I").
+const STOP: [&str; 24] = [
+    "我", "想", "要", "我要", "我想", "怎么", "怎样", "如何", "办", "办理", "的", "了", "吗", "呢",
+    "在", "哪", "哪里", "能", "可以", "去", "一下", "请问", "帮", "给",
+];
+
+/// jieba in search mode, without stop words and punctuation, lower case.
+struct Words(Arc<Jieba>);
+
+impl Tokenizer for Words {
+    fn tokenize(&self, text: &str) -> Vec<String> {
+        self.0
+            .cut_for_search(text, true)
+            .into_iter()
+            .map(|t| t.word.trim().to_lowercase())
+            .filter(|w| !w.is_empty() && w.chars().any(char::is_alphanumeric))
+            .filter(|w| !STOP.contains(&w.as_str()))
+            .collect()
+    }
+}
+
+/// Full pinyin and initials of a text; characters without pinyin are kept as they are (lower case).
+fn pinyin_of(text: &str) -> (String, String) {
+    let (mut full, mut initials) = (String::new(), String::new());
+    for c in text.chars() {
+        match c.to_pinyin() {
+            Some(p) => {
+                full.push_str(p.plain());
+                initials.push_str(p.first_letter());
+            }
+            None if c.is_alphanumeric() => {
+                let l: String = c.to_lowercase().collect();
+                full.push_str(&l);
+                initials.push_str(&l);
+            }
+            None => {}
+        }
+    }
+    (full, initials)
+}
+
+fn normalise(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+struct Entry {
+    code: String,
+    /// The name as residents read it.
+    display: String,
+    /// The name lower case without spaces, for matching.
+    name: String,
+    synonyms: Vec<String>,
+    pinyin: String,
+    initials: String,
+    synonym_pinyin: Vec<(String, String)>,
+}
+
+/// The search index of a catalogue; build once (jieba's dictionary takes a moment to load).
+pub struct Index {
+    entries: Vec<Entry>,
+    words: SearchEngine<usize, TokenId, Words>,
+}
+
+impl Index {
+    pub fn new(catalog: &Catalog) -> Self {
+        let jieba = Arc::new(Jieba::new());
+        let entries: Vec<Entry> = catalog
+            .items
+            .iter()
+            .map(|i| {
+                let (pinyin, initials) = pinyin_of(&i.name);
+                Entry {
+                    code: i.code.clone(),
+                    display: i.name.clone(),
+                    name: normalise(&i.name),
+                    synonyms: i.synonyms.iter().map(|s| normalise(s)).collect(),
+                    pinyin,
+                    initials,
+                    synonym_pinyin: i.synonyms.iter().map(|s| pinyin_of(s)).collect(),
+                }
+            })
+            .collect();
+        // The name twice: a word of the name weighs more than one of a synonym.
+        let docs = catalog.items.iter().enumerate().map(|(n, i)| {
+            Document::new(
+                n,
+                format!(
+                    "{} {} {} {}",
+                    i.name,
+                    i.name,
+                    i.synonyms.join(" "),
+                    i.department
+                ),
+            )
+        });
+        let words = SearchEngineBuilder::<usize, TokenId, Words>::with_tokenizer_and_documents(
+            Words(jieba),
+            docs,
+        )
+        .build();
+        Self { entries, words }
+    }
+
+    fn direct(e: &Entry, q: &str) -> Option<Match> {
+        if e.name == q {
+            return Some(Match::Name);
+        }
+        if e.name.starts_with(q) {
+            return Some(Match::NamePrefix);
+        }
+        if e.name.contains(q) {
+            return Some(Match::NamePart);
+        }
+        if e.synonyms.iter().any(|s| s.contains(q)) {
+            return Some(Match::Synonym);
+        }
+        if !q.chars().all(|c| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        if e.initials.starts_with(q) {
+            return Some(Match::PinyinInitials);
+        }
+        if e.pinyin.starts_with(q) || (q.len() >= 4 && e.pinyin.contains(q)) {
+            return Some(Match::Pinyin);
+        }
+        if e.initials.contains(q) && q.len() >= 3 {
+            return Some(Match::PinyinInitials);
+        }
+        if e.synonym_pinyin
+            .iter()
+            .any(|(full, ini)| ini.starts_with(q) || full.starts_with(q))
+        {
+            return Some(Match::SynonymPinyin);
+        }
+        None
+    }
+
+    /// The items that match `query`, best first, at most `limit`.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
+        let q = normalise(query);
+        if q.is_empty() {
+            return Vec::new();
+        }
+        let found = self.words.search(query, self.entries.len());
+        let best = found
+            .first()
+            .map(|r| r.score)
+            .unwrap_or(0.0)
+            .max(f32::EPSILON);
+        let mut words = vec![0.0f32; self.entries.len()];
+        for r in &found {
+            if let Some(w) = words.get_mut(r.document.id) {
+                *w = r.score / best;
+            }
+        }
+        let mut hits: Vec<(Hit, usize)> = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(n, e)| {
+                let direct = Self::direct(e, &q);
+                let w = words[n];
+                let matched = direct.or((w > 0.0).then_some(Match::Words))?;
+                Some((
+                    Hit {
+                        code: e.code.clone(),
+                        name: e.display.clone(),
+                        score: matched.tier() + 30.0 * w,
+                        matched,
+                    },
+                    e.name.chars().count(),
+                ))
+            })
+            .collect();
+        // Best score first; a shorter name first among equals (the more specific item); then the file's order.
+        hits.sort_by(|(a, la), (b, lb)| b.score.total_cmp(&a.score).then(la.cmp(lb)));
+        hits.into_iter().take(limit).map(|(h, _)| h).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pinyin_full_and_initials() {
+        assert_eq!(
+            pinyin_of("社保缴费记录打印"),
+            ("shebaojiaofeijiludayin".to_string(), "sbjfjldy".to_string())
+        );
+        assert_eq!(pinyin_of("A4 打印").1, "a4dy");
+    }
+}

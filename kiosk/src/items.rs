@@ -1,0 +1,97 @@
+//! `kiosk catalog list|search`: the catalogue of service items as the terminal loads it, for the people who
+//! keep the catalogue file (`data/catalog.toml`, or another with `--file`).
+
+use kiosk_catalog::{Catalog, Index, Item};
+use serde_json::json;
+use std::path::Path;
+
+/// The category ids of the home screen, which every item must use.
+pub fn category_ids() -> Vec<&'static str> {
+    crate::catalog::CATEGORIES.iter().map(|c| c.id).collect()
+}
+
+/// The shipped catalogue, or the one in `file`; every problem listed when it is not valid.
+pub fn load(file: Option<&Path>) -> Result<Catalog, String> {
+    let ids = category_ids();
+    let result = match file {
+        None => Catalog::bundled(&ids),
+        Some(f) => {
+            let src = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
+            Catalog::from_toml(&src, &ids)
+        }
+    };
+    result.map_err(|errors| {
+        let name = file
+            .map(|f| f.display().to_string())
+            .unwrap_or_else(|| "data/catalog.toml".into());
+        errors
+            .iter()
+            .map(|e| format!("{name}: {e}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+fn line(i: &Item) -> String {
+    let held = i.materials.iter().filter(|m| m.held).count();
+    format!(
+        "{:<8} {:<18} {:<18} {:<8} {:<10} {:>2} fields ({} prefilled), {} materials ({} held){}{}",
+        i.code,
+        i.name,
+        i.category,
+        format!("{:?}", i.kind).to_lowercase(),
+        i.time_limit,
+        i.fields.len(),
+        i.prefilled_fields().count(),
+        i.materials.len(),
+        held,
+        if i.commitment.is_some() {
+            ", 告知承诺"
+        } else {
+            ""
+        },
+        if i.elder { ", elder" } else { "" },
+    )
+}
+
+pub fn list(file: Option<&Path>, json: bool) -> Result<String, String> {
+    let c = load(file)?;
+    if json {
+        return serde_json::to_string_pretty(&c.items).map_err(|e| e.to_string());
+    }
+    let mut out: Vec<String> = c.items.iter().map(line).collect();
+    out.push(format!("{} items", c.items.len()));
+    Ok(out.join("\n"))
+}
+
+pub fn search(
+    file: Option<&Path>,
+    query: &str,
+    limit: usize,
+    json: bool,
+) -> Result<String, String> {
+    let c = load(file)?;
+    let hits = Index::new(&c).search(query, limit);
+    if json {
+        return serde_json::to_string_pretty(&json!({ "query": query, "hits": hits }))
+            .map_err(|e| e.to_string());
+    }
+    if hits.is_empty() {
+        return Ok(format!("nothing found for {query:?}"));
+    }
+    Ok(hits
+        .iter()
+        .enumerate()
+        .map(|(n, h)| {
+            format!(
+                "{:>2}. {:<8} {:<20} {:>6.1}  {:?}",
+                n + 1,
+                h.code,
+                h.name,
+                h.score,
+                h.matched
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n"))
+}
