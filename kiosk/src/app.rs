@@ -15,6 +15,7 @@ use kiosk_ui::{Actions, KioskWindow};
 use slint::ComponentHandle;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 /// Shanghai time. China keeps UTC+8 all year, so a fixed offset is exact and needs no time-zone database.
@@ -47,7 +48,19 @@ pub struct Kiosk {
     pub terminal: RefCell<Terminal>,
     camera: RefCell<Option<DocumentCamera>>,
     preview: RefCell<Option<PreviewPump>>,
+    /// The catalogue and its search index, built off the UI thread at start (jieba's dictionary takes a
+    /// moment); `None` inside when the catalogue file is not valid (the category tiles still work).
+    items: Arc<OnceLock<Option<Items>>>,
 }
+
+/// The catalogue of service items and its search index.
+pub struct Items {
+    pub catalog: kiosk_catalog::Catalog,
+    pub index: kiosk_catalog::Index,
+}
+
+/// How many search hits the home page lists.
+const HITS: usize = 8;
 
 /// The document camera and the runtime its service runs on.
 struct DocumentCamera {
@@ -89,7 +102,39 @@ impl Kiosk {
             terminal: RefCell::new(terminal),
             camera: RefCell::new(None),
             preview: RefCell::new(None),
+            items: Arc::new(OnceLock::new()),
         });
+        {
+            let items = kiosk.items.clone();
+            let built = std::thread::Builder::new()
+                .name("catalogue".into())
+                .spawn(move || {
+                    let loaded = match crate::items::load(None) {
+                        Ok(catalog) => {
+                            let index = kiosk_catalog::Index::new(&catalog);
+                            tracing::info!(items = catalog.items.len(), "catalogue loaded");
+                            Some(Items { catalog, index })
+                        }
+                        Err(e) => {
+                            tracing::error!(problems = %e, "the catalogue is not valid; search finds no items");
+                            None
+                        }
+                    };
+                    let _ = items.set(loaded);
+                    // Show hits for what was typed while the index was being built.
+                    let _ = slint::invoke_from_event_loop(|| {
+                        KIOSK.with(|k| {
+                            if let Some(k) = k.borrow().as_ref() {
+                                k.render();
+                            }
+                        })
+                    });
+                });
+            if let Err(e) = built {
+                tracing::error!(error = %e, "cannot start the catalogue thread; search finds no items");
+                let _ = kiosk.items.set(None);
+            }
+        }
         kiosk.wire();
         kiosk_ui::select_language(config.terminal.language.code());
         kiosk.render();
@@ -117,6 +162,24 @@ impl Kiosk {
         actions.on_extend_session(on(|| Intent::Extend));
         actions.on_activity(on(|| Intent::Activity));
         actions.on_take_photo(on(|| Intent::TakePhoto));
+        let weak = Rc::downgrade(self);
+        actions.on_search_key(move |key| {
+            if let Some(k) = weak.upgrade() {
+                k.intent(Intent::SearchKey(key.to_string()));
+            }
+        });
+        let weak = Rc::downgrade(self);
+        actions.on_show_keyboard(move |show| {
+            if let Some(k) = weak.upgrade() {
+                k.intent(Intent::ShowKeyboard(show));
+            }
+        });
+        let weak = Rc::downgrade(self);
+        actions.on_item_selected(move |code| {
+            if let Some(k) = weak.upgrade() {
+                k.item_selected(&code);
+            }
+        });
         actions.on_retake_photo(on(|| Intent::Retake));
         actions.on_use_photo(on(|| Intent::UsePhoto));
         let weak = Rc::downgrade(self);
@@ -256,8 +319,46 @@ impl Kiosk {
         self.render();
     }
 
+    /// The catalogue, once it is loaded (waits at most `within`; for tests and tools).
+    pub fn items(&self, within: std::time::Duration) -> Option<&Items> {
+        let end = Instant::now() + within;
+        while self.items.get().is_none() && Instant::now() < end {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        self.items.get().and_then(Option::as_ref)
+    }
+
+    /// A search hit was touched. Each item's own page comes with the forms; until then its category page
+    /// opens, which says how to get the item done today.
+    pub fn item_selected(&self, code: &str) {
+        let category = self
+            .items
+            .get()
+            .and_then(Option::as_ref)
+            .and_then(|i| i.catalog.get(code))
+            .map(|i| i.category.clone());
+        match category {
+            Some(c) => {
+                tracing::info!(item = code, "item chosen from search");
+                self.intent(Intent::Category(c));
+            }
+            None => tracing::warn!(item = code, "search hit of an unknown item"),
+        }
+    }
+
     pub fn render(&self) {
-        presenter::present(&self.ui, &self.terminal.borrow(), &clock());
+        let t = self.terminal.borrow();
+        let hits: Vec<kiosk_ui::ItemHit> = match (t.search.is_empty(), self.items.get()) {
+            (false, Some(Some(items))) => items
+                .index
+                .search(&t.search, HITS)
+                .iter()
+                .filter_map(|h| items.catalog.get(&h.code))
+                .map(|i| presenter::item_hit(i, t.language))
+                .collect(),
+            _ => Vec::new(),
+        };
+        presenter::present(&self.ui, &t, &clock(), &hits);
     }
 }
 

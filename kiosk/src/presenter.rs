@@ -6,8 +6,8 @@ use crate::devices;
 use crate::session::{CaptureStep, Notice, Screen, Terminal};
 use kiosk_drivers::sensitive::mask_name;
 use kiosk_ui::{
-    AppState, CaptureStep as UiCaptureStep, CategoryTile, IconPaths, KioskWindow, NoticeKind, Page,
-    Theme,
+    AppState, CaptureStep as UiCaptureStep, CategoryTile, IconPaths, ItemHit, KioskWindow,
+    NoticeKind, Page, Theme,
 };
 use slint::{
     ComponentHandle, Image, ModelRc, Rgb8Pixel, SharedPixelBuffer, SharedString, VecModel,
@@ -61,7 +61,7 @@ fn notice_text(n: Notice, lang: Language) -> &'static str {
 }
 
 /// Writes the whole view state. Cheap enough to call after every input: the models are small.
-pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str) {
+pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, hits: &[ItemHit]) {
     let lang = t.language;
     let theme = ui.global::<Theme>();
     theme.set_elder(t.elder);
@@ -117,6 +117,8 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str) {
     if s.get_search_text().as_str() != t.search {
         s.set_search_text(t.search.as_str().into());
     }
+    s.set_search_hits(ModelRc::new(VecModel::from(hits.to_vec())));
+    s.set_keyboard_visible(t.keyboard && t.screen == Screen::Home);
 
     if let Screen::Category(id) = t.screen {
         if let Some(c) = catalog::find(id) {
@@ -167,4 +169,35 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str) {
     s.set_timeout_warning(t.warning_left.is_some());
     s.set_timeout_seconds(t.warning_left.unwrap_or(0).min(i32::MAX as u64) as i32);
     s.set_presence(t.presence);
+}
+
+/// A search hit as the home page lists it: the item's name, and its category, kind and time limit.
+pub fn item_hit(item: &kiosk_catalog::Item, lang: Language) -> ItemHit {
+    let category = catalog::find(&item.category)
+        .map(|c| c.name(lang))
+        .unwrap_or_default();
+    let kind = match (item.kind, lang) {
+        (kiosk_catalog::Kind::Print, Language::Zh) => "打印",
+        (kiosk_catalog::Kind::Apply, Language::Zh) => "申请",
+        (kiosk_catalog::Kind::Book, Language::Zh) => "预约",
+        (kiosk_catalog::Kind::Query, Language::Zh) => "查询",
+        (kiosk_catalog::Kind::Print, Language::En) => "print",
+        (kiosk_catalog::Kind::Apply, Language::En) => "apply",
+        (kiosk_catalog::Kind::Book, Language::En) => "book",
+        (kiosk_catalog::Kind::Query, Language::En) => "query",
+    };
+    let (title, limit) = match lang {
+        Language::Zh => (item.name.as_str(), item.time_limit.as_str()),
+        Language::En => (item.name_en.as_str(), ""),
+    };
+    let detail = [category, kind, limit]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    ItemHit {
+        code: item.code.as_str().into(),
+        title: title.into(),
+        detail: detail.into(),
+    }
 }

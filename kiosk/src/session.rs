@@ -114,6 +114,9 @@ pub enum Intent {
     VideoCall,
     Category(String),
     Search(String),
+    /// A key of the on-screen search keyboard: a letter or digit, `backspace` or `clear`.
+    SearchKey(String),
+    ShowKeyboard(bool),
     DismissNotice,
     Extend,
     AnswerElderProposal(bool),
@@ -188,6 +191,8 @@ pub struct Terminal {
     pub notice: Option<(Notice, Instant)>,
     pub out_of_service: bool,
     pub search: String,
+    /// The on-screen keyboard of the search shows.
+    pub keyboard: bool,
     pub devices: BTreeMap<DeviceId, DeviceState>,
     pub presence: bool,
     /// The configuration or profile had problems: residents are told that some things may not work.
@@ -204,6 +209,9 @@ pub struct Terminal {
     capture_return: Screen,
 }
 
+/// The longest search text (a stuck key must not grow it without end).
+pub const SEARCH_MAX: usize = 64;
+
 /// How long a banner stays unless the resident closes it.
 pub const NOTICE_DURATION: Duration = Duration::from_secs(10);
 
@@ -219,6 +227,7 @@ impl Terminal {
             notice: None,
             out_of_service: false,
             search: String::new(),
+            keyboard: false,
             devices: BTreeMap::new(),
             presence: false,
             config_faulty: false,
@@ -398,6 +407,7 @@ impl Terminal {
             }
             Intent::Home => {
                 self.search.clear();
+                self.keyboard = false;
                 self.screen = Screen::Home;
             }
             Intent::Back => match self.screen {
@@ -431,12 +441,30 @@ impl Terminal {
                         fx.push(Effect::SessionStarted { identified: false });
                     }
                     self.screen = Screen::Category(c.id);
+                    self.keyboard = false;
                 }
             }
             Intent::Search(text) => {
                 // Bounded: a stuck key on a USB keyboard must not grow this without end.
-                self.search = text.chars().take(64).collect();
+                self.search = text.chars().take(SEARCH_MAX).collect();
             }
+            Intent::SearchKey(key) => {
+                match key.as_str() {
+                    "backspace" => {
+                        self.search.pop();
+                    }
+                    "clear" => self.search.clear(),
+                    k if k.chars().count() == 1 && self.search.chars().count() < SEARCH_MAX => {
+                        self.search.push_str(k)
+                    }
+                    _ => {}
+                }
+                if self.screen == Screen::Attract {
+                    self.screen = Screen::Home;
+                    fx.push(Effect::SessionStarted { identified: false });
+                }
+            }
+            Intent::ShowKeyboard(show) => self.keyboard = show,
             Intent::DismissNotice => self.notice = None,
             Intent::Extend | Intent::Activity => {}
             Intent::AnswerElderProposal(yes) => {
@@ -561,6 +589,7 @@ impl Terminal {
     /// terminal's defaults, the attract screen.
     fn end(&mut self, reason: EndReason, fx: &mut Vec<Effect>) {
         self.resident = None;
+        self.keyboard = false;
         self.pending_photo = None;
         self.materials.clear();
         self.capture = CaptureStep::Aiming;
@@ -602,6 +631,36 @@ mod tests {
             view_width: 2,
             view_height: 2,
         }
+    }
+
+    #[test]
+    fn the_search_keyboard_types_deletes_clears_and_is_bounded() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        // Typing on the attract screen starts a session on the home screen.
+        assert_eq!(
+            t.intent(Intent::SearchKey("s".into()), t0),
+            [Effect::SessionStarted { identified: false }]
+        );
+        assert_eq!(t.screen, Screen::Home);
+        t.intent(Intent::ShowKeyboard(true), t0);
+        for k in ["b", "j", "f"] {
+            t.intent(Intent::SearchKey(k.into()), t0);
+        }
+        assert_eq!(t.search, "sbjf");
+        t.intent(Intent::SearchKey("backspace".into()), t0);
+        assert_eq!(t.search, "sbj");
+        // Unknown keys are ignored, not typed.
+        t.intent(Intent::SearchKey("enter".into()), t0);
+        assert_eq!(t.search, "sbj");
+        t.intent(Intent::SearchKey("clear".into()), t0);
+        assert_eq!(t.search, "");
+        for _ in 0..100 {
+            t.intent(Intent::SearchKey("a".into()), t0);
+        }
+        assert_eq!(t.search.chars().count(), SEARCH_MAX);
+        t.intent(Intent::Category("tax".into()), t0);
+        assert!(!t.keyboard, "leaving home hides the keyboard");
     }
 
     #[test]

@@ -7,12 +7,14 @@ use kiosk::session::Intent;
 use kiosk_drivers::sim::sample_cards;
 use kiosk_drivers::DeviceEvent;
 use kiosk_tests::*;
+use slint::ComponentHandle;
 
 #[derive(Clone, Copy, PartialEq)]
 enum PageUnderTest {
     Attract,
     Home,
     Capture,
+    Search,
 }
 
 const CATEGORY_LABELS: [&str; 9] = [
@@ -42,6 +44,20 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
         kiosk.intent(Intent::OpenCapture);
         show_camera_frame(&kiosk);
     }
+    if page == PageUnderTest::Search {
+        kiosk.intent(Intent::Start);
+        kiosk.intent(Intent::ShowKeyboard(true));
+        assert!(
+            kiosk.items(std::time::Duration::from_secs(30)).is_some(),
+            "catalogue loads"
+        );
+        for key in ["s", "b", "j", "f"] {
+            let k = find(&kiosk.ui, key);
+            assert!(!k.is_empty(), "no key {key}");
+            k[0].invoke_accessible_default_action();
+        }
+        assert_eq!(kiosk.terminal.borrow().search, "sbjf");
+    }
     assert_eq!(kiosk.terminal.borrow().elder, elder);
     let name = format!(
         "{}-{}-{}",
@@ -49,6 +65,7 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
             PageUnderTest::Attract => "attract",
             PageUnderTest::Home => "home",
             PageUnderTest::Capture => "capture",
+            PageUnderTest::Search => "search",
         },
         if profile.panel.width_px > profile.panel.height_px {
             "landscape"
@@ -75,6 +92,15 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
             expected.extend(CATEGORY_LABELS);
         }
         PageUnderTest::Capture => expected.extend(["返回", "拍摄材料", "拍照", "高拍仪画面"]),
+        PageUnderTest::Search => expected.extend([
+            "搜索事项",
+            "社保缴费记录打印",
+            "清空",
+            "删除",
+            "收起键盘",
+            "q",
+            "m",
+        ]),
     }
     for label in &expected {
         let found = find(ui, label);
@@ -158,6 +184,7 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
         PageUnderTest::Home => inked.extend(CATEGORY_LABELS),
         PageUnderTest::Attract => inked.extend(["插入身份证", "扫随申码"]),
         PageUnderTest::Capture => inked.extend(["拍摄材料", "拍照"]),
+        PageUnderTest::Search => inked.extend(["社保缴费记录打印", "删除"]),
     }
     for label in inked {
         let e = &find(ui, label)[0];
@@ -194,12 +221,54 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
 /// What the preview pump does for each frame, done here directly (the testing backend runs no event loop for
 /// the pump's hand-over): a synthetic page from the document camera into the capture page.
 fn show_camera_frame(kiosk: &kiosk::app::Kiosk) {
-    use slint::ComponentHandle;
     let frame = kiosk_drivers::camera::synthetic::document(1280, 960, 4.0);
     let buffer = kiosk::preview::to_buffer(&frame, kiosk::preview::PREVIEW_MAX_WIDTH).unwrap();
     let s = kiosk.ui.global::<kiosk_ui::AppState>();
     s.set_camera_frame(slint::Image::from_rgb8(buffer));
     s.set_camera_live(true);
+}
+
+#[test]
+fn search_landscape_standard() {
+    check_screen("simulated", false, PageUnderTest::Search);
+}
+
+#[test]
+fn search_portrait_elder() {
+    check_screen("rpi4-community", true, PageUnderTest::Search);
+}
+
+#[test]
+fn typing_initials_finds_the_item_and_touching_it_opens_its_category() {
+    let profile = profile("simulated");
+    let kiosk = kiosk(&profile);
+    kiosk.intent(Intent::Start);
+    // A touch on the search box opens the keyboard.
+    find(&kiosk.ui, "搜索事项")[0].invoke_accessible_default_action();
+    kiosk.intent(Intent::ShowKeyboard(true));
+    assert!(!find(&kiosk.ui, "收起键盘").is_empty());
+    assert!(kiosk.items(std::time::Duration::from_secs(30)).is_some());
+    for key in ["y", "l", "j"] {
+        find(&kiosk.ui, key)[0].invoke_accessible_default_action();
+    }
+    let hits = kiosk.ui.global::<kiosk_ui::AppState>().get_search_hits();
+    use slint::Model;
+    let first = hits.row_data(0).expect("a hit");
+    assert_eq!(first.title.as_str(), "养老金资格认证");
+    assert_eq!(first.detail.as_str(), "社保 · 申请 · 即办");
+    find(&kiosk.ui, "删除")[0].invoke_accessible_default_action();
+    assert_eq!(kiosk.terminal.borrow().search, "yl");
+    find(&kiosk.ui, "清空")[0].invoke_accessible_default_action();
+    assert!(kiosk.terminal.borrow().search.is_empty());
+    for key in ["k", "a", "i", "d", "i", "a", "n"] {
+        find(&kiosk.ui, key)[0].invoke_accessible_default_action();
+    }
+    find(&kiosk.ui, "开店一件事")[0].invoke_accessible_default_action();
+    assert_eq!(
+        kiosk.terminal.borrow().screen,
+        kiosk::session::Screen::Category("business")
+    );
+    assert!(!kiosk.terminal.borrow().keyboard);
 }
 
 #[test]
