@@ -52,6 +52,9 @@ pub struct Hit {
     pub matched: Match,
 }
 
+/// The 60,000 most frequent words of jieba's dictionary (see data/README.md).
+const DICTIONARY: &str = include_str!("../../data/jieba-dict.txt");
+
 /// Words that carry no meaning for finding an item ("I want to", "how do I").
 const STOP: [&str; 24] = [
     "我", "想", "要", "我要", "我想", "怎么", "怎样", "如何", "办", "办理", "的", "了", "吗", "呢",
@@ -120,7 +123,23 @@ pub struct Index {
 
 impl Index {
     pub fn new(catalog: &Catalog) -> Self {
-        let jieba = Arc::new(Jieba::new());
+        Self::with_dictionary(catalog, DICTIONARY)
+    }
+
+    /// The index with another jieba dictionary (word, frequency, part of speech per line).
+    pub fn with_dictionary(catalog: &Catalog, dictionary: &str) -> Self {
+        let mut jieba = Jieba::empty();
+        if let Err(e) = jieba.load_dict(&mut dictionary.as_bytes()) {
+            // Segmentation still works on single characters and jieba's HMM; ranking is coarser.
+            tracing::warn!(error = %e, "the search dictionary could not be read");
+        }
+        // The catalogue's own names and synonyms are words, so a question is cut where the items are.
+        for item in &catalog.items {
+            for w in std::iter::once(&item.name).chain(&item.synonyms) {
+                jieba.add_word(w, None, None);
+            }
+        }
+        let jieba = Arc::new(jieba);
         let entries: Vec<Entry> = catalog
             .items
             .iter()
@@ -238,6 +257,18 @@ impl Index {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_shipped_dictionary_loads_whole() {
+        let mut j = Jieba::empty();
+        j.load_dict(&mut DICTIONARY.as_bytes()).unwrap();
+        let words: Vec<&str> = j
+            .cut("打印社保缴费记录", false)
+            .into_iter()
+            .map(|t| t.word)
+            .collect();
+        assert_eq!(words, ["打印", "社保", "缴费", "记录"]);
+    }
 
     #[test]
     fn pinyin_full_and_initials() {
