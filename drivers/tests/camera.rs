@@ -182,3 +182,77 @@ async fn the_synthetic_document_camera_films_a_page_that_can_be_straightened() {
     let flat = straighten(&a).expect("straightened");
     assert!(flat.height > flat.width, "portrait page");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_camera_streams_only_while_wanted_and_an_idle_one_is_still_watched() {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let plug = Plug::default();
+    let cam = start_reporting(
+        kiosk_drivers::DeviceId("face-camera".into()),
+        Source::Synthetic {
+            width: 64,
+            height: 48,
+            fps: 30,
+            scene: Scene::Pattern,
+            plug: plug.clone(),
+        },
+        tx,
+    );
+    // One frame at start tells its health.
+    assert!(matches!(
+        rx.recv().await,
+        Some(kiosk_drivers::DeviceEvent::Health {
+            health: kiosk_drivers::Health::Online,
+            ..
+        })
+    ));
+    let a = cam.still().await.unwrap();
+    // Nobody watches for 10 s: no frames are made.
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    let b = cam.still().await.unwrap();
+    assert!(
+        b.seq <= a.seq + 2,
+        "idle camera made frames: {} → {}",
+        a.seq,
+        b.seq
+    );
+    // While a preview is open it streams at its rate.
+    {
+        let mut p = cam.preview();
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let seq = p.borrow_and_update().as_ref().map(|f| f.seq).unwrap();
+        assert!(seq >= b.seq + 25, "{} → {seq}", b.seq);
+    }
+    let c = cam.still().await.unwrap();
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let d = cam.still().await.unwrap();
+    assert!(
+        d.seq <= c.seq + 2,
+        "streaming went on after the preview closed"
+    );
+    // Unplugged while idle: down within about a second; back: online again, without anyone asking.
+    plug.set_connected(false);
+    let down = tokio::time::timeout(Duration::from_secs(3), rx.recv()).await;
+    assert!(
+        matches!(
+            down,
+            Ok(Some(kiosk_drivers::DeviceEvent::Health {
+                health: kiosk_drivers::Health::Down { .. },
+                ..
+            }))
+        ),
+        "{down:?}"
+    );
+    plug.set_connected(true);
+    let up = tokio::time::timeout(Duration::from_secs(3), rx.recv()).await;
+    assert!(
+        matches!(
+            up,
+            Ok(Some(kiosk_drivers::DeviceEvent::Health {
+                health: kiosk_drivers::Health::Online,
+                ..
+            }))
+        ),
+        "{up:?}"
+    );
+}

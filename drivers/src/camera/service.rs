@@ -1,6 +1,9 @@
 //! The camera service: a producer takes frames from a source at its rate; a fan-out task hands them on. The
 //! preview is a `watch` channel (newest frame only: a slow consumer skips frames, the producer never waits);
-//! stills are requests answered with the next frame in full. A source that fails (a camera unplugged, a
+//! stills are requests answered with the next frame in full. A camera streams only while someone watches a
+//! preview or waits for a still: a face camera does not film an empty room, and a document camera's MJPEG is
+//! not decoded for nobody (on the Pi that is a good part of a core). At start one frame tells its health; while
+//! idle a synthetic camera's plug and a V4L2 camera's device node are checked. A source that fails (a camera unplugged, a
 //! driver error) makes the camera down with the reason; waiting stills get that reason, the preview goes
 //! blank, and the source is reopened with backoff until it comes back.
 
@@ -78,25 +81,84 @@ impl Source {
 
 type StillReply = oneshot::Sender<Result<Frame, StillError>>;
 
+/// Who wants frames now: open previews and stills asked for and not yet answered.
+#[derive(Default)]
+pub struct Demand {
+    previews: std::sync::atomic::AtomicUsize,
+    stills: std::sync::atomic::AtomicUsize,
+    wake: tokio::sync::Notify,
+}
+
+impl Demand {
+    pub fn wanted(&self) -> bool {
+        self.previews.load(Ordering::Acquire) > 0 || self.stills.load(Ordering::Acquire) > 0
+    }
+
+    /// Waits until frames are wanted (or `poll` passes, for a look at an idle camera).
+    pub async fn until_wanted(&self, poll: Duration) {
+        if self.wanted() {
+            return;
+        }
+        let _ = tokio::time::timeout(poll, self.wake.notified()).await;
+    }
+}
+
+/// A preview subscription: the newest frame, while it lives the camera streams.
+pub struct Preview {
+    rx: watch::Receiver<Option<Frame>>,
+    demand: Arc<Demand>,
+}
+
+impl Preview {
+    fn new(rx: watch::Receiver<Option<Frame>>, demand: Arc<Demand>) -> Self {
+        demand.previews.fetch_add(1, Ordering::AcqRel);
+        demand.wake.notify_waiters();
+        Self { rx, demand }
+    }
+}
+
+impl Drop for Preview {
+    fn drop(&mut self) {
+        self.demand.previews.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl std::ops::Deref for Preview {
+    type Target = watch::Receiver<Option<Frame>>;
+    fn deref(&self) -> &Self::Target {
+        &self.rx
+    }
+}
+
+impl std::ops::DerefMut for Preview {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.rx
+    }
+}
+
 /// The consumers' side of a running camera.
 #[derive(Clone)]
 pub struct CameraHandle {
     preview: watch::Receiver<Option<Frame>>,
     stills: mpsc::UnboundedSender<StillReply>,
+    demand: Arc<Demand>,
 }
 
 impl CameraHandle {
-    /// The preview: newest frame only; `None` while the camera is down.
-    pub fn preview(&self) -> watch::Receiver<Option<Frame>> {
-        self.preview.clone()
+    /// The preview: newest frame only; `None` while the camera is down. The camera streams while it lives.
+    pub fn preview(&self) -> Preview {
+        Preview::new(self.preview.clone(), self.demand.clone())
     }
 
     /// The next frame, whole; an error at once when the camera fails before it.
     pub async fn still(&self) -> Result<Frame, StillError> {
         let (tx, rx) = oneshot::channel();
-        self.stills
-            .send(tx)
-            .map_err(|_| StillError::CameraStopped)?;
+        self.demand.stills.fetch_add(1, Ordering::AcqRel);
+        self.demand.wake.notify_waiters();
+        if self.stills.send(tx).is_err() {
+            self.demand.stills.fetch_sub(1, Ordering::AcqRel);
+            return Err(StillError::CameraStopped);
+        }
         rx.await.map_err(|_| StillError::CameraStopped)?
     }
 }
@@ -121,6 +183,7 @@ fn start_inner(source: Source, mut health: Option<HealthReport>) -> CameraHandle
     // Two frames of slack between producer and fan-out: enough to ride out a scheduling hiccup, never a queue.
     let (frames_tx, mut frames) = mpsc::channel::<Result<Frame, String>>(2);
     let stop = Arc::new(AtomicBool::new(false));
+    let demand = Arc::new(Demand::default());
     match source {
         Source::Synthetic {
             width,
@@ -129,7 +192,15 @@ fn start_inner(source: Source, mut health: Option<HealthReport>) -> CameraHandle
             scene,
             plug,
         } => {
-            tokio::spawn(synthetic(width, height, fps, scene, plug, frames_tx));
+            tokio::spawn(synthetic(
+                width,
+                height,
+                fps,
+                scene,
+                plug,
+                frames_tx,
+                demand.clone(),
+            ));
         }
         #[cfg(feature = "v4l")]
         Source::V4l {
@@ -138,12 +209,13 @@ fn start_inner(source: Source, mut health: Option<HealthReport>) -> CameraHandle
             height,
             fps,
         } => {
-            let stop = stop.clone();
+            let (stop, demand) = (stop.clone(), demand.clone());
             std::thread::spawn(move || {
-                super::v4l::run(&device, width, height, fps, frames_tx, &stop)
+                super::v4l::run(&device, width, height, fps, frames_tx, &stop, &demand)
             });
         }
     }
+    let answered = demand.clone();
     tokio::spawn(async move {
         let mut waiting: Vec<StillReply> = Vec::new();
         let mut requests_open = true;
@@ -155,6 +227,7 @@ fn start_inner(source: Source, mut health: Option<HealthReport>) -> CameraHandle
                             h.set(Health::Online);
                         }
                         for w in waiting.drain(..) {
+                            answered.stills.fetch_sub(1, Ordering::AcqRel);
                             let _ = w.send(Ok(frame.clone()));
                         }
                         // `send_replace` never waits for readers.
@@ -165,6 +238,7 @@ fn start_inner(source: Source, mut health: Option<HealthReport>) -> CameraHandle
                             h.set(Health::Down { reason: reason.clone() });
                         }
                         for w in waiting.drain(..) {
+                            answered.stills.fetch_sub(1, Ordering::AcqRel);
                             let _ = w.send(Err(StillError::Camera(reason.clone())));
                         }
                         preview_tx.send_replace(None);
@@ -183,7 +257,11 @@ fn start_inner(source: Source, mut health: Option<HealthReport>) -> CameraHandle
         }
         stop.store(true, Ordering::Relaxed);
     });
-    CameraHandle { preview, stills }
+    CameraHandle {
+        preview,
+        stills,
+        demand,
+    }
 }
 
 /// How long a failed source waits before it is opened again: 0.5 s doubling to 8 s.
@@ -198,6 +276,7 @@ async fn synthetic(
     scene: Scene,
     plug: Plug,
     out: mpsc::Sender<Result<Frame, String>>,
+    demand: Arc<Demand>,
 ) {
     let period = Duration::from_secs_f64(1.0 / f64::from(fps.max(1)));
     let origin = Instant::now();
@@ -207,22 +286,54 @@ async fn synthetic(
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut seq = 0u64;
     let mut failures = 0u32;
+    let mut down = false;
+    let make = |seq: u64| match &page {
+        Some(p) => super::synthetic::stamped(p, seq, origin.elapsed()),
+        None => super::synthetic::pattern(width, height, seq, origin.elapsed()),
+    };
+    // One frame at start tells the camera's health; after that, frames only while wanted.
+    let mut first = true;
     loop {
+        if !first && !demand.wanted() {
+            demand.until_wanted(IDLE_LOOK).await;
+            if out.is_closed() {
+                return;
+            }
+            if !demand.wanted() {
+                // Idle: only whether the camera went away or came back.
+                let told = match (plug.connected(), down) {
+                    (false, false) => {
+                        down = true;
+                        out.send(Err(VANISHED.into())).await
+                    }
+                    (true, true) => {
+                        down = false;
+                        seq += 1;
+                        out.send(Ok(make(seq - 1))).await
+                    }
+                    _ => Ok(()),
+                };
+                if told.is_err() {
+                    return;
+                }
+                continue;
+            }
+            ticker.reset();
+        }
+        first = false;
         ticker.tick().await;
         if !plug.connected() {
-            let why = "the camera vanished (unplugged or its driver failed); reopening".to_string();
-            if out.send(Err(why)).await.is_err() {
+            down = true;
+            if out.send(Err(VANISHED.into())).await.is_err() {
                 return;
             }
             tokio::time::sleep(backoff(failures)).await;
             failures += 1;
             continue;
         }
+        down = false;
         failures = 0;
-        let frame = match &page {
-            Some(p) => super::synthetic::stamped(p, seq, origin.elapsed()),
-            None => super::synthetic::pattern(width, height, seq, origin.elapsed()),
-        };
+        let frame = make(seq);
         seq += 1;
         // `try_send`: when the fan-out lags the frame is dropped here, the producer keeps its pace.
         if let Err(mpsc::error::TrySendError::Closed(_)) = out.try_send(Ok(frame)) {
@@ -230,3 +341,8 @@ async fn synthetic(
         }
     }
 }
+
+/// How often an idle camera is looked at (is it still there?).
+pub const IDLE_LOOK: Duration = Duration::from_secs(1);
+
+const VANISHED: &str = "the camera vanished (unplugged or its driver failed); reopening";

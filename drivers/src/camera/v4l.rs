@@ -3,6 +3,7 @@
 //! decoded with zune-jpeg rather than nokhwa's mozjpeg, which would add a C build; YUYV, NV12, grey and raw RGB
 //! are converted with nokhwa's own helpers. A camera that fails is closed and opened again with backoff.
 
+use super::service::Demand;
 use super::Frame;
 use nokhwa::pixel_format::RgbFormat;
 use nokhwa::utils::{CameraFormat, CameraIndex, FrameFormat, RequestedFormat, RequestedFormatType};
@@ -10,7 +11,7 @@ use nokhwa::{Buffer, Camera};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 /// `/dev/videoN` (or a by-id link to it) → N, which is how nokhwa names V4L2 devices.
@@ -69,7 +70,20 @@ pub fn to_rgb(buf: &Buffer) -> Result<(usize, usize, Vec<u8>), String> {
     Ok((w, h, rgb))
 }
 
-/// The camera thread: runs until the fan-out is gone or `stop` is set.
+/// Whether to go on waiting while idle: checks `demand` every 50 ms for at most `super::service::IDLE_LOOK`.
+fn idle(demand: &Demand, stop: &AtomicBool) -> bool {
+    let end = Instant::now() + super::service::IDLE_LOOK;
+    while Instant::now() < end {
+        if demand.wanted() || stop.load(Ordering::Relaxed) {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    true
+}
+
+/// The camera thread: runs until the fan-out is gone or `stop` is set. The camera is open only while frames
+/// are wanted (and once at start, for its health); while idle its device node is looked at every second.
 pub fn run(
     device: &str,
     width: u32,
@@ -77,14 +91,35 @@ pub fn run(
     fps: u32,
     out: mpsc::Sender<Result<Frame, String>>,
     stop: &AtomicBool,
+    demand: &Demand,
 ) {
     let origin = Instant::now();
     let mut seq = 0u64;
     let mut failures = 0u32;
+    // One frame at start (and after coming back) tells the health; then frames only while wanted.
+    let mut one_frame = true;
+    let mut down = false;
     while !stop.load(Ordering::Relaxed) && !out.is_closed() {
+        if !one_frame && !demand.wanted() {
+            if !idle(demand, stop) {
+                continue;
+            }
+            match (index_of(device), down) {
+                (Err(why), false) => {
+                    down = true;
+                    if out.blocking_send(Err(why)).is_err() {
+                        return;
+                    }
+                }
+                (Ok(_), true) => one_frame = true,
+                _ => {}
+            }
+            continue;
+        }
         let mut cam = match open(device, width, height, fps) {
             Ok(c) => c,
             Err(why) => {
+                down = true;
                 if out.blocking_send(Err(why)).is_err() {
                     return;
                 }
@@ -99,6 +134,12 @@ pub fn run(
                 let _ = cam.stop_stream();
                 return;
             }
+            if !one_frame && !demand.wanted() {
+                // Nobody watches: close the camera (its light goes off, its decoding stops).
+                let _ = cam.stop_stream();
+                tracing::info!(device, "camera idle");
+                break;
+            }
             let frame = cam
                 .frame()
                 .map_err(|e| format!("{device}: the camera stopped sending: {e}"))
@@ -106,6 +147,8 @@ pub fn run(
             match frame {
                 Ok((w, h, rgb)) => {
                     failures = 0;
+                    down = false;
+                    one_frame = false;
                     let f = Frame {
                         width: w,
                         height: h,
@@ -121,6 +164,7 @@ pub fn run(
                 }
                 Err(why) => {
                     let _ = cam.stop_stream();
+                    down = true;
                     if out.blocking_send(Err(why)).is_err() {
                         return;
                     }
@@ -137,7 +181,6 @@ pub fn run(
 mod tests {
     use super::*;
     use nokhwa::utils::Resolution;
-    use std::time::Duration;
 
     #[test]
     fn a_missing_device_names_itself_and_what_to_check() {
