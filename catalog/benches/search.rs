@@ -6,21 +6,7 @@ use kiosk_catalog::{Catalog, Index};
 use std::hint::black_box;
 
 fn thousand() -> Catalog {
-    let base = Catalog::from_toml(
-        kiosk_catalog_bundled(),
-        &[
-            "social-insurance",
-            "medical-insurance",
-            "housing-fund",
-            "tax",
-            "household",
-            "elderly-care",
-            "disability",
-            "business",
-            "certificate-print",
-        ],
-    )
-    .expect("catalogue");
+    let base = Catalog::bundled().expect("catalogue");
     let mut items = Vec::new();
     let mut n = 0;
     while items.len() < 1000 {
@@ -36,10 +22,6 @@ fn thousand() -> Catalog {
     }
     items.truncate(1000);
     Catalog { items }
-}
-
-fn kiosk_catalog_bundled() -> &'static str {
-    include_str!("../../data/catalog.toml")
 }
 
 fn bench(c: &mut Criterion) {

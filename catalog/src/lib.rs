@@ -7,5 +7,5 @@ mod load;
 mod search;
 
 pub use item::{Field, FieldType, Identity, Item, Kind, Material, Prefill};
-pub use load::{Catalog, CatalogError};
+pub use load::{Catalog, CatalogError, BUNDLED, CATEGORY_IDS};
 pub use search::{Hit, Index, Match};

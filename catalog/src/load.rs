@@ -5,6 +5,20 @@ use crate::item::{Field, FieldType, Identity, Item, Kind, Material, Prefill};
 use serde::Deserialize;
 use std::collections::HashSet;
 
+/// The categories of the home screen, which every item belongs to (the kiosk's category tiles use the same ids;
+/// a test there keeps them equal).
+pub const CATEGORY_IDS: [&str; 9] = [
+    "social-insurance",
+    "medical-insurance",
+    "housing-fund",
+    "tax",
+    "household",
+    "elderly-care",
+    "disability",
+    "business",
+    "certificate-print",
+];
+
 /// The catalogue shipped with the firmware.
 pub const BUNDLED: &str = include_str!("../../data/catalog.toml");
 
@@ -148,8 +162,8 @@ impl Catalog {
     }
 
     /// The catalogue shipped with the firmware.
-    pub fn bundled(categories: &[&str]) -> Result<Self, Vec<CatalogError>> {
-        Self::from_toml(BUNDLED, categories)
+    pub fn bundled() -> Result<Self, Vec<CatalogError>> {
+        Self::from_toml(BUNDLED, &CATEGORY_IDS)
     }
 
     pub fn get(&self, code: &str) -> Option<&Item> {

@@ -51,6 +51,10 @@ pub struct Kiosk {
     /// The catalogue and its search index, built off the UI thread at start (jieba's dictionary takes a
     /// moment); `None` inside when the catalogue file is not valid (the category tiles still work).
     items: Arc<OnceLock<Option<Items>>>,
+    /// What the view was last given: the search (text, language, whether the index was there) and the photo
+    /// under review. Redraws happen every second; the hits are searched and the photo copied only on change.
+    shown_search: RefCell<Option<(String, crate::config::Language, bool)>>,
+    shown_photo: std::cell::Cell<Option<u64>>,
 }
 
 /// The catalogue of service items and its search index.
@@ -103,6 +107,8 @@ impl Kiosk {
             camera: RefCell::new(None),
             preview: RefCell::new(None),
             items: Arc::new(OnceLock::new()),
+            shown_search: RefCell::new(None),
+            shown_photo: std::cell::Cell::new(None),
         });
         {
             let items = kiosk.items.clone();
@@ -348,17 +354,33 @@ impl Kiosk {
 
     pub fn render(&self) {
         let t = self.terminal.borrow();
-        let hits: Vec<kiosk_ui::ItemHit> = match (t.search.is_empty(), self.items.get()) {
-            (false, Some(Some(items))) => items
-                .index
-                .search(&t.search, HITS)
-                .iter()
-                .filter_map(|h| items.catalog.get(&h.code))
-                .map(|i| presenter::item_hit(i, t.language))
-                .collect(),
-            _ => Vec::new(),
-        };
-        presenter::present(&self.ui, &t, &clock(), &hits);
+        let items = self.items.get().and_then(Option::as_ref);
+        let search = (t.search.clone(), t.language, items.is_some());
+        let hits: Option<Vec<kiosk_ui::ItemHit>> =
+            (self.shown_search.borrow().as_ref() != Some(&search)).then(|| match items {
+                Some(items) if !t.search.is_empty() => items
+                    .index
+                    .search(&t.search, HITS)
+                    .iter()
+                    .filter_map(|h| items.catalog.get(&h.code))
+                    .map(|i| presenter::item_hit(i, t.language))
+                    .collect(),
+                _ => Vec::new(),
+            });
+        if hits.is_some() {
+            *self.shown_search.borrow_mut() = Some(search);
+        }
+        let photo = t.pending_photo.as_ref().map(|p| p.id);
+        let photo_changed = self.shown_photo.replace(photo) != photo;
+        presenter::present(
+            &self.ui,
+            &t,
+            &clock(),
+            presenter::Changed {
+                hits: hits.as_deref(),
+                photo: photo_changed,
+            },
+        );
     }
 }
 

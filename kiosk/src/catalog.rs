@@ -200,6 +200,12 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_tiles_are_the_catalogues_categories() {
+        let tiles: Vec<&str> = CATEGORIES.iter().map(|c| c.id).collect();
+        assert_eq!(tiles, kiosk_catalog::CATEGORY_IDS);
+    }
+
+    #[test]
     fn search_finds_by_name_item_and_english() {
         let hits = |q: &str| {
             CATEGORIES

@@ -5,19 +5,13 @@ use kiosk_catalog::{Catalog, Index, Item};
 use serde_json::json;
 use std::path::Path;
 
-/// The category ids of the home screen, which every item must use.
-pub fn category_ids() -> Vec<&'static str> {
-    crate::catalog::CATEGORIES.iter().map(|c| c.id).collect()
-}
-
 /// The shipped catalogue, or the one in `file`; every problem listed when it is not valid.
 pub fn load(file: Option<&Path>) -> Result<Catalog, String> {
-    let ids = category_ids();
     let result = match file {
-        None => Catalog::bundled(&ids),
+        None => Catalog::bundled(),
         Some(f) => {
             let src = std::fs::read_to_string(f).map_err(|e| format!("{}: {e}", f.display()))?;
-            Catalog::from_toml(&src, &ids)
+            Catalog::from_toml(&src, &kiosk_catalog::CATEGORY_IDS)
         }
     };
     result.map_err(|errors| {

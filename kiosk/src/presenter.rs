@@ -61,7 +61,15 @@ fn notice_text(n: Notice, lang: Language) -> &'static str {
 }
 
 /// Writes the whole view state. Cheap enough to call after every input: the models are small.
-pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, hits: &[ItemHit]) {
+/// What changed since the last call among the view state that is costly to hand over (a list the view would
+/// rebuild, a picture it would copy): `None` leaves it as it is.
+pub struct Changed<'a> {
+    pub hits: Option<&'a [ItemHit]>,
+    /// The photo under review changed (taken, dropped).
+    pub photo: bool,
+}
+
+pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>) {
     let lang = t.language;
     let theme = ui.global::<Theme>();
     theme.set_elder(t.elder);
@@ -83,18 +91,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, hits: &[ItemHit]) {
         CaptureStep::Failed(_) => UiCaptureStep::Failed,
     });
     s.set_materials_count(t.materials.len().min(i32::MAX as usize) as i32);
-    // The reviewed page is shown from the session's copy; with none, the old picture is dropped from the view.
-    s.set_capture_result(match &t.pending_photo {
-        Some(p) if p.view.expose().len() == (p.view_width * p.view_height * 3) as usize => {
-            let buf = SharedPixelBuffer::<Rgb8Pixel>::clone_from_slice(
-                p.view.expose(),
-                p.view_width,
-                p.view_height,
-            );
-            Image::from_rgb8(buf)
-        }
-        _ => Image::default(),
-    });
+
     s.set_greeting_name(
         t.resident
             .as_ref()
@@ -117,7 +114,22 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, hits: &[ItemHit]) {
     if s.get_search_text().as_str() != t.search {
         s.set_search_text(t.search.as_str().into());
     }
-    s.set_search_hits(ModelRc::new(VecModel::from(hits.to_vec())));
+    if let Some(hits) = changed.hits {
+        s.set_search_hits(ModelRc::new(VecModel::from(hits.to_vec())));
+    }
+    if changed.photo {
+        // The reviewed page is shown from the session's copy; with none, the old picture leaves the view.
+        s.set_capture_result(match &t.pending_photo {
+            Some(p) if p.view.expose().len() == (p.view_width * p.view_height * 3) as usize => {
+                Image::from_rgb8(SharedPixelBuffer::<Rgb8Pixel>::clone_from_slice(
+                    p.view.expose(),
+                    p.view_width,
+                    p.view_height,
+                ))
+            }
+            _ => Image::default(),
+        });
+    }
     s.set_keyboard_visible(t.keyboard && t.screen == Screen::Home);
 
     if let Screen::Category(id) = t.screen {

@@ -133,12 +133,7 @@ pub fn photo(still: &Frame) -> Result<Photo, String> {
         max_w /= 2;
     }
     let (w, h, view) = shrink(&page, max_w.max(1));
-    Ok(Photo {
-        jpeg: jpeg.into(),
-        view: view.into(),
-        view_width: w as u32,
-        view_height: h as u32,
-    })
+    Ok(Photo::new(jpeg, view, w as u32, h as u32))
 }
 
 #[cfg(test)]

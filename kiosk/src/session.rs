@@ -37,10 +37,25 @@ pub enum CaptureStep {
 /// A photographed material: the JPEG that is handed in, and a small view of it for the screen. Both are the
 /// resident's documents: wiped when the session ends.
 pub struct Photo {
+    /// Unique in this process: the view is handed to the screen once per photo, not at every redraw.
+    pub id: u64,
     pub jpeg: Sensitive<Vec<u8>>,
     pub view: Sensitive<Vec<u8>>,
     pub view_width: u32,
     pub view_height: u32,
+}
+
+impl Photo {
+    pub fn new(jpeg: Vec<u8>, view: Vec<u8>, view_width: u32, view_height: u32) -> Self {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Self {
+            id: NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            jpeg: jpeg.into(),
+            view: view.into(),
+            view_width,
+            view_height,
+        }
+    }
 }
 
 impl std::fmt::Debug for Photo {
@@ -625,12 +640,7 @@ mod tests {
     }
 
     fn photo() -> Photo {
-        Photo {
-            jpeg: vec![0xFF, 0xD8].into(),
-            view: vec![0; 12].into(),
-            view_width: 2,
-            view_height: 2,
-        }
+        Photo::new(vec![0xFF, 0xD8], vec![0; 12], 2, 2)
     }
 
     #[test]
