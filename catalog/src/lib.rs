@@ -8,4 +8,4 @@ mod search;
 
 pub use item::{Field, FieldType, Identity, Item, Kind, Material, Prefill};
 pub use load::{Catalog, CatalogError, BUNDLED, CATEGORY_IDS};
-pub use search::{Hit, Index, Match};
+pub use search::{Hit, Index, Match, DICTIONARY};

@@ -53,7 +53,7 @@ pub struct Hit {
 }
 
 /// The 60,000 most frequent words of jieba's dictionary (see data/README.md).
-const DICTIONARY: &str = include_str!("../../data/jieba-dict.txt");
+pub const DICTIONARY: &str = include_str!("../../data/jieba-dict.txt");
 
 /// Words that carry no meaning for finding an item ("I want to", "how do I").
 const STOP: [&str; 24] = [

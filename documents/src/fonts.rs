@@ -7,7 +7,8 @@ use ab_glyph::{Font as _, FontArc};
 use std::sync::Arc;
 
 /// The bundled font (the same file as the UI's).
-static BUNDLED: &[u8] = include_bytes!("../../ui/fonts/NotoSansSC-Regular-subset.otf");
+/// The bundled CJK font (a Noto Sans SC subset: GB2312 and more), as the screen uses it too.
+pub static BUNDLED: &[u8] = include_bytes!("../../ui/fonts/NotoSansSC-Regular-subset.otf");
 
 /// Where Debian and Buildroot put a full CJK font (the receipt printer uses the same ones).
 const SYSTEM_FONTS: [&str; 3] = [

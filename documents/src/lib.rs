@@ -9,7 +9,7 @@ mod layout;
 mod render;
 mod sheet;
 
-pub use fonts::Fonts;
+pub use fonts::{Fonts, BUNDLED as BUNDLED_FONT};
 pub use render::{render, Rendered};
 pub use sheet::{
     application_form, receipt, FormField, FormInput, ReceiptInput, Section, Sheet, Signature,

@@ -1,7 +1,10 @@
 //! The reference service-centre hub: the platform API the terminals talk to.
 //!
-//! This first version answers the terminals' health check and serves its OpenAPI description; the platform
-//! API proper (identity, catalogue, cases, evaluations, help, telemetry) and the clerk console grow here.
+//! It answers the terminals' health check, serves its OpenAPI description and the platform API of `platform`
+//! (prefill, cases, evaluations, help, 办不成事, figures); the clerk console and the fleet view grow here.
+
+pub mod platform;
+pub use platform::Platform;
 
 use axum::{routing::get, Json, Router};
 use serde::Serialize;
@@ -44,14 +47,28 @@ async fn openapi() -> Json<serde_json::Value> {
 }
 
 pub fn router() -> Router {
+    router_with(std::sync::Arc::new(Platform::default()))
+}
+
+/// The hub with a platform state the caller keeps (to look at what arrived, or take the platform down).
+pub fn router_with(platform: std::sync::Arc<Platform>) -> Router {
     Router::new()
         .route(&format!("{API_PREFIX}/health"), get(health))
         .route(&format!("{API_PREFIX}/openapi.json"), get(openapi))
+        .nest(API_PREFIX, platform::routes(platform))
 }
 
 /// Serves the hub on `listener` until the future is dropped.
 pub async fn serve(listener: TcpListener) -> std::io::Result<()> {
     axum::serve(listener, router()).await
+}
+
+/// Serves the hub with the caller's platform state.
+pub async fn serve_with(
+    listener: TcpListener,
+    platform: std::sync::Arc<Platform>,
+) -> std::io::Result<()> {
+    axum::serve(listener, router_with(platform)).await
 }
 
 /// Binds `addr` and returns the listener and the address it got (port 0 picks a free one).

@@ -5,11 +5,14 @@
 
 use crate::config::{Config, Profile};
 use crate::devices;
+use crate::platform::{Platform, PlatformError};
 use crate::presenter;
 use crate::preview::PreviewPump;
-use crate::session::{Effect, Intent, Screen, Settings, Terminal};
+use crate::session::{Effect, Intent, Printer, Printout, Screen, Settings, Submit, Terminal};
 use chrono::{Datelike, FixedOffset, Offset, Utc};
+use kiosk_drivers::a4::service::A4Handle;
 use kiosk_drivers::camera::service::CameraHandle;
+use kiosk_drivers::printer::driver::PrinterHandle;
 use kiosk_drivers::{Date, DeviceEvent, DeviceId};
 use kiosk_ui::{Actions, KioskWindow};
 use slint::ComponentHandle;
@@ -46,7 +49,10 @@ fn clock() -> String {
 pub struct Kiosk {
     pub ui: KioskWindow,
     pub terminal: RefCell<Terminal>,
-    camera: RefCell<Option<DocumentCamera>>,
+    camera: RefCell<Option<AttachedCamera>>,
+    face_camera: RefCell<Option<AttachedCamera>>,
+    /// Which camera the running preview shows (true: the face camera).
+    preview_face: std::cell::Cell<bool>,
     preview: RefCell<Option<PreviewPump>>,
     /// The catalogue and its search index, built off the UI thread at start (jieba's dictionary takes a
     /// moment); `None` inside when the catalogue file is not valid (the category tiles still work).
@@ -55,6 +61,71 @@ pub struct Kiosk {
     /// under review. Redraws happen every second; the hits are searched and the photo copied only on change.
     shown_search: RefCell<Option<(String, crate::config::Language, bool)>>,
     shown_photo: std::cell::Cell<Option<u64>>,
+    /// Photo ids of the application's materials last handed to the view.
+    shown_materials: RefCell<Vec<u64>>,
+    shown_category: RefCell<Option<(&'static str, crate::config::Language, bool)>>,
+    /// The pinyin dictionary of the field keyboard, built with the catalogue.
+    ime: Arc<OnceLock<kiosk_ime::Dictionary>>,
+    services: RefCell<Option<Services>>,
+    /// What receipts and forms say about this terminal.
+    terminal_title: String,
+    inbox: Inbox,
+    mail: std::sync::mpsc::Receiver<Job>,
+}
+
+/// What the kiosk reaches beyond the UI thread: the runtime, the platform and the printers.
+#[derive(Clone)]
+pub struct Services {
+    pub runtime: tokio::runtime::Handle,
+    pub platform: Option<Platform>,
+    pub receipt: Option<PrinterHandle>,
+    pub a4: Option<A4Handle>,
+}
+
+/// How many candidates the pinyin bar offers.
+const CANDIDATES: usize = 8;
+
+/// Whether the screen's font draws every character of `text` (a candidate it cannot draw would be a blank
+/// key). The font is the bundled one the UI embeds.
+fn drawable(text: &str) -> bool {
+    use ab_glyph::Font;
+    static FONT: OnceLock<Option<ab_glyph::FontRef<'static>>> = OnceLock::new();
+    match FONT.get_or_init(|| ab_glyph::FontRef::try_from_slice(kiosk_documents::BUNDLED_FONT).ok())
+    {
+        Some(f) => text.chars().all(|c| f.glyph_id(c).0 != 0),
+        None => true,
+    }
+}
+
+/// The candidates of the pinyin bar for a composition.
+fn candidates_for(dict: &kiosk_ime::Dictionary, composition: &str) -> Vec<kiosk_ime::Candidate> {
+    dict.candidates_where(composition, CANDIDATES, drawable)
+}
+
+type Job = Box<dyn FnOnce(&Kiosk) + Send>;
+
+/// The kiosk's mailbox for other threads: device events and the answers of the platform, printers and camera
+/// are posted here and run on the UI thread, in order. Posting wakes the event loop; without one (headless
+/// tests) whoever owns the kiosk calls `Kiosk::drain`.
+#[derive(Clone)]
+pub struct Inbox(std::sync::mpsc::Sender<Job>);
+
+impl Inbox {
+    pub fn post(&self, f: impl FnOnce(&Kiosk) + Send + 'static) {
+        if self.0.send(Box::new(f)).is_ok() {
+            let _ = slint::invoke_from_event_loop(|| {
+                KIOSK.with(|k| {
+                    if let Some(k) = k.borrow().as_ref() {
+                        k.drain();
+                    }
+                })
+            });
+        }
+    }
+
+    pub fn device(&self, event: DeviceEvent) {
+        self.post(move |k| k.device(event));
+    }
 }
 
 /// The catalogue of service items and its search index.
@@ -66,8 +137,8 @@ pub struct Items {
 /// How many search hits the home page lists.
 const HITS: usize = 8;
 
-/// The document camera and the runtime its service runs on.
-struct DocumentCamera {
+/// A camera and the runtime its service runs on.
+struct AttachedCamera {
     runtime: tokio::runtime::Handle,
     handle: CameraHandle,
 }
@@ -78,6 +149,7 @@ impl Kiosk {
         let ui = KioskWindow::new()?;
         presenter::configure(&ui, config, &profile.panel);
         let mut terminal = Terminal::new(Settings::from_config(config), Instant::now());
+        terminal.terminal_id = config.terminal.id.clone();
         for spec in &profile.devices {
             let health = devices::probe(spec);
             match &health {
@@ -101,17 +173,29 @@ impl Kiosk {
             .filter(|d| !d.health.is_usable())
             .count();
         tracing::info!(devices = profile.devices.len(), down, "devices probed");
+        let (mail_tx, mail) = std::sync::mpsc::channel();
         let kiosk = Rc::new(Kiosk {
             ui,
             terminal: RefCell::new(terminal),
             camera: RefCell::new(None),
+            face_camera: RefCell::new(None),
+            preview_face: std::cell::Cell::new(false),
             preview: RefCell::new(None),
             items: Arc::new(OnceLock::new()),
             shown_search: RefCell::new(None),
             shown_photo: std::cell::Cell::new(None),
+            shown_materials: RefCell::new(Vec::new()),
+            shown_category: RefCell::new(None),
+            ime: Arc::new(OnceLock::new()),
+            services: RefCell::new(None),
+            terminal_title: config.terminal.title.clone(),
+            inbox: Inbox(mail_tx),
+            mail,
         });
         {
             let items = kiosk.items.clone();
+            let ime = kiosk.ime.clone();
+            let inbox = kiosk.inbox.clone();
             let built = std::thread::Builder::new()
                 .name("catalogue".into())
                 .spawn(move || {
@@ -127,14 +211,9 @@ impl Kiosk {
                         }
                     };
                     let _ = items.set(loaded);
+                    let _ = ime.set(kiosk_ime::Dictionary::from_jieba(kiosk_catalog::DICTIONARY));
                     // Show hits for what was typed while the index was being built.
-                    let _ = slint::invoke_from_event_loop(|| {
-                        KIOSK.with(|k| {
-                            if let Some(k) = k.borrow().as_ref() {
-                                k.render();
-                            }
-                        })
-                    });
+                    inbox.post(|k| k.render());
                 });
             if let Err(e) = built {
                 tracing::error!(error = %e, "cannot start the catalogue thread; search finds no items");
@@ -187,6 +266,92 @@ impl Kiosk {
             }
         });
         actions.on_retake_photo(on(|| Intent::Retake));
+        actions.on_next(on(|| Intent::Next));
+        actions.on_toggle_commitment_read(on(|| Intent::ToggleCommitmentRead));
+        actions.on_clear_signature(on(|| Intent::ClearSignature));
+        actions.on_retry_submit(on(|| Intent::RetrySubmit));
+        actions.on_send_rating(on(|| Intent::SendRating));
+        actions.on_finish(on(|| Intent::Finish));
+        actions.on_open_not_done(on(|| Intent::OpenNotDone));
+        actions.on_send_not_done(on(|| Intent::SendNotDone));
+        // Indices from the view are never negative for a real row; a negative one means "none".
+        let index = |i: i32| usize::try_from(i).unwrap_or(usize::MAX);
+        let weak = Rc::downgrade(self);
+        actions.on_open_item(move |code| {
+            if let Some(k) = weak.upgrade() {
+                k.item_selected(&code);
+            }
+        });
+        let weak = Rc::downgrade(self);
+        actions.on_focus_field(move |i| {
+            if let Some(k) = weak.upgrade() {
+                k.intent(Intent::FocusField(index(i)));
+            }
+        });
+        let weak = Rc::downgrade(self);
+        actions.on_field_key(move |key| {
+            if let Some(k) = weak.upgrade() {
+                let first = k
+                    .candidates()
+                    .into_iter()
+                    .next()
+                    .map(|c| (c.text, c.consumed));
+                k.intent(Intent::FieldKey {
+                    key: key.to_string(),
+                    first,
+                });
+            }
+        });
+        let weak = Rc::downgrade(self);
+        actions.on_pick_candidate(move |i| {
+            if let Some(k) = weak.upgrade() {
+                if let Some(c) = k.candidates().into_iter().nth(index(i)) {
+                    k.intent(Intent::PickCandidate {
+                        text: c.text,
+                        consumed: c.consumed,
+                    });
+                }
+            }
+        });
+        let weak = Rc::downgrade(self);
+        actions.on_choose(move |field, choice| {
+            if let Some(k) = weak.upgrade() {
+                k.intent(Intent::Choose {
+                    field: index(field),
+                    choice: index(choice),
+                });
+            }
+        });
+        let weak = Rc::downgrade(self);
+        actions.on_photograph(move |i| {
+            if let Some(k) = weak.upgrade() {
+                k.intent(Intent::Photograph(index(i)));
+            }
+        });
+        let weak = Rc::downgrade(self);
+        actions.on_sign_point(move |x, y, new_stroke| {
+            if let Some(k) = weak.upgrade() {
+                k.intent(Intent::SignPoint { x, y, new_stroke });
+            }
+        });
+        let weak = Rc::downgrade(self);
+        actions.on_rate(move |stars| {
+            if let Some(k) = weak.upgrade() {
+                k.intent(Intent::Rate(stars.clamp(0, 255) as u8));
+            }
+        });
+        let weak = Rc::downgrade(self);
+        actions.on_toggle_reason(move |i| {
+            if let Some(k) = weak.upgrade() {
+                k.intent(Intent::ToggleReason(index(i)));
+            }
+        });
+        let weak = Rc::downgrade(self);
+        actions.on_not_done_reason(move |i| {
+            if let Some(k) = weak.upgrade() {
+                k.intent(Intent::NotDoneReason(index(i)));
+            }
+        });
         actions.on_use_photo(on(|| Intent::UsePhoto));
         let weak = Rc::downgrade(self);
         actions.on_category_selected(move |id| {
@@ -239,23 +404,297 @@ impl Kiosk {
                 Effect::SessionEnded(reason) => {
                     tracing::info!(?reason, "session ended, personal data wiped")
                 }
-                Effect::HelpRequested => {
-                    tracing::warn!("help requested; no help channel in this build")
-                }
+                Effect::HelpRequested => tracing::info!("help requested"),
                 Effect::VideoRequested => {
                     tracing::warn!("video window requested; not in this build")
                 }
                 Effect::TakeStill => self.take_still(),
+                Effect::VerifyCode(request) => self.call(
+                    move |p| async move { p.identity(&request).await },
+                    |k, reply| {
+                        let fx = k.terminal.borrow_mut().identity_verified(
+                            reply,
+                            Instant::now(),
+                            today(),
+                        );
+                        k.apply(fx);
+                    },
+                ),
+                Effect::FetchPrefill(request) => {
+                    let code = request.item_code.clone();
+                    self.call(
+                        move |p| async move { p.prefill(&request).await },
+                        move |k, reply| {
+                            k.terminal
+                                .borrow_mut()
+                                .prefill_arrived(&code, reply, Instant::now())
+                        },
+                    );
+                }
+                Effect::Submit(submit) => self.submit(*submit),
+                Effect::Print(printout) => self.print(*printout),
+                Effect::Evaluate(e) => self.call(
+                    move |p| async move { p.evaluate(&e).await },
+                    |_, reply| match reply {
+                        Ok(t) => tracing::info!(ticket = %t.ticket, "rating delivered"),
+                        // Kept only until the store and its outbox come (store and forward).
+                        Err(e) => tracing::warn!(error = %e, "rating not delivered"),
+                    },
+                ),
+                Effect::Help(h) => self.call(
+                    move |p| async move { p.help(&h).await },
+                    |k, reply| {
+                        if let Err(e) = &reply {
+                            tracing::warn!(error = %e, "help request not delivered");
+                        }
+                        k.terminal.borrow_mut().help_answered(reply, Instant::now())
+                    },
+                ),
+                Effect::ReportNotDone(n) => self.call(
+                    move |p| async move { p.not_done(&n).await },
+                    |k, reply| {
+                        if let Err(e) = &reply {
+                            tracing::warn!(error = %e, "办不成事 report not delivered");
+                        }
+                        k.terminal
+                            .borrow_mut()
+                            .not_done_answered(reply, Instant::now())
+                    },
+                ),
+                Effect::Figures(f) => {
+                    tracing::info!(
+                        outcome = ?f.outcome,
+                        session_s = f.session_s,
+                        prefill_rate = ?f.prefill_rate(),
+                        "session figures"
+                    );
+                    self.call(
+                        move |p| async move { p.figures(&f).await },
+                        |_, reply| {
+                            if let Err(e) = reply {
+                                tracing::warn!(error = %e, "session figures not delivered");
+                            }
+                        },
+                    )
+                }
             }
         }
         self.sync_preview();
         self.render();
     }
 
+    /// The mailbox other threads post to.
+    pub fn inbox(&self) -> Inbox {
+        self.inbox.clone()
+    }
+
+    /// Runs what other threads posted, in order, then redraws once; returns how many ran.
+    pub fn drain(&self) -> usize {
+        let mut n = 0;
+        while let Ok(job) = self.mail.try_recv() {
+            job(self);
+            n += 1;
+        }
+        if n > 0 {
+            self.apply(Vec::new());
+        }
+        n
+    }
+
+    /// Gives the kiosk its runtime, platform client and printers.
+    pub fn attach_services(&self, services: Services) {
+        *self.services.borrow_mut() = Some(services);
+    }
+
+    /// Runs a platform call on the runtime and hands its answer to `done` on the UI thread. Without a runtime
+    /// or a platform the answer is an error at once: never a made-up success.
+    fn call<R, Fut>(
+        &self,
+        call: impl FnOnce(Platform) -> Fut + Send + 'static,
+        done: impl FnOnce(&Kiosk, Result<R, PlatformError>) + Send + 'static,
+    ) where
+        R: Send + 'static,
+        Fut: std::future::Future<Output = Result<R, PlatformError>> + Send + 'static,
+    {
+        let services = self.services.borrow().clone();
+        match services.and_then(|s| s.platform.map(|p| (s.runtime, p))) {
+            Some((runtime, platform)) => {
+                let inbox = self.inbox.clone();
+                runtime.spawn(async move {
+                    let reply = call(platform).await;
+                    inbox.post(move |k| done(k, reply));
+                });
+            }
+            None => {
+                done(
+                    self,
+                    Err(PlatformError::Unreachable(
+                        "no platform configured on this terminal".into(),
+                    )),
+                );
+            }
+        }
+    }
+
+    /// Renders the application PDF (with the signature drawn in) off the UI thread, then sends the case.
+    fn submit(&self, submit: Submit) {
+        let key = submit.request.idempotency_key.clone();
+        let terminal = self.terminal_title.clone();
+        let services = self.services.borrow().clone();
+        let Some((runtime, Some(platform))) = services.map(|s| (s.runtime, s.platform)) else {
+            let fx = self.terminal.borrow_mut().submitted(
+                &key,
+                Err(PlatformError::Unreachable(
+                    "no platform configured on this terminal".into(),
+                )),
+                "",
+                Instant::now(),
+            );
+            self.apply(fx);
+            return;
+        };
+        let inbox = self.inbox.clone();
+        runtime.spawn(async move {
+            let wall = local_now();
+            let shown = wall.format("%Y-%m-%d %H:%M").to_string();
+            let mut request = submit.request;
+            request.submitted_at = wall.to_rfc3339();
+            let strokes = submit.strokes;
+            let pdf_input = (request.clone(), shown.clone(), terminal);
+            let pdf = tokio::task::spawn_blocking(move || {
+                crate::paperwork::application_pdf(
+                    &pdf_input.0,
+                    &strokes,
+                    &pdf_input.1,
+                    &pdf_input.2,
+                )
+            })
+            .await;
+            match pdf {
+                Ok(Ok(bytes)) => {
+                    request.application_pdf = Some(kiosk_api::Upload {
+                        name: "申请表".into(),
+                        media_type: "application/pdf".into(),
+                        bytes,
+                    })
+                }
+                // The case goes without its PDF rather than not at all; the platform has every field.
+                Ok(Err(e)) => tracing::error!(error = %e, "application PDF not rendered"),
+                Err(e) => tracing::error!(error = %e, "application PDF task failed"),
+            }
+            let reply = platform.submit(&request).await;
+            inbox.post(move |k| {
+                let fx = k
+                    .terminal
+                    .borrow_mut()
+                    .submitted(&key, reply, &shown, Instant::now());
+                k.apply(fx);
+            });
+        });
+    }
+
+    /// Prints the receipt and the document of a case; each printer's answer goes back to the session.
+    fn print(&self, p: Printout) {
+        let services = self.services.borrow().clone();
+        let runtime = services.as_ref().map(|s| s.runtime.clone());
+        let receipt_printer = services.as_ref().and_then(|s| s.receipt.clone());
+        let a4 = services.as_ref().and_then(|s| s.a4.clone());
+        let Some(runtime) = runtime else {
+            let mut t = self.terminal.borrow_mut();
+            if p.receipt.is_some() {
+                t.printed(&p.key, Printer::Receipt, Err("no printer runtime".into()));
+            }
+            if p.document.is_some() {
+                t.printed(&p.key, Printer::A4, Err("no printer runtime".into()));
+            }
+            return;
+        };
+        if let Some(receipt) = p.receipt {
+            let key = p.key.clone();
+            let inbox = self.inbox.clone();
+            runtime.spawn(async move {
+                let result = match receipt_printer {
+                    Some(h) => h
+                        .print(receipt)
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| e.to_string()),
+                    None => Err("no receipt printer".into()),
+                };
+                if let Err(e) = &result {
+                    tracing::warn!(error = %e, "receipt not printed");
+                }
+                inbox.post(move |k| {
+                    k.terminal
+                        .borrow_mut()
+                        .printed(&key, Printer::Receipt, result)
+                });
+            });
+        }
+        if let Some(document) = p.document {
+            let key = p.key.clone();
+            let inbox = self.inbox.clone();
+            runtime.spawn(async move {
+                let result = match a4 {
+                    Some(h) => {
+                        let pdf = tokio::task::spawn_blocking(move || {
+                            crate::paperwork::issued_pdf(&document)
+                        })
+                        .await
+                        .map_err(|e| e.to_string())
+                        .and_then(|r| r.map_err(|e| e.to_string()));
+                        match pdf {
+                            Ok((name, pdf)) => h
+                                .print(kiosk_drivers::a4::driver::Document::new(name, pdf))
+                                .await
+                                .map(|_| ())
+                                .map_err(|e| e.to_string()),
+                            Err(e) => Err(e),
+                        }
+                    }
+                    None => Err("no A4 printer".into()),
+                };
+                if let Err(e) = &result {
+                    tracing::warn!(error = %e, "document not printed");
+                }
+                inbox.post(move |k| k.terminal.borrow_mut().printed(&key, Printer::A4, result));
+            });
+        }
+    }
+
+    /// The candidates of the pinyin bar for what is being composed.
+    pub fn candidates(&self) -> Vec<kiosk_ime::Candidate> {
+        let t = self.terminal.borrow();
+        match (t.application.as_ref(), self.ime.get()) {
+            (Some(a), Some(d)) if !a.composition.is_empty() => candidates_for(d, &a.composition),
+            _ => Vec::new(),
+        }
+    }
+
     /// Gives the kiosk the document camera (the device manager starts it on `runtime`).
     pub fn attach_document_camera(&self, runtime: tokio::runtime::Handle, handle: CameraHandle) {
-        *self.camera.borrow_mut() = Some(DocumentCamera { runtime, handle });
+        *self.camera.borrow_mut() = Some(AttachedCamera { runtime, handle });
         self.sync_preview();
+    }
+
+    /// Gives the kiosk the face camera (for items that need a face photo).
+    pub fn attach_face_camera(&self, runtime: tokio::runtime::Handle, handle: CameraHandle) {
+        *self.face_camera.borrow_mut() = Some(AttachedCamera { runtime, handle });
+        self.sync_preview();
+    }
+
+    /// The camera the capture page uses now, and whether it is the face camera.
+    fn capture_camera(&self) -> (bool, Option<(tokio::runtime::Handle, CameraHandle)>) {
+        let face = self.terminal.borrow().capture_face();
+        let cam = if face {
+            self.face_camera.borrow()
+        } else {
+            self.camera.borrow()
+        };
+        (
+            face,
+            cam.as_ref().map(|c| (c.runtime.clone(), c.handle.clone())),
+        )
     }
 
     /// Frames shown by the running preview, if one runs.
@@ -269,14 +708,16 @@ impl Kiosk {
     /// The live preview runs exactly while the capture page shows.
     fn sync_preview(&self) {
         let wanted = self.terminal.borrow().screen == Screen::Capture;
+        let (face, cam) = self.capture_camera();
         let mut preview = self.preview.borrow_mut();
-        match (wanted, preview.is_some(), self.camera.borrow().as_ref()) {
-            (true, false, Some(cam)) => {
-                *preview = Some(PreviewPump::start(
-                    &cam.runtime,
-                    cam.handle.clone(),
-                    self.ui.as_weak(),
-                ));
+        if preview.is_some() && self.preview_face.get() != face {
+            // The other camera is wanted now: the next lines start it.
+            *preview = None;
+        }
+        match (wanted, preview.is_some(), cam) {
+            (true, false, Some((runtime, handle))) => {
+                self.preview_face.set(face);
+                *preview = Some(PreviewPump::start(&runtime, handle, self.ui.as_weak()));
             }
             (false, true, _) => {
                 *preview = None;
@@ -289,32 +730,29 @@ impl Kiosk {
     }
 
     fn take_still(&self) {
-        let Some((runtime, cam)) = self
-            .camera
-            .borrow()
-            .as_ref()
-            .map(|c| (c.runtime.clone(), c.handle.clone()))
-        else {
+        let (face, cam) = self.capture_camera();
+        let Some((runtime, cam)) = cam else {
             self.terminal
                 .borrow_mut()
-                .photo_taken(Err("no document camera".into()), Instant::now());
+                .photo_taken(Err("no camera for this photo".into()), Instant::now());
             return;
         };
+        let inbox = self.inbox.clone();
         runtime.spawn(async move {
             let result = match cam.still().await {
                 // Straightening a full-resolution page takes a moment: off the async workers.
-                Ok(still) => tokio::task::spawn_blocking(move || crate::preview::photo(&still))
-                    .await
-                    .unwrap_or_else(|e| Err(format!("photo processing failed: {e}"))),
-                Err(e) => Err(e.to_string()),
-            };
-            let _ = slint::invoke_from_event_loop(move || {
-                KIOSK.with(|k| {
-                    if let Some(k) = k.borrow().as_ref() {
-                        k.photo_taken(result);
+                Ok(still) => tokio::task::spawn_blocking(move || {
+                    if face {
+                        crate::preview::portrait(&still)
+                    } else {
+                        crate::preview::photo(&still)
                     }
                 })
-            });
+                .await
+                .unwrap_or_else(|e| Err(format!("photo processing failed: {e}"))),
+                Err(e) => Err(e.to_string()),
+            };
+            inbox.post(move |k| k.photo_taken(result));
         });
     }
 
@@ -328,27 +766,27 @@ impl Kiosk {
     /// The catalogue, once it is loaded (waits at most `within`; for tests and tools).
     pub fn items(&self, within: std::time::Duration) -> Option<&Items> {
         let end = Instant::now() + within;
-        while self.items.get().is_none() && Instant::now() < end {
+        // The pinyin dictionary is built right after the catalogue, on the same thread.
+        while (self.items.get().is_none() || self.ime.get().is_none()) && Instant::now() < end {
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
         self.items.get().and_then(Option::as_ref)
     }
 
-    /// A search hit was touched. Each item's own page comes with the forms; until then its category page
-    /// opens, which says how to get the item done today.
+    /// An item was touched (a search hit, a category's list): it opens.
     pub fn item_selected(&self, code: &str) {
-        let category = self
+        let item = self
             .items
             .get()
             .and_then(Option::as_ref)
             .and_then(|i| i.catalog.get(code))
-            .map(|i| i.category.clone());
-        match category {
-            Some(c) => {
-                tracing::info!(item = code, "item chosen from search");
-                self.intent(Intent::Category(c));
+            .cloned();
+        match item {
+            Some(item) => {
+                tracing::info!(item = code, "item opened");
+                self.intent(Intent::OpenItem(Box::new(item)));
             }
-            None => tracing::warn!(item = code, "search hit of an unknown item"),
+            None => tracing::warn!(item = code, "touched an unknown item"),
         }
     }
 
@@ -372,6 +810,44 @@ impl Kiosk {
         }
         let photo = t.pending_photo.as_ref().map(|p| p.id);
         let photo_changed = self.shown_photo.replace(photo) != photo;
+        let materials: Vec<u64> = t
+            .application
+            .as_ref()
+            .map(|a| a.attached.iter().map(|x| x.photo.id).collect())
+            .unwrap_or_default();
+        let materials_changed = *self.shown_materials.borrow() != materials;
+        if materials_changed {
+            *self.shown_materials.borrow_mut() = materials;
+        }
+        let category_key = match t.screen {
+            Screen::Category(id) => Some((id, t.language, items.is_some())),
+            _ => None,
+        };
+        let category: Option<Vec<kiosk_ui::ItemHit>> =
+            (*self.shown_category.borrow() != category_key).then(|| match (category_key, items) {
+                (Some((id, lang, _)), Some(items)) => items
+                    .catalog
+                    .items
+                    .iter()
+                    // 证明打印 gathers every document to print, whichever office issues it.
+                    .filter(|i| {
+                        i.category == id
+                            || (id == "certificate-print" && i.kind == kiosk_catalog::Kind::Print)
+                    })
+                    .map(|i| presenter::item_hit(i, lang))
+                    .collect(),
+                _ => Vec::new(),
+            });
+        if category.is_some() {
+            *self.shown_category.borrow_mut() = category_key;
+        }
+        let candidates: Vec<String> = match (t.application.as_ref(), self.ime.get()) {
+            (Some(a), Some(d)) if !a.composition.is_empty() => candidates_for(d, &a.composition)
+                .into_iter()
+                .map(|c| c.text)
+                .collect(),
+            _ => Vec::new(),
+        };
         presenter::present(
             &self.ui,
             &t,
@@ -379,6 +855,9 @@ impl Kiosk {
             presenter::Changed {
                 hits: hits.as_deref(),
                 photo: photo_changed,
+                materials: materials_changed,
+                category: category.as_deref(),
+                candidates: &candidates,
             },
         );
     }
@@ -394,13 +873,7 @@ pub fn install(kiosk: Rc<Kiosk>) {
     KIOSK.with(|k| *k.borrow_mut() = Some(kiosk));
 }
 
-/// Hands a device event to the UI thread's kiosk. Callable from any thread.
-pub fn forward(event: DeviceEvent) -> Result<(), slint::EventLoopError> {
-    slint::invoke_from_event_loop(move || {
-        KIOSK.with(|k| {
-            if let Some(k) = k.borrow().as_ref() {
-                k.device(event);
-            }
-        })
-    })
+/// Forgets the kiosk of this thread (its window closes when the last reference goes).
+pub fn uninstall() {
+    KIOSK.with(|k| *k.borrow_mut() = None);
 }

@@ -2,6 +2,8 @@
 //! devices and views. `main.rs` is only the command line.
 
 pub mod app;
+pub mod application;
+pub mod application_view;
 pub mod catalog;
 pub mod config;
 pub mod devices;
@@ -10,6 +12,8 @@ pub mod headless;
 pub mod items;
 pub mod logging;
 pub mod manager;
+pub mod paperwork;
+pub mod platform;
 pub mod presenter;
 pub mod preview;
 pub mod session;

@@ -403,11 +403,10 @@ fn run(
             return ExitCode::FAILURE;
         }
     };
+    let inbox = kiosk.inbox();
     runtime.spawn(async move {
         while let Some(event) = rx.recv().await {
-            if app::forward(event).is_err() {
-                break;
-            }
+            inbox.device(event);
         }
     });
 
@@ -423,6 +422,51 @@ fn run(
     {
         kiosk.attach_document_camera(runtime.handle().clone(), cam.clone());
     }
+    if let Some((_, _, cam)) = devices
+        .cameras
+        .iter()
+        .find(|(_, class, _)| *class == kiosk_drivers::DeviceClass::FaceCamera)
+    {
+        kiosk.attach_face_camera(runtime.handle().clone(), cam.clone());
+    }
+    // The platform: the configured one, or with --simulate and no configuration the reference hub in this
+    // process on a free loopback port (the simulator's "platform down" switch takes it down).
+    let hub = if simulate && config.is_none() {
+        let platform = std::sync::Arc::new(kiosk_hub::Platform::default());
+        match runtime.block_on(kiosk_hub::bind(std::net::SocketAddr::from((
+            [127, 0, 0, 1],
+            0,
+        )))) {
+            Ok((listener, addr)) => {
+                runtime.spawn(kiosk_hub::serve_with(listener, platform.clone()));
+                tracing::info!(%addr, "simulated service centre (hub) listening");
+                Some((format!("http://{addr}/api/v1"), platform))
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot start the simulated hub; the platform is unreachable");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let platform_url = hub
+        .as_ref()
+        .map(|(url, _)| url.clone())
+        .unwrap_or_else(|| s.config.platform.url.0.clone());
+    let platform = match kiosk::platform::Platform::new(&platform_url) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            tracing::error!(error = %e, "no platform client; submissions fail until restarted");
+            None
+        }
+    };
+    kiosk.attach_services(app::Services {
+        runtime: runtime.handle().clone(),
+        platform,
+        receipt: devices.printer.clone(),
+        a4: devices.a4.clone(),
+    });
     let sims = std::rc::Rc::new(std::mem::take(&mut devices.sims));
     let _simulator = if simulate {
         match kiosk::simulator::Simulator::new(sims.clone()) {

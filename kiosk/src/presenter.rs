@@ -41,8 +41,14 @@ fn icon(ui: &KioskWindow, key: &str) -> SharedString {
 
 fn notice_text(n: Notice, lang: Language) -> &'static str {
     match (n, lang) {
-        (Notice::SuiShenMaNeedsPlatform, Language::Zh) => "已读到随申码，但核验服务暂未接通。请插入身份证，或到服务点窗口办理。",
+        (Notice::SuiShenMaNeedsPlatform, Language::Zh) => "已读到随申码，但暂时无法核验。请插入身份证，或到服务点窗口办理。",
         (Notice::SuiShenMaNeedsPlatform, Language::En) => "Suishenma read, but it cannot be verified right now. Please insert your ID card, or go to the counter.",
+        (Notice::SuiShenMaChecking, Language::Zh) => "正在核验随申码…",
+        (Notice::SuiShenMaChecking, Language::En) => "Checking your Suishenma…",
+        (Notice::SuiShenMaRefused, Language::Zh) => "随申码无效或已过期。请在手机上刷新随申码后再扫，或插入身份证。",
+        (Notice::SuiShenMaRefused, Language::En) => "This Suishenma is not valid or has expired. Refresh it on your phone and scan again, or insert your ID card.",
+        (Notice::ItemNeedsCard, Language::Zh) => "此事项需要读取身份证原件，请把身份证放到读卡区。",
+        (Notice::ItemNeedsCard, Language::En) => "This service needs your ID card itself: please place it on the reader.",
         (Notice::UnknownCode, Language::Zh) => "这个二维码不是随申码，无法用于办事。请出示随申码或插入身份证。",
         (Notice::UnknownCode, Language::En) => "This code is not a Suishenma. Please show your Suishenma or insert your ID card.",
         (Notice::HelpNotConnected, Language::Zh) => "帮办服务暂未接通。请到服务点窗口找工作人员，或拨打 12345 热线。",
@@ -57,6 +63,16 @@ fn notice_text(n: Notice, lang: Language) -> &'static str {
         (Notice::CardUnsupported, Language::En) => "This kind of card cannot be used on this terminal yet. Please show your Suishenma, or go to the service counter.",
         (Notice::SessionEndedTimeout, Language::Zh) => "因长时间未操作，已退出并清除您的信息。",
         (Notice::SessionEndedTimeout, Language::En) => "The session ended after a long pause; your data was cleared.",
+        (Notice::HelpCalling, Language::Zh) => "正在呼叫帮办人员…",
+        (Notice::HelpCalling, Language::En) => "Calling a member of staff…",
+        (Notice::HelpComing, Language::Zh) => "已通知工作人员，请在终端旁稍候。",
+        (Notice::HelpComing, Language::En) => "Staff have been told: please wait by the terminal.",
+        (Notice::ThankYou, Language::Zh) => "感谢使用！请取走身份证和打印的材料。您的信息已清除。",
+        (Notice::ThankYou, Language::En) => "Thank you! Please take your ID card and your printouts. Your data was cleared.",
+        (Notice::NotDoneSent, Language::Zh) => "已记录您遇到的问题，工作人员会跟进。需要马上帮助请点「呼叫帮办」。",
+        (Notice::NotDoneSent, Language::En) => "Your problem was recorded and staff will follow up. For help now, tap Call for help.",
+        (Notice::NotDoneFailed, Language::Zh) => "问题暂时没能送达。请到服务点窗口告诉工作人员，或拨打 12345 热线。",
+        (Notice::NotDoneFailed, Language::En) => "The report could not be sent. Please tell the staff at the counter, or call 12345.",
     }
 }
 
@@ -67,6 +83,12 @@ pub struct Changed<'a> {
     pub hits: Option<&'a [ItemHit]>,
     /// The photo under review changed (taken, dropped).
     pub photo: bool,
+    /// The photographed materials of the application changed.
+    pub materials: bool,
+    /// The items of the category shown (from the catalogue).
+    pub category: Option<&'a [ItemHit]>,
+    /// Candidates of the pinyin bar for the composition.
+    pub candidates: &'a [String],
 }
 
 pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>) {
@@ -83,7 +105,22 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
         Screen::Home => Page::Home,
         Screen::Category(_) => Page::Category,
         Screen::Capture => Page::Capture,
+        Screen::NotDone => Page::NotDone,
+        // The application's step decides (below).
+        Screen::Apply => t
+            .application
+            .as_ref()
+            .map(crate::application_view::page)
+            .unwrap_or(Page::Home),
     });
+    crate::application_view::present(
+        ui,
+        t,
+        changed.candidates,
+        crate::application_view::Pictures {
+            materials: changed.materials,
+        },
+    );
     s.set_capture_step(match t.capture {
         CaptureStep::Aiming => UiCaptureStep::Aiming,
         CaptureStep::Taking => UiCaptureStep::Taking,
@@ -91,6 +128,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
         CaptureStep::Failed(_) => UiCaptureStep::Failed,
     });
     s.set_materials_count(t.materials.len().min(i32::MAX as usize) as i32);
+    s.set_capture_face(t.capture_face());
 
     s.set_greeting_name(
         t.resident
@@ -135,14 +173,11 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
     if let Screen::Category(id) = t.screen {
         if let Some(c) = catalog::find(id) {
             s.set_category_title(c.name(lang).into());
-            let items: Vec<SharedString> = c
-                .items
-                .iter()
-                .map(|(zh, en)| SharedString::from(if lang == Language::Zh { *zh } else { *en }))
-                .collect();
-            s.set_category_items(ModelRc::new(VecModel::from(items)));
         }
-    } else {
+        if let Some(items) = changed.category {
+            s.set_category_items(ModelRc::new(VecModel::from(items.to_vec())));
+        }
+    } else if changed.category.is_some() {
         s.set_category_items(ModelRc::default());
     }
 

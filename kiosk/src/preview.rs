@@ -126,13 +126,22 @@ impl PreviewPump {
 /// for the review screen. An empty pad (no page found) is an error the resident can act on.
 pub fn photo(still: &Frame) -> Result<Photo, String> {
     let page = document::straighten(still).ok_or_else(|| "no page found on the pad".to_string())?;
-    let jpeg = to_jpeg(&page, JPEG_QUALITY).map_err(|e| e.to_string())?;
+    as_photo(&page)
+}
+
+/// Turns a still of the face camera into the resident's photo, as taken (nothing to straighten).
+pub fn portrait(still: &Frame) -> Result<Photo, String> {
+    as_photo(still)
+}
+
+fn as_photo(page: &Frame) -> Result<Photo, String> {
+    let jpeg = to_jpeg(page, JPEG_QUALITY).map_err(|e| e.to_string())?;
     let longest = page.width.max(page.height);
     let mut max_w = page.width;
     while max_w > 1 && longest * max_w / page.width.max(1) > VIEW_MAX {
         max_w /= 2;
     }
-    let (w, h, view) = shrink(&page, max_w.max(1));
+    let (w, h, view) = shrink(page, max_w.max(1));
     Ok(Photo::new(jpeg, view, w as u32, h as u32))
 }
 

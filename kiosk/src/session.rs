@@ -1,10 +1,21 @@
 //! The terminal's state machine: device events, a person's intents and clock ticks in; state and effects out.
 //! No I/O and no clock of its own (the caller passes `now`), so all of it is tested without a screen.
 //!
-//! This is the frame the self-service session grows into: attract → home → category, identification by ID card,
-//! the inactivity timeout with a warning and one-tap extension, and the wipe of personal data at the end.
+//! Attract → home → category or search → item: identify → form → materials → commitment and signature →
+//! review → submit → print and rate → end. Every step times out with a warning and a one-tap extension; the end
+//! wipes personal data. The application under way is `application::Application`; replies of the platform and
+//! the printers come back through `prefill_arrived`, `submitted` and `printed`.
 
+use crate::application::{
+    Application, Attached, CardData, PrefillState, PrintState, Step, Submission,
+    BAD_RATING_REASONS, NOT_DONE_REASONS,
+};
 use crate::config::{Config, Language};
+use crate::platform::PlatformError;
+use kiosk_api::{
+    CaseReply, CaseRequest, Channel, Evaluation, HelpReply, HelpRequest, IdentityReply,
+    IdentityRequest, NotDoneReport, Outcome, PrefillReply, PrefillRequest, SessionFigures,
+};
 use kiosk_drivers::{
     CardProblem, DeviceClass, DeviceEvent, DeviceId, Health, IdCardRecord, KeypadKey, PaperState,
     ScanKind, Sensitive,
@@ -19,6 +30,10 @@ pub enum Screen {
     Category(&'static str),
     /// Photographing a material under the document camera (live preview, then the straightened page).
     Capture,
+    /// An item under way: `Terminal::application`'s step says which page.
+    Apply,
+    /// 办不成事: the resident says what stopped them.
+    NotDone,
 }
 
 /// Where the resident is in photographing a material.
@@ -67,8 +82,14 @@ impl std::fmt::Debug for Photo {
 /// What the terminal says to the resident in a banner; the presenter words it in the current language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Notice {
-    /// A 随申码 can only be checked by the platform, which this build cannot reach yet.
+    /// A 随申码 can only be checked by the platform, which did not answer.
     SuiShenMaNeedsPlatform,
+    /// The platform is checking a 随申码.
+    SuiShenMaChecking,
+    /// The platform does not know the code (expired, not a 随申码).
+    SuiShenMaRefused,
+    /// The item needs the ID card itself; a 随申码 is not enough.
+    ItemNeedsCard,
     UnknownCode,
     HelpNotConnected,
     VideoNotConnected,
@@ -78,6 +99,15 @@ pub enum Notice {
     /// The reader could not read the card after several tries.
     CardReadFailed,
     SessionEndedTimeout,
+    /// Help was called and the platform passed it on to staff.
+    HelpComing,
+    HelpCalling,
+    /// The previous resident's session is over: their card and papers are to be taken.
+    ThankYou,
+    /// 办不成事 reached the platform; someone follows up.
+    NotDoneSent,
+    /// 办不成事 could not be sent: the resident is pointed at the counter.
+    NotDoneFailed,
 }
 
 impl Notice {
@@ -89,6 +119,9 @@ impl Notice {
                 | Notice::CardReadFailed
                 | Notice::HelpNotConnected
                 | Notice::VideoNotConnected
+                | Notice::NotDoneFailed
+                | Notice::SuiShenMaRefused
+                | Notice::SuiShenMaNeedsPlatform
         )
     }
 }
@@ -100,10 +133,36 @@ pub enum EndReason {
     Home,
     NewCard,
     Maintenance,
+    /// The resident finished: submitted and rated, or reported 办不成事.
+    Finished,
+}
+
+/// What the printers are asked to print for a case: the receipt, and the document of a print item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Printout {
+    /// The application's idempotency key: a late answer for another case is ignored.
+    pub key: String,
+    pub receipt: Option<kiosk_drivers::printer::protocol::Receipt>,
+    pub document: Option<kiosk_api::IssuedDocument>,
+}
+
+/// Which printer answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Printer {
+    Receipt,
+    A4,
+}
+
+/// A submission for the platform: the case, and what the application PDF is made of (rendered by the caller,
+/// with the signature's strokes drawn in).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submit {
+    pub request: CaseRequest,
+    pub strokes: Vec<Vec<(f32, f32)>>,
 }
 
 /// What the outside world must do after an input.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     SessionStarted {
         identified: bool,
@@ -115,6 +174,20 @@ pub enum Effect {
     VideoRequested,
     /// Take a still with the document camera; the answer comes back through `photo_taken`.
     TakeStill,
+    /// Ask the platform whose 随申码 this is; the answer comes back through `identity_verified`.
+    VerifyCode(IdentityRequest),
+    /// Ask the platform what it holds for the form; the answer comes back through `prefill_arrived`.
+    FetchPrefill(PrefillRequest),
+    /// Send the case; the answer comes back through `submitted`.
+    Submit(Box<Submit>),
+    /// Print; each printer answers through `printed`.
+    Print(Box<Printout>),
+    Evaluate(Evaluation),
+    /// Call a person (the answer comes back through `help_answered`).
+    Help(HelpRequest),
+    ReportNotDone(NotDoneReport),
+    /// The figures of a session that ended, for delivery.
+    Figures(Box<SessionFigures>),
 }
 
 /// A person's intents, from the touch screen (and later the keypad).
@@ -141,6 +214,45 @@ pub enum Intent {
     TakePhoto,
     Retake,
     UsePhoto,
+    /// Open a service item (from search or a category page); the caller looks it up in the catalogue.
+    OpenItem(Box<kiosk_catalog::Item>),
+    FocusField(usize),
+    /// A key of the field keyboard (see `Application::key`); `first` is the first candidate, for `space`.
+    FieldKey {
+        key: String,
+        first: Option<(String, usize)>,
+    },
+    /// A candidate of the pinyin bar: its text and how many letters it spells.
+    PickCandidate {
+        text: String,
+        consumed: usize,
+    },
+    Choose {
+        field: usize,
+        choice: usize,
+    },
+    /// The primary button of the step (下一步, 提交, 打印).
+    Next,
+    /// Photograph material `n` of the item.
+    Photograph(usize),
+    ToggleCommitmentRead,
+    /// A point of the signature in thousandths of the pad's width, on both axes; `new_stroke` on touch down.
+    SignPoint {
+        x: i32,
+        y: i32,
+        new_stroke: bool,
+    },
+    ClearSignature,
+    RetrySubmit,
+    /// A rating, 1..=5 stars, from the screen.
+    Rate(u8),
+    ToggleReason(usize),
+    SendRating,
+    /// Leave a finished case without rating.
+    Finish,
+    OpenNotDone,
+    NotDoneReason(usize),
+    SendNotDone,
 }
 
 /// The identified resident: only what the screens need, and all of it wiped when the session ends.
@@ -148,6 +260,10 @@ pub enum Intent {
 pub struct Resident {
     pub name: Sensitive<String>,
     pub age: u16,
+    /// What the card gives forms (or the platform, for a 随申码).
+    pub card: CardData,
+    /// Identified by the ID card in the reader (not by 随申码).
+    pub by_card: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -222,6 +338,35 @@ pub struct Terminal {
     pub materials: Vec<Photo>,
     /// The screen to go back to from the capture screen.
     capture_return: Screen,
+    /// The item under way.
+    pub application: Option<Application>,
+    /// An item chosen before identifying: opened when the card is read.
+    pending_item: Option<Box<kiosk_catalog::Item>>,
+    /// This terminal's id, for the platform.
+    pub terminal_id: String,
+    /// The reason chosen on the 办不成事 page.
+    pub not_done_reason: Option<usize>,
+    figures: FigureClock,
+}
+
+/// Times and counts of one session for its figures (operations-kpis.md).
+#[derive(Default)]
+struct FigureClock {
+    started: Option<Instant>,
+    step: Option<(&'static str, Instant)>,
+    steps: Vec<(String, f64)>,
+    application_started: Option<Instant>,
+    application_s: Option<f64>,
+    help_at: Option<Instant>,
+    help_response_s: Option<f64>,
+    help_used: bool,
+    extensions: u32,
+    identified: bool,
+    item: Option<String>,
+    submitted: bool,
+    not_done: bool,
+    rating: Option<u8>,
+    fields: (u32, u32, u32, u32),
 }
 
 /// The longest search text (a stuck key must not grow it without end).
@@ -252,6 +397,11 @@ impl Terminal {
             pending_photo: None,
             materials: Vec::new(),
             capture_return: Screen::Home,
+            application: None,
+            pending_item: None,
+            terminal_id: String::new(),
+            not_done_reason: None,
+            figures: FigureClock::default(),
         }
     }
 
@@ -313,10 +463,25 @@ impl Terminal {
                 if self.out_of_service {
                     return fx;
                 }
+                let same_person = self.resident.as_ref().is_some_and(|r| {
+                    !r.by_card && r.card.id_number.expose() == record.id_number.expose().as_str()
+                });
+                if same_person {
+                    // The holder of the 随申码 put their card in: the same session, now with the card read.
+                    self.touch(now);
+                    if let Some(r) = self.resident.as_mut() {
+                        r.card = CardData::from_record(&record);
+                        r.by_card = true;
+                    }
+                    self.reopen_for_card(&mut fx);
+                    self.after(now);
+                    return fx;
+                }
                 if self.resident.is_some() {
                     self.end(EndReason::NewCard, &mut fx);
                 }
                 self.identify(*record, now, today, &mut fx);
+                self.open_pending(&mut fx);
             }
             DeviceEvent::CardUnreadable(problem) => {
                 if self.out_of_service {
@@ -331,7 +496,11 @@ impl Terminal {
                 self.notice = Some((notice, now));
             }
             DeviceEvent::CardRemoved => {
-                if self.resident.is_some() {
+                // After submission the card is no longer needed: the resident takes it and still collects
+                // the printout and rates; every other step needs the card in the reader.
+                let done = self.screen == Screen::Apply
+                    && self.application.as_ref().map(|a| a.step) == Some(Step::Done);
+                if self.resident.is_some() && !done {
                     self.end(EndReason::CardRemoved, &mut fx);
                 }
             }
@@ -340,11 +509,19 @@ impl Terminal {
                     return fx;
                 }
                 self.touch(now);
-                let notice = match scan.kind {
-                    ScanKind::SuiShenMa => Notice::SuiShenMaNeedsPlatform,
-                    ScanKind::Other => Notice::UnknownCode,
-                };
-                self.notice = Some((notice, now));
+                match scan.kind {
+                    // Only the platform can say whose code it is; a resident already identified keeps their
+                    // session (a second person's code does not take it over).
+                    ScanKind::SuiShenMa if self.resident.is_none() => {
+                        self.notice = Some((Notice::SuiShenMaChecking, now));
+                        fx.push(Effect::VerifyCode(IdentityRequest {
+                            terminal_id: self.terminal_id.clone(),
+                            code: scan.data.expose().clone(),
+                        }));
+                    }
+                    ScanKind::SuiShenMa => {}
+                    ScanKind::Other => self.notice = Some((Notice::UnknownCode, now)),
+                }
             }
             DeviceEvent::HelpPressed => return self.intent(Intent::CallHelp, now),
             // Help and back do what their touch buttons do; moving through a screen by keys and speech come with
@@ -352,8 +529,10 @@ impl Terminal {
             DeviceEvent::KeypadKey(KeypadKey::Help) => return self.intent(Intent::CallHelp, now),
             DeviceEvent::KeypadKey(KeypadKey::Back) => return self.intent(Intent::Back, now),
             DeviceEvent::KeypadKey(_) => self.touch(now),
-            DeviceEvent::PadKey(_) => {
+            DeviceEvent::PadKey(rating) => {
                 // Ratings belong to a finished case; with none under way a key press means nothing.
+                self.touch(now);
+                self.rate(rating.stars(), Channel::Pad, now, &mut fx);
             }
             DeviceEvent::DoorOpened => {
                 if self.in_session() {
@@ -404,6 +583,7 @@ impl Terminal {
                 }
             }
         }
+        self.after(now);
         fx
     }
 
@@ -413,6 +593,14 @@ impl Terminal {
             return fx;
         }
         self.touch(now);
+        // The elder-mode offer is a strip, not a question that must be answered: doing anything else puts it
+        // away.
+        if !matches!(
+            intent,
+            Intent::AnswerElderProposal(_) | Intent::Activity | Intent::Extend
+        ) {
+            self.elder_proposal = false;
+        }
         match intent {
             Intent::Start => {
                 if self.screen == Screen::Attract {
@@ -423,6 +611,7 @@ impl Terminal {
             Intent::Home => {
                 self.search.clear();
                 self.keyboard = false;
+                self.leave_item();
                 self.screen = Screen::Home;
             }
             Intent::Back => match self.screen {
@@ -430,6 +619,30 @@ impl Terminal {
                 Screen::Capture => {
                     self.pending_photo = None;
                     self.screen = self.capture_return;
+                }
+                Screen::Apply => {
+                    let back = self
+                        .application
+                        .as_ref()
+                        .and_then(|a| a.previous_before(a.step));
+                    match (back, self.application.as_mut()) {
+                        (Some(step), Some(a)) => {
+                            a.unfocus();
+                            a.step = step;
+                        }
+                        _ => {
+                            self.leave_item();
+                            self.screen = Screen::Home;
+                        }
+                    }
+                }
+                Screen::NotDone => {
+                    self.not_done_reason = None;
+                    self.screen = if self.application.is_some() {
+                        Screen::Apply
+                    } else {
+                        Screen::Home
+                    };
                 }
                 Screen::Home => self.end(EndReason::Home, &mut fx),
                 Screen::Attract => {}
@@ -443,8 +656,15 @@ impl Terminal {
                 fx.push(Effect::Language(self.language));
             }
             Intent::CallHelp => {
-                self.notice = Some((Notice::HelpNotConnected, now));
+                self.notice = Some((Notice::HelpCalling, now));
+                self.figures.help_used = true;
+                self.figures.help_at.get_or_insert(now);
                 fx.push(Effect::HelpRequested);
+                fx.push(Effect::Help(HelpRequest {
+                    terminal_id: self.terminal_id.clone(),
+                    item_code: self.application.as_ref().map(|a| a.item.code.clone()),
+                    step: self.step_name().unwrap_or("attract").into(),
+                }));
             }
             Intent::VideoCall => {
                 self.notice = Some((Notice::VideoNotConnected, now));
@@ -481,7 +701,8 @@ impl Terminal {
             }
             Intent::ShowKeyboard(show) => self.keyboard = show,
             Intent::DismissNotice => self.notice = None,
-            Intent::Extend | Intent::Activity => {}
+            Intent::Extend => self.figures.extensions += 1,
+            Intent::Activity => {}
             Intent::AnswerElderProposal(yes) => {
                 self.elder_proposal = false;
                 if yes {
@@ -516,13 +737,597 @@ impl Terminal {
             }
             Intent::UsePhoto => {
                 if let (Screen::Capture, Some(p)) = (self.screen, self.pending_photo.take()) {
-                    self.materials.push(p);
+                    match self
+                        .application
+                        .as_mut()
+                        .and_then(|a| a.photographing.take().map(|m| (a, m)))
+                    {
+                        Some((a, material)) => {
+                            a.attached.retain(|x| x.material != material);
+                            a.attached.push(Attached { material, photo: p });
+                        }
+                        None => self.materials.push(p),
+                    }
                     self.capture = CaptureStep::Aiming;
                     self.screen = self.capture_return;
                 }
             }
+            Intent::OpenItem(item) => self.open_item(item, &mut fx),
+            Intent::FocusField(i) => {
+                if let Some(a) = self.form() {
+                    a.focus(i);
+                }
+            }
+            Intent::FieldKey { key, first } => {
+                if let Some(a) = self.form() {
+                    a.key(&key, first);
+                }
+            }
+            Intent::PickCandidate { text, consumed } => {
+                if let Some(a) = self.form() {
+                    a.pick(&text, consumed);
+                }
+            }
+            Intent::Choose { field, choice } => {
+                if let Some(a) = self.form() {
+                    a.choose(field, choice);
+                }
+            }
+            Intent::Next => self.next(&mut fx),
+            Intent::Photograph(n) => {
+                let ok = self.screen == Screen::Apply
+                    && self.application.as_ref().is_some_and(|a| {
+                        a.step == Step::Materials
+                            && a.item.materials.get(n).is_some_and(|m| !m.held)
+                    });
+                if ok {
+                    if let Some(a) = self.application.as_mut() {
+                        a.photographing = Some(n);
+                    }
+                    self.capture_return = Screen::Apply;
+                    self.screen = Screen::Capture;
+                    self.capture = CaptureStep::Aiming;
+                    self.pending_photo = None;
+                }
+            }
+            Intent::ToggleCommitmentRead => {
+                if let Some(a) = self.at_step(Step::Sign) {
+                    a.commitment_read = !a.commitment_read;
+                }
+            }
+            Intent::SignPoint { x, y, new_stroke } => {
+                if let Some(a) = self.at_step(Step::Sign) {
+                    a.sign(x as f32 / 1000.0, y as f32 / 1000.0, new_stroke);
+                }
+            }
+            Intent::ClearSignature => {
+                if let Some(a) = self.at_step(Step::Sign) {
+                    a.strokes.clear();
+                }
+            }
+            Intent::RetrySubmit => {
+                let failed = self.application.as_ref().is_some_and(|a| {
+                    a.step == Step::Submitting && matches!(a.submission, Submission::Failed(_))
+                });
+                if failed {
+                    self.submit(&mut fx);
+                }
+            }
+            Intent::Rate(stars) => self.rate(stars, Channel::Screen, now, &mut fx),
+            Intent::ToggleReason(i) => {
+                if let Some(a) = self.at_step(Step::Done) {
+                    if i < BAD_RATING_REASONS.len() {
+                        match a.reasons.iter().position(|r| *r == i) {
+                            Some(k) => {
+                                a.reasons.remove(k);
+                            }
+                            None => a.reasons.push(i),
+                        }
+                    }
+                }
+            }
+            Intent::SendRating => {
+                let channel = Channel::Screen;
+                if let Some(stars) = self.at_step(Step::Done).and_then(|a| a.rating) {
+                    self.send_rating(stars, channel, &mut fx);
+                }
+            }
+            Intent::Finish => {
+                if self.at_step(Step::Done).is_some() {
+                    self.end(EndReason::Finished, &mut fx);
+                    self.notice = Some((Notice::ThankYou, now));
+                }
+            }
+            Intent::OpenNotDone => {
+                if self.in_session() {
+                    if let Some(a) = self.application.as_mut() {
+                        a.unfocus();
+                    }
+                    self.keyboard = false;
+                    self.not_done_reason = None;
+                    self.screen = Screen::NotDone;
+                }
+            }
+            Intent::NotDoneReason(i) => {
+                if self.screen == Screen::NotDone && i < NOT_DONE_REASONS.len() {
+                    self.not_done_reason = Some(i);
+                }
+            }
+            Intent::SendNotDone => {
+                if let (Screen::NotDone, Some(r)) = (self.screen, self.not_done_reason) {
+                    let step = self
+                        .application
+                        .as_ref()
+                        .map(|a| a.step.name())
+                        .unwrap_or("home");
+                    fx.push(Effect::ReportNotDone(NotDoneReport {
+                        terminal_id: self.terminal_id.clone(),
+                        item_code: self.application.as_ref().map(|a| a.item.code.clone()),
+                        step: step.into(),
+                        reason: NOT_DONE_REASONS[r].0.into(),
+                        comment: None,
+                    }));
+                    self.figures.not_done = true;
+                    self.leave_item();
+                    self.not_done_reason = None;
+                    self.screen = Screen::Home;
+                }
+            }
         }
+        self.after(now);
         fx
+    }
+
+    /// The application, while its form shows.
+    fn form(&mut self) -> Option<&mut Application> {
+        self.at_step(Step::Form)
+    }
+
+    fn at_step(&mut self, step: Step) -> Option<&mut Application> {
+        if self.screen != Screen::Apply {
+            return None;
+        }
+        self.application.as_mut().filter(|a| a.step == step)
+    }
+
+    /// Whether the photo being taken is the resident's face (the face camera), not a document.
+    pub fn capture_face(&self) -> bool {
+        self.screen == Screen::Capture
+            && self
+                .application
+                .as_ref()
+                .is_some_and(|a| a.face.is_some() && a.photographing == a.face)
+    }
+
+    /// Whether the printer an item needs can print now: the A4 printer for a document, the receipt printer
+    /// otherwise. A terminal without that printer cannot.
+    pub fn printer_ready(&self, kind: kiosk_catalog::Kind) -> bool {
+        let class = match kind {
+            kiosk_catalog::Kind::Print => DeviceClass::A4Printer,
+            _ => DeviceClass::ReceiptPrinter,
+        };
+        self.devices
+            .values()
+            .filter(|d| d.class == class)
+            .any(|d| d.health.is_usable() && d.paper != PaperState::Out)
+    }
+
+    fn open_item(&mut self, item: Box<kiosk_catalog::Item>, fx: &mut Vec<Effect>) {
+        if self.screen == Screen::Attract {
+            fx.push(Effect::SessionStarted { identified: false });
+        }
+        self.keyboard = false;
+        self.leave_item();
+        self.figures.item = Some(item.code.clone());
+        self.figures.application_started = Some(self.last_activity);
+        self.screen = Screen::Apply;
+        let needs_name = item.identity != kiosk_catalog::Identity::None;
+        let needs_card = item.identity >= kiosk_catalog::Identity::IdCard;
+        let known = match &self.resident {
+            None => false,
+            Some(r) => r.by_card || !needs_card,
+        };
+        if needs_name && !known {
+            if self.resident.is_some() {
+                self.notice = Some((Notice::ItemNeedsCard, self.last_activity));
+            }
+            let mut a = Application::new((*item).clone(), None, self.next_key());
+            a.step = Step::Identify;
+            self.application = Some(a);
+            self.pending_item = Some(item);
+            return;
+        }
+        let card = self.resident.as_ref().map(|r| &r.card);
+        let a = Application::new(*item, card, self.next_key());
+        if a.prefill == PrefillState::Waiting {
+            if let Some(card) = card {
+                fx.push(Effect::FetchPrefill(PrefillRequest {
+                    item_code: a.item.code.clone(),
+                    applicant: card.applicant(),
+                    sources: a.remote_sources(),
+                }));
+            }
+        }
+        self.application = Some(a);
+    }
+
+    /// The card was read for a resident known by 随申码: an item that waited for the card opens.
+    fn reopen_for_card(&mut self, fx: &mut Vec<Effect>) {
+        let waiting = self
+            .application
+            .as_ref()
+            .is_some_and(|a| a.step == Step::Identify);
+        if waiting {
+            self.open_pending(fx);
+        }
+    }
+
+    /// A card was read while an item waited for it.
+    fn open_pending(&mut self, fx: &mut Vec<Effect>) {
+        if self.resident.is_none() {
+            return;
+        }
+        if let Some(item) = self.pending_item.take() {
+            self.open_item(item, fx);
+        }
+    }
+
+    fn leave_item(&mut self) {
+        self.application = None;
+        self.pending_item = None;
+    }
+
+    /// A unique key per application (the platform takes each case once per key).
+    fn next_key(&self) -> String {
+        static N: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0);
+        format!("{}-{nanos:x}-{n}", self.terminal_id)
+    }
+
+    fn next(&mut self, fx: &mut Vec<Effect>) {
+        let printer_ok = self.application.as_ref().is_some_and(|a| {
+            a.item.kind != kiosk_catalog::Kind::Print || self.printer_ready(a.item.kind)
+        });
+        let Some(a) = (if self.screen == Screen::Apply {
+            self.application.as_mut()
+        } else {
+            None
+        }) else {
+            return;
+        };
+        let go = match a.step {
+            Step::Identify | Step::Submitting => false,
+            Step::Form => {
+                a.unfocus();
+                // A document that cannot be printed here is not started: the page said so already.
+                a.check_all() && a.prefill != PrefillState::Waiting && printer_ok
+            }
+            Step::Materials => a.missing_materials().is_empty(),
+            Step::Sign => a.commitment_read && a.signed(),
+            Step::Review => true,
+            Step::Done => {
+                self.end(EndReason::Finished, fx);
+                return;
+            }
+        };
+        if go {
+            let next = a.next_after(a.step);
+            a.step = next;
+            if next == Step::Submitting {
+                self.submit(fx);
+            }
+        }
+    }
+
+    fn submit(&mut self, fx: &mut Vec<Effect>) {
+        let applicant = self.resident.as_ref().map(|r| r.card.applicant());
+        let Some(a) = self.application.as_mut() else {
+            return;
+        };
+        a.step = Step::Submitting;
+        a.submission = Submission::Waiting;
+        let f = &mut self.figures;
+        f.fields = (
+            a.fields.len() as u32,
+            a.fields.iter().filter(|x| x.prefilled).count() as u32,
+            a.fields.iter().filter(|x| x.prefilled_unchanged).count() as u32,
+            a.fields.iter().map(|x| x.corrections).sum(),
+        );
+        fx.push(Effect::Submit(Box::new(Submit {
+            request: CaseRequest {
+                idempotency_key: a.idempotency_key.clone(),
+                terminal_id: self.terminal_id.clone(),
+                item_code: a.item.code.clone(),
+                item_name: a.item.name.clone(),
+                kind: a.kind(),
+                applicant,
+                fields: a.fields_for_platform(),
+                materials: a.uploads(),
+                commitment: a.item.commitment.clone(),
+                application_pdf: None,
+                // The caller stamps the time (no clock in here).
+                submitted_at: String::new(),
+            },
+            strokes: a.strokes.clone(),
+        })));
+    }
+
+    fn rate(&mut self, stars: u8, channel: Channel, now: Instant, fx: &mut Vec<Effect>) {
+        if !(1..=5).contains(&stars) {
+            return;
+        }
+        let Some(a) = self.at_step(Step::Done) else {
+            return;
+        };
+        if a.rating_sent || !matches!(a.submission, Submission::Accepted(_)) {
+            return;
+        }
+        a.rating = Some(stars);
+        // A good rating is all there is to say; a bad one asks why (差评 are followed up).
+        if stars >= 3 {
+            self.send_rating(stars, channel, fx);
+            self.end(EndReason::Finished, fx);
+            self.notice = Some((Notice::ThankYou, now));
+        }
+    }
+
+    fn send_rating(&mut self, stars: u8, channel: Channel, fx: &mut Vec<Effect>) {
+        let terminal_id = self.terminal_id.clone();
+        let Some(a) = self.at_step(Step::Done) else {
+            return;
+        };
+        let Submission::Accepted(reply) = &a.submission else {
+            return;
+        };
+        if a.rating_sent {
+            return;
+        }
+        a.rating_sent = true;
+        fx.push(Effect::Evaluate(Evaluation {
+            case_number: reply.case_number.clone(),
+            item_code: a.item.code.clone(),
+            terminal_id,
+            level: stars,
+            reasons: a
+                .reasons
+                .iter()
+                .filter_map(|i| BAD_RATING_REASONS.get(*i).map(|r| r.0.to_string()))
+                .collect(),
+            comment: None,
+            channel,
+            follow_up: stars <= 2,
+        }));
+        self.figures.rating = Some(stars);
+        if stars <= 2 {
+            let now = self.last_activity;
+            self.end(EndReason::Finished, fx);
+            self.notice = Some((Notice::ThankYou, now));
+        }
+    }
+
+    /// The platform's answer to `Effect::VerifyCode`.
+    pub fn identity_verified(
+        &mut self,
+        reply: Result<IdentityReply, PlatformError>,
+        now: Instant,
+        today: kiosk_drivers::Date,
+    ) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        if self.resident.is_some() || self.out_of_service {
+            return fx;
+        }
+        match reply {
+            Err(PlatformError::Refused { status: 404, .. }) => {
+                self.notice = Some((Notice::SuiShenMaRefused, now));
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "随申码 not checked");
+                self.notice = Some((Notice::SuiShenMaNeedsPlatform, now));
+            }
+            Ok(r) => {
+                self.touch(now);
+                let card = CardData::from_identity(&r);
+                let age = kiosk_drivers::IdNumber::parse(&r.applicant.id_number)
+                    .ok()
+                    .and_then(|n| n.birth_date())
+                    .map(|b| b.years_until(today))
+                    .unwrap_or(0);
+                self.resident = Some(Resident {
+                    name: Sensitive::new(r.applicant.name.clone()),
+                    age,
+                    card,
+                    by_card: false,
+                });
+                self.figures.identified = true;
+                self.notice = None;
+                if self.screen == Screen::Attract {
+                    self.screen = Screen::Home;
+                }
+                self.elder_proposal = age >= self.settings.elder_age && !self.elder;
+                fx.push(Effect::SessionStarted { identified: true });
+                self.open_pending(&mut fx);
+            }
+        }
+        self.after(now);
+        fx
+    }
+
+    /// The platform's answer to `Effect::FetchPrefill`.
+    pub fn prefill_arrived(
+        &mut self,
+        item_code: &str,
+        reply: Result<PrefillReply, PlatformError>,
+        now: Instant,
+    ) {
+        if let Some(a) = self.application.as_mut() {
+            if a.item.code == item_code && a.prefill == PrefillState::Waiting {
+                match reply {
+                    Ok(r) => a.apply_prefill(&r.values),
+                    Err(e) => {
+                        tracing::warn!(error = %e, "prefill failed; the resident types those fields");
+                        a.prefill = PrefillState::Failed;
+                    }
+                }
+            }
+        }
+        self.after(now);
+    }
+
+    /// The platform's answer to `Effect::Submit`. `wall` is the local time as the receipt prints it.
+    pub fn submitted(
+        &mut self,
+        key: &str,
+        reply: Result<CaseReply, PlatformError>,
+        wall: &str,
+        now: Instant,
+    ) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        let receipt_ready = self.printer_ready(kiosk_catalog::Kind::Apply);
+        let Some(a) = self.application.as_mut() else {
+            return fx;
+        };
+        if a.idempotency_key != key || a.submission != Submission::Waiting {
+            return fx;
+        }
+        self.last_activity = now;
+        self.warning_left = None;
+        match reply {
+            Err(e) => {
+                tracing::warn!(error = %e, "case not submitted");
+                a.submission = Submission::Failed(e);
+            }
+            Ok(reply) => {
+                tracing::info!(case = %reply.case_number, item = %a.item.code, "case submitted");
+                let receipt = (a.item.kind != kiosk_catalog::Kind::Print).then(|| {
+                    use kiosk_drivers::printer::protocol::Receipt;
+                    Receipt::new()
+                        .title("受理回执")
+                        .row("事项", a.item.name.as_str())
+                        .row("受理编号", reply.case_number.as_str())
+                        .row("提交时间", wall)
+                        .row("办理时限", a.item.time_limit.as_str())
+                        .row("受理部门", a.item.department.as_str())
+                        .separator()
+                        .text("扫码查看办理进度")
+                        .qr(reply.follow_url.as_str())
+                        .feed(3)
+                });
+                a.receipt = match (&receipt, receipt_ready) {
+                    (None, _) => PrintState::None,
+                    (Some(_), true) => PrintState::Printing,
+                    (Some(_), false) => PrintState::Failed("receipt printer not ready".into()),
+                };
+                let receipt = receipt.filter(|_| receipt_ready);
+                let document = reply.document.clone();
+                a.document = if document.is_some() {
+                    PrintState::Printing
+                } else {
+                    PrintState::None
+                };
+                a.step = Step::Done;
+                a.submission = Submission::Accepted(reply);
+                self.figures.submitted = true;
+                if let Some(t0) = self.figures.application_started {
+                    self.figures.application_s = Some(now.duration_since(t0).as_secs_f64());
+                }
+                if receipt.is_some() || document.is_some() {
+                    fx.push(Effect::Print(Box::new(Printout {
+                        key: key.to_string(),
+                        receipt,
+                        document,
+                    })));
+                }
+            }
+        }
+        self.after(now);
+        fx
+    }
+
+    /// A printer's answer to `Effect::Print`.
+    pub fn printed(&mut self, key: &str, printer: Printer, result: Result<(), String>) {
+        let Some(a) = self
+            .application
+            .as_mut()
+            .filter(|a| a.idempotency_key == key)
+        else {
+            return;
+        };
+        let state = match result {
+            Ok(()) => PrintState::Printed,
+            Err(e) => PrintState::Failed(e),
+        };
+        match printer {
+            Printer::Receipt => a.receipt = state,
+            Printer::A4 => a.document = state,
+        }
+    }
+
+    /// The platform's answer to `Effect::Help`.
+    pub fn help_answered(&mut self, reply: Result<HelpReply, PlatformError>, now: Instant) {
+        self.notice = Some((
+            match reply {
+                Ok(_) => Notice::HelpComing,
+                Err(_) => Notice::HelpNotConnected,
+            },
+            now,
+        ));
+    }
+
+    /// The platform's answer to `Effect::ReportNotDone`.
+    pub fn not_done_answered<T>(&mut self, reply: Result<T, PlatformError>, now: Instant) {
+        self.notice = Some((
+            match reply {
+                Ok(_) => Notice::NotDoneSent,
+                Err(_) => Notice::NotDoneFailed,
+            },
+            now,
+        ));
+    }
+
+    /// The step a session is in, for figures and reports.
+    pub fn step_name(&self) -> Option<&'static str> {
+        match self.screen {
+            Screen::Attract => None,
+            Screen::Home => Some("home"),
+            Screen::Category(_) => Some("category"),
+            Screen::Capture => Some("capture"),
+            Screen::NotDone => Some("not-done"),
+            Screen::Apply => self.application.as_ref().map(|a| a.step.name()),
+        }
+    }
+
+    /// Bookkeeping after every input: the time of each step.
+    fn after(&mut self, now: Instant) {
+        if !self.in_session() {
+            return;
+        }
+        self.figures.started.get_or_insert(now);
+        let step = self.step_name();
+        let current = self.figures.step.map(|s| s.0);
+        if step != current {
+            if let Some((name, since)) = self.figures.step.take() {
+                self.figures
+                    .steps
+                    .push((name.into(), now.duration_since(since).as_secs_f64()));
+            }
+            self.figures.step = step.map(|s| (s, now));
+        }
+    }
+
+    /// How long the current step waits for the resident: filling and signing take longer than choosing.
+    pub fn step_timeout(&self) -> Option<Duration> {
+        let base = self.settings.inactivity_timeout;
+        match (self.screen, self.application.as_ref().map(|a| a.step)) {
+            // Waiting for the platform is not the resident's inactivity (the call has its own deadline).
+            (Screen::Apply, Some(Step::Submitting)) => None,
+            (Screen::Apply, Some(Step::Form | Step::Materials | Step::Sign | Step::Review))
+            | (Screen::Capture, _) => Some((base * 2).min(Duration::from_secs(900))),
+            _ => Some(base),
+        }
     }
 
     /// The answer to `Effect::TakeStill`. A photo that arrives after the resident left the capture screen (or
@@ -557,7 +1362,10 @@ impl Terminal {
             return fx;
         }
         let idle = now.duration_since(self.last_activity);
-        let timeout = self.settings.inactivity_timeout;
+        let Some(timeout) = self.step_timeout() else {
+            self.touch(now);
+            return fx;
+        };
         if idle >= timeout {
             self.end(EndReason::Timeout, &mut fx);
             self.notice = Some((Notice::SessionEndedTimeout, now));
@@ -591,7 +1399,10 @@ impl Terminal {
         self.resident = Some(Resident {
             name: record.name.clone(),
             age,
+            card: CardData::from_record(&record),
+            by_card: true,
         });
+        self.figures.identified = true;
         // `record` drops here and wipes its own copies (Sensitive zeroizes on drop).
         if self.screen == Screen::Attract {
             self.screen = Screen::Home;
@@ -603,6 +1414,15 @@ impl Terminal {
     /// Ends the session: personal data dropped (and zeroed by `Sensitive`), every personal choice back to the
     /// terminal's defaults, the attract screen.
     fn end(&mut self, reason: EndReason, fx: &mut Vec<Effect>) {
+        let now = self
+            .last_activity
+            .max(self.figures.step.map(|s| s.1).unwrap_or(self.last_activity));
+        if let Some(f) = self.session_figures(reason, now) {
+            fx.push(Effect::Figures(Box::new(f)));
+        }
+        self.figures = FigureClock::default();
+        self.leave_item();
+        self.not_done_reason = None;
         self.resident = None;
         self.keyboard = false;
         self.pending_photo = None;
@@ -620,11 +1440,61 @@ impl Terminal {
         }
         fx.push(Effect::SessionEnded(reason));
     }
+
+    /// The figures of the session that is ending (none if it never started).
+    fn session_figures(&mut self, reason: EndReason, now: Instant) -> Option<SessionFigures> {
+        let f = &mut self.figures;
+        let started = f.started?;
+        if let Some((name, since)) = f.step.take() {
+            f.steps
+                .push((name.into(), now.duration_since(since).as_secs_f64()));
+        }
+        if !f.submitted {
+            if let Some(a) = &self.application {
+                f.fields = (
+                    a.fields.len() as u32,
+                    a.fields.iter().filter(|x| x.prefilled).count() as u32,
+                    a.fields.iter().filter(|x| x.prefilled_unchanged).count() as u32,
+                    a.fields.iter().map(|x| x.corrections).sum(),
+                );
+            }
+        }
+        let outcome = if f.submitted {
+            Outcome::Submitted
+        } else if f.not_done {
+            Outcome::NotDone
+        } else if reason == EndReason::Timeout {
+            Outcome::TimedOut
+        } else if f.item.is_some() {
+            Outcome::Abandoned
+        } else {
+            Outcome::Browsed
+        };
+        Some(SessionFigures {
+            terminal_id: self.terminal_id.clone(),
+            item_code: f.item.clone(),
+            outcome,
+            identified: f.identified,
+            elder_mode: self.elder,
+            steps: std::mem::take(&mut f.steps),
+            session_s: now.duration_since(started).as_secs_f64(),
+            application_s: f.application_s,
+            fields_shown: f.fields.0,
+            fields_prefilled: f.fields.1,
+            prefilled_unchanged: f.fields.2,
+            corrections: f.fields.3,
+            help_used: f.help_used,
+            help_response_s: f.help_response_s,
+            rating: f.rating,
+            timeout_extensions: f.extensions,
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kiosk_drivers::PaperState;
     use kiosk_drivers::{sim::sample_cards, Date, ScanPayload};
 
     fn today() -> Date {
@@ -637,6 +1507,13 @@ mod tests {
 
     fn card(i: usize) -> DeviceEvent {
         DeviceEvent::CardInserted(Box::new(sample_cards().remove(i).record))
+    }
+
+    /// The effects other than the session's figures (which every ending session carries).
+    fn plain(fx: Vec<Effect>) -> Vec<Effect> {
+        fx.into_iter()
+            .filter(|e| !matches!(e, Effect::Figures(_)))
+            .collect()
     }
 
     fn photo() -> Photo {
@@ -743,7 +1620,7 @@ mod tests {
         t.intent(Intent::ToggleElder, t0);
         let fx = t.intent(Intent::ToggleLanguage, t0);
         assert_eq!(fx, [Effect::Language(Language::En)]);
-        let fx = t.device(DeviceEvent::CardRemoved, t0, today());
+        let fx = plain(t.device(DeviceEvent::CardRemoved, t0, today()));
         assert_eq!(
             fx,
             [
@@ -775,7 +1652,12 @@ mod tests {
             assert!(t.warning_left.is_some());
         }
         let fx = t.tick(now + Duration::from_secs(30));
-        assert_eq!(fx, [Effect::SessionEnded(EndReason::Timeout)]);
+        match &fx[..] {
+            [Effect::Figures(f), Effect::SessionEnded(EndReason::Timeout)] => {
+                assert_eq!((f.outcome, f.timeout_extensions), (Outcome::TimedOut, 10));
+            }
+            other => panic!("{other:?}"),
+        }
         assert!(t.resident.is_none());
         assert_eq!(t.notice.map(|n| n.0), Some(Notice::SessionEndedTimeout));
     }
@@ -817,7 +1699,7 @@ mod tests {
             t0,
             today(),
         );
-        assert_eq!(t.notice.map(|n| n.0), Some(Notice::SuiShenMaNeedsPlatform));
+        assert_eq!(t.notice.map(|n| n.0), Some(Notice::SuiShenMaChecking));
         t.device(
             DeviceEvent::CodeScanned(ScanPayload::classify("12345")),
             t0,
@@ -839,7 +1721,7 @@ mod tests {
         assert_eq!(t.screen, Screen::Category("tax"));
         t.intent(Intent::Back, t0);
         assert_eq!(t.screen, Screen::Home);
-        let fx = t.intent(Intent::Back, t0);
+        let fx = plain(t.intent(Intent::Back, t0));
         assert_eq!(fx, [Effect::SessionEnded(EndReason::Home)]);
         assert_eq!(t.screen, Screen::Attract);
     }
@@ -907,5 +1789,677 @@ mod tests {
             ("ok", Duration::from_secs(1))
         );
         assert_eq!(v[0].last_error.as_deref(), Some("/dev/x: unplugged?"));
+    }
+
+    // ---- The application: item → form → materials → sign → review → submit → print → rate.
+
+    fn item(code: &str) -> Box<kiosk_catalog::Item> {
+        let c = kiosk_catalog::Catalog::bundled().unwrap();
+        Box::new(c.get(code).unwrap().clone())
+    }
+
+    fn with_printers(t: &mut Terminal, now: Instant) {
+        t.add_device(
+            DeviceId("a4".into()),
+            DeviceClass::A4Printer,
+            Health::Online,
+            now,
+        );
+        t.add_device(
+            DeviceId("receipt".into()),
+            DeviceClass::ReceiptPrinter,
+            Health::Online,
+            now,
+        );
+    }
+
+    fn reply(number: &str, document: bool) -> CaseReply {
+        CaseReply {
+            case_number: number.into(),
+            state: if document {
+                kiosk_api::CaseState::Done
+            } else {
+                kiosk_api::CaseState::Accepted
+            },
+            follow_url: format!("https://x.invalid/{number}"),
+            document: document.then(|| kiosk_api::IssuedDocument {
+                title: "社保缴费记录".into(),
+                issuer: "x".into(),
+                rows: vec![("2026年10月".into(), "8000".into())],
+                note: None,
+            }),
+        }
+    }
+
+    fn submitted_request(fx: &[Effect]) -> &Submit {
+        fx.iter()
+            .find_map(|e| match e {
+                Effect::Submit(s) => Some(&**s),
+                _ => None,
+            })
+            .expect("a submission")
+    }
+
+    fn step(t: &Terminal) -> Option<Step> {
+        t.application.as_ref().map(|a| a.step)
+    }
+
+    #[test]
+    fn a_payment_record_is_printed_in_three_touches_after_the_card_and_rated_in_a_fourth() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        t.terminal_id = "YP-0001".into();
+        with_printers(&mut t, t0);
+        t.device(card(0), t0, today());
+        // Touch 1: the item (a search hit or a category's row; the category tile would be one more touch).
+        let fx = t.intent(Intent::OpenItem(item("SB-001")), t0);
+        assert!(
+            fx.is_empty(),
+            "only card fields: nothing to ask the platform: {fx:?}"
+        );
+        assert_eq!((t.screen, step(&t)), (Screen::Apply, Some(Step::Form)));
+        let a = t.application.as_ref().unwrap();
+        assert_eq!(a.fields[0].value.expose(), "张建国");
+        assert_eq!(a.fields[0].source, Some(crate::application::Source::Card));
+        assert_eq!(
+            a.fields[2].value.expose(),
+            "近12个月",
+            "the usual choice is preset"
+        );
+        // Touch 2: 打印. A print item has no review: its form is all there is to check.
+        let t1 = t0 + Duration::from_secs(10);
+        let fx = t.intent(Intent::Next, t1);
+        let sub = submitted_request(&fx);
+        assert_eq!(sub.request.item_code, "SB-001");
+        assert_eq!(sub.request.applicant.as_ref().unwrap().name, "张建国");
+        assert_eq!(step(&t), Some(Step::Submitting));
+        let key = sub.request.idempotency_key.clone();
+        assert!(key.starts_with("YP-0001-"));
+        let fx = t.submitted(&key, Ok(reply("YP1", true)), "2026-11-29 10:00", t1);
+        assert_eq!(step(&t), Some(Step::Done));
+        let printout = fx
+            .iter()
+            .find_map(|e| match e {
+                Effect::Print(p) => Some(p),
+                _ => None,
+            })
+            .unwrap();
+        assert!(
+            printout.receipt.is_none(),
+            "the document is the result: no receipt too"
+        );
+        assert!(printout.document.is_some());
+        t.printed(&key, Printer::A4, Ok(()));
+        assert_eq!(
+            t.application.as_ref().unwrap().document,
+            PrintState::Printed
+        );
+        // Touch 3: ★5 sends the rating and ends the session.
+        let t2 = t0 + Duration::from_secs(20);
+        let fx = t.intent(Intent::Rate(5), t2);
+        let e = fx
+            .iter()
+            .find_map(|e| match e {
+                Effect::Evaluate(e) => Some(e),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(
+            (e.level, e.follow_up, e.case_number.as_str()),
+            (5, false, "YP1")
+        );
+        let f = fx
+            .iter()
+            .find_map(|e| match e {
+                Effect::Figures(f) => Some(f),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(f.outcome, Outcome::Submitted);
+        assert_eq!(
+            (f.fields_shown, f.fields_prefilled, f.prefilled_unchanged),
+            (3, 2, 2)
+        );
+        assert_eq!(f.rating, Some(5));
+        assert_eq!(f.application_s, Some(10.0));
+        assert!(fx.contains(&Effect::SessionEnded(EndReason::Finished)));
+        assert!(t.application.is_none() && t.resident.is_none());
+        assert_eq!(t.notice.map(|n| n.0), Some(Notice::ThankYou));
+    }
+
+    fn photograph(t: &mut Terminal, material: usize, now: Instant) {
+        t.intent(Intent::Photograph(material), now);
+        assert_eq!(t.screen, Screen::Capture);
+        assert_eq!(t.intent(Intent::TakePhoto, now), [Effect::TakeStill]);
+        t.photo_taken(Ok(photo()), now);
+        t.intent(Intent::UsePhoto, now);
+        assert_eq!(t.screen, Screen::Apply);
+    }
+
+    fn sign(t: &mut Terminal, now: Instant) {
+        t.intent(Intent::ToggleCommitmentRead, now);
+        for (i, x) in (100..=900).step_by(100).enumerate() {
+            t.intent(
+                Intent::SignPoint {
+                    x,
+                    y: 500 + (i as i32 % 2) * 100,
+                    new_stroke: i == 0,
+                },
+                now,
+            );
+        }
+    }
+
+    #[test]
+    fn an_application_goes_through_identity_prefill_materials_signature_review_and_submission() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        with_printers(&mut t, t0);
+        // Chosen before identifying: the terminal asks for the card, then opens the form.
+        t.intent(Intent::Start, t0);
+        assert!(t.intent(Intent::OpenItem(item("HJ-002")), t0).is_empty());
+        assert_eq!(step(&t), Some(Step::Identify));
+        let fx = t.device(card(2), t0, today());
+        let prefill = fx
+            .iter()
+            .find_map(|e| match e {
+                Effect::FetchPrefill(p) => Some(p),
+                _ => None,
+            })
+            .expect("asks the platform for the phone");
+        assert_eq!(prefill.sources, ["platform.phone"]);
+        assert_eq!(step(&t), Some(Step::Form));
+        // Waiting for the platform: 下一步 does nothing yet.
+        t.intent(Intent::Next, t0);
+        assert_eq!(step(&t), Some(Step::Form));
+        let mut values = std::collections::BTreeMap::new();
+        values.insert("platform.phone".to_string(), "13912345678".to_string());
+        t.prefill_arrived("HJ-002", Ok(PrefillReply { values }), t0);
+        let a = t.application.as_ref().unwrap();
+        assert_eq!(a.fields[3].value.expose(), "13912345678");
+        assert_eq!(
+            a.fields[3].source,
+            Some(crate::application::Source::Platform)
+        );
+        // The address is empty and required: the form says so instead of going on.
+        t.intent(Intent::Next, t0);
+        assert_eq!(step(&t), Some(Step::Form));
+        assert_eq!(
+            t.application.as_ref().unwrap().fields[2].problem,
+            Some(crate::application::Problem::Required)
+        );
+        // Typed by pinyin: "shanghai" then a candidate, then digits.
+        t.intent(Intent::FocusField(2), t0);
+        for k in ["s", "h", "a", "n", "g", "h", "a", "i"] {
+            t.intent(
+                Intent::FieldKey {
+                    key: k.into(),
+                    first: None,
+                },
+                t0,
+            );
+        }
+        assert_eq!(t.application.as_ref().unwrap().composition, "shanghai");
+        t.intent(
+            Intent::PickCandidate {
+                text: "上海".into(),
+                consumed: 8,
+            },
+            t0,
+        );
+        for k in ["1", "0", "号"] {
+            t.intent(
+                Intent::FieldKey {
+                    key: k.into(),
+                    first: None,
+                },
+                t0,
+            );
+        }
+        let a = t.application.as_ref().unwrap();
+        assert_eq!(a.fields[2].value.expose(), "上海10号");
+        assert!(a.composition.is_empty());
+        assert!(a.fields[2].problem.is_none(), "fixed as it is typed");
+        t.intent(Intent::Next, t0);
+        assert_eq!(step(&t), Some(Step::Materials));
+        // Nothing photographed yet: no further.
+        t.intent(Intent::Next, t0);
+        assert_eq!(step(&t), Some(Step::Materials));
+        photograph(&mut t, 0, t0);
+        assert_eq!(t.application.as_ref().unwrap().attached.len(), 1);
+        assert!(
+            t.materials.is_empty(),
+            "the photo belongs to the application"
+        );
+        t.intent(Intent::Next, t0);
+        assert_eq!(step(&t), Some(Step::Sign));
+        // Neither read nor signed: no further; a tap is not a signature.
+        t.intent(Intent::Next, t0);
+        t.intent(Intent::ToggleCommitmentRead, t0);
+        t.intent(
+            Intent::SignPoint {
+                x: 500,
+                y: 500,
+                new_stroke: true,
+            },
+            t0,
+        );
+        t.intent(Intent::Next, t0);
+        assert_eq!(step(&t), Some(Step::Sign));
+        t.intent(Intent::ToggleCommitmentRead, t0);
+        t.intent(Intent::ClearSignature, t0);
+        sign(&mut t, t0);
+        t.intent(Intent::Next, t0);
+        assert_eq!(step(&t), Some(Step::Review));
+        // Back goes one step, forward again.
+        t.intent(Intent::Back, t0);
+        assert_eq!(step(&t), Some(Step::Sign));
+        t.intent(Intent::Next, t0);
+        let fx = t.intent(Intent::Next, t0);
+        let sub = submitted_request(&fx);
+        assert_eq!(sub.request.materials.len(), 1);
+        assert_eq!(sub.request.materials[0].name, "住房租赁合同或房产证明");
+        assert!(sub.request.commitment.is_some());
+        assert!(!sub.strokes.is_empty());
+        let key = sub.request.idempotency_key.clone();
+        // The platform is down: nothing is said to be done, and the same case can be sent again.
+        let fx = t.submitted(
+            &key,
+            Err(PlatformError::Unreachable("cannot connect".into())),
+            "",
+            t0,
+        );
+        assert!(fx.is_empty());
+        assert_eq!(step(&t), Some(Step::Submitting));
+        assert!(matches!(
+            t.application.as_ref().unwrap().submission,
+            Submission::Failed(_)
+        ));
+        let fx = t.intent(Intent::RetrySubmit, t0);
+        assert_eq!(
+            submitted_request(&fx).request.idempotency_key,
+            key,
+            "one case, not two"
+        );
+        // A stale answer for another key changes nothing.
+        t.submitted("other", Ok(reply("X", false)), "", t0);
+        assert_eq!(step(&t), Some(Step::Submitting));
+        let fx = t.submitted(&key, Ok(reply("YP2", false)), "2026-11-29 10:05", t0);
+        assert_eq!(step(&t), Some(Step::Done));
+        let Some(Effect::Print(p)) = fx.first() else {
+            panic!("{fx:?}")
+        };
+        let receipt = p.receipt.as_ref().expect("a receipt for an application");
+        assert!(receipt
+            .lines
+            .contains(&kiosk_drivers::printer::protocol::Line::Row(
+                "受理编号".into(),
+                "YP2".into()
+            )));
+        assert!(p.document.is_none());
+        // The card may leave now: the resident still collects the receipt and rates.
+        t.device(DeviceEvent::CardRemoved, t0, today());
+        assert_eq!(step(&t), Some(Step::Done));
+        // ★2 asks why before it is sent, and is marked for follow-up.
+        let fx = t.intent(Intent::Rate(2), t0);
+        assert!(fx.is_empty());
+        t.intent(Intent::ToggleReason(0), t0);
+        t.intent(Intent::ToggleReason(3), t0);
+        t.intent(Intent::ToggleReason(0), t0);
+        let fx = t.intent(Intent::SendRating, t0);
+        let e = fx
+            .iter()
+            .find_map(|e| match e {
+                Effect::Evaluate(e) => Some(e),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!((e.level, e.follow_up), (2, true));
+        assert_eq!(e.reasons, ["打印或设备故障"]);
+        assert!(t.application.is_none());
+    }
+
+    #[test]
+    fn a_printer_that_cannot_print_is_said_before_the_item_starts() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        with_printers(&mut t, t0);
+        t.device(
+            DeviceEvent::Health {
+                device: DeviceId("a4".into()),
+                health: Health::Down {
+                    reason: "unplugged".into(),
+                },
+            },
+            t0,
+            today(),
+        );
+        assert!(!t.printer_ready(kiosk_catalog::Kind::Print));
+        assert!(t.printer_ready(kiosk_catalog::Kind::Apply));
+        t.device(card(0), t0, today());
+        t.intent(Intent::OpenItem(item("SB-001")), t0);
+        assert!(
+            t.intent(Intent::Next, t0).is_empty(),
+            "nothing sent to print on a dead printer"
+        );
+        assert_eq!(step(&t), Some(Step::Form));
+        // Out of paper counts too.
+        t.device(
+            DeviceEvent::Paper {
+                device: DeviceId("receipt".into()),
+                state: PaperState::Out,
+            },
+            t0,
+            today(),
+        );
+        assert!(!t.printer_ready(kiosk_catalog::Kind::Apply));
+    }
+
+    #[test]
+    fn a_printer_failing_after_submission_is_reported_not_hidden() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        with_printers(&mut t, t0);
+        t.device(card(0), t0, today());
+        t.intent(Intent::OpenItem(item("SB-001")), t0);
+        let fx = t.intent(Intent::Next, t0);
+        let key = submitted_request(&fx).request.idempotency_key.clone();
+        t.submitted(&key, Ok(reply("YP3", true)), "", t0);
+        t.printed(&key, Printer::A4, Err("paper jam".into()));
+        assert!(matches!(
+            t.application.as_ref().unwrap().document,
+            PrintState::Failed(_)
+        ));
+    }
+
+    #[test]
+    fn pulling_the_card_mid_way_ends_the_session_and_drops_the_application() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        t.device(card(2), t0, today());
+        t.intent(Intent::OpenItem(item("HJ-002")), t0);
+        t.intent(Intent::FocusField(2), t0);
+        t.intent(
+            Intent::FieldKey {
+                key: "x".into(),
+                first: None,
+            },
+            t0,
+        );
+        let fx = t.device(DeviceEvent::CardRemoved, t0, today());
+        assert!(fx.contains(&Effect::SessionEnded(EndReason::CardRemoved)));
+        let f = fx
+            .iter()
+            .find_map(|e| match e {
+                Effect::Figures(f) => Some(f),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(f.outcome, Outcome::Abandoned);
+        assert_eq!(f.item_code.as_deref(), Some("HJ-002"));
+        assert!(t.application.is_none() && t.resident.is_none());
+        assert_eq!(t.screen, Screen::Attract);
+    }
+
+    #[test]
+    fn when_the_platform_does_not_answer_prefill_the_resident_types_the_fields() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        t.device(card(2), t0, today());
+        t.intent(Intent::OpenItem(item("HJ-002")), t0);
+        t.prefill_arrived(
+            "HJ-002",
+            Err(PlatformError::Unreachable("timed out".into())),
+            t0,
+        );
+        let a = t.application.as_ref().unwrap();
+        assert_eq!(a.prefill, PrefillState::Failed);
+        assert!(a.fields[3].value.expose().is_empty());
+        t.intent(Intent::FocusField(3), t0);
+        for k in "1391234567".chars() {
+            t.intent(
+                Intent::FieldKey {
+                    key: k.to_string(),
+                    first: None,
+                },
+                t0,
+            );
+        }
+        // Letters do not go into a phone number.
+        t.intent(
+            Intent::FieldKey {
+                key: "a".into(),
+                first: None,
+            },
+            t0,
+        );
+        t.intent(Intent::FocusField(usize::MAX), t0);
+        let a = t.application.as_ref().unwrap();
+        assert_eq!(a.fields[3].value.expose(), "1391234567");
+        assert_eq!(
+            a.fields[3].problem,
+            Some(crate::application::Problem::Phone)
+        );
+    }
+
+    #[test]
+    fn each_step_has_its_own_timeout_and_waiting_for_the_platform_is_not_inactivity() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        with_printers(&mut t, t0);
+        t.device(card(0), t0, today());
+        let base = t.settings.inactivity_timeout;
+        assert_eq!(t.step_timeout(), Some(base));
+        t.intent(Intent::OpenItem(item("SB-001")), t0);
+        assert_eq!(
+            t.step_timeout(),
+            Some(base * 2),
+            "filling a form takes longer"
+        );
+        // At the base timeout the form has not warned yet.
+        t.tick(t0 + base);
+        assert!(t.resident.is_some() && t.warning_left.is_none());
+        t.intent(Intent::Next, t0 + base);
+        assert_eq!(t.step_timeout(), None);
+        let fx = t.tick(t0 + base * 10);
+        assert!(fx.is_empty() && t.resident.is_some());
+    }
+
+    #[test]
+    fn could_not_get_it_done_reports_the_item_the_step_and_the_reason() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        t.terminal_id = "YP-0001".into();
+        t.device(card(2), t0, today());
+        t.intent(Intent::OpenItem(item("HJ-002")), t0);
+        t.intent(Intent::OpenNotDone, t0);
+        assert_eq!(t.screen, Screen::NotDone);
+        // Nothing is sent without a reason.
+        assert!(t.intent(Intent::SendNotDone, t0).is_empty());
+        t.intent(Intent::NotDoneReason(1), t0);
+        let fx = t.intent(Intent::SendNotDone, t0);
+        assert_eq!(
+            fx,
+            [Effect::ReportNotDone(NotDoneReport {
+                terminal_id: "YP-0001".into(),
+                item_code: Some("HJ-002".into()),
+                step: "form".into(),
+                reason: "缺少材料".into(),
+                comment: None,
+            })]
+        );
+        assert_eq!(t.screen, Screen::Home);
+        t.not_done_answered::<()>(Ok(()), t0);
+        assert_eq!(t.notice.map(|n| n.0), Some(Notice::NotDoneSent));
+        let fx = t.intent(Intent::Back, t0);
+        let f = fx
+            .iter()
+            .find_map(|e| match e {
+                Effect::Figures(f) => Some(f),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(f.outcome, Outcome::NotDone);
+    }
+
+    #[test]
+    fn help_goes_to_the_platform_with_the_item_and_step() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        t.device(card(0), t0, today());
+        t.intent(Intent::OpenItem(item("SB-001")), t0);
+        let fx = t.intent(Intent::CallHelp, t0);
+        assert!(fx.contains(&Effect::Help(HelpRequest {
+            terminal_id: String::new(),
+            item_code: Some("SB-001".into()),
+            step: "form".into(),
+        })));
+        assert_eq!(t.notice.map(|n| n.0), Some(Notice::HelpCalling));
+        t.help_answered(
+            Ok(HelpReply {
+                ticket: "BB1".into(),
+                message: String::new(),
+            }),
+            t0,
+        );
+        assert_eq!(t.notice.map(|n| n.0), Some(Notice::HelpComing));
+        t.help_answered(Err(PlatformError::Unreachable("x".into())), t0);
+        assert_eq!(t.notice.map(|n| n.0), Some(Notice::HelpNotConnected));
+    }
+
+    #[test]
+    fn the_evaluation_pad_rates_a_finished_case_and_nothing_else() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        with_printers(&mut t, t0);
+        t.device(card(0), t0, today());
+        let pad = |n| DeviceEvent::PadKey(kiosk_drivers::Rating::new(n).unwrap());
+        assert!(
+            t.device(pad(4), t0, today()).is_empty(),
+            "no case: no rating"
+        );
+        t.intent(Intent::OpenItem(item("SB-001")), t0);
+        let fx = t.intent(Intent::Next, t0);
+        let key = submitted_request(&fx).request.idempotency_key.clone();
+        t.submitted(&key, Ok(reply("YP4", true)), "", t0);
+        let fx = t.device(pad(4), t0, today());
+        assert!(fx.iter().any(
+            |e| matches!(e, Effect::Evaluate(e) if e.channel == Channel::Pad && e.level == 4)
+        ));
+    }
+
+    #[test]
+    fn a_suishenma_is_checked_by_the_platform_and_identifies_for_real_name_items_only() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        with_printers(&mut t, t0);
+        t.intent(Intent::Start, t0);
+        t.intent(Intent::OpenItem(item("SB-001")), t0);
+        assert_eq!(step(&t), Some(Step::Identify));
+        let fx = t.device(
+            DeviceEvent::CodeScanned(ScanPayload::classify("https://ssm.example.invalid/c/AB12")),
+            t0,
+            today(),
+        );
+        let [Effect::VerifyCode(r)] = &fx[..] else {
+            panic!("{fx:?}")
+        };
+        assert_eq!(r.code, "https://ssm.example.invalid/c/AB12");
+        // Refused: said, and nobody is identified.
+        t.identity_verified(
+            Err(PlatformError::Refused {
+                status: 404,
+                code: "unknown-code".into(),
+                message: String::new(),
+            }),
+            t0,
+            today(),
+        );
+        assert_eq!(t.notice.map(|n| n.0), Some(Notice::SuiShenMaRefused));
+        assert!(t.resident.is_none());
+        let first17 = "31011019500315441";
+        let id = format!(
+            "{first17}{}",
+            kiosk_drivers::IdNumber::check_char(first17).unwrap()
+        );
+        let reply = IdentityReply {
+            applicant: kiosk_api::Applicant {
+                name: "王秀英".into(),
+                id_number: id.clone(),
+            },
+            birth_date: "1950-03-15".into(),
+            sex: "女".into(),
+            address: "上海市杨浦区长阳路1080号".into(),
+        };
+        t.identity_verified(Ok(reply.clone()), t0, today());
+        assert_eq!(t.resident.as_ref().unwrap().age, 76);
+        assert!(t.elder_proposal);
+        // The print item waited for a real name: it opens, prefilled from what the platform said.
+        assert_eq!(step(&t), Some(Step::Form));
+        assert_eq!(
+            t.application.as_ref().unwrap().fields[0].value.expose(),
+            "王秀英"
+        );
+        // An item that needs the card itself asks for it.
+        t.intent(Intent::OpenItem(item("HJ-002")), t0);
+        assert_eq!(step(&t), Some(Step::Identify));
+        assert_eq!(t.notice.map(|n| n.0), Some(Notice::ItemNeedsCard));
+        // Another person's card ends this session and starts theirs.
+        let fx = t.device(card(2), t0, today());
+        assert!(fx.contains(&Effect::SessionEnded(EndReason::NewCard)));
+        assert_eq!(t.resident.as_ref().unwrap().name.expose(), "李娜");
+    }
+
+    #[test]
+    fn an_item_that_needs_a_face_photo_asks_for_one_with_the_face_camera() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        with_printers(&mut t, t0);
+        t.device(card(0), t0, today());
+        t.intent(Intent::OpenItem(item("SB-002")), t0);
+        let fx = t.intent(Intent::Next, t0);
+        assert!(fx.iter().all(|e| !matches!(e, Effect::Submit(_))));
+        // The phone comes from the platform in this item; type it when it does not.
+        t.prefill_arrived("SB-002", Err(PlatformError::Unreachable("x".into())), t0);
+        t.intent(Intent::FocusField(2), t0);
+        for k in "13912345678".chars() {
+            t.intent(
+                Intent::FieldKey {
+                    key: k.to_string(),
+                    first: None,
+                },
+                t0,
+            );
+        }
+        t.intent(Intent::Next, t0);
+        assert_eq!(step(&t), Some(Step::Materials));
+        let a = t.application.as_ref().unwrap();
+        assert_eq!(a.item.materials[0].name, crate::application::FACE_PHOTO);
+        assert_eq!(a.missing_materials(), [0]);
+        t.intent(Intent::Photograph(0), t0);
+        assert!(t.capture_face(), "the face camera takes this one");
+        t.intent(Intent::TakePhoto, t0);
+        t.photo_taken(Ok(photo()), t0);
+        t.intent(Intent::UsePhoto, t0);
+        assert!(!t.capture_face());
+        assert!(t
+            .application
+            .as_ref()
+            .unwrap()
+            .missing_materials()
+            .is_empty());
+    }
+
+    #[test]
+    fn the_elder_offer_does_not_cost_a_touch() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        t.device(card(0), t0, today());
+        assert!(t.elder_proposal);
+        t.intent(Intent::Category("social-insurance".into()), t0);
+        assert!(
+            !t.elder_proposal && !t.elder,
+            "ignored: put away, nothing changed"
+        );
     }
 }

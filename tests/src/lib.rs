@@ -163,3 +163,127 @@ pub fn ink_where(
         .count();
     hits as f32 / total
 }
+
+/// Runs what other threads posted to the kiosk (device events, answers of the platform, printers and camera)
+/// until `cond` holds or `within` passes; returns whether it holds. The testing backend has no event loop, so
+/// this is the kiosk's event loop in tests.
+pub fn run_until(
+    kiosk: &Kiosk,
+    within: std::time::Duration,
+    cond: impl Fn(&Kiosk) -> bool,
+) -> bool {
+    let end = std::time::Instant::now() + within;
+    loop {
+        kiosk.drain();
+        if cond(kiosk) {
+            return true;
+        }
+        if std::time::Instant::now() >= end {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+/// The simulated terminal with its service centre: the kiosk, the device drivers on simulated devices, and
+/// the reference hub on loopback, wired as `kiosk run --simulate` wires them (device events reach the kiosk
+/// through the event loop, platform calls go over HTTP).
+pub struct Terminal {
+    pub kiosk: Rc<Kiosk>,
+    pub hub: std::sync::Arc<kiosk_hub::Platform>,
+    pub devices: kiosk::manager::Devices,
+    pub sims: kiosk::manager::SimulatedDevices,
+    pub rt: tokio::runtime::Runtime,
+}
+
+impl Terminal {
+    pub fn start(profile: &Profile, name: &str) -> Terminal {
+        let kiosk = kiosk(profile);
+        kiosk::app::install(kiosk.clone());
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let hub = std::sync::Arc::new(kiosk_hub::Platform::default());
+        let url = rt.block_on(async {
+            let (listener, addr) = kiosk_hub::bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+                .await
+                .expect("bind the hub");
+            tokio::spawn(kiosk_hub::serve_with(listener, hub.clone()));
+            format!("http://{addr}/api/v1")
+        });
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+        let dir = std::env::temp_dir().join(format!("kiosk-t-{}-{name}", std::process::id()));
+        let mut devices = {
+            let _g = rt.enter();
+            kiosk::manager::start(profile, &dir, tx)
+        };
+        let inbox = kiosk.inbox();
+        rt.spawn(async move {
+            while let Some(e) = rx.recv().await {
+                inbox.device(e);
+            }
+        });
+        if let Some((_, _, cam)) = devices
+            .cameras
+            .iter()
+            .find(|(_, c, _)| *c == kiosk_drivers::DeviceClass::DocumentCamera)
+        {
+            kiosk.attach_document_camera(rt.handle().clone(), cam.clone());
+        }
+        if let Some((_, _, cam)) = devices
+            .cameras
+            .iter()
+            .find(|(_, c, _)| *c == kiosk_drivers::DeviceClass::FaceCamera)
+        {
+            kiosk.attach_face_camera(rt.handle().clone(), cam.clone());
+        }
+        kiosk.attach_services(kiosk::app::Services {
+            runtime: rt.handle().clone(),
+            platform: Some(kiosk::platform::Platform::new(&url).expect("client")),
+            receipt: devices.printer.clone(),
+            a4: devices.a4.clone(),
+        });
+        let sims = std::mem::take(&mut devices.sims);
+        assert!(
+            kiosk.items(std::time::Duration::from_secs(30)).is_some(),
+            "catalogue loads"
+        );
+        let t = Terminal {
+            kiosk,
+            hub,
+            devices,
+            sims,
+            rt,
+        };
+        // The serial devices and the printers come online through their drivers.
+        t.until("printers online", |k| {
+            let term = k.terminal.borrow();
+            term.printer_ready(kiosk_catalog::Kind::Print)
+                && term.printer_ready(kiosk_catalog::Kind::Apply)
+        });
+        t
+    }
+
+    /// Runs the event loop until `cond` holds of the kiosk (at most 20 s).
+    pub fn until(&self, what: &str, cond: impl Fn(&Kiosk) -> bool) {
+        assert!(
+            run_until(&self.kiosk, std::time::Duration::from_secs(20), cond),
+            "waited 20 s for: {what}"
+        );
+    }
+
+    /// Touches the element with this accessible label (the first one).
+    pub fn touch(&self, label: &str) {
+        let found = find(&self.kiosk.ui, label);
+        assert!(!found.is_empty(), "nothing labelled {label:?} on screen");
+        found[0].invoke_accessible_default_action();
+    }
+}
+
+impl Drop for Terminal {
+    fn drop(&mut self) {
+        kiosk::app::uninstall();
+    }
+}

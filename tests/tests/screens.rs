@@ -15,6 +15,146 @@ enum PageUnderTest {
     Home,
     Capture,
     Search,
+    Category,
+    Identify,
+    /// The form with the pinyin keyboard open on the address.
+    Form,
+    Materials,
+    Sign,
+    Review,
+    /// The platform did not take the case.
+    SubmitFailed,
+    /// A print item's case: the document shown and the rating with reasons (★2).
+    Done,
+    NotDone,
+}
+
+/// The catalogue's item, for the pages of an application.
+fn item(kiosk: &kiosk::app::Kiosk, code: &str) -> Box<kiosk_catalog::Item> {
+    let items = kiosk
+        .items(std::time::Duration::from_secs(30))
+        .expect("catalogue loads");
+    Box::new(items.catalog.get(code).expect("item").clone())
+}
+
+fn step(k: &kiosk::app::Kiosk) -> Option<kiosk::application::Step> {
+    k.terminal.borrow().application.as_ref().map(|a| a.step)
+}
+
+/// Drives the simulated terminal to one page of an application through the state machine's intents, with the
+/// hub answering over loopback and the simulated printers printing.
+fn drive_to(term: &Terminal, page: PageUnderTest) {
+    use kiosk::application::{PrefillState, PrintState, Step};
+    let kiosk = &term.kiosk;
+    let card = sample_cards().remove(2);
+    if page != PageUnderTest::Identify && page != PageUnderTest::Category {
+        kiosk.device(DeviceEvent::CardInserted(Box::new(card.record)));
+    }
+    let print = page == PageUnderTest::Done;
+    match page {
+        PageUnderTest::Category => {
+            kiosk.intent(Intent::Start);
+            kiosk.intent(Intent::Category("household".into()));
+            return;
+        }
+        PageUnderTest::NotDone => {
+            kiosk.intent(Intent::OpenItem(item(kiosk, "HJ-002")));
+            kiosk.intent(Intent::OpenNotDone);
+            kiosk.intent(Intent::NotDoneReason(1));
+            return;
+        }
+        _ => {}
+    }
+    kiosk.intent(Intent::OpenItem(item(
+        kiosk,
+        if print { "SB-001" } else { "HJ-002" },
+    )));
+    if page == PageUnderTest::Identify {
+        return;
+    }
+    term.until("prefill", |k| {
+        k.terminal
+            .borrow()
+            .application
+            .as_ref()
+            .is_some_and(|a| a.prefill != PrefillState::Waiting)
+    });
+    if !print {
+        kiosk.intent(Intent::FocusField(2));
+        for k in ["y", "a", "n", "g", "p", "u"] {
+            kiosk.intent(Intent::FieldKey {
+                key: k.into(),
+                first: None,
+            });
+        }
+        if page == PageUnderTest::Form {
+            return;
+        }
+        for text in ["杨浦", "区", "控江路", "1555", "号"] {
+            kiosk.intent(Intent::PickCandidate {
+                text: text.into(),
+                consumed: 0,
+            });
+        }
+        kiosk.intent(Intent::FocusField(usize::MAX));
+        kiosk.intent(Intent::Next);
+        assert_eq!(step(kiosk), Some(Step::Materials));
+        if page == PageUnderTest::Materials {
+            return;
+        }
+        kiosk.intent(Intent::Photograph(0));
+        kiosk.intent(Intent::TakePhoto);
+        term.until("the document camera's still", |k| {
+            k.terminal.borrow().capture == kiosk::session::CaptureStep::Review
+        });
+        kiosk.intent(Intent::UsePhoto);
+        kiosk.intent(Intent::Next);
+        kiosk.intent(Intent::ToggleCommitmentRead);
+        // A signature: two strokes across the pad.
+        for stroke in [
+            [(120, 600), (200, 420), (260, 640), (330, 430)],
+            [(400, 500), (520, 380), (600, 620), (760, 450)],
+        ] {
+            for (i, (x, y)) in stroke.iter().enumerate() {
+                kiosk.intent(Intent::SignPoint {
+                    x: *x,
+                    y: *y,
+                    new_stroke: i == 0,
+                });
+            }
+        }
+        if page == PageUnderTest::Sign {
+            return;
+        }
+        kiosk.intent(Intent::Next);
+        assert_eq!(step(kiosk), Some(Step::Review));
+        if page == PageUnderTest::Review {
+            return;
+        }
+    }
+    if page == PageUnderTest::SubmitFailed {
+        term.hub.set_available(false);
+    }
+    kiosk.intent(Intent::Next);
+    term.until("the platform's answer", |k| {
+        k.terminal
+            .borrow()
+            .application
+            .as_ref()
+            .is_some_and(|a| !matches!(a.submission, kiosk::application::Submission::Waiting))
+    });
+    if page == PageUnderTest::SubmitFailed {
+        return;
+    }
+    term.until("the printout", |k| {
+        k.terminal
+            .borrow()
+            .application
+            .as_ref()
+            .is_some_and(|a| a.document != PrintState::Printing)
+    });
+    kiosk.intent(Intent::Rate(2));
+    kiosk.intent(Intent::ToggleReason(0));
 }
 
 const CATEGORY_LABELS: [&str; 9] = [
@@ -31,8 +171,25 @@ const CATEGORY_LABELS: [&str; 9] = [
 
 fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
     let profile = profile(profile_name);
-    let kiosk = kiosk(&profile);
-    if page == PageUnderTest::Home {
+    let application = !matches!(
+        page,
+        PageUnderTest::Attract
+            | PageUnderTest::Home
+            | PageUnderTest::Capture
+            | PageUnderTest::Search
+    );
+    let term = application.then(|| Terminal::start(&profile, &format!("{profile_name}-{elder}")));
+    let kiosk = match &term {
+        Some(t) => t.kiosk.clone(),
+        None => kiosk(&profile),
+    };
+    if let Some(term) = &term {
+        if elder {
+            kiosk.intent(Intent::ToggleElder);
+        }
+        drive_to(term, page);
+        kiosk.intent(Intent::AnswerElderProposal(elder));
+    } else if page == PageUnderTest::Home {
         // A senior's card: the greeting and the elder-mode question; answer it as the mode under test wants.
         let card = sample_cards().remove(0);
         kiosk.device(DeviceEvent::CardInserted(Box::new(card.record)));
@@ -66,6 +223,15 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
             PageUnderTest::Home => "home",
             PageUnderTest::Capture => "capture",
             PageUnderTest::Search => "search",
+            PageUnderTest::Category => "category",
+            PageUnderTest::Identify => "identify",
+            PageUnderTest::Form => "form",
+            PageUnderTest::Materials => "materials",
+            PageUnderTest::Sign => "sign",
+            PageUnderTest::Review => "review",
+            PageUnderTest::SubmitFailed => "submit-failed",
+            PageUnderTest::Done => "done",
+            PageUnderTest::NotDone => "not-done",
         },
         if profile.panel.width_px > profile.panel.height_px {
             "landscape"
@@ -101,6 +267,29 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
             "q",
             "m",
         ]),
+        PageUnderTest::Category => expected.extend(["户籍与居住证", "居住登记", "居住证签注"]),
+        PageUnderTest::Identify => expected.extend(["办理此事项需要实名认证", "办不成事"]),
+        PageUnderTest::Form => expected.extend([
+            "在沪居住地址",
+            "联系电话",
+            "候选字",
+            "杨",
+            "完成",
+            "下一步",
+            "办不成事",
+        ]),
+        PageUnderTest::Materials => expected.extend(["住房租赁合同或房产证明", "拍照", "下一步"]),
+        PageUnderTest::Sign => expected.extend(["我已阅读并承诺", "已签名", "重新签名", "下一步"]),
+        PageUnderTest::Review => expected.extend(["在沪居住地址", "告知承诺", "提交"]),
+        PageUnderTest::SubmitFailed => expected.extend(["没有提交成功", "重新提交"]),
+        PageUnderTest::Done => expected.extend([
+            "非常满意",
+            "非常不满意",
+            "办理时间太长",
+            "提交评价",
+            "证件号码",
+        ]),
+        PageUnderTest::NotDone => expected.extend(["缺少材料", "提交"]),
     }
     for label in &expected {
         let found = find(ui, label);
@@ -150,7 +339,21 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
             )
         })
         .collect();
-    for t in &texts {
+    // Rows scrolled out of a list are clipped by it, not spilled: they are left out of the checks below.
+    let lists: Vec<Rect> = i_slint_backend_testing::ElementQuery::from_root(ui)
+        .match_descendants()
+        .match_accessible_role(AccessibleRole::List)
+        .find_all()
+        .iter()
+        .map(Rect::of)
+        .collect();
+    let scrolled_out = |r: &Rect| {
+        let (cx, cy) = r.center();
+        lists
+            .iter()
+            .any(|l| cx >= l.x && cx <= l.x + l.w && (cy < l.y || cy > l.y + l.h))
+    };
+    for t in texts.iter().filter(|t| !scrolled_out(&Rect::of(t))) {
         let r = Rect::of(t);
         let label = t.accessible_label().unwrap_or_default();
         assert!(
@@ -185,6 +388,15 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
         PageUnderTest::Attract => inked.extend(["插入身份证", "扫随申码"]),
         PageUnderTest::Capture => inked.extend(["拍摄材料", "拍照"]),
         PageUnderTest::Search => inked.extend(["社保缴费记录打印", "删除"]),
+        PageUnderTest::Category => inked.extend(["居住登记"]),
+        PageUnderTest::Identify => inked.extend(["办理此事项需要实名认证"]),
+        PageUnderTest::Form => inked.extend(["在沪居住地址", "杨"]),
+        PageUnderTest::Materials => inked.extend(["住房租赁合同或房产证明"]),
+        PageUnderTest::Sign => inked.extend(["已签名", "我已阅读并承诺"]),
+        PageUnderTest::Review => inked.extend(["告知承诺"]),
+        PageUnderTest::SubmitFailed => inked.extend(["没有提交成功"]),
+        PageUnderTest::Done => inked.extend(["非常满意", "提交评价"]),
+        PageUnderTest::NotDone => inked.extend(["缺少材料"]),
     }
     for label in inked {
         let e = &find(ui, label)[0];
@@ -239,7 +451,7 @@ fn search_portrait_elder() {
 }
 
 #[test]
-fn typing_initials_finds_the_item_and_touching_it_opens_its_category() {
+fn typing_initials_finds_the_item_and_touching_it_opens_it() {
     let profile = profile("simulated");
     let kiosk = kiosk(&profile);
     kiosk.intent(Intent::Start);
@@ -264,11 +476,13 @@ fn typing_initials_finds_the_item_and_touching_it_opens_its_category() {
         find(&kiosk.ui, key)[0].invoke_accessible_default_action();
     }
     find(&kiosk.ui, "开店一件事")[0].invoke_accessible_default_action();
-    assert_eq!(
-        kiosk.terminal.borrow().screen,
-        kiosk::session::Screen::Category("business")
-    );
-    assert!(!kiosk.terminal.borrow().keyboard);
+    let t = kiosk.terminal.borrow();
+    assert_eq!(t.screen, kiosk::session::Screen::Apply);
+    let a = t.application.as_ref().expect("the item opens");
+    assert_eq!(a.item.code, "QY-001");
+    // Nobody is identified and the item needs the ID card: the terminal asks for it first.
+    assert_eq!(a.step, kiosk::application::Step::Identify);
+    assert!(!t.keyboard);
 }
 
 #[test]
@@ -374,4 +588,37 @@ fn home_portrait_standard() {
 #[test]
 fn home_portrait_elder() {
     check_screen("rpi4-community", true, PageUnderTest::Home);
+}
+
+macro_rules! both_orientations {
+    ($($name:ident => $page:expr),* $(,)?) => {
+        mod application_pages {
+            use super::*;
+            $(
+                mod $name {
+                    use super::*;
+                    #[test]
+                    fn landscape_standard() {
+                        check_screen("simulated", false, $page);
+                    }
+                    #[test]
+                    fn portrait_elder() {
+                        check_screen("rpi4-community", true, $page);
+                    }
+                }
+            )*
+        }
+    };
+}
+
+both_orientations! {
+    category => PageUnderTest::Category,
+    identify => PageUnderTest::Identify,
+    form => PageUnderTest::Form,
+    materials => PageUnderTest::Materials,
+    sign => PageUnderTest::Sign,
+    review => PageUnderTest::Review,
+    submit_failed => PageUnderTest::SubmitFailed,
+    done => PageUnderTest::Done,
+    not_done => PageUnderTest::NotDone,
 }

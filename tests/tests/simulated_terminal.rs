@@ -291,6 +291,10 @@ fn help_door_scanner_and_paper_are_answered_on_screen() {
 fn touching_a_tile_opens_its_category_and_english_follows() {
     let profile = profile("rpi4-community");
     let kiosk = kiosk(&profile);
+    assert!(
+        kiosk.items(Duration::from_secs(30)).is_some(),
+        "catalogue loads"
+    );
     find(&kiosk.ui, "轻触屏幕开始")[0].invoke_accessible_default_action();
     let tile = find(&kiosk.ui, "证明打印");
     assert!(!tile.is_empty());
@@ -301,7 +305,7 @@ fn touching_a_tile_opens_its_category_and_english_follows() {
     );
     find(&kiosk.ui, "English")[0].invoke_accessible_default_action();
     assert!(
-        !find(&kiosk.ui, "Social insurance payment record").is_empty(),
+        !find(&kiosk.ui, "Print social insurance payment record").is_empty(),
         "items in English"
     );
     assert!(

@@ -33,6 +33,9 @@ ICONS = {
     "warning": "alert-triangle",
     "check": "circle-check",
     "close": "x",
+    "camera": "camera",
+    "refresh": "refresh",
+    "star": "star",
 }
 
 

@@ -1,0 +1,718 @@
+//! One application under way: the item, its form with where each value came from, the materials, the
+//! commitment and signature, and what the platform answered. No I/O; the session state machine owns it and the
+//! end of the session drops it (every value is `Sensitive`, zeroed on drop).
+
+use crate::platform::PlatformError;
+use kiosk_api::{Applicant, CaseReply, FieldValue, ItemKind, Upload};
+use kiosk_catalog::{Field, FieldType, Item, Kind, Prefill};
+use kiosk_drivers::{IdNumber, Sensitive};
+
+/// Where a field's value came from, as the form shows it next to the field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    Card,
+    Platform,
+    Certificate(String),
+    /// Typed or chosen by the resident.
+    Resident,
+}
+
+/// What is wrong with a value, in words the presenter turns into a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    Required,
+    IdNumber,
+    Phone,
+    Date,
+    Number,
+    Amount,
+    Choice,
+    TooLong,
+}
+
+/// The longest value of a text field (an address is the longest thing a resident types).
+pub const FIELD_MAX: usize = 100;
+
+pub struct FieldState {
+    pub field: Field,
+    pub value: Sensitive<String>,
+    pub source: Option<Source>,
+    /// Prefilled from data the government holds, and not changed since (the prefill rate counts these).
+    pub prefilled_unchanged: bool,
+    pub prefilled: bool,
+    /// Edits after a first value was there (prefilled or typed and left): the figures' corrections.
+    pub corrections: u32,
+    pub problem: Option<Problem>,
+    /// The value was looked at by validation (problems show only after the resident left the field or tried
+    /// to go on, not while typing the first character).
+    pub checked: bool,
+}
+
+impl FieldState {
+    fn new(field: Field) -> Self {
+        FieldState {
+            field,
+            value: Sensitive::new(String::new()),
+            source: None,
+            prefilled_unchanged: false,
+            prefilled: false,
+            corrections: 0,
+            problem: None,
+            checked: false,
+        }
+    }
+
+    fn set_prefill(&mut self, value: String, source: Source) {
+        self.value = Sensitive::new(value);
+        self.source = Some(source);
+        self.prefilled = true;
+        self.prefilled_unchanged = true;
+        self.problem = validate(&self.field, self.value.expose());
+    }
+
+    /// The keyboard the field wants.
+    pub fn keyboard(&self) -> Keyboard {
+        match self.field.kind {
+            FieldType::IdNumber => Keyboard::IdNumber,
+            FieldType::Phone | FieldType::Number | FieldType::Date => Keyboard::Digits,
+            FieldType::Amount => Keyboard::Amount,
+            FieldType::Choice => Keyboard::None,
+            FieldType::Text | FieldType::Address => Keyboard::Chinese,
+        }
+    }
+}
+
+/// Which on-screen keyboard a field uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keyboard {
+    None,
+    Digits,
+    /// Digits and X (the check character of an ID number).
+    IdNumber,
+    /// Digits and a decimal point.
+    Amount,
+    /// Pinyin with a candidate bar, plus digits (house numbers) and letters.
+    Chinese,
+}
+
+/// Checks one value; `None` when it is acceptable.
+pub fn validate(field: &Field, v: &str) -> Option<Problem> {
+    let v = v.trim();
+    if v.is_empty() {
+        return field.required.then_some(Problem::Required);
+    }
+    if v.chars().count() > FIELD_MAX {
+        return Some(Problem::TooLong);
+    }
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match field.kind {
+        FieldType::Text | FieldType::Address => None,
+        FieldType::IdNumber => IdNumber::parse(v).err().map(|_| Problem::IdNumber),
+        FieldType::Phone => {
+            let mobile = v.len() == 11 && v.starts_with('1') && digits(v);
+            let local =
+                (v.len() == 8 && digits(v)) || (v.len() == 11 && v.starts_with("021") && digits(v));
+            (!(mobile || local)).then_some(Problem::Phone)
+        }
+        FieldType::Date => {
+            let ok = v.len() == 10
+                && v.as_bytes()[4] == b'-'
+                && v.as_bytes()[7] == b'-'
+                && match (v[..4].parse(), v[5..7].parse(), v[8..].parse()) {
+                    (Ok(y), Ok(m), Ok(d)) => kiosk_drivers::Date::new(y, m, d).is_some(),
+                    _ => false,
+                };
+            (!ok).then_some(Problem::Date)
+        }
+        FieldType::Number => (!digits(v)).then_some(Problem::Number),
+        FieldType::Amount => {
+            let (int, frac) = v.split_once('.').unwrap_or((v, ""));
+            let ok = digits(int) && (frac.is_empty() || (frac.len() <= 2 && digits(frac)));
+            let ok = ok && !v.ends_with('.');
+            (!ok).then_some(Problem::Amount)
+        }
+        FieldType::Choice => (!field.choices.iter().any(|c| c == v)).then_some(Problem::Choice),
+    }
+}
+
+/// The steps of an application, in order. Steps an item does not need are skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Step {
+    /// The item needs a real name and nobody is identified yet.
+    Identify,
+    Form,
+    Materials,
+    Sign,
+    Review,
+    Submitting,
+    /// Submitted: the case number, what is printed, and the rating.
+    Done,
+}
+
+impl Step {
+    pub fn name(self) -> &'static str {
+        match self {
+            Step::Identify => "identify",
+            Step::Form => "form",
+            Step::Materials => "materials",
+            Step::Sign => "sign",
+            Step::Review => "review",
+            Step::Submitting => "submit",
+            Step::Done => "done",
+        }
+    }
+}
+
+/// Whether the platform's prefill has answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrefillState {
+    /// Nothing to ask the platform (only card fields, or nobody identified).
+    NotNeeded,
+    Waiting,
+    Done,
+    /// The platform did not answer: the fields it would fill are typed by the resident.
+    Failed,
+}
+
+/// How the submission stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Submission {
+    NotYet,
+    Waiting,
+    Accepted(CaseReply),
+    /// Not submitted; the resident can try again, or ask for help. Never shown as a success.
+    Failed(PlatformError),
+}
+
+/// A printout's progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrintState {
+    /// Nothing to print on this printer.
+    None,
+    Printing,
+    Printed,
+    Failed(String),
+}
+
+/// A photographed material, by its index in the item's materials.
+pub struct Attached {
+    pub material: usize,
+    pub photo: crate::session::Photo,
+}
+
+/// Reasons offered with a bad rating (★1–★2), from the offline indicators of GB/T 39735: efficiency, service
+/// level, attitude, plus what a terminal itself gets wrong.
+pub const BAD_RATING_REASONS: [(&str, &str); 6] = [
+    ("办理时间太长", "It took too long"),
+    ("操作太复杂", "Too hard to use"),
+    ("信息预填有误", "Prefilled data was wrong"),
+    ("打印或设备故障", "Printer or device failed"),
+    ("指引不清楚", "Guidance unclear"),
+    ("没有办成", "Could not get it done"),
+];
+
+/// Reasons of a 办不成事 report.
+pub const NOT_DONE_REASONS: [(&str, &str); 6] = [
+    ("找不到要办的事项", "Cannot find the service"),
+    ("缺少材料", "Missing documents"),
+    ("信息核验不通过", "My details are not accepted"),
+    ("设备故障", "A device does not work"),
+    ("看不懂怎么操作", "I do not understand how to use it"),
+    ("其他原因", "Something else"),
+];
+
+pub struct Application {
+    pub item: Item,
+    pub step: Step,
+    pub fields: Vec<FieldState>,
+    /// The field the keyboard types into.
+    pub focus: Option<usize>,
+    /// Pinyin typed and not yet turned into characters.
+    pub composition: String,
+    pub prefill: PrefillState,
+    pub attached: Vec<Attached>,
+    /// The material being photographed.
+    pub photographing: Option<usize>,
+    /// For an item that needs a face photo: its place among the materials (taken with the face camera).
+    pub face: Option<usize>,
+    pub commitment_read: bool,
+    /// Strokes of the signature, in widths of the pad (0..1 across, 0..height/width down).
+    pub strokes: Vec<Vec<(f32, f32)>>,
+    pub idempotency_key: String,
+    pub submission: Submission,
+    pub receipt: PrintState,
+    pub document: PrintState,
+    pub rating: Option<u8>,
+    pub reasons: Vec<usize>,
+    pub rating_sent: bool,
+}
+
+/// The material an item with face identification adds.
+pub const FACE_PHOTO: &str = "本人现场照片";
+
+/// The longest signature kept (points); a finger resting on the pad must not grow it without end.
+pub const SIGNATURE_MAX_POINTS: usize = 4_000;
+
+impl Application {
+    /// Starts an item: fields prefilled from the card where the schema says so.
+    pub fn new(mut item: Item, card: Option<&CardData>, key: String) -> Application {
+        // A face photo is one more material, taken at the terminal with the face camera; the counter and the
+        // video window stay open for whoever cannot or will not be photographed.
+        let face = (item.identity == kiosk_catalog::Identity::Face).then(|| {
+            item.materials.insert(
+                0,
+                kiosk_catalog::Material {
+                    name: FACE_PHOTO.into(),
+                    held: false,
+                },
+            );
+            0
+        });
+        let mut fields: Vec<FieldState> =
+            item.fields.iter().cloned().map(FieldState::new).collect();
+        for f in &mut fields {
+            if let (Some(Prefill::Card(which)), Some(card)) = (&f.field.prefill, card) {
+                let v = match which.as_str() {
+                    "name" => card.name.expose().clone(),
+                    "id_number" => card.id_number.expose().clone(),
+                    "sex" => card.sex.clone(),
+                    "birth" => card.birth.clone(),
+                    "address" => card.address.expose().clone(),
+                    _ => String::new(),
+                };
+                if !v.is_empty() {
+                    f.set_prefill(v, Source::Card);
+                }
+            }
+            // A choice with a usual answer is preset to its first choice: one touch less for most residents,
+            // changed with one touch by the others.
+            if f.field.kind == FieldType::Choice && f.value.expose().is_empty() {
+                if let Some(first) = f.field.choices.first() {
+                    f.value = Sensitive::new(first.clone());
+                    f.source = Some(Source::Resident);
+                }
+            }
+        }
+        let remote = card.is_some()
+            && fields.iter().any(|f| {
+                matches!(
+                    f.field.prefill,
+                    Some(Prefill::Platform(_)) | Some(Prefill::Certificate { .. })
+                )
+            });
+        Application {
+            item,
+            step: Step::Form,
+            fields,
+            focus: None,
+            composition: String::new(),
+            prefill: if remote {
+                PrefillState::Waiting
+            } else {
+                PrefillState::NotNeeded
+            },
+            attached: Vec::new(),
+            photographing: None,
+            face,
+            commitment_read: false,
+            strokes: Vec::new(),
+            idempotency_key: key,
+            submission: Submission::NotYet,
+            receipt: PrintState::None,
+            document: PrintState::None,
+            rating: None,
+            reasons: Vec::new(),
+            rating_sent: false,
+        }
+    }
+
+    /// The platform sources the form asks for (`platform.phone`, `cert.x.y`).
+    pub fn remote_sources(&self) -> Vec<String> {
+        self.fields
+            .iter()
+            .filter_map(|f| match &f.field.prefill {
+                Some(Prefill::Platform(w)) => Some(format!("platform.{w}")),
+                Some(Prefill::Certificate { certificate, field }) => {
+                    Some(format!("cert.{certificate}.{field}"))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Fills what the platform holds into fields the resident has not typed into yet.
+    pub fn apply_prefill(&mut self, values: &std::collections::BTreeMap<String, String>) {
+        for f in &mut self.fields {
+            let (key, source) = match &f.field.prefill {
+                Some(Prefill::Platform(w)) => (format!("platform.{w}"), Source::Platform),
+                Some(Prefill::Certificate { certificate, field }) => (
+                    format!("cert.{certificate}.{field}"),
+                    Source::Certificate(certificate.clone()),
+                ),
+                _ => continue,
+            };
+            if let Some(v) = values.get(&key) {
+                if f.value.expose().is_empty() {
+                    f.set_prefill(v.chars().take(FIELD_MAX).collect(), source);
+                }
+            }
+        }
+        self.prefill = PrefillState::Done;
+    }
+
+    pub fn materials_needed(&self) -> bool {
+        self.item.materials.iter().any(|m| !m.held)
+    }
+
+    /// Materials still to photograph (index in the item's list).
+    pub fn missing_materials(&self) -> Vec<usize> {
+        self.item
+            .materials
+            .iter()
+            .enumerate()
+            .filter(|(i, m)| !m.held && !self.attached.iter().any(|a| a.material == *i))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// The step after `step` for this item.
+    pub fn next_after(&self, step: Step) -> Step {
+        match step {
+            Step::Identify => Step::Form,
+            Step::Form if self.materials_needed() => Step::Materials,
+            Step::Form | Step::Materials if self.item.commitment.is_some() => Step::Sign,
+            // A document print asks nothing more than its form: the form is its review.
+            Step::Form | Step::Materials | Step::Sign if self.item.kind == Kind::Print => {
+                Step::Submitting
+            }
+            Step::Form | Step::Materials | Step::Sign => Step::Review,
+            Step::Review => Step::Submitting,
+            Step::Submitting | Step::Done => Step::Done,
+        }
+    }
+
+    /// The step before `step` (for the back button), skipping what the item does not have.
+    pub fn previous_before(&self, step: Step) -> Option<Step> {
+        match step {
+            Step::Identify | Step::Form => None,
+            Step::Materials => Some(Step::Form),
+            Step::Sign if self.materials_needed() => Some(Step::Materials),
+            Step::Sign => Some(Step::Form),
+            Step::Review if self.item.commitment.is_some() => Some(Step::Sign),
+            Step::Review if self.materials_needed() => Some(Step::Materials),
+            Step::Review => Some(Step::Form),
+            Step::Submitting | Step::Done => None,
+        }
+    }
+
+    /// Checks every field; true when all are acceptable. Problems are shown from now on.
+    pub fn check_all(&mut self) -> bool {
+        let mut ok = true;
+        for f in &mut self.fields {
+            f.problem = validate(&f.field, f.value.expose());
+            f.checked = true;
+            ok &= f.problem.is_none();
+        }
+        ok
+    }
+
+    pub fn focus(&mut self, i: usize) {
+        if let Some(prev) = self.focus {
+            if prev != i {
+                self.leave(prev);
+            }
+        }
+        if i < self.fields.len() && self.fields[i].keyboard() != Keyboard::None {
+            self.focus = Some(i);
+        } else {
+            self.focus = None;
+        }
+        self.composition.clear();
+    }
+
+    /// The resident left a field: its value is checked now.
+    fn leave(&mut self, i: usize) {
+        if let Some(f) = self.fields.get_mut(i) {
+            f.problem = validate(&f.field, f.value.expose());
+            f.checked = true;
+        }
+    }
+
+    pub fn unfocus(&mut self) {
+        if let Some(i) = self.focus.take() {
+            self.leave(i);
+        }
+        self.composition.clear();
+    }
+
+    fn edit(&mut self, i: usize, change: impl FnOnce(&mut String)) {
+        let Some(f) = self.fields.get_mut(i) else {
+            return;
+        };
+        let before = f.value.expose().clone();
+        let mut v = before.clone();
+        change(&mut v);
+        if v.chars().count() > FIELD_MAX || v == before {
+            return;
+        }
+        if !before.is_empty() && (f.prefilled_unchanged || f.checked) {
+            f.corrections += 1;
+        }
+        f.prefilled_unchanged = false;
+        f.source = Some(Source::Resident);
+        f.value = Sensitive::new(v);
+        if f.checked {
+            f.problem = validate(&f.field, f.value.expose());
+        }
+    }
+
+    /// A key of the field keyboard: one character, `backspace`, `clear` or `space` (picks the first candidate
+    /// while composing, else types a space).
+    pub fn key(&mut self, key: &str, first_candidate: Option<(String, usize)>) {
+        let Some(i) = self.focus else {
+            return;
+        };
+        let kb = self.fields[i].keyboard();
+        match key {
+            "backspace" => {
+                if self.composition.pop().is_none() {
+                    self.edit(i, |v| {
+                        v.pop();
+                    });
+                }
+            }
+            "clear" => {
+                self.composition.clear();
+                self.edit(i, String::clear);
+            }
+            "space" => match first_candidate {
+                Some((text, consumed)) if !self.composition.is_empty() => {
+                    self.pick(&text, consumed)
+                }
+                _ if kb == Keyboard::Chinese => self.edit(i, |v| v.push(' ')),
+                _ => {}
+            },
+            k => {
+                let mut chars = k.chars();
+                let (Some(c), None) = (chars.next(), chars.next()) else {
+                    return;
+                };
+                let date = self.fields[i].field.kind == FieldType::Date;
+                match kb {
+                    Keyboard::Chinese if c.is_ascii_alphabetic() => {
+                        if self.composition.len() < 32 {
+                            self.composition.push(c.to_ascii_lowercase());
+                        }
+                    }
+                    Keyboard::Chinese => self.edit(i, |v| v.push(c)),
+                    Keyboard::Digits | Keyboard::IdNumber | Keyboard::Amount => {
+                        let ok = c.is_ascii_digit()
+                            || (kb == Keyboard::IdNumber && (c == 'X' || c == 'x'))
+                            || (kb == Keyboard::Amount && c == '.');
+                        if ok {
+                            self.edit(i, |v| {
+                                v.push(c.to_ascii_uppercase());
+                                // Dates are typed as digits only; the dashes come by themselves.
+                                if date && (v.len() == 4 || v.len() == 7) {
+                                    v.push('-');
+                                }
+                            });
+                        }
+                    }
+                    Keyboard::None => {}
+                }
+            }
+        }
+    }
+
+    /// A candidate of the bar was chosen: its characters are typed and the letters it spells leave the
+    /// composition.
+    pub fn pick(&mut self, text: &str, consumed: usize) {
+        let Some(i) = self.focus else {
+            return;
+        };
+        let consumed = consumed.min(self.composition.len());
+        self.composition.drain(..consumed);
+        let text = text.to_string();
+        self.edit(i, |v| v.push_str(&text));
+    }
+
+    pub fn choose(&mut self, field: usize, choice: usize) {
+        let Some(value) = self
+            .fields
+            .get(field)
+            .and_then(|f| f.field.choices.get(choice))
+            .cloned()
+        else {
+            return;
+        };
+        self.focus = None;
+        self.composition.clear();
+        self.edit(field, |v| *v = value);
+        if let Some(f) = self.fields.get_mut(field) {
+            f.checked = true;
+            f.problem = validate(&f.field, f.value.expose());
+        }
+    }
+
+    /// A point of the signature, in widths of the pad: `new_stroke` when the finger just touched down.
+    pub fn sign(&mut self, x: f32, y: f32, new_stroke: bool) {
+        if !(x.is_finite() && y.is_finite()) {
+            return;
+        }
+        let total: usize = self.strokes.iter().map(Vec::len).sum();
+        if total >= SIGNATURE_MAX_POINTS {
+            return;
+        }
+        // Down the pad in widths: a pad is never more than a few times as tall as it is wide.
+        let p = (x.clamp(0.0, 1.0), y.clamp(0.0, 4.0));
+        match self.strokes.last_mut() {
+            Some(s) if !new_stroke => s.push(p),
+            _ => self.strokes.push(vec![p]),
+        }
+    }
+
+    /// A signature with some substance: a tap or two is not a signature.
+    pub fn signed(&self) -> bool {
+        let ink: f32 = self
+            .strokes
+            .iter()
+            .flat_map(|s| s.windows(2))
+            .map(|w| ((w[1].0 - w[0].0).powi(2) + (w[1].1 - w[0].1).powi(2)).sqrt())
+            .sum();
+        ink > 0.3
+    }
+
+    pub fn fields_for_platform(&self) -> Vec<FieldValue> {
+        self.fields
+            .iter()
+            .map(|f| FieldValue {
+                id: f.field.id.clone(),
+                label: f.field.label.clone(),
+                value: f.value.expose().trim().to_string(),
+            })
+            .collect()
+    }
+
+    pub fn uploads(&self) -> Vec<Upload> {
+        self.attached
+            .iter()
+            .map(|a| Upload {
+                name: self
+                    .item
+                    .materials
+                    .get(a.material)
+                    .map(|m| m.name.clone())
+                    .unwrap_or_default(),
+                media_type: "image/jpeg".into(),
+                bytes: a.photo.jpeg.expose().clone(),
+            })
+            .collect()
+    }
+
+    pub fn kind(&self) -> ItemKind {
+        match self.item.kind {
+            Kind::Print => ItemKind::Print,
+            Kind::Apply => ItemKind::Apply,
+            Kind::Book => ItemKind::Book,
+            Kind::Query => ItemKind::Query,
+        }
+    }
+}
+
+/// What the ID card gives a form. Wiped with the session.
+pub struct CardData {
+    pub name: Sensitive<String>,
+    pub id_number: Sensitive<String>,
+    pub sex: String,
+    pub birth: String,
+    pub address: Sensitive<String>,
+}
+
+impl std::fmt::Debug for CardData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CardData(…)")
+    }
+}
+
+impl CardData {
+    pub fn from_record(r: &kiosk_drivers::IdCardRecord) -> CardData {
+        use kiosk_drivers::Sex;
+        CardData {
+            name: Sensitive::new(r.name.expose().clone()),
+            id_number: Sensitive::new(r.id_number.expose().as_str().to_string()),
+            sex: match r.sex {
+                Sex::Male => "男",
+                Sex::Female => "女",
+                _ => "",
+            }
+            .into(),
+            birth: r.birth_date.to_string(),
+            address: Sensitive::new(r.address.expose().clone()),
+        }
+    }
+
+    /// What the platform says of the holder of a 随申码.
+    pub fn from_identity(r: &kiosk_api::IdentityReply) -> CardData {
+        CardData {
+            name: Sensitive::new(r.applicant.name.clone()),
+            id_number: Sensitive::new(r.applicant.id_number.clone()),
+            sex: r.sex.clone(),
+            birth: r.birth_date.clone(),
+            address: Sensitive::new(r.address.clone()),
+        }
+    }
+
+    pub fn applicant(&self) -> Applicant {
+        Applicant {
+            name: self.name.expose().clone(),
+            id_number: self.id_number.expose().clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field(kind: FieldType, required: bool) -> Field {
+        Field {
+            id: "f".into(),
+            label: "f".into(),
+            kind,
+            required,
+            prefill: None,
+            choices: vec!["甲".into(), "乙".into()],
+        }
+    }
+
+    #[test]
+    fn validation_in_plain_categories() {
+        use FieldType::*;
+        fn bad(k: FieldType, v: &str) -> Option<Problem> {
+            validate(&field(k, true), v)
+        }
+        assert_eq!(bad(Text, " "), Some(Problem::Required));
+        assert_eq!(validate(&field(Text, false), ""), None);
+        let first17 = "31011019520315441";
+        let check = kiosk_drivers::IdNumber::check_char(first17).unwrap();
+        let wrong = if check == '0' { '1' } else { '0' };
+        assert_eq!(bad(IdNumber, &format!("{first17}{check}")), None);
+        assert_eq!(
+            bad(IdNumber, &format!("{first17}{wrong}")),
+            Some(Problem::IdNumber)
+        );
+        assert_eq!(bad(Phone, "13912345678"), None);
+        assert_eq!(bad(Phone, "65432100"), None);
+        assert_eq!(bad(Phone, "1391234567"), Some(Problem::Phone));
+        assert_eq!(bad(Date, "2026-02-28"), None);
+        assert_eq!(bad(Date, "2026-02-30"), Some(Problem::Date));
+        assert_eq!(bad(Amount, "12.5"), None);
+        assert_eq!(bad(Amount, "12."), Some(Problem::Amount));
+        assert_eq!(bad(Amount, "1.234"), Some(Problem::Amount));
+        assert_eq!(bad(Number, "12a"), Some(Problem::Number));
+        assert_eq!(bad(Choice, "乙"), None);
+        assert_eq!(bad(Choice, "丙"), Some(Problem::Choice));
+        assert_eq!(bad(Text, &"字".repeat(101)), Some(Problem::TooLong));
+    }
+}

@@ -1,0 +1,569 @@
+//! What the pages of an application show: the item, its steps, the form with where each value came from and
+//! what is wrong with it, materials, the signature, the review, the submission, the case and its printouts, and
+//! 好差评. Words in the resident's language; everything personal is in these models only while the session
+//! lasts (the end writes empty ones).
+
+use crate::application::{
+    Application, Keyboard, PrefillState, PrintState, Problem, Source, Step, Submission,
+    BAD_RATING_REASONS, NOT_DONE_REASONS,
+};
+use crate::config::Language;
+use crate::session::{Screen, Terminal};
+use kiosk_api::CaseState;
+use kiosk_ui::{
+    AppState, Choice, FieldKeyboard, FormField, KioskWindow, MaterialRow, Page, Row, SubmitState,
+};
+use slint::{
+    ComponentHandle, Image, Model, ModelRc, Rgb8Pixel, SharedPixelBuffer, SharedString, VecModel,
+};
+
+fn model<T: Clone + 'static>(v: Vec<T>) -> ModelRc<T> {
+    ModelRc::new(VecModel::from(v))
+}
+
+fn zh_en(lang: Language, zh: &str, en: &str) -> SharedString {
+    match lang {
+        Language::Zh => zh.into(),
+        Language::En => en.into(),
+    }
+}
+
+pub fn page(a: &Application) -> Page {
+    match a.step {
+        Step::Identify => Page::Identify,
+        Step::Form => Page::Form,
+        Step::Materials => Page::Materials,
+        Step::Sign => Page::Sign,
+        Step::Review => Page::Review,
+        Step::Submitting => Page::Submitting,
+        Step::Done => Page::Done,
+    }
+}
+
+pub fn problem_text(p: Problem, lang: Language) -> &'static str {
+    match (p, lang) {
+        (Problem::Required, Language::Zh) => "请填写此项",
+        (Problem::Required, Language::En) => "Please fill this in",
+        (Problem::IdNumber, Language::Zh) => "身份证号码不正确，请核对（18位，最后一位可能是X）",
+        (Problem::IdNumber, Language::En) => {
+            "This ID number is not valid: 18 characters, the last may be X"
+        }
+        (Problem::Phone, Language::Zh) => "请填写11位手机号码，或8位固定电话",
+        (Problem::Phone, Language::En) => {
+            "Please enter an 11-digit mobile or an 8-digit landline number"
+        }
+        (Problem::Date, Language::Zh) => "请按 年-月-日 填写，如 2026-01-31",
+        (Problem::Date, Language::En) => "Please enter a date as year-month-day, e.g. 2026-01-31",
+        (Problem::Number, Language::Zh) => "只能填写数字",
+        (Problem::Number, Language::En) => "Digits only, please",
+        (Problem::Amount, Language::Zh) => "请填写金额，如 1200 或 1200.50",
+        (Problem::Amount, Language::En) => "Please enter an amount, e.g. 1200 or 1200.50",
+        (Problem::Choice, Language::Zh) => "请选择一项",
+        (Problem::Choice, Language::En) => "Please choose one",
+        (Problem::TooLong, Language::Zh) => "内容太长，请精简到100字以内",
+        (Problem::TooLong, Language::En) => "Too long: 100 characters at most",
+    }
+}
+
+fn certificate_name(id: &str, lang: Language) -> String {
+    let (zh, en) = match id {
+        "residence_permit" => ("居住证", "residence permit"),
+        "employment" => ("就业登记", "employment record"),
+        "disability_card" => ("残疾人证", "disability card"),
+        "business_licence" | "business_license" => ("营业执照", "business licence"),
+        other => (other, other),
+    };
+    match lang {
+        Language::Zh => zh.into(),
+        Language::En => en.into(),
+    }
+}
+
+fn source_text(s: &Source, lang: Language) -> SharedString {
+    match (s, lang) {
+        (Source::Card, Language::Zh) => "来自身份证".into(),
+        (Source::Card, Language::En) => "from your ID card".into(),
+        (Source::Platform, Language::Zh) => "来自一网通办实名信息".into(),
+        (Source::Platform, Language::En) => "from your government account".into(),
+        (Source::Certificate(c), Language::Zh) => {
+            format!("来自电子证照（{}）", certificate_name(c, lang)).into()
+        }
+        (Source::Certificate(c), Language::En) => {
+            format!("from your e-certificate ({})", certificate_name(c, lang)).into()
+        }
+        (Source::Resident, _) => SharedString::new(),
+    }
+}
+
+/// The steps this item goes through, as the step indicator names them, and where the resident is.
+fn steps(a: &Application, lang: Language) -> (Vec<SharedString>, i32) {
+    let mut list: Vec<(Step, &str, &str)> = Vec::new();
+    if a.item.identity != kiosk_catalog::Identity::None {
+        list.push((Step::Identify, "实名认证", "Identify"));
+    }
+    list.push((Step::Form, "填写信息", "Details"));
+    if a.materials_needed() {
+        list.push((Step::Materials, "上传材料", "Documents"));
+    }
+    if a.item.commitment.is_some() {
+        list.push((Step::Sign, "承诺签名", "Sign"));
+    }
+    if a.item.kind != kiosk_catalog::Kind::Print {
+        list.push((Step::Review, "确认提交", "Review"));
+    }
+    if a.item.kind == kiosk_catalog::Kind::Print {
+        list.push((Step::Done, "打印取件", "Print"));
+    } else {
+        list.push((Step::Done, "完成评价", "Done"));
+    }
+    let step = if a.step == Step::Submitting {
+        list.iter().rev().nth(1).map(|s| s.0).unwrap_or(Step::Form)
+    } else {
+        a.step
+    };
+    let index = list.iter().position(|s| s.0 == step).unwrap_or(0) as i32;
+    (
+        list.iter().map(|(_, zh, en)| zh_en(lang, zh, en)).collect(),
+        index,
+    )
+}
+
+/// The strokes of a signature as path commands, in thousandths of the pad's width.
+pub fn signature_path(strokes: &[Vec<(f32, f32)>]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for s in strokes {
+        let Some(first) = s.first() else { continue };
+        let _ = write!(out, "M {:.0} {:.0} ", first.0 * 1000.0, first.1 * 1000.0);
+        if s.len() == 1 {
+            // A dot is drawn as a very short line, so that it shows.
+            let _ = write!(
+                out,
+                "L {:.0} {:.0} ",
+                first.0 * 1000.0 + 2.0,
+                first.1 * 1000.0
+            );
+        }
+        for p in &s[1..] {
+            let _ = write!(out, "L {:.0} {:.0} ", p.0 * 1000.0, p.1 * 1000.0);
+        }
+    }
+    out
+}
+
+fn print_status(state: &PrintState, document: bool, lang: Language) -> SharedString {
+    let (zh, en) = match (state, document) {
+        (PrintState::None, _) => ("", ""),
+        (PrintState::Printing, false) => ("正在打印回执…", "Printing your receipt…"),
+        (PrintState::Printing, true) => ("正在打印，请稍候…", "Printing, please wait…"),
+        (PrintState::Printed, false) => ("回执已打印，请取走", "Receipt printed: please take it"),
+        (PrintState::Printed, true) => ("已打印，请从出纸口取走", "Printed: please take it from the tray"),
+        (PrintState::Failed(_), false) => (
+            "回执未能打印。请记下受理编号，凭编号可查询进度。",
+            "The receipt could not be printed. Please note the case number to follow your case.",
+        ),
+        (PrintState::Failed(_), true) => (
+            "未能打印。请凭受理编号到服务点窗口打印，或点「呼叫帮办」。",
+            "It could not be printed. Please take the case number to the counter, or call for help.",
+        ),
+    };
+    zh_en(lang, zh, en)
+}
+
+/// What changed that is costly to hand over (pictures).
+pub struct Pictures {
+    pub materials: bool,
+}
+
+pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: Pictures) {
+    let s = ui.global::<AppState>();
+    let lang = t.language;
+    s.set_not_done_reasons(model(
+        NOT_DONE_REASONS
+            .iter()
+            .enumerate()
+            .map(|(i, (zh, en))| Choice {
+                text: zh_en(lang, zh, en),
+                selected: t.not_done_reason == Some(i),
+                index: i as i32,
+            })
+            .collect(),
+    ));
+    let Some(a) = t.application.as_ref() else {
+        // Only once after an application: the models are left empty, not rebuilt every second.
+        if s.get_form_fields().row_count() > 0
+            || !s.get_item_title().is_empty()
+            || s.get_material_rows().row_count() > 0
+        {
+            clear(ui);
+        }
+        return;
+    };
+    if t.screen == Screen::Apply {
+        s.set_page(page(a));
+    }
+    s.set_item_title(match lang {
+        Language::Zh => a.item.name.as_str().into(),
+        Language::En => a.item.name_en.as_str().into(),
+    });
+    s.set_item_detail(
+        match lang {
+            Language::Zh => format!("{} · 办理时限：{}", a.item.department, a.item.time_limit),
+            Language::En => a.item.department.clone(),
+        }
+        .into(),
+    );
+    let (names, index) = steps(a, lang);
+    s.set_step_names(model(names));
+    s.set_step_index(index);
+
+    let printer_ok = t.printer_ready(a.item.kind);
+    s.set_printer_warning(if printer_ok || a.step >= Step::Done {
+        SharedString::new()
+    } else if a.item.kind == kiosk_catalog::Kind::Print {
+        zh_en(
+            lang,
+            "打印机暂时不能打印，本机现在无法打印此材料。请到服务点窗口办理，或点「视频办」。",
+            "The printer cannot print right now, so this document cannot be printed here. Please go to the counter, or use the video window.",
+        )
+    } else {
+        zh_en(
+            lang,
+            "回执打印机暂时不能打印：可以照常提交，请记下屏幕上的受理编号。",
+            "The receipt printer cannot print right now: you can still submit; please note the case number on screen.",
+        )
+    });
+
+    // The primary button.
+    let missing = a.missing_materials();
+    let (next, enabled, hint): (SharedString, bool, SharedString) = match a.step {
+        Step::Identify | Step::Submitting => ("".into(), false, "".into()),
+        Step::Form => {
+            let print = a.item.kind == kiosk_catalog::Kind::Print;
+            (
+                if print {
+                    zh_en(lang, "打印", "Print")
+                } else {
+                    zh_en(lang, "下一步", "Next")
+                },
+                a.prefill != PrefillState::Waiting && (!print || printer_ok),
+                if a.prefill == PrefillState::Waiting {
+                    zh_en(lang, "正在获取您的信息…", "Fetching your details…")
+                } else {
+                    "".into()
+                },
+            )
+        }
+        Step::Materials => (
+            zh_en(lang, "下一步", "Next"),
+            missing.is_empty(),
+            if missing.is_empty() {
+                "".into()
+            } else {
+                let names: Vec<&str> = missing
+                    .iter()
+                    .filter_map(|i| a.item.materials.get(*i).map(|m| m.name.as_str()))
+                    .collect();
+                match lang {
+                    Language::Zh => format!("还需拍照：{}", names.join("、")).into(),
+                    Language::En => format!("Still to photograph: {}", names.join(", ")).into(),
+                }
+            },
+        ),
+        Step::Sign => (
+            zh_en(lang, "下一步", "Next"),
+            a.commitment_read && a.signed(),
+            if a.commitment_read && a.signed() {
+                "".into()
+            } else {
+                zh_en(
+                    lang,
+                    "请勾选「我已阅读」并签名",
+                    "Please tick \"I have read\" and sign",
+                )
+            },
+        ),
+        Step::Review => (zh_en(lang, "提交", "Submit"), true, "".into()),
+        Step::Done => (
+            zh_en(lang, "不评价，完成", "Finish without rating"),
+            true,
+            "".into(),
+        ),
+    };
+    s.set_next_text(next);
+    s.set_next_enabled(enabled);
+    s.set_next_hint(hint);
+
+    // The form.
+    let fields: Vec<FormField> = a
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let waiting = a.prefill == PrefillState::Waiting
+                && f.value.expose().is_empty()
+                && matches!(
+                    f.field.prefill,
+                    Some(kiosk_catalog::Prefill::Platform(_))
+                        | Some(kiosk_catalog::Prefill::Certificate { .. })
+                );
+            FormField {
+                label: f.field.label.as_str().into(),
+                value: f.value.expose().as_str().into(),
+                source: f
+                    .source
+                    .as_ref()
+                    .map(|s| source_text(s, lang))
+                    .unwrap_or_default(),
+                problem: match (f.checked, f.problem) {
+                    (true, Some(p)) => problem_text(p, lang).into(),
+                    _ => SharedString::new(),
+                },
+                required: f.field.required,
+                focused: a.focus == Some(i),
+                waiting,
+                choices: model(f.field.choices.iter().map(|c| c.as_str().into()).collect()),
+                chosen: f
+                    .field
+                    .choices
+                    .iter()
+                    .position(|c| c == f.value.expose())
+                    .map_or(-1, |p| p as i32),
+            }
+        })
+        .collect();
+    s.set_form_fields(model(fields));
+    let kb = a
+        .focus
+        .and_then(|i| a.fields.get(i))
+        .map(|f| f.keyboard())
+        .unwrap_or(Keyboard::None);
+    s.set_field_keyboard(match kb {
+        Keyboard::None => FieldKeyboard::None,
+        Keyboard::Digits => FieldKeyboard::Digits,
+        Keyboard::IdNumber => FieldKeyboard::IdNumber,
+        Keyboard::Amount => FieldKeyboard::Amount,
+        Keyboard::Chinese => FieldKeyboard::Chinese,
+    });
+    s.set_composition(a.composition.as_str().into());
+    s.set_candidates(model(
+        candidates.iter().map(|c| c.as_str().into()).collect(),
+    ));
+    let prefilled = a.fields.iter().filter(|f| f.prefilled).count();
+    s.set_prefill_note(match (a.prefill, lang) {
+        (PrefillState::Failed, Language::Zh) => {
+            "暂时无法获取您在政府部门的信息，请手动填写。".into()
+        }
+        (PrefillState::Failed, Language::En) => {
+            "Your details held by the government cannot be fetched right now: please type them."
+                .into()
+        }
+        (_, Language::Zh) if prefilled > 0 => format!(
+            "已为您自动填好 {prefilled} 项（共 {} 项），请核对。",
+            a.fields.len()
+        )
+        .into(),
+        (_, Language::En) if prefilled > 0 => format!(
+            "{prefilled} of {} fields are filled in for you: please check them.",
+            a.fields.len()
+        )
+        .into(),
+        _ => SharedString::new(),
+    });
+
+    // Materials.
+    if pictures.materials || s.get_material_rows().row_count() != a.item.materials.len() {
+        let rows: Vec<MaterialRow> = a
+            .item
+            .materials
+            .iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let photo = a
+                    .attached
+                    .iter()
+                    .find(|x| x.material == i)
+                    .map(|x| &x.photo);
+                MaterialRow {
+                    name: m.name.as_str().into(),
+                    held: m.held,
+                    attached: photo.is_some(),
+                    thumbnail: photo
+                        .filter(|p| {
+                            p.view.expose().len() == (p.view_width * p.view_height * 3) as usize
+                        })
+                        .map(|p| {
+                            Image::from_rgb8(SharedPixelBuffer::<Rgb8Pixel>::clone_from_slice(
+                                p.view.expose(),
+                                p.view_width,
+                                p.view_height,
+                            ))
+                        })
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        s.set_material_rows(model(rows));
+    }
+
+    // Commitment and signature.
+    s.set_commitment_text(a.item.commitment.as_deref().unwrap_or("").into());
+    s.set_commitment_read(a.commitment_read);
+    s.set_signature_path(signature_path(&a.strokes).into());
+    s.set_signed(a.signed());
+
+    // Review.
+    let mut review: Vec<Row> = a
+        .fields
+        .iter()
+        .map(|f| Row {
+            label: f.field.label.as_str().into(),
+            value: f.value.expose().as_str().into(),
+        })
+        .collect();
+    for (i, m) in a.item.materials.iter().enumerate() {
+        let state = if m.held {
+            zh_en(lang, "已获取，免于提交", "held by the government")
+        } else if a.attached.iter().any(|x| x.material == i) {
+            zh_en(lang, "已拍照", "photographed")
+        } else {
+            zh_en(lang, "未提交", "missing")
+        };
+        review.push(Row {
+            label: m.name.as_str().into(),
+            value: state,
+        });
+    }
+    if a.item.commitment.is_some() {
+        review.push(Row {
+            label: zh_en(lang, "告知承诺", "Commitment"),
+            value: zh_en(lang, "已阅读并签名", "read and signed"),
+        });
+    }
+    s.set_review_rows(model(review));
+
+    // Submission.
+    match &a.submission {
+        Submission::Failed(e) => {
+            s.set_submit_state(SubmitState::Failed);
+            s.set_submit_error(if e.is_transient() {
+                zh_en(
+                    lang,
+                    "暂时连不上政务服务平台，您的申请还没有提交。可以稍后点「重新提交」，或请工作人员帮助。",
+                    "The service platform cannot be reached: your application has not been submitted. Try again in a moment, or ask for help.",
+                )
+            } else {
+                zh_en(
+                    lang,
+                    "平台没有接受这份申请，您的申请还没有提交。请点「呼叫帮办」，工作人员会协助您。",
+                    "The platform did not accept this application: it has not been submitted. Please call for help.",
+                )
+            });
+        }
+        _ => {
+            s.set_submit_state(SubmitState::Waiting);
+            s.set_submit_error(SharedString::new());
+        }
+    }
+
+    // The case.
+    if let Submission::Accepted(reply) = &a.submission {
+        s.set_case_number(reply.case_number.as_str().into());
+        s.set_case_state(match (reply.state, lang) {
+            (CaseState::Done, Language::Zh) => "已办结".into(),
+            (CaseState::Done, Language::En) => "Done".into(),
+            (CaseState::Accepted, Language::Zh) => {
+                format!("已受理，{}内办结", a.item.time_limit).into()
+            }
+            (CaseState::Accepted, Language::En) => "Accepted".into(),
+        });
+        s.set_receipt_status(print_status(&a.receipt, false, lang));
+        s.set_document_status(print_status(&a.document, true, lang));
+        match &reply.document {
+            Some(d) => {
+                s.set_printed_title(d.title.as_str().into());
+                s.set_printed_rows(model(
+                    d.rows
+                        .iter()
+                        .map(|(k, v)| Row {
+                            label: k.as_str().into(),
+                            value: v.as_str().into(),
+                        })
+                        .collect(),
+                ));
+            }
+            None => {
+                s.set_printed_title(zh_en(lang, "受理回执", "Receipt"));
+                s.set_printed_rows(model(vec![
+                    Row {
+                        label: zh_en(lang, "事项", "Item"),
+                        value: a.item.name.as_str().into(),
+                    },
+                    Row {
+                        label: zh_en(lang, "受理编号", "Case number"),
+                        value: reply.case_number.as_str().into(),
+                    },
+                    Row {
+                        label: zh_en(lang, "办理时限", "Time limit"),
+                        value: a.item.time_limit.as_str().into(),
+                    },
+                    Row {
+                        label: zh_en(lang, "受理部门", "Office"),
+                        value: a.item.department.as_str().into(),
+                    },
+                ]));
+            }
+        }
+    }
+    s.set_rating(a.rating.map_or(0, i32::from));
+    let reasons = |column: usize| {
+        model(
+            BAD_RATING_REASONS
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| i % 2 == column)
+                .map(|(i, (zh, en))| Choice {
+                    text: zh_en(lang, zh, en),
+                    selected: a.reasons.contains(&i),
+                    index: i as i32,
+                })
+                .collect(),
+        )
+    };
+    s.set_rating_reasons_left(reasons(0));
+    s.set_rating_reasons_right(reasons(1));
+}
+
+/// Empties every model of an application: nothing of the last resident stays in the view.
+pub fn clear(ui: &KioskWindow) {
+    let s = ui.global::<AppState>();
+    s.set_item_title(SharedString::new());
+    s.set_item_detail(SharedString::new());
+    s.set_step_names(ModelRc::default());
+    s.set_step_index(0);
+    s.set_next_text(SharedString::new());
+    s.set_next_hint(SharedString::new());
+    s.set_printer_warning(SharedString::new());
+    s.set_form_fields(ModelRc::default());
+    s.set_field_keyboard(FieldKeyboard::None);
+    s.set_composition(SharedString::new());
+    s.set_candidates(ModelRc::default());
+    s.set_prefill_note(SharedString::new());
+    s.set_material_rows(ModelRc::default());
+    s.set_commitment_text(SharedString::new());
+    s.set_commitment_read(false);
+    s.set_signature_path(SharedString::new());
+    s.set_signed(false);
+    s.set_review_rows(ModelRc::default());
+    s.set_submit_state(SubmitState::Waiting);
+    s.set_submit_error(SharedString::new());
+    s.set_case_number(SharedString::new());
+    s.set_case_state(SharedString::new());
+    s.set_receipt_status(SharedString::new());
+    s.set_document_status(SharedString::new());
+    s.set_printed_title(SharedString::new());
+    s.set_printed_rows(ModelRc::default());
+    s.set_rating(0);
+    s.set_rating_reasons_left(ModelRc::default());
+    s.set_rating_reasons_right(ModelRc::default());
+}

@@ -1,0 +1,133 @@
+//! The PDFs of a case: the application as the resident filled and signed it (for the platform), and a document
+//! the platform issued (for the A4 printer). Rendering is `kiosk-documents`; this module only fills its sheets.
+
+use kiosk_api::{CaseRequest, IssuedDocument};
+use kiosk_documents::{render, DocumentError, Fonts, FormField, FormInput, Sheet, Signature};
+use std::sync::OnceLock;
+
+/// The fonts, loaded once (the system CJK fallback is a large file).
+fn fonts() -> Result<&'static Fonts, DocumentError> {
+    static FONTS: OnceLock<Option<Fonts>> = OnceLock::new();
+    FONTS
+        .get_or_init(|| match Fonts::load() {
+            Ok(f) => Some(f),
+            Err(e) => {
+                tracing::error!(error = %e, "no font for documents");
+                None
+            }
+        })
+        .as_ref()
+        .ok_or(DocumentError::Font)
+}
+
+/// Pixels of the signature image in the PDF (a 3:1 box, like the pad's drawing area at print resolution).
+const SIGNATURE_W: u32 = 600;
+const SIGNATURE_H: u32 = 300;
+
+/// Draws the strokes as dark ink on a transparent image, the signature fitted into it with its shape kept.
+pub fn signature_image(strokes: &[Vec<(f32, f32)>]) -> Option<Signature> {
+    let points = || strokes.iter().flatten();
+    let (x0, y0) = points().fold((f32::MAX, f32::MAX), |a, p| (a.0.min(p.0), a.1.min(p.1)));
+    let (x1, y1) = points().fold((f32::MIN, f32::MIN), |a, p| (a.0.max(p.0), a.1.max(p.1)));
+    if x0 > x1 {
+        return None;
+    }
+    let mut img = image::RgbaImage::new(SIGNATURE_W, SIGNATURE_H);
+    let ink = image::Rgba([11u8, 30, 69, 255]);
+    let margin = 10.0;
+    let scale = ((SIGNATURE_W as f32 - 2.0 * margin) / (x1 - x0).max(1e-3))
+        .min((SIGNATURE_H as f32 - 2.0 * margin) / (y1 - y0).max(1e-3));
+    let (ox, oy) = (
+        (SIGNATURE_W as f32 - (x1 - x0) * scale) / 2.0,
+        (SIGNATURE_H as f32 - (y1 - y0) * scale) / 2.0,
+    );
+    let at = |p: (f32, f32)| ((p.0 - x0) * scale + ox, (p.1 - y0) * scale + oy);
+    for s in strokes {
+        let points: Vec<(f32, f32)> = s.iter().copied().map(at).collect();
+        // A pen of radius 2 px: discs stamped along each segment, one pixel apart (imageproc draws only
+        // one-pixel lines).
+        let mut stamp = |(x, y): (f32, f32)| {
+            imageproc::drawing::draw_filled_circle_mut(&mut img, (x as i32, y as i32), 2, ink)
+        };
+        match points.as_slice() {
+            [only] => stamp(*only),
+            _ => {
+                for w in points.windows(2) {
+                    let (a, b) = (w[0], w[1]);
+                    let n = ((b.0 - a.0).hypot(b.1 - a.1).ceil() as usize).max(1);
+                    for k in 0..=n {
+                        let t = k as f32 / n as f32;
+                        stamp((a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t));
+                    }
+                }
+            }
+        }
+    }
+    Some(Signature {
+        width: SIGNATURE_W,
+        height: SIGNATURE_H,
+        rgba: img.into_raw(),
+    })
+}
+
+/// The application form of a case, signed.
+pub fn application_pdf(
+    r: &CaseRequest,
+    strokes: &[Vec<(f32, f32)>],
+    submitted: &str,
+    terminal: &str,
+) -> Result<Vec<u8>, DocumentError> {
+    let sheet = kiosk_documents::application_form(&FormInput {
+        issuer: "上海市杨浦区政务服务中心".into(),
+        item: r.item_name.clone(),
+        reference: r.idempotency_key.clone(),
+        submitted: submitted.into(),
+        terminal: terminal.into(),
+        fields: r
+            .fields
+            .iter()
+            .map(|f| FormField {
+                label: f.label.clone(),
+                value: f.value.clone(),
+            })
+            .collect(),
+        materials: r.materials.iter().map(|m| m.name.clone()).collect(),
+        commitment: r.commitment.clone(),
+        signature: signature_image(strokes),
+    });
+    Ok(render(&sheet, fonts()?)?.pdf)
+}
+
+/// A document the platform issued, as a PDF for the A4 printer; with its name for the print queue.
+pub fn issued_pdf(d: &IssuedDocument) -> Result<(String, Vec<u8>), DocumentError> {
+    let mut sections = vec![kiosk_documents::Section::Rows(d.rows.clone())];
+    if let Some(n) = &d.note {
+        sections.push(kiosk_documents::Section::Paragraph(n.clone()));
+    }
+    let sheet = Sheet {
+        issuer: d.issuer.clone(),
+        title: d.title.clone(),
+        subtitle: None,
+        sections,
+        footer: "政务服务自助终端打印".into(),
+    };
+    Ok((d.title.clone(), render(&sheet, fonts()?)?.pdf))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signature_is_drawn_where_it_was_signed() {
+        // A stroke across and a short one down: fitted into the image, centred.
+        let sig = signature_image(&[vec![(0.1, 0.5), (0.9, 0.5)], vec![(0.5, 0.45), (0.5, 0.55)]])
+            .unwrap();
+        let alpha = |x: u32, y: u32| sig.rgba[((y * SIGNATURE_W + x) * 4 + 3) as usize];
+        assert_eq!(alpha(300, 150), 255, "ink on the stroke");
+        assert_eq!(alpha(20, 150), 255, "the stroke reaches across");
+        assert_eq!(alpha(300, 20), 0, "nothing far from it");
+        assert_eq!(alpha(100, 60), 0);
+        assert!(signature_image(&[]).is_none());
+    }
+}

@@ -1,0 +1,464 @@
+//! Whole sessions on the simulated terminal, by touch: the ID card on the simulated reader (GA 467 over a pty),
+//! the reference hub over HTTP on loopback, the simulated receipt printer (ESC/POS over a pty) and A4 printer
+//! (IPP), the synthetic document camera. After each session nothing of the resident may be found in the UI
+//! tree or the view models. And a soak: many sessions in one process without growth of memory or descriptors.
+
+use i_slint_backend_testing::ElementQuery;
+use kiosk::app::Kiosk;
+use kiosk::application::{PrintState, Step, Submission};
+use kiosk_drivers::sim::sample_cards;
+use kiosk_tests::*;
+use slint::{ComponentHandle, Model};
+use std::time::Duration;
+
+fn step(k: &Kiosk) -> Option<Step> {
+    k.terminal.borrow().application.as_ref().map(|a| a.step)
+}
+
+/// Every label, value and description in the window.
+fn ui_text(kiosk: &Kiosk) -> String {
+    let mut s = String::new();
+    for e in ElementQuery::from_root(&kiosk.ui)
+        .match_descendants()
+        .find_all()
+    {
+        for t in [
+            e.accessible_label(),
+            e.accessible_value(),
+            e.accessible_description(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            s.push_str(&t);
+            s.push('\n');
+        }
+    }
+    s
+}
+
+/// Everything the view models hold as text, pictures by their size.
+fn view_models(kiosk: &Kiosk) -> String {
+    let s = kiosk.ui.global::<kiosk_ui::AppState>();
+    let mut out = vec![
+        s.get_greeting_name().to_string(),
+        s.get_search_text().to_string(),
+        s.get_item_title().to_string(),
+        s.get_composition().to_string(),
+        s.get_prefill_note().to_string(),
+        s.get_signature_path().to_string(),
+        s.get_case_number().to_string(),
+        s.get_case_state().to_string(),
+        s.get_printed_title().to_string(),
+        s.get_notice_text().to_string(),
+        s.get_submit_error().to_string(),
+        format!("capture {:?}", s.get_capture_result().size()),
+        format!("camera {:?}", s.get_camera_frame().size()),
+    ];
+    for f in s.get_form_fields().iter() {
+        out.push(format!("{} {} {}", f.label, f.value, f.source));
+    }
+    for r in s
+        .get_review_rows()
+        .iter()
+        .chain(s.get_printed_rows().iter())
+    {
+        out.push(format!("{} {}", r.label, r.value));
+    }
+    for m in s.get_material_rows().iter() {
+        out.push(format!("{} {:?}", m.name, m.thumbnail.size()));
+    }
+    for c in s.get_candidates().iter() {
+        out.push(c.to_string());
+    }
+    out.join("\n")
+}
+
+/// Nothing of this resident (name, ID number, phone, address, photos, signature) stays anywhere in the view.
+fn assert_wiped(kiosk: &Kiosk, traces: &[&str]) {
+    let ui = ui_text(kiosk);
+    let models = view_models(kiosk);
+    for t in traces {
+        assert!(!ui.contains(t), "{t:?} still in the UI tree:\n{ui}");
+        assert!(
+            !models.contains(t),
+            "{t:?} still in the view models:\n{models}"
+        );
+    }
+    let s = kiosk.ui.global::<kiosk_ui::AppState>();
+    assert_eq!(s.get_form_fields().row_count(), 0);
+    assert_eq!(s.get_material_rows().row_count(), 0);
+    assert_eq!(s.get_review_rows().row_count(), 0);
+    assert_eq!(s.get_printed_rows().row_count(), 0);
+    assert!(s.get_signature_path().is_empty());
+    assert_eq!(
+        s.get_capture_result().size().width,
+        0,
+        "the photo left the view"
+    );
+    let t = kiosk.terminal.borrow();
+    assert!(t.resident.is_none() && t.application.is_none() && t.materials.is_empty());
+    assert!(t.pending_photo.is_none());
+}
+
+#[test]
+fn a_payment_record_is_printed_in_four_touches_and_rated() {
+    let term = Terminal::start(&profile("simulated"), "print");
+    let k = term.kiosk.clone();
+    let card = sample_cards().remove(2);
+    let (name, id) = (
+        card.record.name.expose().clone(),
+        card.record.id_number.expose().as_str().to_string(),
+    );
+    term.sims
+        .reader
+        .as_ref()
+        .expect("simulated reader")
+        .insert(card.record);
+    term.until("the card is read", |k| {
+        k.terminal.borrow().resident.is_some()
+    });
+    // 1: the category, 2: the item, 3: 打印, 4: a star.
+    term.touch("社保");
+    term.touch("社保缴费记录打印");
+    assert_eq!(step(&k), Some(Step::Form));
+    assert!(
+        !find(&k.ui, "来自身份证").is_empty(),
+        "prefill names its source"
+    );
+    snapshot(&k, "e2e-print-form");
+    term.touch("打印");
+    term.until("the case", |k| step(k) == Some(Step::Done));
+    term.until("the A4 printout", |k| {
+        k.terminal
+            .borrow()
+            .application
+            .as_ref()
+            .is_some_and(|a| a.document != PrintState::Printing)
+    });
+    assert_eq!(
+        k.terminal
+            .borrow()
+            .application
+            .as_ref()
+            .map(|a| a.document.clone()),
+        Some(PrintState::Printed)
+    );
+    let printed = term.sims.a4.as_ref().expect("simulated A4").printed();
+    assert_eq!(printed.len(), 1);
+    assert!(
+        printed[0].pdf.starts_with(b"%PDF"),
+        "a PDF went to the printer"
+    );
+    assert!(!find(&k.ui, "已打印，请从出纸口取走").is_empty());
+    assert!(
+        !find(&k.ui, "证件号码").is_empty(),
+        "what is printed is shown"
+    );
+    snapshot(&k, "e2e-print-done");
+    term.touch("非常满意");
+    assert!(k.terminal.borrow().resident.is_none(), "the session ended");
+    let hub = term.hub.clone();
+    term.until("the rating and the figures reach the hub", move |_| {
+        let r = hub.received();
+        !r.evaluations.is_empty() && !r.figures.is_empty()
+    });
+    {
+        let r = term.hub.received();
+        assert_eq!(r.cases.len(), 1);
+        let (req, reply) = r.cases.values().next().unwrap();
+        assert_eq!(req.item_code, "SB-001");
+        assert_eq!(req.applicant.as_ref().unwrap().id_number, id);
+        assert!(req.application_pdf.is_some());
+        assert_eq!(r.evaluations[0].case_number, reply.case_number);
+        assert_eq!(r.evaluations[0].level, 5);
+        let f = &r.figures[0];
+        assert_eq!(f.outcome, kiosk_api::Outcome::Submitted);
+        assert_eq!((f.fields_shown, f.prefilled_unchanged), (3, 2));
+        assert_eq!(f.rating, Some(5));
+        let rendered = format!("{f:?}");
+        assert!(!rendered.contains(&name) && !rendered.contains(&id));
+    }
+    assert!(!find(
+        &k.ui,
+        "感谢使用！请取走身份证和打印的材料。您的信息已清除。"
+    )
+    .is_empty());
+    assert_wiped(&k, &[&name, &id, &id[..10]]);
+}
+
+/// Draws a stroke on the signature pad with pointer events, as a finger does.
+fn draw_signature(k: &Kiosk) {
+    use slint::platform::{PointerEventButton, WindowEvent};
+    use slint::LogicalPosition;
+    let pad = Rect::of(&find(&k.ui, "签名区")[0]);
+    let scale = k.ui.window().scale_factor();
+    let at = |fx: f32, fy: f32| {
+        LogicalPosition::new((pad.x + pad.w * fx) / scale, (pad.y + pad.h * fy) / scale)
+    };
+    let w = k.ui.window();
+    w.dispatch_event(WindowEvent::PointerPressed {
+        position: at(0.2, 0.6),
+        button: PointerEventButton::Left,
+    });
+    for i in 0..=20 {
+        let t = i as f32 / 20.0;
+        w.dispatch_event(WindowEvent::PointerMoved {
+            position: at(0.2 + 0.6 * t, 0.6 - 0.3 * (t * 6.0).sin().abs()),
+        });
+    }
+    w.dispatch_event(WindowEvent::PointerReleased {
+        position: at(0.8, 0.5),
+        button: PointerEventButton::Left,
+    });
+}
+
+#[test]
+fn an_application_with_a_photo_a_signature_and_a_bad_rating_by_touch() {
+    let term = Terminal::start(&profile("simulated"), "apply");
+    let k = term.kiosk.clone();
+    let card = sample_cards().remove(2);
+    let (name, id) = (
+        card.record.name.expose().clone(),
+        card.record.id_number.expose().as_str().to_string(),
+    );
+    term.sims.reader.as_ref().unwrap().insert(card.record);
+    term.until("the card is read", |k| {
+        k.terminal.borrow().resident.is_some()
+    });
+    term.touch("户籍与居住证");
+    term.touch("居住登记");
+    term.until("prefill from the platform", |k| {
+        !find(&k.ui, "来自一网通办实名信息").is_empty()
+    });
+    let phone = k.terminal.borrow().application.as_ref().unwrap().fields[3]
+        .value
+        .expose()
+        .clone();
+    assert_eq!(phone.len(), 11);
+    // The address by pinyin: letters, then the first candidate, twice; then the house number.
+    term.touch("在沪居住地址");
+    for key in ["y", "a", "n", "g", "p", "u"] {
+        term.touch(key);
+    }
+    let first =
+        k.ui.global::<kiosk_ui::AppState>()
+            .get_candidates()
+            .row_data(0)
+            .unwrap();
+    assert_eq!(first.as_str(), "杨");
+    term.touch("杨");
+    term.touch("选第一个");
+    for key in ["1", "0", "8"] {
+        term.touch(key);
+    }
+    let address = k.terminal.borrow().application.as_ref().unwrap().fields[2]
+        .value
+        .expose()
+        .clone();
+    assert!(
+        address.starts_with('杨') && address.ends_with("108"),
+        "{address}"
+    );
+    term.touch("完成");
+    term.touch("下一步");
+    assert_eq!(step(&k), Some(Step::Materials));
+    term.touch("拍照");
+    assert_eq!(k.terminal.borrow().screen, kiosk::session::Screen::Capture);
+    term.touch("拍照");
+    term.until("the straightened page", |k| {
+        k.terminal.borrow().capture == kiosk::session::CaptureStep::Review
+    });
+    term.touch("使用这张");
+    assert!(!find(&k.ui, "已拍照").is_empty());
+    term.touch("下一步");
+    assert_eq!(step(&k), Some(Step::Sign));
+    term.touch("我已阅读并承诺");
+    draw_signature(&k);
+    assert!(k.terminal.borrow().application.as_ref().unwrap().signed());
+    snapshot(&k, "e2e-apply-signed");
+    term.touch("下一步");
+    assert_eq!(step(&k), Some(Step::Review));
+    term.touch("提交");
+    term.until("the case", |k| step(k) == Some(Step::Done));
+    term.until("the receipt", |k| {
+        k.terminal
+            .borrow()
+            .application
+            .as_ref()
+            .is_some_and(|a| a.receipt != PrintState::Printing)
+    });
+    let case = match &k.terminal.borrow().application.as_ref().unwrap().submission {
+        Submission::Accepted(r) => r.case_number.clone(),
+        other => panic!("{other:?}"),
+    };
+    let receipts = term.sims.printer.as_ref().unwrap().printed();
+    assert_eq!(receipts.len(), 1);
+    assert!(
+        receipts[0].lines.iter().any(|l| l.contains(&case)),
+        "the receipt carries the case number: {:?}",
+        receipts[0].lines
+    );
+    assert_eq!(
+        receipts[0].qr_codes.len(),
+        1,
+        "a QR code to follow the case"
+    );
+    snapshot(&k, "e2e-apply-done");
+    term.touch("不满意");
+    term.touch("操作太复杂");
+    term.touch("提交评价");
+    let hub = term.hub.clone();
+    term.until("the rating", move |_| {
+        !hub.received().evaluations.is_empty()
+    });
+    {
+        let r = term.hub.received();
+        let (req, _) = r.cases.values().next().unwrap();
+        assert_eq!(req.materials.len(), 1);
+        assert!(req.materials[0].bytes.starts_with(&[0xFF, 0xD8]), "a JPEG");
+        let pdf = &req.application_pdf.as_ref().unwrap().bytes;
+        assert!(pdf.starts_with(b"%PDF"));
+        let e = &r.evaluations[0];
+        assert!(e.follow_up && e.level == 2);
+        assert_eq!(e.reasons, ["操作太复杂"]);
+    }
+    assert_wiped(&k, &[&name, &id, &phone, &address]);
+}
+
+#[test]
+fn a_platform_that_is_down_is_said_and_one_retry_makes_one_case() {
+    let term = Terminal::start(&profile("simulated"), "down");
+    let k = term.kiosk.clone();
+    let card = sample_cards().remove(2);
+    term.sims.reader.as_ref().unwrap().insert(card.record);
+    term.until("the card is read", |k| {
+        k.terminal.borrow().resident.is_some()
+    });
+    term.hub.set_available(false);
+    term.touch("社保");
+    term.touch("社保缴费记录打印");
+    term.touch("打印");
+    term.until("the refusal", |k| {
+        k.terminal
+            .borrow()
+            .application
+            .as_ref()
+            .is_some_and(|a| matches!(a.submission, Submission::Failed(_)))
+    });
+    assert!(!find(&k.ui, "没有提交成功").is_empty());
+    assert!(term.hub.received().cases.is_empty());
+    term.hub.set_available(true);
+    term.touch("重新提交");
+    term.until("the case", |k| step(k) == Some(Step::Done));
+    assert_eq!(term.hub.received().cases.len(), 1);
+}
+
+#[test]
+fn a_suishenma_identifies_through_the_platform() {
+    let term = Terminal::start(&profile("simulated"), "ssm");
+    let k = term.kiosk.clone();
+    term.touch("轻触屏幕开始");
+    // A real-name item (a 随申码 is enough; an item that needs the card itself would ask for it).
+    term.touch("社保");
+    term.touch("社保缴费记录打印");
+    assert_eq!(step(&k), Some(Step::Identify));
+    term.sims
+        .scanner
+        .as_ref()
+        .expect("simulated scanner")
+        .show(&(kiosk_hub::platform::DEMO_CODE_PREFIX.to_string() + "7Q2W9E4R1T"));
+    term.until("the platform's answer", |k| step(k) == Some(Step::Form));
+    assert!(k.terminal.borrow().resident.is_some());
+}
+
+/// RSS of this process in bytes.
+fn rss() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    pages * 4096
+}
+
+fn open_fds() -> usize {
+    std::fs::read_dir("/proc/self/fd")
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+/// One scripted session: a card, a document printed, a rating. Returns when the session has ended.
+fn one_session(term: &Terminal, n: usize) {
+    let k = &term.kiosk;
+    let mut card = sample_cards().remove(n % 3).record;
+    // A different name each time: a leak of any of them would show as growth.
+    card.name = format!("测试{n}").into();
+    k.device(kiosk_drivers::DeviceEvent::CardInserted(Box::new(card)));
+    k.intent(kiosk::session::Intent::AnswerElderProposal(false));
+    let item = k
+        .items(Duration::from_secs(5))
+        .and_then(|i| i.catalog.get("SB-001").cloned())
+        .expect("item");
+    k.intent(kiosk::session::Intent::OpenItem(Box::new(item)));
+    k.intent(kiosk::session::Intent::Next);
+    term.until("the case", |k| step(k) == Some(Step::Done));
+    term.until("the printout", |k| {
+        k.terminal
+            .borrow()
+            .application
+            .as_ref()
+            .is_some_and(|a| a.document != PrintState::Printing)
+    });
+    k.intent(kiosk::session::Intent::Rate(4));
+    assert!(k.terminal.borrow().resident.is_none());
+}
+
+#[test]
+fn soak_sessions_leave_no_growth_of_memory_or_descriptors() {
+    let sessions: usize = std::env::var("KIOSK_SOAK_SESSIONS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(200);
+    let term = Terminal::start(&profile("simulated"), "soak");
+    // A real printer takes its time (the simulator's default is 1.5 s a page); the soak is about leaks.
+    term.sims
+        .a4
+        .as_ref()
+        .expect("simulated A4")
+        .set_print_time(Duration::from_millis(20));
+    // Warm up: caches, connection pools, fonts, the first allocations of every path.
+    for n in 0..20 {
+        one_session(&term, n);
+    }
+    let hub = term.hub.clone();
+    term.until("warm-up figures delivered", move |_| {
+        hub.received().figures.len() >= 20
+    });
+    let (rss0, fds0) = (rss(), open_fds());
+    for n in 20..20 + sessions {
+        one_session(&term, n);
+    }
+    let hub = term.hub.clone();
+    let all = 20 + sessions;
+    term.until("every session's figures delivered", move |_| {
+        hub.received().figures.len() >= all
+    });
+    let (rss1, fds1) = (rss(), open_fds());
+    let growth = rss1 as i64 - rss0 as i64;
+    eprintln!(
+        "soak: {sessions} sessions, RSS {:.1} MB -> {:.1} MB ({:+.2} MB), fds {fds0} -> {fds1}",
+        rss0 as f64 / 1e6,
+        rss1 as f64 / 1e6,
+        growth as f64 / 1e6
+    );
+    assert!(
+        growth < 5_000_000,
+        "RSS grew by {:.2} MB over {sessions} sessions",
+        growth as f64 / 1e6
+    );
+    // The hub's side of the loopback connections is in this process too; a pool may open one more.
+    assert!(fds1 <= fds0 + 2, "descriptors {fds0} -> {fds1}");
+    assert_eq!(term.hub.received().cases.len(), all);
+}
