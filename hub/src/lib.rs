@@ -41,6 +41,34 @@ async fn openapi() -> Json<serde_json::Value> {
             "/api/v1/openapi.json": { "get": {
                 "summary": "This document",
                 "responses": { "200": { "description": "OpenAPI 3.1 document" } }
+            } },
+            "/api/v1/identity": { "post": {
+                "summary": "Whose 随申码 is this: the applicant's name and ID number (kiosk_api::IdentityRequest → IdentityReply; 404 for an unknown or expired code)",
+                "responses": { "200": { "description": "The holder" }, "404": { "description": "Unknown code" }, "503": { "description": "Platform down" } }
+            } },
+            "/api/v1/prefill": { "post": {
+                "summary": "What the government holds for a resident and item: real-name record and electronic certificates (PrefillRequest → PrefillReply)",
+                "responses": { "200": { "description": "Values by source; absent sources are not held" }, "503": { "description": "Platform down" } }
+            } },
+            "/api/v1/cases": { "post": {
+                "summary": "Submit a case; one case per idempotency key, a repeat gets the same reply (CaseRequest → CaseReply, with the document to print for print items)",
+                "responses": { "200": { "description": "The case" }, "422": { "description": "Invalid request" }, "503": { "description": "Platform down" } }
+            } },
+            "/api/v1/evaluations": { "post": {
+                "summary": "好差评 of a case, levels 1–5; 1 and 2 are followed up (Evaluation → Ticket)",
+                "responses": { "200": { "description": "Recorded" }, "422": { "description": "Level out of range" } }
+            } },
+            "/api/v1/help": { "post": {
+                "summary": "A resident asked for a person (HelpRequest → HelpReply)",
+                "responses": { "200": { "description": "Staff told" } }
+            } },
+            "/api/v1/not-done": { "post": {
+                "summary": "办不成事: item, step and reason (NotDoneReport → Ticket)",
+                "responses": { "200": { "description": "Recorded for follow-up" } }
+            } },
+            "/api/v1/figures": { "post": {
+                "summary": "Operations figures of one session, without personal data (SessionFigures → Ticket)",
+                "responses": { "200": { "description": "Recorded" } }
             } }
         }
     }))

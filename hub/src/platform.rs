@@ -58,6 +58,10 @@ impl Platform {
         self.available.store(up, Ordering::SeqCst);
     }
 
+    pub fn is_available(&self) -> bool {
+        self.available.load(Ordering::SeqCst)
+    }
+
     /// The answer while the platform is down, if it is.
     fn unavailable(&self) -> Option<Response> {
         (!self.available.load(Ordering::SeqCst))

@@ -224,7 +224,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
         zh_en(
             lang,
             "打印机暂时不能打印，本机现在无法打印此材料。请到服务点窗口办理，或点「视频办」。",
-            "The printer cannot print right now, so this document cannot be printed here. Please go to the counter, or use the video window.",
+            "The printer cannot print right now, so this document cannot be printed here. Please go to the counter, or use Video help.",
         )
     } else {
         zh_en(

@@ -471,6 +471,9 @@ fn run(
     let _simulator = if simulate {
         match kiosk::simulator::Simulator::new(sims.clone()) {
             Ok(sim) => {
+                if let Some((_, platform)) = &hub {
+                    sim.attach_hub(platform.clone());
+                }
                 if let Err(e) = sim.window.show() {
                     tracing::error!(error = %e, "cannot show the device simulator window");
                 }

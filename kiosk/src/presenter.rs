@@ -70,7 +70,7 @@ fn notice_text(n: Notice, lang: Language) -> &'static str {
         (Notice::ThankYou, Language::Zh) => "感谢使用！请取走身份证和打印的材料。您的信息已清除。",
         (Notice::ThankYou, Language::En) => "Thank you! Please take your ID card and your printouts. Your data was cleared.",
         (Notice::NotDoneSent, Language::Zh) => "已记录您遇到的问题，工作人员会跟进。需要马上帮助请点「呼叫帮办」。",
-        (Notice::NotDoneSent, Language::En) => "Your problem was recorded and staff will follow up. For help now, tap Call for help.",
+        (Notice::NotDoneSent, Language::En) => "Your problem was recorded and staff will follow up. For help now, tap Call staff.",
         (Notice::NotDoneFailed, Language::Zh) => "问题暂时没能送达。请到服务点窗口告诉工作人员，或拨打 12345 热线。",
         (Notice::NotDoneFailed, Language::En) => "The report could not be sent. Please tell the staff at the counter, or call 12345.",
     }

@@ -296,6 +296,21 @@ impl Simulator {
         Ok(sim)
     }
 
+    /// Lets the simulator take the simulated service centre down and up again.
+    pub fn attach_hub(self: &Rc<Self>, platform: std::sync::Arc<kiosk_hub::Platform>) {
+        let ww = self.window.as_weak();
+        let sim = Rc::downgrade(self);
+        self.window.on_toggle_platform(move || {
+            let Some(w) = ww.upgrade() else { return };
+            let down = !w.get_platform_down();
+            platform.set_available(!down);
+            w.set_platform_down(down);
+            if let Some(sim) = sim.upgrade() {
+                sim.push_log(if down { "平台停机" } else { "平台恢复" }.into());
+            }
+        });
+    }
+
     fn push_log(&self, line: String) {
         let stamp = crate::app::local_now().format("%H:%M:%S");
         self.log.insert(0, format!("{stamp}  {line}").into());

@@ -370,3 +370,16 @@ fn faults_injected_from_the_simulator_reach_the_screen_and_clear() {
         .set_size(slint::PhysicalSize::new(460, 1060));
     snapshot_window(rig.sim.window.window(), "e2e-device-simulator-faults");
 }
+
+#[test]
+fn the_simulator_takes_the_service_centre_down_and_up() {
+    init_backend();
+    let sim =
+        Simulator::new(Rc::new(manager::SimulatedDevices::default())).expect("simulator window");
+    let hub = std::sync::Arc::new(kiosk_hub::Platform::default());
+    sim.attach_hub(hub.clone());
+    find(&sim.window, "平台停机 · platform down")[0].invoke_accessible_default_action();
+    assert!(!hub.is_available());
+    find(&sim.window, "平台恢复 · platform back")[0].invoke_accessible_default_action();
+    assert!(hub.is_available());
+}
