@@ -120,6 +120,10 @@ pub fn sample_cards() -> Vec<SampleCard> {
         .collect()
 }
 
+/// How many printouts a simulated printer keeps for whoever looks (tests, the simulator window): a soak of
+/// thousands of sessions must not grow without end in its printers.
+pub const KEPT_PRINTOUTS: usize = 64;
+
 /// Codes the simulated scanner offers. The 随申码 one is a made-up URL of the shape public kiosk code expects.
 pub const SAMPLE_CODES: [(&str, &str); 2] = [
     ("随申码", "https://ssm.example.invalid/c/7Q2W9E4R1T"),

@@ -23,13 +23,19 @@ use std::sync::{Arc, Mutex, MutexGuard};
 #[derive(Default)]
 pub struct Received {
     /// Cases by idempotency key: a retried request gets the same reply.
-    pub cases: BTreeMap<String, (CaseRequest, CaseReply)>,
+    pub cases: BTreeMap<String, CaseReply>,
+    /// The most recent requests whole (materials, PDFs), at most `KEPT_BODIES`: this hub keeps them in
+    /// memory, and a long-running one must not grow without end (a database keeps them all).
+    pub bodies: std::collections::VecDeque<CaseRequest>,
     pub evaluations: Vec<Evaluation>,
     pub help: Vec<HelpRequest>,
     pub not_done: Vec<NotDoneReport>,
     pub figures: Vec<SessionFigures>,
     next_case: u32,
 }
+
+/// How many whole case requests the in-memory hub keeps.
+pub const KEPT_BODIES: usize = 64;
 
 /// The hub's platform state, shared by its handlers.
 pub struct Platform {
@@ -237,7 +243,7 @@ async fn cases(State(p): State<Arc<Platform>>, Json(r): Json<CaseRequest>) -> Re
         );
     }
     let mut rec = p.received();
-    if let Some((_, reply)) = rec.cases.get(&r.idempotency_key) {
+    if let Some(reply) = rec.cases.get(&r.idempotency_key) {
         return Json(reply.clone()).into_response();
     }
     rec.next_case += 1;
@@ -258,8 +264,11 @@ async fn cases(State(p): State<Arc<Platform>>, Json(r): Json<CaseRequest>) -> Re
         document,
     };
     tracing::info!(case = %reply.case_number, item = %r.item_code, "case taken");
-    rec.cases
-        .insert(r.idempotency_key.clone(), (r, reply.clone()));
+    rec.cases.insert(r.idempotency_key.clone(), reply.clone());
+    if rec.bodies.len() >= KEPT_BODIES {
+        rec.bodies.pop_front();
+    }
+    rec.bodies.push_back(r);
     Json(reply).into_response()
 }
 

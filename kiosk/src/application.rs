@@ -229,6 +229,8 @@ pub struct Application {
     pub focus: Option<usize>,
     /// Pinyin typed and not yet turned into characters.
     pub composition: String,
+    /// The Chinese keyboard types Latin letters as they are (a building letter, a foreign name), not pinyin.
+    pub latin: bool,
     pub prefill: PrefillState,
     pub attached: Vec<Attached>,
     /// The material being photographed.
@@ -244,6 +246,9 @@ pub struct Application {
     pub document: PrintState,
     pub rating: Option<u8>,
     pub reasons: Vec<usize>,
+    /// What the resident adds to a bad rating in words (optional); typed with the field keyboard as the slot
+    /// after the last field (`comment_slot`).
+    pub comment: FieldState,
     pub rating_sent: bool,
 }
 
@@ -306,6 +311,7 @@ impl Application {
             fields,
             focus: None,
             composition: String::new(),
+            latin: false,
             prefill: if remote {
                 PrefillState::Waiting
             } else {
@@ -322,6 +328,14 @@ impl Application {
             document: PrintState::None,
             rating: None,
             reasons: Vec::new(),
+            comment: FieldState::new(Field {
+                id: "comment".into(),
+                label: "补充说明".into(),
+                kind: FieldType::Text,
+                required: false,
+                prefill: None,
+                choices: Vec::new(),
+            }),
             rating_sent: false,
         }
     }
@@ -416,13 +430,37 @@ impl Application {
         ok
     }
 
+    /// The slot of the rating's comment: one past the form's fields.
+    pub fn comment_slot(&self) -> usize {
+        self.fields.len()
+    }
+
+    fn slot(&mut self, i: usize) -> Option<&mut FieldState> {
+        if i == self.fields.len() {
+            Some(&mut self.comment)
+        } else {
+            self.fields.get_mut(i)
+        }
+    }
+
+    pub fn slot_ref(&self, i: usize) -> Option<&FieldState> {
+        if i == self.fields.len() {
+            Some(&self.comment)
+        } else {
+            self.fields.get(i)
+        }
+    }
+
     pub fn focus(&mut self, i: usize) {
         if let Some(prev) = self.focus {
             if prev != i {
                 self.leave(prev);
             }
         }
-        if i < self.fields.len() && self.fields[i].keyboard() != Keyboard::None {
+        if self
+            .slot_ref(i)
+            .is_some_and(|f| f.keyboard() != Keyboard::None)
+        {
             self.focus = Some(i);
         } else {
             self.focus = None;
@@ -432,7 +470,7 @@ impl Application {
 
     /// The resident left a field: its value is checked now.
     fn leave(&mut self, i: usize) {
-        if let Some(f) = self.fields.get_mut(i) {
+        if let Some(f) = self.slot(i) {
             f.problem = validate(&f.field, f.value.expose());
             f.checked = true;
         }
@@ -446,7 +484,7 @@ impl Application {
     }
 
     fn edit(&mut self, i: usize, change: impl FnOnce(&mut String)) {
-        let Some(f) = self.fields.get_mut(i) else {
+        let Some(f) = self.slot(i) else {
             return;
         };
         let before = f.value.expose().clone();
@@ -466,13 +504,15 @@ impl Application {
         }
     }
 
-    /// A key of the field keyboard: one character, `backspace`, `clear` or `space` (picks the first candidate
-    /// while composing, else types a space).
+    /// A key of the field keyboard: one character, `backspace`, `clear`, `space` (picks the first candidate
+    /// while composing, else types a space) or `latin` (pinyin ⇄ Latin letters).
     pub fn key(&mut self, key: &str, first_candidate: Option<(String, usize)>) {
-        let Some(i) = self.focus else {
+        let Some((i, kb, date)) = self.focus.and_then(|i| {
+            self.slot_ref(i)
+                .map(|f| (i, f.keyboard(), f.field.kind == FieldType::Date))
+        }) else {
             return;
         };
-        let kb = self.fields[i].keyboard();
         match key {
             "backspace" => {
                 if self.composition.pop().is_none() {
@@ -484,6 +524,14 @@ impl Application {
             "clear" => {
                 self.composition.clear();
                 self.edit(i, String::clear);
+            }
+            "latin" if kb == Keyboard::Chinese => {
+                // What was being composed is kept as the letters it is.
+                let pending = std::mem::take(&mut self.composition);
+                if !pending.is_empty() {
+                    self.edit(i, |v| v.push_str(&pending));
+                }
+                self.latin = !self.latin;
             }
             "space" => match first_candidate {
                 Some((text, consumed)) if !self.composition.is_empty() => {
@@ -497,8 +545,10 @@ impl Application {
                 let (Some(c), None) = (chars.next(), chars.next()) else {
                     return;
                 };
-                let date = self.fields[i].field.kind == FieldType::Date;
                 match kb {
+                    Keyboard::Chinese if c.is_ascii_alphabetic() && self.latin => {
+                        self.edit(i, |v| v.push(c.to_ascii_uppercase()))
+                    }
                     Keyboard::Chinese if c.is_ascii_alphabetic() => {
                         if self.composition.len() < 32 {
                             self.composition.push(c.to_ascii_lowercase());
@@ -714,5 +764,28 @@ mod tests {
         assert_eq!(bad(Choice, "乙"), None);
         assert_eq!(bad(Choice, "丙"), Some(Problem::Choice));
         assert_eq!(bad(Text, &"字".repeat(101)), Some(Problem::TooLong));
+    }
+
+    #[test]
+    fn the_chinese_keyboard_also_types_latin_letters() {
+        let item = kiosk_catalog::Catalog::bundled()
+            .unwrap()
+            .get("HJ-002")
+            .unwrap()
+            .clone();
+        let mut a = Application::new(item, None, "k".into());
+        a.focus(2);
+        for k in ["h", "a", "o"] {
+            a.key(k, None);
+        }
+        assert_eq!(a.composition, "hao");
+        // Switching keeps the letters being composed, then types letters as they are.
+        a.key("latin", None);
+        a.key("b", None);
+        a.key("1", None);
+        assert_eq!(a.fields[2].value.expose(), "haoB1");
+        a.key("latin", None);
+        a.key("x", None);
+        assert_eq!(a.composition, "x");
     }
 }

@@ -335,7 +335,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
     s.set_form_fields(model(fields));
     let kb = a
         .focus
-        .and_then(|i| a.fields.get(i))
+        .and_then(|i| a.slot_ref(i))
         .map(|f| f.keyboard())
         .unwrap_or(Keyboard::None);
     s.set_field_keyboard(match kb {
@@ -346,6 +346,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
         Keyboard::Chinese => FieldKeyboard::Chinese,
     });
     s.set_composition(a.composition.as_str().into());
+    s.set_field_latin(a.latin);
     s.set_candidates(model(
         candidates.iter().map(|c| c.as_str().into()).collect(),
     ));
@@ -516,6 +517,9 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
         }
     }
     s.set_rating(a.rating.map_or(0, i32::from));
+    s.set_rating_comment(a.comment.value.expose().as_str().into());
+    s.set_comment_slot(a.comment_slot().min(i32::MAX as usize) as i32);
+    s.set_comment_focused(a.focus == Some(a.comment_slot()));
     let reasons = |column: usize| {
         model(
             BAD_RATING_REASONS
@@ -547,6 +551,7 @@ pub fn clear(ui: &KioskWindow) {
     s.set_form_fields(ModelRc::default());
     s.set_field_keyboard(FieldKeyboard::None);
     s.set_composition(SharedString::new());
+    s.set_field_latin(false);
     s.set_candidates(ModelRc::default());
     s.set_prefill_note(SharedString::new());
     s.set_material_rows(ModelRc::default());
@@ -564,6 +569,8 @@ pub fn clear(ui: &KioskWindow) {
     s.set_printed_title(SharedString::new());
     s.set_printed_rows(ModelRc::default());
     s.set_rating(0);
+    s.set_rating_comment(SharedString::new());
+    s.set_comment_focused(false);
     s.set_rating_reasons_left(ModelRc::default());
     s.set_rating_reasons_right(ModelRc::default());
 }

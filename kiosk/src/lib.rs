@@ -19,3 +19,4 @@ pub mod preview;
 pub mod session;
 pub mod setup;
 pub mod simulator;
+pub mod tour;

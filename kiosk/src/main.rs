@@ -78,9 +78,11 @@ enum Command {
         config: Option<PathBuf>,
         #[arg(long, value_name = "FILE")]
         profile: Option<PathBuf>,
-        #[arg(long, value_enum, default_value = "home")]
-        page: ShotPage,
-        /// Insert this sample card first (0 = the 74-year-old resident).
+        /// The page: attract, home, search, category, capture, identify, form, materials, sign, review,
+        /// submit-failed, done or not-done (sample data; nothing is sent anywhere).
+        #[arg(long, default_value = "home", value_parser = clap::builder::PossibleValuesParser::new(kiosk::tour::PAGES))]
+        page: String,
+        /// Insert this sample card first (0 = the 74-year-old resident; pages of an item use card 2 if none).
         #[arg(long, value_name = "N")]
         card: Option<usize>,
         /// Elder mode (长辈版).
@@ -261,15 +263,6 @@ fn diag(d: Diag) -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum ShotPage {
-    Attract,
-    Home,
-    Category,
-    /// The capture page with a frame of the synthetic document camera.
-    Capture,
 }
 
 fn main() -> ExitCode {
@@ -519,7 +512,7 @@ fn screenshot(
     out: &Path,
     config: Option<PathBuf>,
     profile: Option<PathBuf>,
-    page: ShotPage,
+    page: String,
     card: Option<usize>,
     elder: bool,
     english: bool,
@@ -556,20 +549,9 @@ fn screenshot(
         // A screenshot shows the page, not the elder-mode question.
         kiosk.intent(Intent::AnswerElderProposal(elder));
     }
-    match page {
-        ShotPage::Attract => {}
-        ShotPage::Home => kiosk.intent(Intent::Start),
-        ShotPage::Category => kiosk.intent(Intent::Category("social-insurance".into())),
-        ShotPage::Capture => {
-            kiosk.intent(Intent::OpenCapture);
-            let frame = kiosk_drivers::camera::synthetic::document(1280, 960, 4.0);
-            if let Some(buf) = kiosk::preview::to_buffer(&frame, kiosk::preview::PREVIEW_MAX_WIDTH)
-            {
-                let s = kiosk.ui.global::<kiosk_ui::AppState>();
-                s.set_camera_frame(slint::Image::from_rgb8(buf));
-                s.set_camera_live(true);
-            }
-        }
+    if let Err(e) = kiosk::tour::show(&kiosk, &page, card.unwrap_or(2)) {
+        eprintln!("kiosk: {e}");
+        return ExitCode::FAILURE;
     }
     if elder && !kiosk.terminal.borrow().elder {
         kiosk.intent(Intent::ToggleElder);

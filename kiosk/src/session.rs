@@ -754,17 +754,20 @@ impl Terminal {
             }
             Intent::OpenItem(item) => self.open_item(item, &mut fx),
             Intent::FocusField(i) => {
-                if let Some(a) = self.form() {
-                    a.focus(i);
+                if let Some(a) = self.typing() {
+                    // On the case page only the rating's comment takes typing.
+                    if a.step == Step::Form || i == a.comment_slot() || i == usize::MAX {
+                        a.focus(i);
+                    }
                 }
             }
             Intent::FieldKey { key, first } => {
-                if let Some(a) = self.form() {
+                if let Some(a) = self.typing() {
                     a.key(&key, first);
                 }
             }
             Intent::PickCandidate { text, consumed } => {
-                if let Some(a) = self.form() {
+                if let Some(a) = self.typing() {
                     a.pick(&text, consumed);
                 }
             }
@@ -881,6 +884,17 @@ impl Terminal {
     /// The application, while its form shows.
     fn form(&mut self) -> Option<&mut Application> {
         self.at_step(Step::Form)
+    }
+
+    /// The application, while a page that takes typing shows: the form, or the case page (the comment of a
+    /// bad rating).
+    fn typing(&mut self) -> Option<&mut Application> {
+        if self.screen != Screen::Apply {
+            return None;
+        }
+        self.application
+            .as_mut()
+            .filter(|a| a.step == Step::Form || (a.step == Step::Done && !a.rating_sent))
     }
 
     fn at_step(&mut self, step: Step) -> Option<&mut Application> {
@@ -1097,7 +1111,7 @@ impl Terminal {
                 .iter()
                 .filter_map(|i| BAD_RATING_REASONS.get(*i).map(|r| r.0.to_string()))
                 .collect(),
-            comment: None,
+            comment: Some(a.comment.value.expose().trim().to_string()).filter(|c| !c.is_empty()),
             channel,
             follow_up: stars <= 2,
         }));
@@ -1107,6 +1121,17 @@ impl Terminal {
             self.end(EndReason::Finished, fx);
             self.notice = Some((Notice::ThankYou, now));
         }
+    }
+
+    /// Ends whatever session is under way, as the home button on the first page does (for tools that show
+    /// one page after another).
+    pub fn end_session(&mut self) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        if self.in_session() {
+            self.end(EndReason::Home, &mut fx);
+        }
+        self.notice = None;
+        fx
     }
 
     /// The platform's answer to `Effect::VerifyCode`.
@@ -1509,6 +1534,18 @@ mod tests {
         DeviceEvent::CardInserted(Box::new(sample_cards().remove(i).record))
     }
 
+    /// The first effect of a kind among `fx`, unwrapped (the test fails if there is none).
+    macro_rules! effect {
+        ($fx:expr, $kind:ident) => {
+            $fx.iter()
+                .find_map(|e| match e {
+                    Effect::$kind(x) => Some(x),
+                    _ => None,
+                })
+                .expect(stringify!($kind))
+        };
+    }
+
     /// The effects other than the session's figures (which every ending session carries).
     fn plain(fx: Vec<Effect>) -> Vec<Effect> {
         fx.into_iter()
@@ -1877,13 +1914,7 @@ mod tests {
         assert!(key.starts_with("YP-0001-"));
         let fx = t.submitted(&key, Ok(reply("YP1", true)), "2026-11-29 10:00", t1);
         assert_eq!(step(&t), Some(Step::Done));
-        let printout = fx
-            .iter()
-            .find_map(|e| match e {
-                Effect::Print(p) => Some(p),
-                _ => None,
-            })
-            .unwrap();
+        let printout = effect!(fx, Print);
         assert!(
             printout.receipt.is_none(),
             "the document is the result: no receipt too"
@@ -1897,24 +1928,12 @@ mod tests {
         // Touch 3: ★5 sends the rating and ends the session.
         let t2 = t0 + Duration::from_secs(20);
         let fx = t.intent(Intent::Rate(5), t2);
-        let e = fx
-            .iter()
-            .find_map(|e| match e {
-                Effect::Evaluate(e) => Some(e),
-                _ => None,
-            })
-            .unwrap();
+        let e = effect!(fx, Evaluate);
         assert_eq!(
             (e.level, e.follow_up, e.case_number.as_str()),
             (5, false, "YP1")
         );
-        let f = fx
-            .iter()
-            .find_map(|e| match e {
-                Effect::Figures(f) => Some(f),
-                _ => None,
-            })
-            .unwrap();
+        let f = effect!(fx, Figures);
         assert_eq!(f.outcome, Outcome::Submitted);
         assert_eq!(
             (f.fields_shown, f.fields_prefilled, f.prefilled_unchanged),
@@ -1960,13 +1979,7 @@ mod tests {
         assert!(t.intent(Intent::OpenItem(item("HJ-002")), t0).is_empty());
         assert_eq!(step(&t), Some(Step::Identify));
         let fx = t.device(card(2), t0, today());
-        let prefill = fx
-            .iter()
-            .find_map(|e| match e {
-                Effect::FetchPrefill(p) => Some(p),
-                _ => None,
-            })
-            .expect("asks the platform for the phone");
+        let prefill = effect!(fx, FetchPrefill);
         assert_eq!(prefill.sources, ["platform.phone"]);
         assert_eq!(step(&t), Some(Step::Form));
         // Waiting for the platform: 下一步 does nothing yet.
@@ -2107,13 +2120,7 @@ mod tests {
         t.intent(Intent::ToggleReason(3), t0);
         t.intent(Intent::ToggleReason(0), t0);
         let fx = t.intent(Intent::SendRating, t0);
-        let e = fx
-            .iter()
-            .find_map(|e| match e {
-                Effect::Evaluate(e) => Some(e),
-                _ => None,
-            })
-            .unwrap();
+        let e = effect!(fx, Evaluate);
         assert_eq!((e.level, e.follow_up), (2, true));
         assert_eq!(e.reasons, ["打印或设备故障"]);
         assert!(t.application.is_none());
@@ -2188,13 +2195,7 @@ mod tests {
         );
         let fx = t.device(DeviceEvent::CardRemoved, t0, today());
         assert!(fx.contains(&Effect::SessionEnded(EndReason::CardRemoved)));
-        let f = fx
-            .iter()
-            .find_map(|e| match e {
-                Effect::Figures(f) => Some(f),
-                _ => None,
-            })
-            .unwrap();
+        let f = effect!(fx, Figures);
         assert_eq!(f.outcome, Outcome::Abandoned);
         assert_eq!(f.item_code.as_deref(), Some("HJ-002"));
         assert!(t.application.is_none() && t.resident.is_none());
@@ -2292,13 +2293,7 @@ mod tests {
         t.not_done_answered::<()>(Ok(()), t0);
         assert_eq!(t.notice.map(|n| n.0), Some(Notice::NotDoneSent));
         let fx = t.intent(Intent::Back, t0);
-        let f = fx
-            .iter()
-            .find_map(|e| match e {
-                Effect::Figures(f) => Some(f),
-                _ => None,
-            })
-            .unwrap();
+        let f = effect!(fx, Figures);
         assert_eq!(f.outcome, Outcome::NotDone);
     }
 

@@ -287,3 +287,41 @@ impl Drop for Terminal {
         kiosk::app::uninstall();
     }
 }
+
+/// Every label, value and description in a window's UI tree (to look for traces of a resident).
+pub fn ui_text(root: &impl ElementRoot) -> String {
+    let mut s = String::new();
+    for e in i_slint_backend_testing::ElementQuery::from_root(root)
+        .match_descendants()
+        .find_all()
+    {
+        for t in [
+            e.accessible_label(),
+            e.accessible_value(),
+            e.accessible_description(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            s.push_str(&t);
+            s.push('\n');
+        }
+    }
+    s
+}
+
+/// The step of the application under way.
+pub fn step(k: &Kiosk) -> Option<kiosk::application::Step> {
+    k.terminal.borrow().application.as_ref().map(|a| a.step)
+}
+
+/// Where the A4 document (`a4`) or the receipt of the case under way stands.
+pub fn printout(k: &Kiosk, a4: bool) -> Option<kiosk::application::PrintState> {
+    k.terminal.borrow().application.as_ref().map(|a| {
+        if a4 {
+            a.document.clone()
+        } else {
+            a.receipt.clone()
+        }
+    })
+}

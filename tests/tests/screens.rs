@@ -37,10 +37,6 @@ fn item(kiosk: &kiosk::app::Kiosk, code: &str) -> Box<kiosk_catalog::Item> {
     Box::new(items.catalog.get(code).expect("item").clone())
 }
 
-fn step(k: &kiosk::app::Kiosk) -> Option<kiosk::application::Step> {
-    k.terminal.borrow().application.as_ref().map(|a| a.step)
-}
-
 /// Drives the simulated terminal to one page of an application through the state machine's intents, with the
 /// hub answering over loopback and the simulated printers printing.
 fn drive_to(term: &Terminal, page: PageUnderTest) {
@@ -147,11 +143,7 @@ fn drive_to(term: &Terminal, page: PageUnderTest) {
         return;
     }
     term.until("the printout", |k| {
-        k.terminal
-            .borrow()
-            .application
-            .as_ref()
-            .is_some_and(|a| a.document != PrintState::Printing)
+        printout(k, true) != Some(PrintState::Printing)
     });
     kiosk.intent(Intent::Rate(2));
     kiosk.intent(Intent::ToggleReason(0));

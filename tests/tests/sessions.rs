@@ -3,39 +3,11 @@
 //! (IPP), the synthetic document camera. After each session nothing of the resident may be found in the UI
 //! tree or the view models. And a soak: many sessions in one process without growth of memory or descriptors.
 
-use i_slint_backend_testing::ElementQuery;
 use kiosk::app::Kiosk;
 use kiosk::application::{PrintState, Step, Submission};
 use kiosk_drivers::sim::sample_cards;
 use kiosk_tests::*;
 use slint::{ComponentHandle, Model};
-use std::time::Duration;
-
-fn step(k: &Kiosk) -> Option<Step> {
-    k.terminal.borrow().application.as_ref().map(|a| a.step)
-}
-
-/// Every label, value and description in the window.
-fn ui_text(kiosk: &Kiosk) -> String {
-    let mut s = String::new();
-    for e in ElementQuery::from_root(&kiosk.ui)
-        .match_descendants()
-        .find_all()
-    {
-        for t in [
-            e.accessible_label(),
-            e.accessible_value(),
-            e.accessible_description(),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            s.push_str(&t);
-            s.push('\n');
-        }
-    }
-    s
-}
 
 /// Everything the view models hold as text, pictures by their size.
 fn view_models(kiosk: &Kiosk) -> String {
@@ -76,7 +48,7 @@ fn view_models(kiosk: &Kiosk) -> String {
 
 /// Nothing of this resident (name, ID number, phone, address, photos, signature) stays anywhere in the view.
 fn assert_wiped(kiosk: &Kiosk, traces: &[&str]) {
-    let ui = ui_text(kiosk);
+    let ui = ui_text(&kiosk.ui);
     let models = view_models(kiosk);
     for t in traces {
         assert!(!ui.contains(t), "{t:?} still in the UI tree:\n{ui}");
@@ -130,11 +102,7 @@ fn a_payment_record_is_printed_in_four_touches_and_rated() {
     term.touch("打印");
     term.until("the case", |k| step(k) == Some(Step::Done));
     term.until("the A4 printout", |k| {
-        k.terminal
-            .borrow()
-            .application
-            .as_ref()
-            .is_some_and(|a| a.document != PrintState::Printing)
+        printout(k, true) != Some(PrintState::Printing)
     });
     assert_eq!(
         k.terminal
@@ -166,7 +134,7 @@ fn a_payment_record_is_printed_in_four_touches_and_rated() {
     {
         let r = term.hub.received();
         assert_eq!(r.cases.len(), 1);
-        let (req, reply) = r.cases.values().next().unwrap();
+        let (req, reply) = (&r.bodies[0], r.cases.values().next().unwrap());
         assert_eq!(req.item_code, "SB-001");
         assert_eq!(req.applicant.as_ref().unwrap().id_number, id);
         assert!(req.application_pdf.is_some());
@@ -185,6 +153,38 @@ fn a_payment_record_is_printed_in_four_touches_and_rated() {
     )
     .is_empty());
     assert_wiped(&k, &[&name, &id, &id[..10]]);
+}
+
+#[test]
+fn searching_sbjf_finds_the_item_and_the_prefilled_form_prints() {
+    let term = Terminal::start(&profile("rpi4-community"), "sbjf");
+    let k = term.kiosk.clone();
+    let card = sample_cards().remove(0);
+    term.sims.reader.as_ref().unwrap().insert(card.record);
+    term.until("the card is read", |k| {
+        k.terminal.borrow().resident.is_some()
+    });
+    // The senior is offered elder mode in a strip; taking it costs one touch, ignoring it none.
+    term.touch("使用长辈版");
+    assert!(k.terminal.borrow().elder);
+    term.touch("搜索事项");
+    for key in ["s", "b", "j", "f"] {
+        term.touch(key);
+    }
+    term.touch("社保缴费记录打印");
+    assert_eq!(step(&k), Some(Step::Form));
+    snapshot(&k, "e2e-sbjf-form-portrait-elder");
+    term.touch("打印");
+    term.until("the printout", |k| {
+        printout(k, true) == Some(PrintState::Printed)
+    });
+    snapshot(&k, "e2e-sbjf-done-portrait-elder");
+    term.touch("满意");
+    assert!(k.terminal.borrow().resident.is_none());
+    assert!(
+        !k.terminal.borrow().elder,
+        "elder mode ends with the session"
+    );
 }
 
 /// Draws a stroke on the signature pad with pointer events, as a finger does.
@@ -282,11 +282,7 @@ fn an_application_with_a_photo_a_signature_and_a_bad_rating_by_touch() {
     term.touch("提交");
     term.until("the case", |k| step(k) == Some(Step::Done));
     term.until("the receipt", |k| {
-        k.terminal
-            .borrow()
-            .application
-            .as_ref()
-            .is_some_and(|a| a.receipt != PrintState::Printing)
+        printout(k, false) != Some(PrintState::Printing)
     });
     let case = match &k.terminal.borrow().application.as_ref().unwrap().submission {
         Submission::Accepted(r) => r.case_number.clone(),
@@ -307,6 +303,14 @@ fn an_application_with_a_photo_a_signature_and_a_bad_rating_by_touch() {
     snapshot(&k, "e2e-apply-done");
     term.touch("不满意");
     term.touch("操作太复杂");
+    // A few words too, with the same keyboard.
+    term.touch("补充说明（可选）");
+    for key in ["m", "a", "n"] {
+        term.touch(key);
+    }
+    term.touch("选第一个");
+    snapshot(&k, "e2e-apply-rating-comment");
+    term.touch("完成");
     term.touch("提交评价");
     let hub = term.hub.clone();
     term.until("the rating", move |_| {
@@ -314,7 +318,7 @@ fn an_application_with_a_photo_a_signature_and_a_bad_rating_by_touch() {
     });
     {
         let r = term.hub.received();
-        let (req, _) = r.cases.values().next().unwrap();
+        let req = &r.bodies[0];
         assert_eq!(req.materials.len(), 1);
         assert!(req.materials[0].bytes.starts_with(&[0xFF, 0xD8]), "a JPEG");
         let pdf = &req.application_pdf.as_ref().unwrap().bytes;
@@ -322,6 +326,12 @@ fn an_application_with_a_photo_a_signature_and_a_bad_rating_by_touch() {
         let e = &r.evaluations[0];
         assert!(e.follow_up && e.level == 2);
         assert_eq!(e.reasons, ["操作太复杂"]);
+        let comment = e.comment.as_deref().unwrap_or_default();
+        assert_eq!(
+            comment.chars().count(),
+            1,
+            "one character typed by pinyin: {comment:?}"
+        );
     }
     assert_wiped(&k, &[&name, &id, &phone, &address]);
 }
@@ -370,95 +380,4 @@ fn a_suishenma_identifies_through_the_platform() {
         .show(&(kiosk_hub::platform::DEMO_CODE_PREFIX.to_string() + "7Q2W9E4R1T"));
     term.until("the platform's answer", |k| step(k) == Some(Step::Form));
     assert!(k.terminal.borrow().resident.is_some());
-}
-
-/// RSS of this process in bytes.
-fn rss() -> u64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0);
-    pages * 4096
-}
-
-fn open_fds() -> usize {
-    std::fs::read_dir("/proc/self/fd")
-        .map(|d| d.count())
-        .unwrap_or(0)
-}
-
-/// One scripted session: a card, a document printed, a rating. Returns when the session has ended.
-fn one_session(term: &Terminal, n: usize) {
-    let k = &term.kiosk;
-    let mut card = sample_cards().remove(n % 3).record;
-    // A different name each time: a leak of any of them would show as growth.
-    card.name = format!("测试{n}").into();
-    k.device(kiosk_drivers::DeviceEvent::CardInserted(Box::new(card)));
-    k.intent(kiosk::session::Intent::AnswerElderProposal(false));
-    let item = k
-        .items(Duration::from_secs(5))
-        .and_then(|i| i.catalog.get("SB-001").cloned())
-        .expect("item");
-    k.intent(kiosk::session::Intent::OpenItem(Box::new(item)));
-    k.intent(kiosk::session::Intent::Next);
-    term.until("the case", |k| step(k) == Some(Step::Done));
-    term.until("the printout", |k| {
-        k.terminal
-            .borrow()
-            .application
-            .as_ref()
-            .is_some_and(|a| a.document != PrintState::Printing)
-    });
-    k.intent(kiosk::session::Intent::Rate(4));
-    assert!(k.terminal.borrow().resident.is_none());
-}
-
-#[test]
-fn soak_sessions_leave_no_growth_of_memory_or_descriptors() {
-    let sessions: usize = std::env::var("KIOSK_SOAK_SESSIONS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(200);
-    let term = Terminal::start(&profile("simulated"), "soak");
-    // A real printer takes its time (the simulator's default is 1.5 s a page); the soak is about leaks.
-    term.sims
-        .a4
-        .as_ref()
-        .expect("simulated A4")
-        .set_print_time(Duration::from_millis(20));
-    // Warm up: caches, connection pools, fonts, the first allocations of every path.
-    for n in 0..20 {
-        one_session(&term, n);
-    }
-    let hub = term.hub.clone();
-    term.until("warm-up figures delivered", move |_| {
-        hub.received().figures.len() >= 20
-    });
-    let (rss0, fds0) = (rss(), open_fds());
-    for n in 20..20 + sessions {
-        one_session(&term, n);
-    }
-    let hub = term.hub.clone();
-    let all = 20 + sessions;
-    term.until("every session's figures delivered", move |_| {
-        hub.received().figures.len() >= all
-    });
-    let (rss1, fds1) = (rss(), open_fds());
-    let growth = rss1 as i64 - rss0 as i64;
-    eprintln!(
-        "soak: {sessions} sessions, RSS {:.1} MB -> {:.1} MB ({:+.2} MB), fds {fds0} -> {fds1}",
-        rss0 as f64 / 1e6,
-        rss1 as f64 / 1e6,
-        growth as f64 / 1e6
-    );
-    assert!(
-        growth < 5_000_000,
-        "RSS grew by {:.2} MB over {sessions} sessions",
-        growth as f64 / 1e6
-    );
-    // The hub's side of the loopback connections is in this process too; a pool may open one more.
-    assert!(fds1 <= fds0 + 2, "descriptors {fds0} -> {fds1}");
-    assert_eq!(term.hub.received().cases.len(), all);
 }

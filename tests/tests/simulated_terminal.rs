@@ -2,7 +2,7 @@
 //! publishes device events, the kiosk reacts on screen, and the end of a session leaves nothing of the
 //! resident in the view.
 
-use i_slint_backend_testing::{ElementHandle, ElementQuery};
+use i_slint_backend_testing::ElementHandle;
 use kiosk::app::Kiosk;
 use kiosk::manager::{self, Devices};
 use kiosk::simulator::Simulator;
@@ -100,28 +100,6 @@ impl Rig {
     }
 }
 
-/// Every label and value in the kiosk window, to look for traces of a resident.
-fn all_text(kiosk: &kiosk::app::Kiosk) -> String {
-    let mut s = String::new();
-    for e in ElementQuery::from_root(&kiosk.ui)
-        .match_descendants()
-        .find_all()
-    {
-        for t in [
-            e.accessible_label(),
-            e.accessible_value(),
-            e.accessible_description(),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            s.push_str(&t);
-            s.push('\n');
-        }
-    }
-    s
-}
-
 #[test]
 fn a_card_from_the_simulator_greets_the_resident_and_its_removal_wipes_them() {
     let mut rig = Rig::new("simulated", "card");
@@ -170,7 +148,7 @@ fn a_card_from_the_simulator_greets_the_resident_and_its_removal_wipes_them() {
         !kiosk.ui.global::<kiosk_ui::Theme>().get_elder(),
         "elder mode back to the default"
     );
-    let text = all_text(&kiosk);
+    let text = ui_text(&kiosk.ui);
     for trace in ["张", "建国", "310110", "控江路"] {
         assert!(
             !text.contains(trace),

@@ -73,10 +73,16 @@ impl Printer {
         job.done += dt;
         if job.done >= self.print_time {
             job.state = JobState::Completed;
+            // The output tray holds the last documents only, so a long simulation does not grow without end.
+            if self.printed.len() >= crate::sim::KEPT_PRINTOUTS {
+                self.printed.remove(0);
+            }
+            // The document now lives in the tray; the job keeps its state for whoever asks about it.
+            let pdf = std::mem::take(&mut job.pdf);
             self.printed.push(Printed {
                 job_id: job.id,
                 name: job.name.clone(),
-                pdf: job.pdf.clone(),
+                pdf,
             });
         }
     }
@@ -231,7 +237,7 @@ impl A4Sim {
             .is_some()
     }
 
-    /// Every document printed so far.
+    /// The documents printed so far (the last `sim::KEPT_PRINTOUTS`).
     pub fn printed(&self) -> Vec<Printed> {
         lock(&self.printer).printed.clone()
     }
@@ -382,6 +388,13 @@ async fn handle(AxumState(printer): AxumState<Shared>, body: Bytes) -> Response 
             let name = op_attr("job-name")
                 .map(|v| v.to_string())
                 .unwrap_or_default();
+            // A job history as printers keep one: the unfinished jobs, and the last finished ones.
+            let finished = p.jobs.iter().filter(|j| j.state.is_final()).count();
+            if finished >= crate::sim::KEPT_PRINTOUTS {
+                if let Some(oldest) = p.jobs.iter().position(|j| j.state.is_final()) {
+                    p.jobs.remove(oldest);
+                }
+            }
             p.jobs.push(Job {
                 id: job_id,
                 name,

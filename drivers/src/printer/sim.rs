@@ -91,6 +91,9 @@ impl PrinterSim {
                                 Op::Cut => {
                                     current.cut = true;
                                     if let Ok(mut p) = out.lock() {
+                                        if p.len() >= crate::sim::KEPT_PRINTOUTS {
+                                            p.remove(0);
+                                        }
                                         p.push(std::mem::take(&mut current));
                                     }
                                 }
@@ -122,7 +125,7 @@ impl PrinterSim {
     pub fn set_cover_open(&self, open: bool) {
         self.send(Control::Cover(open));
     }
-    /// Receipts printed and cut so far.
+    /// Receipts printed and cut so far (the last `sim::KEPT_PRINTOUTS`).
     pub fn printed(&self) -> Vec<PrintedReceipt> {
         self.printed.lock().map(|p| p.clone()).unwrap_or_default()
     }

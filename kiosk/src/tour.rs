@@ -1,0 +1,225 @@
+//! A tour of every page with sample data, for `kiosk screenshot --page`, the repaint benchmark and the docs.
+//!
+//! It drives the session state machine directly and plays the platform's and printers' answers from their API
+//! types: nothing is sent anywhere and the effects are dropped. The real answers are exercised end to end by
+//! the tests in `tests/` (hub over loopback, simulated printers); this is only for looking at pages.
+
+use crate::app::Kiosk;
+use crate::session::{CaptureStep, Intent, Printer};
+use kiosk_api::{CaseReply, CaseState, IssuedDocument, PrefillReply};
+use kiosk_drivers::sim::sample_cards;
+use kiosk_drivers::DeviceEvent;
+use slint::ComponentHandle;
+use std::time::{Duration, Instant};
+
+/// The pages the tour knows, by name.
+pub const PAGES: [&str; 13] = [
+    "attract",
+    "home",
+    "search",
+    "category",
+    "capture",
+    "identify",
+    "form",
+    "materials",
+    "sign",
+    "review",
+    "submit-failed",
+    "done",
+    "not-done",
+];
+
+fn intent(k: &Kiosk, i: Intent) {
+    // Effects are dropped: the tour plays their answers itself.
+    let _ = k.terminal.borrow_mut().intent(i, Instant::now());
+}
+
+fn item(k: &Kiosk, code: &str) -> Result<Box<kiosk_catalog::Item>, String> {
+    k.items(Duration::from_secs(30))
+        .and_then(|i| i.catalog.get(code).cloned())
+        .map(Box::new)
+        .ok_or_else(|| format!("the catalogue has no item {code}"))
+}
+
+fn camera_frame(k: &Kiosk) {
+    let frame = kiosk_drivers::camera::synthetic::document(1280, 960, 4.0);
+    if let Some(buf) = crate::preview::to_buffer(&frame, crate::preview::PREVIEW_MAX_WIDTH) {
+        let s = k.ui.global::<kiosk_ui::AppState>();
+        s.set_camera_frame(slint::Image::from_rgb8(buf));
+        s.set_camera_live(true);
+    }
+}
+
+fn key(k: &Kiosk) -> String {
+    k.terminal
+        .borrow()
+        .application
+        .as_ref()
+        .map(|a| a.idempotency_key.clone())
+        .unwrap_or_default()
+}
+
+/// Shows `page` on the kiosk; `card` is the sample card to identify with where the page needs a resident.
+pub fn show(k: &Kiosk, page: &str, card: usize) -> Result<(), String> {
+    if !PAGES.contains(&page) {
+        return Err(format!("no page {page}; pages: {}", PAGES.join(", ")));
+    }
+    let _ = k.terminal.borrow_mut().end_session();
+    let now = Instant::now;
+    let insert = |k: &Kiosk| -> Result<(), String> {
+        if k.terminal.borrow().resident.is_some() {
+            return Ok(());
+        }
+        let c = sample_cards()
+            .into_iter()
+            .nth(card)
+            .ok_or_else(|| format!("there is no sample card {card}"))?;
+        let _ = k.terminal.borrow_mut().device(
+            DeviceEvent::CardInserted(Box::new(c.record)),
+            now(),
+            kiosk_drivers::Date::new(2026, 11, 29).unwrap_or(kiosk_drivers::Date {
+                year: 2026,
+                month: 11,
+                day: 29,
+            }),
+        );
+        k.terminal.borrow_mut().elder_proposal = false;
+        Ok(())
+    };
+    match page {
+        "attract" => {}
+        "home" => intent(k, Intent::Start),
+        "search" => {
+            intent(k, Intent::Start);
+            let _ = k.items(Duration::from_secs(30));
+            intent(k, Intent::ShowKeyboard(true));
+            for c in ["s", "b", "j", "f"] {
+                intent(k, Intent::SearchKey(c.into()));
+            }
+        }
+        "category" => {
+            let _ = k.items(Duration::from_secs(30));
+            intent(k, Intent::Category("social-insurance".into()));
+        }
+        "capture" => {
+            intent(k, Intent::OpenCapture);
+            camera_frame(k);
+        }
+        "identify" => {
+            intent(k, Intent::Start);
+            intent(k, Intent::OpenItem(item(k, "HJ-002")?));
+        }
+        "not-done" => {
+            insert(k)?;
+            intent(k, Intent::OpenItem(item(k, "HJ-002")?));
+            intent(k, Intent::OpenNotDone);
+            intent(k, Intent::NotDoneReason(1));
+        }
+        "done" | "submit-failed" => {
+            insert(k)?;
+            intent(k, Intent::OpenItem(item(k, "SB-001")?));
+            intent(k, Intent::Next);
+            let key = key(k);
+            if page == "submit-failed" {
+                let _ = k.terminal.borrow_mut().submitted(
+                    &key,
+                    Err(crate::platform::PlatformError::Unreachable(
+                        "cannot connect".into(),
+                    )),
+                    "",
+                    now(),
+                );
+            } else {
+                let reply = CaseReply {
+                    case_number: "YP2026112900001".into(),
+                    state: CaseState::Done,
+                    follow_url: "https://zwdt.sh.gov.cn/case/YP2026112900001".into(),
+                    document: Some(IssuedDocument {
+                        title: "社保缴费记录打印".into(),
+                        issuer: "上海市杨浦区政务服务中心".into(),
+                        rows: (1..=12)
+                            .map(|m| {
+                                (
+                                    format!("2025年{m:02}月"),
+                                    "缴费基数 8000 元 · 养老 640.00 · 医疗 160.00".to_string(),
+                                )
+                            })
+                            .collect(),
+                        note: None,
+                    }),
+                };
+                let mut t = k.terminal.borrow_mut();
+                let _ = t.submitted(&key, Ok(reply), "2026-11-29 10:00", now());
+                t.printed(&key, Printer::A4, Ok(()));
+                drop(t);
+                intent(k, Intent::Rate(2));
+                intent(k, Intent::ToggleReason(0));
+            }
+        }
+        _ => {
+            // The application pages, in the order a resident meets them.
+            insert(k)?;
+            intent(k, Intent::OpenItem(item(k, "HJ-002")?));
+            let mut values = std::collections::BTreeMap::new();
+            values.insert("platform.phone".to_string(), "13986202608".to_string());
+            k.terminal
+                .borrow_mut()
+                .prefill_arrived("HJ-002", Ok(PrefillReply { values }), now());
+            intent(k, Intent::FocusField(2));
+            for c in ["y", "a", "n", "g", "p", "u"] {
+                intent(
+                    k,
+                    Intent::FieldKey {
+                        key: c.into(),
+                        first: None,
+                    },
+                );
+            }
+            if page != "form" {
+                intent(
+                    k,
+                    Intent::PickCandidate {
+                        text: "杨浦区控江路1555号".into(),
+                        consumed: 6,
+                    },
+                );
+                intent(k, Intent::FocusField(usize::MAX));
+                intent(k, Intent::Next);
+            }
+            if page == "sign" || page == "review" {
+                intent(k, Intent::Photograph(0));
+                intent(k, Intent::TakePhoto);
+                let doc = kiosk_drivers::camera::synthetic::document(1280, 960, 6.0);
+                k.terminal
+                    .borrow_mut()
+                    .photo_taken(crate::preview::photo(&doc), now());
+                intent(k, Intent::UsePhoto);
+                intent(k, Intent::Next);
+                intent(k, Intent::ToggleCommitmentRead);
+                for stroke in [
+                    [(120, 300), (200, 180), (260, 340), (330, 190)],
+                    [(400, 260), (520, 150), (600, 330), (760, 220)],
+                ] {
+                    for (i, (x, y)) in stroke.iter().enumerate() {
+                        intent(
+                            k,
+                            Intent::SignPoint {
+                                x: *x,
+                                y: *y,
+                                new_stroke: i == 0,
+                            },
+                        );
+                    }
+                }
+                if page == "review" {
+                    intent(k, Intent::Next);
+                }
+            }
+        }
+    }
+    if k.terminal.borrow().capture == CaptureStep::Taking {
+        k.terminal.borrow_mut().capture = CaptureStep::Aiming;
+    }
+    k.render();
+    Ok(())
+}
