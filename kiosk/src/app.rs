@@ -80,6 +80,9 @@ pub struct Services {
     pub platform: Option<Platform>,
     pub receipt: Option<PrinterHandle>,
     pub a4: Option<A4Handle>,
+    /// The store's outbox: applications are committed here before the resident is told anything, and
+    /// delivered when the platform can be reached.
+    pub outbox: Option<crate::outbox::Outbox>,
 }
 
 /// How many candidates the pinyin bar offers.
@@ -433,6 +436,13 @@ impl Kiosk {
                 }
                 Effect::Submit(submit) => self.submit(*submit),
                 Effect::Print(printout) => self.print(*printout),
+                Effect::Evaluate(e) if self.outbox().is_some() => {
+                    if let Some(outbox) = self.outbox() {
+                        if let Err(err) = outbox.commit_evaluation(&e) {
+                            tracing::error!(error = %err, "rating not kept");
+                        }
+                    }
+                }
                 Effect::Evaluate(e) => self.call(
                     move |p| async move { p.evaluate(&e).await },
                     |_, reply| match reply {
@@ -503,6 +513,16 @@ impl Kiosk {
 
     /// Gives the kiosk its runtime, platform client and printers.
     pub fn attach_services(&self, services: Services) {
+        if let (Some(outbox), Some(platform)) = (&services.outbox, &services.platform) {
+            let inbox = self.inbox.clone();
+            services.runtime.spawn(outbox.clone().run(
+                platform.clone(),
+                std::time::Duration::from_secs(2),
+                move |key, reply| {
+                    inbox.post(move |k| k.terminal.borrow_mut().case_delivered(&key, reply));
+                },
+            ));
+        }
         *self.services.borrow_mut() = Some(services);
     }
 
@@ -536,7 +556,16 @@ impl Kiosk {
         }
     }
 
-    /// Renders the application PDF (with the signature drawn in) off the UI thread, then sends the case.
+    fn outbox(&self) -> Option<crate::outbox::Outbox> {
+        self.services
+            .borrow()
+            .as_ref()
+            .and_then(|s| s.outbox.clone())
+    }
+
+    /// Renders the application PDF (with the signature drawn in) off the UI thread, commits an application to
+    /// the outbox (so that nothing is lost if the platform cannot take it now), then sends the case. A
+    /// document to print cannot wait for the network: a print item is sent only, never queued.
     fn submit(&self, submit: Submit) {
         let key = submit.request.idempotency_key.clone();
         let terminal = self.terminal_title.clone();
@@ -554,6 +583,9 @@ impl Kiosk {
             return;
         };
         let inbox = self.inbox.clone();
+        let outbox = self
+            .outbox()
+            .filter(|_| submit.request.kind != kiosk_api::ItemKind::Print);
         runtime.spawn(async move {
             let wall = local_now();
             let shown = wall.format("%Y-%m-%d %H:%M").to_string();
@@ -582,12 +614,44 @@ impl Kiosk {
                 Ok(Err(e)) => tracing::error!(error = %e, "application PDF not rendered"),
                 Err(e) => tracing::error!(error = %e, "application PDF task failed"),
             }
+            // Committed before the resident is told anything (a power cut after this loses nothing).
+            let committed = match &outbox {
+                Some(o) => {
+                    let (o, r) = (o.clone(), request.clone());
+                    match tokio::task::spawn_blocking(move || {
+                        o.commit_case(&r, std::time::Duration::from_secs(30))
+                    })
+                    .await
+                    {
+                        Ok(Ok(provisional)) => Some(provisional),
+                        Ok(Err(e)) => {
+                            tracing::error!(error = %e, "case not committed to the store");
+                            None
+                        }
+                        Err(e) => {
+                            tracing::error!(error = %e, "store task failed");
+                            None
+                        }
+                    }
+                }
+                None => None,
+            };
             let reply = platform.submit(&request).await;
+            if let (Some(o), Some(_)) = (&outbox, &committed) {
+                o.settle(&key, &reply);
+            }
             inbox.post(move |k| {
-                let fx = k
-                    .terminal
-                    .borrow_mut()
-                    .submitted(&key, reply, &shown, Instant::now());
+                let fx = match (reply, committed) {
+                    (Err(e), Some(provisional)) if e.is_transient() => k
+                        .terminal
+                        .borrow_mut()
+                        .queued(&key, &provisional, &shown, Instant::now()),
+                    (reply, _) => {
+                        k.terminal
+                            .borrow_mut()
+                            .submitted(&key, reply, &shown, Instant::now())
+                    }
+                };
                 k.apply(fx);
             });
         });

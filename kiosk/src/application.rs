@@ -180,6 +180,11 @@ pub enum Submission {
     NotYet,
     Waiting,
     Accepted(CaseReply),
+    /// The platform could not be reached: the case is committed on the terminal and its outbox delivers it
+    /// when the platform is back; the resident has this provisional number until then.
+    Queued {
+        provisional: String,
+    },
     /// Not submitted; the resident can try again, or ask for help. Never shown as a success.
     Failed(PlatformError),
 }

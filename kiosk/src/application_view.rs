@@ -467,6 +467,31 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
         }
     }
 
+    // A case kept on the terminal until the platform can take it.
+    if let Submission::Queued { provisional } = &a.submission {
+        s.set_case_number(SharedString::new());
+        s.set_case_state(zh_en(
+            lang,
+            "已保存，网络恢复后自动提交",
+            "Saved here: it is sent as soon as the network is back",
+        ));
+        s.set_provisional_number(provisional.as_str().into());
+        s.set_receipt_status(print_status(&a.receipt, false, lang));
+        s.set_document_status(SharedString::new());
+        s.set_printed_title(zh_en(lang, "受理回执", "Receipt"));
+        s.set_printed_rows(model(vec![
+            Row {
+                label: zh_en(lang, "事项", "Item"),
+                value: a.item.name.as_str().into(),
+            },
+            Row {
+                label: zh_en(lang, "暂存编号", "Provisional number"),
+                value: provisional.as_str().into(),
+            },
+        ]));
+    } else {
+        s.set_provisional_number(SharedString::new());
+    }
     // The case.
     if let Submission::Accepted(reply) = &a.submission {
         s.set_case_number(reply.case_number.as_str().into());
@@ -563,6 +588,7 @@ pub fn clear(ui: &KioskWindow) {
     s.set_submit_state(SubmitState::Waiting);
     s.set_submit_error(SharedString::new());
     s.set_case_number(SharedString::new());
+    s.set_provisional_number(SharedString::new());
     s.set_case_state(SharedString::new());
     s.set_receipt_status(SharedString::new());
     s.set_document_status(SharedString::new());

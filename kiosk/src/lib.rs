@@ -12,6 +12,7 @@ pub mod headless;
 pub mod items;
 pub mod logging;
 pub mod manager;
+pub mod outbox;
 pub mod paperwork;
 pub mod platform;
 pub mod presenter;

@@ -454,11 +454,22 @@ fn run(
             None
         }
     };
+    // The store keeps applications the platform cannot take now (and their ratings) until it can.
+    let outbox = match kiosk_store::load_or_create_key(&data_dir.join("store.key"))
+        .and_then(|key| kiosk_store::Store::open(&data_dir.join("kiosk.db"), &key))
+    {
+        Ok(store) => Some(kiosk::outbox::Outbox::new(store)),
+        Err(e) => {
+            tracing::error!(dir = %data_dir.display(), error = %e, "no store: applications the platform cannot take now are not kept");
+            None
+        }
+    };
     kiosk.attach_services(app::Services {
         runtime: runtime.handle().clone(),
         platform,
         receipt: devices.printer.clone(),
         a4: devices.a4.clone(),
+        outbox,
     });
     let sims = std::rc::Rc::new(std::mem::take(&mut devices.sims));
     let _simulator = if simulate {

@@ -1077,7 +1077,12 @@ impl Terminal {
         let Some(a) = self.at_step(Step::Done) else {
             return;
         };
-        if a.rating_sent || !matches!(a.submission, Submission::Accepted(_)) {
+        if a.rating_sent
+            || !matches!(
+                a.submission,
+                Submission::Accepted(_) | Submission::Queued { .. }
+            )
+        {
             return;
         }
         a.rating = Some(stars);
@@ -1094,15 +1099,19 @@ impl Terminal {
         let Some(a) = self.at_step(Step::Done) else {
             return;
         };
-        let Submission::Accepted(reply) = &a.submission else {
-            return;
+        // A queued case is rated under its provisional number; the outbox sends the rating after the case,
+        // under the platform's number.
+        let case_number = match &a.submission {
+            Submission::Accepted(reply) => reply.case_number.clone(),
+            Submission::Queued { provisional } => provisional.clone(),
+            _ => return,
         };
         if a.rating_sent {
             return;
         }
         a.rating_sent = true;
         fx.push(Effect::Evaluate(Evaluation {
-            case_number: reply.case_number.clone(),
+            case_number,
             item_code: a.item.code.clone(),
             terminal_id,
             level: stars,
@@ -1227,20 +1236,8 @@ impl Terminal {
             }
             Ok(reply) => {
                 tracing::info!(case = %reply.case_number, item = %a.item.code, "case submitted");
-                let receipt = (a.item.kind != kiosk_catalog::Kind::Print).then(|| {
-                    use kiosk_drivers::printer::protocol::Receipt;
-                    Receipt::new()
-                        .title("受理回执")
-                        .row("事项", a.item.name.as_str())
-                        .row("受理编号", reply.case_number.as_str())
-                        .row("提交时间", wall)
-                        .row("办理时限", a.item.time_limit.as_str())
-                        .row("受理部门", a.item.department.as_str())
-                        .separator()
-                        .text("扫码查看办理进度")
-                        .qr(reply.follow_url.as_str())
-                        .feed(3)
-                });
+                let receipt = (a.item.kind != kiosk_catalog::Kind::Print)
+                    .then(|| receipt(&a.item, &reply.case_number, wall, Some(&reply.follow_url)));
                 a.receipt = match (&receipt, receipt_ready) {
                     (None, _) => PrintState::None,
                     (Some(_), true) => PrintState::Printing,
@@ -1270,6 +1267,59 @@ impl Terminal {
         }
         self.after(now);
         fx
+    }
+
+    /// The platform could not be reached and the case is committed in the terminal's outbox (the caller did
+    /// that before calling): the resident gets a provisional number on screen and on the receipt.
+    pub fn queued(
+        &mut self,
+        key: &str,
+        provisional: &str,
+        wall: &str,
+        now: Instant,
+    ) -> Vec<Effect> {
+        let mut fx = Vec::new();
+        let receipt_ready = self.printer_ready(kiosk_catalog::Kind::Apply);
+        let Some(a) = self.application.as_mut() else {
+            return fx;
+        };
+        if a.idempotency_key != key || a.submission != Submission::Waiting {
+            return fx;
+        }
+        tracing::info!(item = %a.item.code, "case kept for delivery (platform unreachable)");
+        self.last_activity = now;
+        self.warning_left = None;
+        a.step = Step::Done;
+        a.submission = Submission::Queued {
+            provisional: provisional.to_string(),
+        };
+        a.receipt = if receipt_ready {
+            PrintState::Printing
+        } else {
+            PrintState::Failed("receipt printer not ready".into())
+        };
+        self.figures.submitted = true;
+        if let Some(t0) = self.figures.application_started {
+            self.figures.application_s = Some(now.duration_since(t0).as_secs_f64());
+        }
+        if receipt_ready {
+            fx.push(Effect::Print(Box::new(Printout {
+                key: key.to_string(),
+                receipt: Some(receipt(&a.item, provisional, wall, None)),
+                document: None,
+            })));
+        }
+        self.after(now);
+        fx
+    }
+
+    /// The outbox delivered a queued case: the screen shows the platform's number if it still shows the case.
+    pub fn case_delivered(&mut self, key: &str, reply: CaseReply) {
+        if let Some(a) = self.application.as_mut().filter(|a| {
+            a.idempotency_key == key && matches!(a.submission, Submission::Queued { .. })
+        }) {
+            a.submission = Submission::Accepted(reply);
+        }
     }
 
     /// A printer's answer to `Effect::Print`.
@@ -1513,6 +1563,38 @@ impl Terminal {
             rating: f.rating,
             timeout_extensions: f.extensions,
         })
+    }
+}
+
+/// The receipt of a case: its number (the platform's, or the provisional one while it waits for delivery).
+fn receipt(
+    item: &kiosk_catalog::Item,
+    number: &str,
+    wall: &str,
+    follow_url: Option<&str>,
+) -> kiosk_drivers::printer::protocol::Receipt {
+    use kiosk_drivers::printer::protocol::Receipt;
+    let r = Receipt::new()
+        .title("受理回执")
+        .row("事项", item.name.as_str())
+        .row(
+            if follow_url.is_some() {
+                "受理编号"
+            } else {
+                "暂存编号"
+            },
+            number,
+        )
+        .row("提交时间", wall)
+        .row("办理时限", item.time_limit.as_str())
+        .row("受理部门", item.department.as_str())
+        .separator();
+    match follow_url {
+        Some(url) => r.text("扫码查看办理进度").qr(url).feed(3),
+        None => r
+            .text("网络暂时中断：申请已保存在本机，恢复后自动提交。")
+            .text("可凭暂存编号在服务点查询。")
+            .feed(3),
     }
 }
 
@@ -2455,6 +2537,55 @@ mod tests {
         assert!(
             !t.elder_proposal && !t.elder,
             "ignored: put away, nothing changed"
+        );
+    }
+
+    #[test]
+    fn a_case_the_platform_cannot_take_now_gets_a_provisional_number_and_then_the_real_one() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        with_printers(&mut t, t0);
+        t.device(card(2), t0, today());
+        t.intent(Intent::OpenItem(item("YB-003")), t0);
+        t.intent(Intent::Next, t0);
+        assert_eq!(step(&t), Some(Step::Review));
+        let fx = t.intent(Intent::Next, t0);
+        let key = submitted_request(&fx).request.idempotency_key.clone();
+        // The caller committed the case to the outbox, then the platform could not be reached.
+        let fx = t.queued(&key, "L0000BEEF", "2026-11-29 10:00", t0);
+        assert_eq!(step(&t), Some(Step::Done));
+        let p = effect!(fx, Print);
+        let receipt = p.receipt.as_ref().unwrap();
+        use kiosk_drivers::printer::protocol::Line;
+        assert!(receipt
+            .lines
+            .contains(&Line::Row("暂存编号".into(), "L0000BEEF".into())));
+        assert!(
+            !receipt.lines.iter().any(|l| matches!(l, Line::Qr(_))),
+            "no case to follow yet"
+        );
+        // Delivered later: the real number replaces the provisional one on screen.
+        t.case_delivered(&key, reply("YP9", false));
+        assert!(matches!(
+            &t.application.as_ref().unwrap().submission,
+            Submission::Accepted(r) if r.case_number == "YP9"
+        ));
+        // Rated under the provisional number while it waits.
+        let mut t = terminal(t0);
+        with_printers(&mut t, t0);
+        t.device(card(2), t0, today());
+        t.intent(Intent::OpenItem(item("YB-003")), t0);
+        t.intent(Intent::Next, t0);
+        let fx = t.intent(Intent::Next, t0);
+        let key = submitted_request(&fx).request.idempotency_key.clone();
+        t.queued(&key, "L1", "", t0);
+        let fx = t.intent(Intent::Rate(5), t0);
+        assert_eq!(effect!(fx, Evaluate).case_number, "L1");
+        let f = effect!(fx, Figures);
+        assert_eq!(
+            f.outcome,
+            Outcome::Submitted,
+            "kept on the terminal counts as submitted"
         );
     }
 }

@@ -239,11 +239,18 @@ impl Terminal {
         {
             kiosk.attach_face_camera(rt.handle().clone(), cam.clone());
         }
+        let _ = std::fs::remove_dir_all(dir.join("store"));
+        std::fs::create_dir_all(dir.join("store")).expect("store folder");
+        let key = kiosk_store::load_or_create_key(&dir.join("store/key")).expect("store key");
+        let outbox = kiosk::outbox::Outbox::new(
+            kiosk_store::Store::open(&dir.join("store/kiosk.db"), &key).expect("store"),
+        );
         kiosk.attach_services(kiosk::app::Services {
             runtime: rt.handle().clone(),
             platform: Some(kiosk::platform::Platform::new(&url).expect("client")),
             receipt: devices.printer.clone(),
             a4: devices.a4.clone(),
+            outbox: Some(outbox),
         });
         let sims = std::mem::take(&mut devices.sims);
         assert!(

@@ -22,8 +22,10 @@ enum PageUnderTest {
     Materials,
     Sign,
     Review,
-    /// The platform did not take the case.
+    /// The platform did not take the case (a print item: never queued).
     SubmitFailed,
+    /// An application the platform could not take: kept on the terminal with a provisional number.
+    Queued,
     /// A print item's case: the document shown and the rating with reasons (★2).
     Done,
     NotDone,
@@ -46,7 +48,8 @@ fn drive_to(term: &Terminal, page: PageUnderTest) {
     if page != PageUnderTest::Identify && page != PageUnderTest::Category {
         kiosk.device(DeviceEvent::CardInserted(Box::new(card.record)));
     }
-    let print = page == PageUnderTest::Done;
+    // A document to print is never queued: with the platform down it is the page that says "not submitted".
+    let print = page == PageUnderTest::Done || page == PageUnderTest::SubmitFailed;
     match page {
         PageUnderTest::Category => {
             kiosk.intent(Intent::Start);
@@ -128,7 +131,7 @@ fn drive_to(term: &Terminal, page: PageUnderTest) {
             return;
         }
     }
-    if page == PageUnderTest::SubmitFailed {
+    if page == PageUnderTest::SubmitFailed || page == PageUnderTest::Queued {
         term.hub.set_available(false);
     }
     kiosk.intent(Intent::Next);
@@ -143,8 +146,11 @@ fn drive_to(term: &Terminal, page: PageUnderTest) {
         return;
     }
     term.until("the printout", |k| {
-        printout(k, true) != Some(PrintState::Printing)
+        printout(k, print) != Some(PrintState::Printing)
     });
+    if page == PageUnderTest::Queued {
+        return;
+    }
     kiosk.intent(Intent::Rate(2));
     kiosk.intent(Intent::ToggleReason(0));
 }
@@ -222,6 +228,7 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
             PageUnderTest::Sign => "sign",
             PageUnderTest::Review => "review",
             PageUnderTest::SubmitFailed => "submit-failed",
+            PageUnderTest::Queued => "queued",
             PageUnderTest::Done => "done",
             PageUnderTest::NotDone => "not-done",
         },
@@ -274,6 +281,11 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
         PageUnderTest::Sign => expected.extend(["我已阅读并承诺", "已签名", "重新签名", "下一步"]),
         PageUnderTest::Review => expected.extend(["在沪居住地址", "告知承诺", "提交"]),
         PageUnderTest::SubmitFailed => expected.extend(["没有提交成功", "重新提交"]),
+        PageUnderTest::Queued => expected.extend([
+            "已保存，网络恢复后自动提交",
+            "回执已打印，请取走",
+            "非常满意",
+        ]),
         PageUnderTest::Done => expected.extend([
             "非常满意",
             "非常不满意",
@@ -387,6 +399,7 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
         PageUnderTest::Sign => inked.extend(["已签名", "我已阅读并承诺"]),
         PageUnderTest::Review => inked.extend(["告知承诺"]),
         PageUnderTest::SubmitFailed => inked.extend(["没有提交成功"]),
+        PageUnderTest::Queued => inked.extend(["已保存，网络恢复后自动提交"]),
         PageUnderTest::Done => inked.extend(["非常满意", "提交评价"]),
         PageUnderTest::NotDone => inked.extend(["缺少材料"]),
     }
@@ -611,6 +624,7 @@ both_orientations! {
     sign => PageUnderTest::Sign,
     review => PageUnderTest::Review,
     submit_failed => PageUnderTest::SubmitFailed,
+    queued => PageUnderTest::Queued,
     done => PageUnderTest::Done,
     not_done => PageUnderTest::NotDone,
 }

@@ -377,6 +377,51 @@ fn a_platform_that_is_down_is_said_and_one_retry_makes_one_case() {
 }
 
 #[test]
+fn an_application_the_platform_cannot_take_now_is_kept_numbered_and_delivered_later() {
+    let term = Terminal::start(&profile("simulated"), "queued");
+    let k = term.kiosk.clone();
+    let card = sample_cards().remove(2);
+    term.sims.reader.as_ref().unwrap().insert(card.record);
+    term.until("the card is read", |k| {
+        k.terminal.borrow().resident.is_some()
+    });
+    term.hub.set_available(false);
+    term.touch("医保");
+    term.touch("医保卡挂失补办");
+    term.touch("下一步");
+    assert_eq!(step(&k), Some(Step::Review));
+    term.touch("提交");
+    term.until("the case is kept", |k| step(k) == Some(Step::Done));
+    let provisional = match &k.terminal.borrow().application.as_ref().unwrap().submission {
+        Submission::Queued { provisional } => provisional.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert!(!find(&k.ui, &format!("暂存编号：{provisional}")).is_empty());
+    term.until("the receipt", |k| {
+        printout(k, false) != Some(PrintState::Printing)
+    });
+    let receipts = term.sims.printer.as_ref().unwrap().printed();
+    assert!(receipts[0].lines.iter().any(|l| l.contains(&provisional)));
+    snapshot(&k, "e2e-queued-done");
+    assert!(
+        term.hub.received().cases.is_empty(),
+        "nothing reached the platform"
+    );
+    term.touch("非常满意");
+    // The platform comes back: the outbox delivers the case once, then the rating under the case's number.
+    term.hub.set_available(true);
+    let hub = term.hub.clone();
+    term.until("delivery", move |_| {
+        let r = hub.received();
+        r.cases.len() == 1 && r.evaluations.len() == 1
+    });
+    let r = term.hub.received();
+    let case = r.cases.values().next().unwrap();
+    assert_eq!(r.evaluations[0].case_number, case.case_number);
+    assert_ne!(case.case_number, provisional);
+}
+
+#[test]
 fn a_suishenma_identifies_through_the_platform() {
     let term = Terminal::start(&profile("simulated"), "ssm");
     let k = term.kiosk.clone();
