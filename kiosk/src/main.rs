@@ -458,7 +458,15 @@ fn run(
     let outbox = match kiosk_store::load_or_create_key(&data_dir.join("store.key"))
         .and_then(|key| kiosk_store::Store::open(&data_dir.join("kiosk.db"), &key))
     {
-        Ok(store) => Some(kiosk::outbox::Outbox::new(store)),
+        Ok(mut store) => {
+            // Nothing personal stays longer than the retention limit, delivered or not.
+            match store.purge(kiosk::outbox::now_ms() - kiosk::outbox::RETENTION_MS) {
+                Ok(0) => {}
+                Ok(n) => tracing::warn!(records = n, "records past the retention limit deleted"),
+                Err(e) => tracing::error!(error = %e, "retention purge failed"),
+            }
+            Some(kiosk::outbox::Outbox::new(store))
+        }
         Err(e) => {
             tracing::error!(dir = %data_dir.display(), error = %e, "no store: applications the platform cannot take now are not kept");
             None

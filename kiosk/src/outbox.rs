@@ -11,6 +11,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 pub const CASE: &str = "case";
+/// How long a record stays in the store at most, delivered or not (30 days; configurable with the rest of
+/// store and forward).
+pub const RETENTION_MS: i64 = 30 * 24 * 3600 * 1000;
 pub const EVALUATION: &str = "evaluation";
 
 /// The store, shared by the UI thread's submissions and the delivery task.

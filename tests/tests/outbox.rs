@@ -1,0 +1,90 @@
+//! The outbox against the hub over loopback: a case kept while the platform is down survives a restart of the
+//! terminal (the store is a file) and is delivered once; a case whose answer was lost is not taken twice.
+
+use kiosk::outbox::Outbox;
+use kiosk::platform::Platform;
+use kiosk_store::Store;
+use std::sync::Arc;
+use std::time::Duration;
+
+fn case(key: &str) -> kiosk_api::CaseRequest {
+    kiosk_api::CaseRequest {
+        idempotency_key: key.into(),
+        terminal_id: "T1".into(),
+        item_code: "YB-003".into(),
+        item_name: "医保卡挂失补办".into(),
+        kind: kiosk_api::ItemKind::Apply,
+        applicant: Some(kiosk_api::Applicant {
+            name: "李娜".into(),
+            id_number: "31011019880621046X".into(),
+        }),
+        fields: vec![],
+        materials: vec![],
+        commitment: None,
+        application_pdf: None,
+        submitted_at: "2026-11-29T10:00:00+08:00".into(),
+    }
+}
+
+#[test]
+fn a_kept_case_survives_a_restart_and_is_delivered_once() {
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let hub = Arc::new(kiosk_hub::Platform::default());
+    let base = rt.block_on(async {
+        let (listener, addr) = kiosk_hub::bind("127.0.0.1:0".parse().expect("addr"))
+            .await
+            .expect("bind");
+        tokio::spawn(kiosk_hub::serve_with(listener, hub.clone()));
+        format!("http://{addr}/api/v1")
+    });
+    let platform = Platform::new(&base).expect("client");
+    let dir = std::env::temp_dir().join(format!("kiosk-outbox-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let key = kiosk_store::load_or_create_key(&dir.join("key")).expect("key");
+    let open = || Outbox::new(Store::open(&dir.join("kiosk.db"), &key).expect("store"));
+
+    // Down: the case is committed, the first attempt fails, the terminal goes away.
+    hub.set_available(false);
+    {
+        let outbox = open();
+        let provisional = outbox
+            .commit_case(&case("T1-a"), Duration::ZERO)
+            .expect("commit");
+        assert!(provisional.starts_with('L'));
+        let first = rt.block_on(platform.submit(&case("T1-a")));
+        assert!(first.as_ref().is_err_and(|e| e.is_transient()));
+        outbox.settle("T1-a", &first);
+        assert_eq!(outbox.status().expect("status").queued, 1);
+    }
+    // A case the platform took but whose answer the terminal never recorded.
+    hub.set_available(true);
+    let taken = rt.block_on(platform.submit(&case("T1-b"))).expect("taken");
+    {
+        let outbox = open();
+        outbox
+            .commit_case(&case("T1-b"), Duration::ZERO)
+            .expect("commit");
+    }
+
+    // Restarted: a new store on the same file delivers both, each once. The kept case waits for its backoff.
+    let outbox = open();
+    let mut delivered = Vec::new();
+    for _ in 0..40 {
+        delivered.extend(rt.block_on(outbox.round(&platform)).delivered);
+        if delivered.len() == 2 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(delivered.len(), 2, "{delivered:?}");
+    let b = delivered.iter().find(|(k, _)| k == "T1-b").expect("b");
+    assert_eq!(
+        b.1.case_number, taken.case_number,
+        "the same case, not a second one"
+    );
+    assert_eq!(hub.received().cases.len(), 2);
+    assert_eq!(outbox.status().expect("status").queued, 0);
+    assert!(rt.block_on(outbox.round(&platform)).delivered.is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
+}
