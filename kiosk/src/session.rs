@@ -375,6 +375,16 @@ pub const SEARCH_MAX: usize = 64;
 /// How long a banner stays unless the resident closes it.
 pub const NOTICE_DURATION: Duration = Duration::from_secs(10);
 
+impl FigureClock {
+    /// The case is in: taken by the platform, or kept on the terminal for it.
+    fn case_in(&mut self, now: Instant) {
+        self.submitted = true;
+        if let Some(t0) = self.application_started {
+            self.application_s = Some(now.duration_since(t0).as_secs_f64());
+        }
+    }
+}
+
 impl Terminal {
     pub fn new(settings: Settings, now: Instant) -> Self {
         Terminal {
@@ -1221,12 +1231,12 @@ impl Terminal {
     ) -> Vec<Effect> {
         let mut fx = Vec::new();
         let receipt_ready = self.printer_ready(kiosk_catalog::Kind::Apply);
+        if !self.waiting_for(key) {
+            return fx;
+        }
         let Some(a) = self.application.as_mut() else {
             return fx;
         };
-        if a.idempotency_key != key || a.submission != Submission::Waiting {
-            return fx;
-        }
         self.last_activity = now;
         self.warning_left = None;
         match reply {
@@ -1252,10 +1262,7 @@ impl Terminal {
                 };
                 a.step = Step::Done;
                 a.submission = Submission::Accepted(reply);
-                self.figures.submitted = true;
-                if let Some(t0) = self.figures.application_started {
-                    self.figures.application_s = Some(now.duration_since(t0).as_secs_f64());
-                }
+                self.figures.case_in(now);
                 if receipt.is_some() || document.is_some() {
                     fx.push(Effect::Print(Box::new(Printout {
                         key: key.to_string(),
@@ -1269,6 +1276,13 @@ impl Terminal {
         fx
     }
 
+    /// Whether `key` is the application waiting for the platform's answer (a late or stale answer is not).
+    fn waiting_for(&self, key: &str) -> bool {
+        self.application
+            .as_ref()
+            .is_some_and(|a| a.idempotency_key == key && a.submission == Submission::Waiting)
+    }
+
     /// The platform could not be reached and the case is committed in the terminal's outbox (the caller did
     /// that before calling): the resident gets a provisional number on screen and on the receipt.
     pub fn queued(
@@ -1280,12 +1294,12 @@ impl Terminal {
     ) -> Vec<Effect> {
         let mut fx = Vec::new();
         let receipt_ready = self.printer_ready(kiosk_catalog::Kind::Apply);
+        if !self.waiting_for(key) {
+            return fx;
+        }
         let Some(a) = self.application.as_mut() else {
             return fx;
         };
-        if a.idempotency_key != key || a.submission != Submission::Waiting {
-            return fx;
-        }
         tracing::info!(item = %a.item.code, "case kept for delivery (platform unreachable)");
         self.last_activity = now;
         self.warning_left = None;
@@ -1298,10 +1312,7 @@ impl Terminal {
         } else {
             PrintState::Failed("receipt printer not ready".into())
         };
-        self.figures.submitted = true;
-        if let Some(t0) = self.figures.application_started {
-            self.figures.application_s = Some(now.duration_since(t0).as_secs_f64());
-        }
+        self.figures.case_in(now);
         if receipt_ready {
             fx.push(Effect::Print(Box::new(Printout {
                 key: key.to_string(),

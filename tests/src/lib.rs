@@ -205,14 +205,7 @@ impl Terminal {
             .enable_all()
             .build()
             .expect("runtime");
-        let hub = std::sync::Arc::new(kiosk_hub::Platform::default());
-        let url = rt.block_on(async {
-            let (listener, addr) = kiosk_hub::bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
-                .await
-                .expect("bind the hub");
-            tokio::spawn(kiosk_hub::serve_with(listener, hub.clone()));
-            format!("http://{addr}/api/v1")
-        });
+        let (url, hub) = hub_on_loopback(&rt);
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
         let dir = std::env::temp_dir().join(format!("kiosk-t-{}-{name}", std::process::id()));
         let mut devices = {
@@ -331,4 +324,20 @@ pub fn printout(k: &Kiosk, a4: bool) -> Option<kiosk::application::PrintState> {
             a.receipt.clone()
         }
     })
+}
+
+/// The reference hub on a free loopback port of `rt`: its API base URL, and its state (to look at what
+/// arrived, or take it down).
+pub fn hub_on_loopback(
+    rt: &tokio::runtime::Runtime,
+) -> (String, std::sync::Arc<kiosk_hub::Platform>) {
+    let hub = std::sync::Arc::new(kiosk_hub::Platform::default());
+    let url = rt.block_on(async {
+        let (listener, addr) = kiosk_hub::bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .expect("bind the hub");
+        tokio::spawn(kiosk_hub::serve_with(listener, hub.clone()));
+        format!("http://{addr}/api/v1")
+    });
+    (url, hub)
 }

@@ -41,14 +41,7 @@ fn health_and_openapi_over_loopback() {
 #[test]
 fn the_platform_api_takes_a_case_once_per_key_and_says_no_plainly() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let hub = std::sync::Arc::new(kiosk_hub::Platform::default());
-    let base = rt.block_on(async {
-        let (listener, addr) = kiosk_hub::bind("127.0.0.1:0".parse().expect("addr"))
-            .await
-            .expect("bind");
-        tokio::spawn(kiosk_hub::serve_with(listener, hub.clone()));
-        format!("http://{addr}/api/v1")
-    });
+    let (base, hub) = kiosk_tests::hub_on_loopback(&rt);
     let platform = kiosk::platform::Platform::new(&base).expect("client");
     let case = kiosk_api::CaseRequest {
         idempotency_key: "T1-abc-1".into(),

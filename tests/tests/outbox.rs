@@ -4,7 +4,6 @@
 use kiosk::outbox::Outbox;
 use kiosk::platform::Platform;
 use kiosk_store::Store;
-use std::sync::Arc;
 use std::time::Duration;
 
 fn case(key: &str) -> kiosk_api::CaseRequest {
@@ -29,14 +28,7 @@ fn case(key: &str) -> kiosk_api::CaseRequest {
 #[test]
 fn a_kept_case_survives_a_restart_and_is_delivered_once() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let hub = Arc::new(kiosk_hub::Platform::default());
-    let base = rt.block_on(async {
-        let (listener, addr) = kiosk_hub::bind("127.0.0.1:0".parse().expect("addr"))
-            .await
-            .expect("bind");
-        tokio::spawn(kiosk_hub::serve_with(listener, hub.clone()));
-        format!("http://{addr}/api/v1")
-    });
+    let (base, hub) = kiosk_tests::hub_on_loopback(&rt);
     let platform = Platform::new(&base).expect("client");
     let dir = std::env::temp_dir().join(format!("kiosk-outbox-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
