@@ -258,19 +258,31 @@ impl Terminal {
             rt,
         };
         // The serial devices and the printers come online through their drivers.
-        t.until("printers online", |k| {
+        let online = run_until(&t.kiosk, std::time::Duration::from_secs(60), |k| {
             let term = k.terminal.borrow();
             term.printer_ready(kiosk_catalog::Kind::Print)
                 && term.printer_ready(kiosk_catalog::Kind::Apply)
         });
+        if !online {
+            let view: Vec<String> = t
+                .kiosk
+                .terminal
+                .borrow()
+                .health_view(std::time::Instant::now())
+                .iter()
+                .map(|l| format!("{} {:?}: {}", l.id, l.class, l.state))
+                .collect();
+            panic!("printers not online after 60 s:\n{}", view.join("\n"));
+        }
         t
     }
 
-    /// Runs the event loop until `cond` holds of the kiosk (at most 20 s).
+    /// Runs the event loop until `cond` holds of the kiosk (at most 60 s: tests run many terminals at once on
+    /// two cores).
     pub fn until(&self, what: &str, cond: impl Fn(&Kiosk) -> bool) {
         assert!(
-            run_until(&self.kiosk, std::time::Duration::from_secs(20), cond),
-            "waited 20 s for: {what}"
+            run_until(&self.kiosk, std::time::Duration::from_secs(60), cond),
+            "waited 60 s for: {what}"
         );
     }
 
