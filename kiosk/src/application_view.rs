@@ -21,6 +21,73 @@ fn model<T: Clone + 'static>(v: Vec<T>) -> ModelRc<T> {
     ModelRc::new(VecModel::from(v))
 }
 
+/// Hands `rows` to the view only when they differ (by `same`) from what it shows. The kiosk redraws every
+/// second for the clock; a new model each time would re-lay out and repaint the whole page each second.
+fn update<T: Clone + 'static>(
+    shown: ModelRc<T>,
+    rows: Vec<T>,
+    same: impl Fn(&T, &T) -> bool,
+    set: impl FnOnce(ModelRc<T>),
+) {
+    let unchanged = shown.row_count() == rows.len()
+        && rows
+            .iter()
+            .enumerate()
+            .all(|(i, r)| shown.row_data(i).is_some_and(|old| same(&old, r)));
+    if !unchanged {
+        set(model(rows));
+    }
+}
+
+fn same_strings(a: &ModelRc<SharedString>, b: &ModelRc<SharedString>) -> bool {
+    a.row_count() == b.row_count() && a.iter().zip(b.iter()).all(|(x, y)| x == y)
+}
+
+/// Two form fields look the same (a struct holding a model compares its model by identity, not by content).
+fn same_field(a: &FormField, b: &FormField) -> bool {
+    a.label == b.label
+        && a.value == b.value
+        && a.source == b.source
+        && a.problem == b.problem
+        && a.required == b.required
+        && a.focused == b.focused
+        && a.waiting == b.waiting
+        && a.chosen == b.chosen
+        && same_strings(&a.choices, &b.choices)
+}
+
+/// The receipt as the screen shows it: the item, its number (the platform's, or the provisional one), and for
+/// a case the platform took its time limit and office.
+fn receipt_rows(
+    a: &Application,
+    number_label: SharedString,
+    number: &str,
+    lang: Language,
+    taken: bool,
+) -> Vec<Row> {
+    let mut rows = vec![
+        Row {
+            label: zh_en(lang, "事项", "Item"),
+            value: a.item.name.as_str().into(),
+        },
+        Row {
+            label: number_label,
+            value: number.into(),
+        },
+    ];
+    if taken {
+        rows.push(Row {
+            label: zh_en(lang, "办理时限", "Time limit"),
+            value: a.item.time_limit.as_str().into(),
+        });
+        rows.push(Row {
+            label: zh_en(lang, "受理部门", "Office"),
+            value: a.item.department.as_str().into(),
+        });
+    }
+    rows
+}
+
 fn zh_en(lang: Language, zh: &str, en: &str) -> SharedString {
     match lang {
         Language::Zh => zh.into(),
@@ -178,7 +245,8 @@ pub struct Pictures {
 pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: Pictures) {
     let s = ui.global::<AppState>();
     let lang = t.language;
-    s.set_not_done_reasons(model(
+    update(
+        s.get_not_done_reasons(),
         NOT_DONE_REASONS
             .iter()
             .enumerate()
@@ -188,7 +256,9 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
                 index: i as i32,
             })
             .collect(),
-    ));
+        |x, y| x == y,
+        |m| s.set_not_done_reasons(m),
+    );
     let Some(a) = t.application.as_ref() else {
         // Only once after an application: the models are left empty, not rebuilt every second.
         if s.get_form_fields().row_count() > 0
@@ -214,7 +284,12 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
         .into(),
     );
     let (names, index) = steps(a, lang);
-    s.set_step_names(model(names));
+    update(
+        s.get_step_names(),
+        names,
+        |x, y| x == y,
+        |m| s.set_step_names(m),
+    );
     s.set_step_index(index);
 
     let printer_ok = t.printer_ready(a.item.kind);
@@ -332,7 +407,9 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
             }
         })
         .collect();
-    s.set_form_fields(model(fields));
+    update(s.get_form_fields(), fields, same_field, |m| {
+        s.set_form_fields(m)
+    });
     let kb = a
         .focus
         .and_then(|i| a.slot_ref(i))
@@ -347,9 +424,12 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
     });
     s.set_composition(a.composition.as_str().into());
     s.set_field_latin(a.latin);
-    s.set_candidates(model(
+    update(
+        s.get_candidates(),
         candidates.iter().map(|c| c.as_str().into()).collect(),
-    ));
+        |x, y| x == y,
+        |m| s.set_candidates(m),
+    );
     let prefilled = a.fields.iter().filter(|f| f.prefilled).count();
     s.set_prefill_note(match (a.prefill, lang) {
         (PrefillState::Failed, Language::Zh) => {
@@ -441,7 +521,12 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
             value: zh_en(lang, "已阅读并签名", "read and signed"),
         });
     }
-    s.set_review_rows(model(review));
+    update(
+        s.get_review_rows(),
+        review,
+        |x, y| x == y,
+        |m| s.set_review_rows(m),
+    );
 
     // Submission.
     match &a.submission {
@@ -479,16 +564,18 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
         s.set_receipt_status(print_status(&a.receipt, false, lang));
         s.set_document_status(SharedString::new());
         s.set_printed_title(zh_en(lang, "受理回执", "Receipt"));
-        s.set_printed_rows(model(vec![
-            Row {
-                label: zh_en(lang, "事项", "Item"),
-                value: a.item.name.as_str().into(),
-            },
-            Row {
-                label: zh_en(lang, "暂存编号", "Provisional number"),
-                value: provisional.as_str().into(),
-            },
-        ]));
+        update(
+            s.get_printed_rows(),
+            receipt_rows(
+                a,
+                zh_en(lang, "暂存编号", "Provisional number"),
+                provisional,
+                lang,
+                false,
+            ),
+            |x, y| x == y,
+            |m| s.set_printed_rows(m),
+        );
     } else {
         s.set_provisional_number(SharedString::new());
     }
@@ -508,7 +595,8 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
         match &reply.document {
             Some(d) => {
                 s.set_printed_title(d.title.as_str().into());
-                s.set_printed_rows(model(
+                update(
+                    s.get_printed_rows(),
                     d.rows
                         .iter()
                         .map(|(k, v)| Row {
@@ -516,28 +604,24 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
                             value: v.as_str().into(),
                         })
                         .collect(),
-                ));
+                    |x, y| x == y,
+                    |m| s.set_printed_rows(m),
+                );
             }
             None => {
                 s.set_printed_title(zh_en(lang, "受理回执", "Receipt"));
-                s.set_printed_rows(model(vec![
-                    Row {
-                        label: zh_en(lang, "事项", "Item"),
-                        value: a.item.name.as_str().into(),
-                    },
-                    Row {
-                        label: zh_en(lang, "受理编号", "Case number"),
-                        value: reply.case_number.as_str().into(),
-                    },
-                    Row {
-                        label: zh_en(lang, "办理时限", "Time limit"),
-                        value: a.item.time_limit.as_str().into(),
-                    },
-                    Row {
-                        label: zh_en(lang, "受理部门", "Office"),
-                        value: a.item.department.as_str().into(),
-                    },
-                ]));
+                update(
+                    s.get_printed_rows(),
+                    receipt_rows(
+                        a,
+                        zh_en(lang, "受理编号", "Case number"),
+                        &reply.case_number,
+                        lang,
+                        true,
+                    ),
+                    |x, y| x == y,
+                    |m| s.set_printed_rows(m),
+                );
             }
         }
     }
@@ -545,22 +629,30 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
     s.set_rating_comment(a.comment.value.expose().as_str().into());
     s.set_comment_slot(a.comment_slot().min(i32::MAX as usize) as i32);
     s.set_comment_focused(a.focus == Some(a.comment_slot()));
-    let reasons = |column: usize| {
-        model(
-            BAD_RATING_REASONS
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| i % 2 == column)
-                .map(|(i, (zh, en))| Choice {
-                    text: zh_en(lang, zh, en),
-                    selected: a.reasons.contains(&i),
-                    index: i as i32,
-                })
-                .collect(),
-        )
+    let reasons = |column: usize| -> Vec<Choice> {
+        BAD_RATING_REASONS
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 2 == column)
+            .map(|(i, (zh, en))| Choice {
+                text: zh_en(lang, zh, en),
+                selected: a.reasons.contains(&i),
+                index: i as i32,
+            })
+            .collect()
     };
-    s.set_rating_reasons_left(reasons(0));
-    s.set_rating_reasons_right(reasons(1));
+    update(
+        s.get_rating_reasons_left(),
+        reasons(0),
+        |x, y| x == y,
+        |m| s.set_rating_reasons_left(m),
+    );
+    update(
+        s.get_rating_reasons_right(),
+        reasons(1),
+        |x, y| x == y,
+        |m| s.set_rating_reasons_right(m),
+    );
 }
 
 /// Empties every model of an application: nothing of the last resident stays in the view.
@@ -599,4 +691,46 @@ pub fn clear(ui: &KioskWindow) {
     s.set_comment_focused(false);
     s.set_rating_reasons_left(ModelRc::default());
     s.set_rating_reasons_right(ModelRc::default());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::session::{Intent, Settings};
+    use std::time::Instant;
+
+    #[test]
+    fn models_are_handed_over_again_only_when_they_change() {
+        i_slint_backend_testing::init_no_event_loop();
+        let ui = KioskWindow::new().expect("window");
+        let now = Instant::now();
+        let mut t = Terminal::new(Settings::from_config(&Config::default()), now);
+        let card = kiosk_drivers::sim::sample_cards().remove(2).record;
+        let today = kiosk_drivers::Date::new(2026, 11, 29).unwrap();
+        t.device(
+            kiosk_drivers::DeviceEvent::CardInserted(Box::new(card)),
+            now,
+            today,
+        );
+        let item = kiosk_catalog::Catalog::bundled()
+            .unwrap()
+            .get("HJ-002")
+            .unwrap()
+            .clone();
+        t.intent(Intent::OpenItem(Box::new(item)), now);
+        let show = |t: &Terminal| present(&ui, t, &[], Pictures { materials: false });
+        show(&t);
+        let s = ui.global::<AppState>();
+        let (fields, steps) = (s.get_form_fields(), s.get_step_names());
+        assert!(fields.row_count() > 0);
+        // A redraw with nothing changed (the clock's) keeps the very same models.
+        show(&t);
+        assert!(s.get_form_fields() == fields && s.get_step_names() == steps);
+        // A changed field hands a new one over.
+        t.intent(Intent::FocusField(2), now);
+        show(&t);
+        assert!(s.get_form_fields() != fields);
+        assert!(s.get_step_names() == steps);
+    }
 }
