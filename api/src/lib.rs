@@ -18,25 +18,22 @@ pub mod path {
     pub const HELP: &str = "/help";
     pub const NOT_DONE: &str = "/not-done";
     pub const FIGURES: &str = "/figures";
+    /// `/materials/{sha256}`: a material's bytes, uploaded in chunks that resume after a cut.
+    pub const MATERIALS: &str = "/materials";
+    pub const ENROL: &str = "/enrol";
+    pub const OPENAPI: &str = "/openapi.json";
 }
 
-/// Bytes as base64 in JSON (photos, signatures, PDFs).
-mod b64 {
-    use base64::{engine::general_purpose::STANDARD, Engine};
-    use serde::{Deserialize, Deserializer, Serializer};
+/// The header that carries the idempotency key of a write that has no key in its body (ratings, help,
+/// 办不成事, figures): the platform takes each key once.
+pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 
-    pub fn serialize<S: Serializer>(v: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&STANDARD.encode(v))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        let s = String::deserialize(d)?;
-        STANDARD.decode(s).map_err(serde::de::Error::custom)
-    }
-}
+/// The largest chunk of a material the platform takes in one request.
+pub const MAX_CHUNK: usize = 256 * 1024;
 
 /// Who is applying, as the ID card says.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Applicant {
     pub name: String,
     pub id_number: String,
@@ -50,6 +47,7 @@ impl std::fmt::Debug for Applicant {
 
 /// `POST /identity`: a scanned 随申码, which only the platform can check (its format is not public).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IdentityRequest {
     pub terminal_id: String,
     /// The whole scan, as read.
@@ -64,6 +62,7 @@ impl std::fmt::Debug for IdentityRequest {
 
 /// Who the 随申码 belongs to. An unknown or expired code is a 404 with an `ApiError`.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IdentityReply {
     pub applicant: Applicant,
     /// YYYY-MM-DD.
@@ -81,6 +80,7 @@ impl std::fmt::Debug for IdentityReply {
 /// `POST /prefill`: what the government holds for this resident and item (real-name record, electronic
 /// certificates), so that the form asks for nothing it already has.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PrefillRequest {
     pub item_code: String,
     pub applicant: Applicant,
@@ -89,6 +89,7 @@ pub struct PrefillRequest {
 }
 
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PrefillReply {
     /// Values by source; a source the platform does not hold is absent (the resident types it).
     pub values: BTreeMap<String, String>,
@@ -101,6 +102,7 @@ impl std::fmt::Debug for PrefillReply {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ItemKind {
     Print,
@@ -110,24 +112,103 @@ pub enum ItemKind {
 }
 
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldValue {
     pub id: String,
     pub label: String,
     pub value: String,
 }
 
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A material with its bytes, as the terminal holds it (photos, the application PDF). Only its reference
+/// travels in a case; the bytes go first, in chunks, to `/materials/{sha256}`.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Upload {
     /// The material's name in the catalogue (e.g. 户口簿).
     pub name: String,
     pub media_type: String,
-    #[serde(with = "b64")]
     pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for Upload {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Upload({}, {} bytes)", self.name, self.bytes.len())
+    }
+}
+
+impl Upload {
+    pub fn reference(&self) -> MaterialRef {
+        MaterialRef {
+            name: self.name.clone(),
+            media_type: self.media_type.clone(),
+            sha256: sha256_hex(&self.bytes),
+            size: self.bytes.len() as u64,
+        }
+    }
+}
+
+/// Lower-case hex SHA-256: the name a material has on both sides (content-addressed).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A material a case refers to; its bytes were uploaded under `sha256` before the case was sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MaterialRef {
+    pub name: String,
+    pub media_type: String,
+    /// Lower-case hex SHA-256 of the bytes.
+    pub sha256: String,
+    pub size: u64,
+}
+
+/// How much of a material the platform holds: `GET /materials/{sha256}` and the answer to each chunk. An
+/// upload cut in the middle resumes at `received`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MaterialStatus {
+    pub sha256: String,
+    pub received: u64,
+    /// The whole size once the first chunk said it; 0 before.
+    pub size: u64,
+    /// Every byte is there and the hash matched.
+    pub complete: bool,
+}
+
+/// `POST /enrol`: a terminal trades the one-time code a technician got from the hub for its token.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EnrolRequest {
+    pub terminal_id: String,
+    pub code: String,
+}
+
+impl std::fmt::Debug for EnrolRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "EnrolRequest({}, …)", self.terminal_id)
+    }
+}
+
+/// The terminal's credential: sent as `Authorization: Bearer …` on every call. The hub keeps only its hash
+/// and can revoke it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EnrolReply {
+    pub token: String,
+}
+
+impl std::fmt::Debug for EnrolReply {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("EnrolReply(…)")
+    }
 }
 
 /// `POST /cases`: an application or a request for a document. The idempotency key makes a retried request
 /// (a lost reply, a resend from the outbox) one case, never two.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseRequest {
     pub idempotency_key: String,
     pub terminal_id: String,
@@ -136,11 +217,11 @@ pub struct CaseRequest {
     pub kind: ItemKind,
     pub applicant: Option<Applicant>,
     pub fields: Vec<FieldValue>,
-    pub materials: Vec<Upload>,
+    pub materials: Vec<MaterialRef>,
     /// The 告知承诺 the resident read and signed, if the item uses it.
     pub commitment: Option<String>,
     /// The application as a PDF (form, commitment, signature), as the resident saw it.
-    pub application_pdf: Option<Upload>,
+    pub application_pdf: Option<MaterialRef>,
     /// RFC 3339, the terminal's clock.
     pub submitted_at: String,
 }
@@ -157,6 +238,7 @@ impl std::fmt::Debug for CaseRequest {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum CaseState {
     /// Taken in; a clerk or a back office decides within the item's time limit.
@@ -167,6 +249,7 @@ pub enum CaseState {
 
 /// A document the platform issues for the resident to print (a payment record, a certificate).
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IssuedDocument {
     pub title: String,
     pub issuer: String,
@@ -186,6 +269,7 @@ impl std::fmt::Debug for IssuedDocument {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseReply {
     pub case_number: String,
     pub state: CaseState,
@@ -196,6 +280,7 @@ pub struct CaseReply {
 
 /// Where a rating was given.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Channel {
     /// The terminal's touch screen.
@@ -206,6 +291,7 @@ pub enum Channel {
 
 /// `POST /evaluations`: 好差评, one per case. Levels 1 and 2 are 差评 and are followed up.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Evaluation {
     pub case_number: String,
     pub item_code: String,
@@ -220,6 +306,7 @@ pub struct Evaluation {
 
 /// `POST /help`: the resident asked for a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HelpRequest {
     pub terminal_id: String,
     pub item_code: Option<String>,
@@ -227,6 +314,7 @@ pub struct HelpRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HelpReply {
     pub ticket: String,
     /// What the resident is told: who comes, or where to go.
@@ -235,6 +323,7 @@ pub struct HelpReply {
 
 /// `POST /not-done`: 办不成事, a resident could not get the item done here.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NotDoneReport {
     pub terminal_id: String,
     pub item_code: Option<String>,
@@ -244,12 +333,14 @@ pub struct NotDoneReport {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ticket {
     pub ticket: String,
 }
 
 /// How a session ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Outcome {
     /// A case was submitted (and a document printed if the item gives one).
@@ -265,6 +356,7 @@ pub enum Outcome {
 
 /// `POST /figures`: the operations figures of one session (operations-kpis.md). No personal data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionFigures {
     pub terminal_id: String,
     pub item_code: Option<String>,
@@ -299,6 +391,7 @@ impl SessionFigures {
 
 /// An error as the platform reports it (any non-2xx reply carries one).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     pub code: String,
     pub message: String,
@@ -309,7 +402,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn uploads_round_trip_as_base64_and_debug_hides_personal_data() {
+    fn a_case_refers_to_its_materials_by_hash_and_debug_hides_personal_data() {
+        let photo = Upload {
+            name: "x".into(),
+            media_type: "image/jpeg".into(),
+            bytes: b"abc".to_vec(),
+        };
         let r = CaseRequest {
             idempotency_key: "k".into(),
             terminal_id: "t".into(),
@@ -325,20 +423,20 @@ mod tests {
                 label: "姓名".into(),
                 value: "张建国".into(),
             }],
-            materials: vec![Upload {
-                name: "x".into(),
-                media_type: "image/jpeg".into(),
-                bytes: vec![0xFF, 0xD8, 0, 1],
-            }],
+            materials: vec![photo.reference()],
             commitment: None,
             application_pdf: None,
             submitted_at: "2026-11-29T10:00:00+08:00".into(),
         };
         let json = serde_json::to_string(&r).unwrap();
-        assert!(json.contains("\"/9gAAQ==\""), "{json}");
+        // SHA-256 of "abc" (FIPS 180-2's first example).
+        assert!(
+            json.contains("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+            "{json}"
+        );
         let back: CaseRequest = serde_json::from_str(&json).unwrap();
         assert!(back == r);
-        let debug = format!("{r:?}");
+        let debug = format!("{r:?} {photo:?}");
         assert!(
             !debug.contains("张建国") && !debug.contains("3101101952"),
             "{debug}"

@@ -1,24 +1,61 @@
-//! The reference service-centre hub: the platform API the terminals talk to.
+//! The reference service-centre hub: the platform API the terminals talk to, under `/api/v1`.
 //!
-//! It answers the terminals' health check, serves its OpenAPI description and the platform API of `platform`
-//! (prefill, cases, evaluations, help, 办不成事, figures); the clerk console and the fleet view grow here.
+//! Terminals enrol with a one-time code and then carry a bearer token (kept hashed, revocable). The API is
+//! described by an OpenAPI document generated from the handlers (`/api/v1/openapi.json`). State lives in
+//! SQLite or PostgreSQL (`db`) and materials in files (`materials`). Every refusal is a 4xx with an
+//! `ApiError` body saying why; a storage failure is a 503 the terminal retries.
 
+pub mod db;
+pub mod devdata;
+pub mod materials;
 pub mod platform;
-pub use platform::Platform;
+pub use platform::{HubError, Platform, Received};
 
-use axum::{routing::get, Json, Router};
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use kiosk_api::{path, ApiError, EnrolReply, EnrolRequest, MAX_CHUNK};
 use serde::Serialize;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use tokio::net::TcpListener;
+use utoipa::OpenApi;
 
 pub const API_PREFIX: &str = "/api/v1";
 
-#[derive(Debug, Serialize, serde::Deserialize, PartialEq, Eq)]
+/// The prefix of the 随申码 the simulator's scanner shows; the hub plays the platform that knows them.
+pub const DEMO_CODE_PREFIX: &str = "https://ssm.example.invalid/c/";
+
+/// The largest JSON body taken (a case without its materials, which come in chunks).
+pub const MAX_JSON: usize = 1024 * 1024;
+
+#[derive(Debug, Serialize, serde::Deserialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct Health {
     pub status: String,
     pub version: String,
 }
 
+/// The terminal a request's token belongs to (put there by the token check).
+#[derive(Debug, Clone)]
+pub struct TerminalId(pub String);
+
+pub(crate) fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        Json(ApiError {
+            code: code.into(),
+            message: message.into(),
+        }),
+    )
+        .into_response()
+}
+
+/// Liveness of the hub, for terminals and monitoring.
+#[utoipa::path(get, path = "/api/v1/health", tag = "hub",
+    responses((status = 200, description = "The hub is up", body = Health)))]
 async fn health() -> Json<Health> {
     Json(Health {
         status: "ok".into(),
@@ -26,76 +63,176 @@ async fn health() -> Json<Health> {
     })
 }
 
-async fn openapi() -> Json<serde_json::Value> {
-    Json(serde_json::json!({
-        "openapi": "3.1.0",
-        "info": { "title": "Kiosk hub platform API", "version": env!("CARGO_PKG_VERSION") },
-        "paths": {
-            "/api/v1/health": { "get": {
-                "summary": "Liveness of the hub, for terminals and monitoring",
-                "responses": { "200": { "description": "The hub is up", "content": { "application/json": {
-                    "schema": { "type": "object", "required": ["status", "version"], "properties": {
-                        "status": { "type": "string", "enum": ["ok"] },
-                        "version": { "type": "string" } } } } } } }
-            } },
-            "/api/v1/openapi.json": { "get": {
-                "summary": "This document",
-                "responses": { "200": { "description": "OpenAPI 3.1 document" } }
-            } },
-            "/api/v1/identity": { "post": {
-                "summary": "Whose 随申码 is this: the applicant's name and ID number (kiosk_api::IdentityRequest → IdentityReply; 404 for an unknown or expired code)",
-                "responses": { "200": { "description": "The holder" }, "404": { "description": "Unknown code" }, "503": { "description": "Platform down" } }
-            } },
-            "/api/v1/prefill": { "post": {
-                "summary": "What the government holds for a resident and item: real-name record and electronic certificates (PrefillRequest → PrefillReply)",
-                "responses": { "200": { "description": "Values by source; absent sources are not held" }, "503": { "description": "Platform down" } }
-            } },
-            "/api/v1/cases": { "post": {
-                "summary": "Submit a case; one case per idempotency key, a repeat gets the same reply (CaseRequest → CaseReply, with the document to print for print items)",
-                "responses": { "200": { "description": "The case" }, "422": { "description": "Invalid request" }, "503": { "description": "Platform down" } }
-            } },
-            "/api/v1/evaluations": { "post": {
-                "summary": "好差评 of a case, levels 1–5; 1 and 2 are followed up (Evaluation → Ticket)",
-                "responses": { "200": { "description": "Recorded" }, "422": { "description": "Level out of range" } }
-            } },
-            "/api/v1/help": { "post": {
-                "summary": "A resident asked for a person (HelpRequest → HelpReply)",
-                "responses": { "200": { "description": "Staff told" } }
-            } },
-            "/api/v1/not-done": { "post": {
-                "summary": "办不成事: item, step and reason (NotDoneReport → Ticket)",
-                "responses": { "200": { "description": "Recorded for follow-up" } }
-            } },
-            "/api/v1/figures": { "post": {
-                "summary": "Operations figures of one session, without personal data (SessionFigures → Ticket)",
-                "responses": { "200": { "description": "Recorded" } }
-            } }
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "hub",
+    responses((status = 200, description = "OpenAPI document", content_type = "application/json", body = Object)))]
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// A terminal trades a one-time code for its token.
+#[utoipa::path(post, path = "/api/v1/enrol", tag = "hub", request_body = EnrolRequest,
+    responses(
+        (status = 200, description = "The terminal's token (shown once)", body = EnrolReply),
+        (status = 401, description = "Unknown, spent or expired code, or another terminal's", body = ApiError),
+        (status = 422, description = "Invalid request", body = ApiError)))]
+async fn enrol(State(p): State<Arc<Platform>>, Json(r): Json<EnrolRequest>) -> Response {
+    if r.terminal_id.is_empty() || r.terminal_id.len() > 64 || r.code.len() > 64 {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "终端编号应为1至64个字符",
+        );
+    }
+    let mut raw = [0u8; 32];
+    if let Err(e) = getrandom::fill(&mut raw) {
+        return platform::storage(e);
+    }
+    let token: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+    match p
+        .db
+        .enrol(
+            &platform::code_hash(&r.code),
+            &r.terminal_id,
+            &kiosk_api::sha256_hex(token.as_bytes()),
+            platform::now_ms(),
+        )
+        .await
+    {
+        Ok(true) => {
+            tracing::info!(terminal = %r.terminal_id, "terminal enrolled");
+            Json(EnrolReply { token }).into_response()
         }
-    }))
+        Ok(false) => unauthorised("注册码无效、已使用或已过期"),
+        Err(e) => platform::storage(e),
+    }
 }
 
-pub fn router() -> Router {
-    router_with(std::sync::Arc::new(Platform::default()))
+fn unauthorised(message: &str) -> Response {
+    let mut r = error(StatusCode::UNAUTHORIZED, "unauthorised", message);
+    r.headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    r
 }
 
-/// The hub with a platform state the caller keeps (to look at what arrived, or take the platform down).
-pub fn router_with(platform: std::sync::Arc<Platform>) -> Router {
+/// Every platform call: the hub is up, and the bearer token is a terminal's and not revoked.
+async fn authorise(State(p): State<Arc<Platform>>, mut req: Request, next: Next) -> Response {
+    if let Some(r) = p.unavailable() {
+        return r;
+    }
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 128);
+    let Some(token) = token else {
+        return unauthorised("缺少终端凭证（Authorization: Bearer …）");
+    };
+    match p
+        .db
+        .token_terminal(&kiosk_api::sha256_hex(token.as_bytes()))
+        .await
+    {
+        Ok(Some(terminal)) => {
+            req.extensions_mut().insert(TerminalId(terminal));
+            next.run(req).await
+        }
+        Ok(None) => unauthorised("终端凭证无效或已吊销"),
+        Err(e) => platform::storage(e),
+    }
+}
+
+/// Refusals that axum makes itself (unreadable JSON, a body too large, an unknown path) come as plain text;
+/// they leave as an `ApiError` like every other refusal.
+async fn json_errors(req: Request, next: Next) -> Response {
+    let r = next.run(req).await;
+    let is_json = r
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if !(r.status().is_client_error() || r.status().is_server_error()) || is_json {
+        return r;
+    }
+    let status = r.status();
+    let (parts, body) = r.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let message = String::from_utf8_lossy(&text).trim().to_string();
+    let code = status
+        .canonical_reason()
+        .unwrap_or("error")
+        .to_ascii_lowercase()
+        .replace(' ', "-");
+    let mut out = error(
+        status,
+        &code,
+        if message.is_empty() { &code } else { &message },
+    );
+    for (name, value) in parts.headers.iter() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            out.headers_mut().insert(name, value.clone());
+        }
+    }
+    out
+}
+
+struct TerminalToken;
+
+impl utoipa::Modify for TerminalToken {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "terminal",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Kiosk hub platform API", description = "What the self-service terminals send to the service centre, and its answers."),
+    paths(
+        health, openapi, enrol,
+        platform::identity, platform::prefill, platform::cases, platform::evaluations, platform::help,
+        platform::not_done, platform::figures, platform::certificate, materials::status, materials::upload,
+    ),
+    modifiers(&TerminalToken)
+)]
+pub struct ApiDoc;
+
+/// The hub's routes with its platform state.
+pub fn router_with(platform: Arc<Platform>) -> Router {
+    let guarded = Router::new()
+        .route(path::IDENTITY, post(platform::identity))
+        .route(path::PREFILL, post(platform::prefill))
+        .route(path::CASES, post(platform::cases))
+        .route(path::EVALUATIONS, post(platform::evaluations))
+        .route(path::HELP, post(platform::help))
+        .route(path::NOT_DONE, post(platform::not_done))
+        .route(path::FIGURES, post(platform::figures))
+        .route("/certificates/{number}", get(platform::certificate))
+        .route(
+            "/materials/{sha256}",
+            get(materials::status)
+                .put(materials::upload)
+                .layer(DefaultBodyLimit::max(MAX_CHUNK)),
+        )
+        .route_layer(middleware::from_fn_with_state(platform.clone(), authorise));
+    let open = Router::new()
+        .route(path::HEALTH, get(health))
+        .route(path::OPENAPI, get(openapi))
+        .route(path::ENROL, post(enrol));
     Router::new()
-        .route(&format!("{API_PREFIX}/health"), get(health))
-        .route(&format!("{API_PREFIX}/openapi.json"), get(openapi))
-        .nest(API_PREFIX, platform::routes(platform))
+        .nest(API_PREFIX, guarded.merge(open))
+        .layer(DefaultBodyLimit::max(MAX_JSON))
+        .layer(middleware::from_fn(json_errors))
+        .with_state(platform)
 }
 
-/// Serves the hub on `listener` until the future is dropped.
-pub async fn serve(listener: TcpListener) -> std::io::Result<()> {
-    axum::serve(listener, router()).await
-}
-
-/// Serves the hub with the caller's platform state.
-pub async fn serve_with(
-    listener: TcpListener,
-    platform: std::sync::Arc<Platform>,
-) -> std::io::Result<()> {
+/// Serves the hub with the caller's platform state until the future is dropped.
+pub async fn serve_with(listener: TcpListener, platform: Arc<Platform>) -> std::io::Result<()> {
     axum::serve(listener, router_with(platform)).await
 }
 

@@ -1,7 +1,8 @@
 //! `kiosk-hub`: the reference service-centre server.
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -9,12 +10,49 @@ use std::process::ExitCode;
     name = "kiosk-hub",
     version,
     about = "Reference service-centre hub for the self-service terminals",
-    after_help = "Example:\n  kiosk-hub --listen 127.0.0.1:8080    then: curl http://127.0.0.1:8080/api/v1/health"
+    after_help = "Examples:\n  kiosk-hub                                   SQLite in ~/.local/share/kiosk-hub, 127.0.0.1:8080\n  kiosk-hub --database postgres://hub@localhost/hub --listen 0.0.0.0:8080\n  kiosk-hub enrolment-code --terminal YP-KJ-0001     a one-time code for a terminal's setup\n  kiosk-hub revoke --terminal YP-KJ-0001             the terminal must enrol again"
 )]
 struct Cli {
     /// Address and port to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
+    /// Where the SQLite database and the materials live (default: ~/.local/share/kiosk-hub).
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+    /// A database URL instead of SQLite in the data directory: postgres://USER:PASSWORD@HOST/DB.
+    #[arg(long, env = "KIOSK_HUB_DATABASE")]
+    database: Option<String>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the platform API (the default).
+    Serve,
+    /// Print a one-time enrolment code for a terminal.
+    EnrolmentCode {
+        #[arg(long)]
+        terminal: String,
+        /// How long the code stays valid, in hours.
+        #[arg(long, default_value_t = 24)]
+        valid_hours: u64,
+    },
+    /// Revoke a terminal's tokens.
+    Revoke {
+        #[arg(long)]
+        terminal: String,
+    },
+}
+
+fn default_data_dir() -> PathBuf {
+    match std::env::var_os("XDG_DATA_HOME") {
+        Some(d) => PathBuf::from(d).join("kiosk-hub"),
+        None => match std::env::var_os("HOME") {
+            Some(h) => PathBuf::from(h).join(".local/share/kiosk-hub"),
+            None => PathBuf::from("hub-data"),
+        },
+    }
 }
 
 #[tokio::main]
@@ -23,19 +61,62 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let (listener, addr) = match kiosk_hub::bind(cli.listen).await {
-        Ok(x) => x,
+    let data_dir = cli.data_dir.clone().unwrap_or_else(default_data_dir);
+    let platform = match kiosk_hub::Platform::open(&data_dir, cli.database.as_deref()).await {
+        Ok(p) => p,
         Err(e) => {
-            eprintln!("kiosk-hub: cannot listen on {}: {e}", cli.listen);
+            eprintln!("kiosk-hub: {e}");
             return ExitCode::FAILURE;
         }
     };
-    tracing::info!(%addr, "hub listening");
-    match kiosk_hub::serve(listener).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("kiosk-hub: {e}");
-            ExitCode::FAILURE
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::EnrolmentCode {
+            terminal,
+            valid_hours,
+        } => {
+            let valid = std::time::Duration::from_secs(valid_hours * 3600);
+            match platform.enrolment_code(&terminal, valid).await {
+                Ok(code) => {
+                    println!("{code}");
+                    eprintln!("One-time code for terminal {terminal}, valid {valid_hours} h: put it in the terminal's kiosk.toml as platform.enrolment_code.");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("kiosk-hub: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Revoke { terminal } => match platform.revoke(&terminal).await {
+            Ok(n) => {
+                println!("{n} token(s) of {terminal} revoked");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("kiosk-hub: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Serve => {
+            let (listener, addr) = match kiosk_hub::bind(cli.listen).await {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!("kiosk-hub: cannot listen on {}: {e}", cli.listen);
+                    return ExitCode::FAILURE;
+                }
+            };
+            let store = match &cli.database {
+                Some(_) => format!("{:?} database", platform.db().backend()),
+                None => format!("SQLite in {}", data_dir.display()),
+            };
+            println!("kiosk-hub: http://{addr}/api/v1 ({store}); OpenAPI at http://{addr}/api/v1/openapi.json");
+            match kiosk_hub::serve_with(listener, platform).await {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("kiosk-hub: {e}");
+                    ExitCode::FAILURE
+                }
+            }
         }
     }
 }

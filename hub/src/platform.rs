@@ -1,63 +1,125 @@
-//! The platform API the terminals use: prefill, cases, evaluations, help, 办不成事 and session figures.
+//! The platform API the terminals use: identity by 随申码, prefill, cases with their materials, ratings, help,
+//! 办不成事, session figures and electronic certificates.
 //!
-//! This reference hub keeps what it receives in memory (a database store comes with the store-and-forward
-//! work) and plays the service centre: it answers prefill from a resident record it derives from the ID
-//! number (so that any card of the simulator works), takes cases exactly once per idempotency key, and issues
-//! the documents of print items (a social-insurance payment record, …) built from the same record.
+//! Everything a terminal writes is kept in the database (`db`) once per idempotency key; a request under a
+//! used key with another body is refused. The hub plays the service centre from its data set (`devdata`):
+//! prefill from the real-name record and certificates, 随申码 tokens, documents of print items.
 
-use axum::extract::State;
-use axum::http::StatusCode;
+use crate::db::{Certificate, Db, DbError, Resident, Taken};
+use crate::{devdata, error, materials, TerminalId};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Json, Router};
+use axum::{Extension, Json};
 use kiosk_api::{
-    path, ApiError, Applicant, CaseReply, CaseRequest, CaseState, Evaluation, HelpReply,
+    sha256_hex, ApiError, Applicant, CaseReply, CaseRequest, CaseState, Evaluation, HelpReply,
     HelpRequest, IdentityReply, IdentityRequest, IssuedDocument, ItemKind, NotDoneReport,
-    PrefillReply, PrefillRequest, SessionFigures, Ticket,
+    PrefillReply, PrefillRequest, SessionFigures, Ticket, IDEMPOTENCY_KEY,
 };
+use serde::Serialize;
 use std::collections::BTreeMap;
+use std::path::{Path as FsPath, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
+use thiserror::Error;
 
-/// What the hub has received, for the fleet view and for tests.
+#[derive(Debug, Error)]
+pub enum HubError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error("data directory {path}: {why}")]
+    DataDir { path: String, why: String },
+    #[error("no randomness from the system: {0}")]
+    Random(String),
+}
+
+/// What the hub has received, read back from its database (for the fleet view and tests).
 #[derive(Default)]
 pub struct Received {
-    /// Cases by idempotency key: a retried request gets the same reply.
+    /// Cases by idempotency key.
     pub cases: BTreeMap<String, CaseReply>,
-    /// The most recent requests whole (materials, PDFs), at most `KEPT_BODIES`: this hub keeps them in
-    /// memory, and a long-running one must not grow without end (a database keeps them all).
-    pub bodies: std::collections::VecDeque<CaseRequest>,
+    /// The cases' requests, oldest first.
+    pub bodies: Vec<CaseRequest>,
     pub evaluations: Vec<Evaluation>,
     pub help: Vec<HelpRequest>,
     pub not_done: Vec<NotDoneReport>,
     pub figures: Vec<SessionFigures>,
-    next_case: u32,
 }
 
-/// How many whole case requests the in-memory hub keeps.
-pub const KEPT_BODIES: usize = 64;
+/// How many of each the hub holds.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub cases: usize,
+    pub evaluations: usize,
+    pub help: usize,
+    pub not_done: usize,
+    pub figures: usize,
+}
+
+/// The kinds of records kept under an idempotency key (besides cases).
+pub mod kind {
+    pub const EVALUATION: &str = "evaluation";
+    pub const HELP: &str = "help";
+    pub const NOT_DONE: &str = "not-done";
+    pub const FIGURES: &str = "figures";
+}
+
+/// Longest idempotency key, terminal id or code taken (longer is a client bug or an attack).
+const MAX_ID: usize = 128;
 
 /// The hub's platform state, shared by its handlers.
 pub struct Platform {
-    received: Mutex<Received>,
-    /// When false every platform call answers 503, as a platform under maintenance does (for the simulator's
-    /// "platform down" switch and tests).
+    pub(crate) db: Db,
+    pub(crate) materials: materials::MaterialFiles,
+    /// When false every platform call answers 503, as a platform under maintenance does (the simulator's
+    /// "platform down" switch, tests).
     available: AtomicBool,
 }
 
-impl Default for Platform {
-    fn default() -> Self {
-        Platform {
-            received: Mutex::new(Received::default()),
-            available: AtomicBool::new(true),
-        }
-    }
-}
-
 impl Platform {
-    pub fn received(&self) -> MutexGuard<'_, Received> {
-        // A handler that panicked while holding the lock leaves plain data behind: still readable.
-        self.received.lock().unwrap_or_else(|e| e.into_inner())
+    /// Opens the hub's state: the database at `database` (default: SQLite `hub.db` in `data_dir`) and the
+    /// materials under `data_dir/materials`. A new database gets the development data set.
+    pub async fn open(
+        data_dir: &FsPath,
+        database: Option<&str>,
+    ) -> Result<Arc<Platform>, HubError> {
+        let dir_err = |e: std::io::Error| HubError::DataDir {
+            path: data_dir.display().to_string(),
+            why: e.to_string(),
+        };
+        std::fs::create_dir_all(data_dir).map_err(dir_err)?;
+        let url = match database {
+            Some(u) => u.to_string(),
+            None => format!("sqlite://{}?mode=rwc", data_dir.join("hub.db").display()),
+        };
+        let db = Db::connect(&url).await?;
+        if db.resident_count().await? == 0 {
+            let residents = devdata::residents();
+            let certificates = devdata::certificates(&residents);
+            let tokens = devdata::tokens(&residents, now_ms());
+            db.insert_dataset(&residents, &certificates, &tokens)
+                .await?;
+            tracing::info!(
+                residents = residents.len(),
+                certificates = certificates.len(),
+                "development data set created"
+            );
+        }
+        let materials =
+            materials::MaterialFiles::open(&data_dir.join("materials")).map_err(dir_err)?;
+        Ok(Arc::new(Platform {
+            db,
+            materials,
+            available: AtomicBool::new(true),
+        }))
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub fn material_path(&self, sha256: &str) -> Option<PathBuf> {
+        self.materials.complete_path(sha256)
     }
 
     pub fn set_available(&self, up: bool) {
@@ -69,114 +131,247 @@ impl Platform {
     }
 
     /// The answer while the platform is down, if it is.
-    fn unavailable(&self) -> Option<Response> {
-        (!self.available.load(Ordering::SeqCst))
+    pub(crate) fn unavailable(&self) -> Option<Response> {
+        (!self.is_available())
             .then(|| error(StatusCode::SERVICE_UNAVAILABLE, "maintenance", "平台维护中"))
+    }
+
+    /// A one-time enrolment code for a terminal, valid for `valid_for`: what a technician types into the
+    /// terminal's setup. Only its hash is kept.
+    pub async fn enrolment_code(
+        &self,
+        terminal_id: &str,
+        valid_for: std::time::Duration,
+    ) -> Result<String, HubError> {
+        // No 0/O or 1/I: a person reads it off one screen and types it on another.
+        const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+        let mut raw = [0u8; 10];
+        getrandom::fill(&mut raw).map_err(|e| HubError::Random(e.to_string()))?;
+        let chars: String = raw
+            .iter()
+            .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+            .collect();
+        let code = format!("{}-{}", &chars[..5], &chars[5..]);
+        self.db
+            .add_enrolment_code(
+                &code_hash(&code),
+                terminal_id,
+                now_ms() + valid_for.as_millis() as i64,
+            )
+            .await?;
+        Ok(code)
+    }
+
+    /// Revokes a terminal's tokens; it must enrol again. Returns how many were revoked.
+    pub async fn revoke(&self, terminal_id: &str) -> Result<u64, HubError> {
+        Ok(self.db.revoke(terminal_id, now_ms()).await?)
+    }
+
+    /// How many of each were received (cases, and records by kind), without reading them.
+    pub async fn counts(&self) -> Result<Counts, HubError> {
+        let mut c = Counts::default();
+        for (k, n) in self.db.counts().await? {
+            let n = n as usize;
+            match k.as_str() {
+                "case" => c.cases = n,
+                kind::EVALUATION => c.evaluations = n,
+                kind::HELP => c.help = n,
+                kind::NOT_DONE => c.not_done = n,
+                kind::FIGURES => c.figures = n,
+                _ => {}
+            }
+        }
+        Ok(c)
+    }
+
+    /// Everything received, read back from the database.
+    pub async fn received(&self) -> Result<Received, HubError> {
+        let corrupt = |e: serde_json::Error| HubError::Db(DbError::Corrupt(e.to_string()));
+        let mut r = Received::default();
+        for (key, body, reply) in self.db.cases().await? {
+            r.cases
+                .insert(key, serde_json::from_str(&reply).map_err(corrupt)?);
+            r.bodies.push(serde_json::from_str(&body).map_err(corrupt)?);
+        }
+        for body in self.db.records(kind::EVALUATION).await? {
+            r.evaluations
+                .push(serde_json::from_str(&body).map_err(corrupt)?);
+        }
+        for body in self.db.records(kind::HELP).await? {
+            r.help.push(serde_json::from_str(&body).map_err(corrupt)?);
+        }
+        for body in self.db.records(kind::NOT_DONE).await? {
+            r.not_done
+                .push(serde_json::from_str(&body).map_err(corrupt)?);
+        }
+        for body in self.db.records(kind::FIGURES).await? {
+            r.figures
+                .push(serde_json::from_str(&body).map_err(corrupt)?);
+        }
+        Ok(r)
     }
 }
 
-fn error(status: StatusCode, code: &str, message: &str) -> Response {
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Enrolment codes are compared without case or dashes (a person types them).
+pub(crate) fn code_hash(code: &str) -> String {
+    let norm: String = code
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    sha256_hex(norm.as_bytes())
+}
+
+/// A database failure: the terminal tries again later (its outbox keeps the request).
+pub(crate) fn storage(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "hub storage failed");
+    error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "storage",
+        "平台存储暂不可用，请稍后重试",
+    )
+}
+
+fn invalid(message: &str) -> Response {
+    error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
+}
+
+fn key_reused() -> Response {
+    error(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency-key-reused",
+        "该幂等键已用于另一份请求",
+    )
+}
+
+/// A terminal may write only as itself.
+fn check_terminal(who: &TerminalId, claimed: &str) -> Result<(), Response> {
+    if who.0 == claimed {
+        Ok(())
+    } else {
+        Err(error(
+            StatusCode::FORBIDDEN,
+            "terminal-mismatch",
+            "请求中的终端编号与凭证不符",
+        ))
+    }
+}
+
+fn too_long(values: &[&str]) -> bool {
+    values.iter().any(|v| v.len() > MAX_ID)
+}
+
+/// The canonical bytes of a request and their hash (serde writes a struct's fields in one order).
+fn canonical<T: Serialize>(value: &T) -> (String, String) {
+    let body = serde_json::to_string(value).unwrap_or_default();
+    let hash = sha256_hex(body.as_bytes());
+    (body, hash)
+}
+
+fn reply_json(stored: &str) -> Response {
     (
-        status,
-        Json(ApiError {
-            code: code.into(),
-            message: message.into(),
-        }),
+        [(header::CONTENT_TYPE, "application/json")],
+        stored.to_string(),
     )
         .into_response()
 }
 
-/// A number from an ID number, to derive a stable demo record for any resident.
-fn seed(id_number: &str) -> u64 {
-    id_number.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-    })
-}
-
-/// The resident record the hub plays: what a real platform holds in its real-name and certificate stores.
-fn held_value(source: &str, id_number: &str) -> Option<String> {
-    let s = seed(id_number);
-    match source {
-        "platform.phone" => Some(format!("139{:08}", s % 100_000_000)),
-        "platform.bank_account" => Some(format!(
-            "6222 0210 {:04} {:04} {:03}",
-            s % 10_000,
-            (s / 10_000) % 10_000,
-            (s / 100_000_000) % 1_000
-        )),
-        "cert.residence_permit.address" => Some("上海市杨浦区控江路1555号".into()),
-        "cert.employment.last_employer" => Some("上海杨浦城市建设有限公司".into()),
-        // Nobody's disability card is held unless it exists: the resident types its number.
-        _ => None,
-    }
-}
-
-/// The prefix of the 随申码 the simulator's scanner shows; the hub plays the platform that knows them.
-pub const DEMO_CODE_PREFIX: &str = "https://ssm.example.invalid/c/";
-
-/// ISO 7064 MOD 11-2 check character of the first 17 digits of an ID number.
-fn check_char(first17: &str) -> char {
-    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = first17
-        .chars()
-        .zip(W)
-        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
-        .sum();
-    ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize]
-}
-
-/// The resident a demo 随申码 stands for: stable per code, with a valid ID number.
-fn demo_resident(token: &str) -> IdentityReply {
-    const NAMES: [&str; 6] = ["王秀英", "陈志明", "刘桂兰", "周晓峰", "吴丽华", "徐建平"];
-    let s = seed(token);
-    let year = 1940 + (s % 60) as u32;
-    let month = 1 + ((s >> 8) % 12) as u32;
-    let day = 1 + ((s >> 16) % 28) as u32;
-    let seq = (s >> 24) % 1000;
-    let first17 = format!("310110{year:04}{month:02}{day:02}{seq:03}");
-    let sex = if seq % 2 == 1 { "男" } else { "女" };
+fn identity_of(r: &Resident) -> IdentityReply {
     IdentityReply {
         applicant: Applicant {
-            name: NAMES[(s % NAMES.len() as u64) as usize].into(),
-            id_number: format!("{first17}{}", check_char(&first17)),
+            name: r.name.clone(),
+            id_number: r.id_number.clone(),
         },
-        birth_date: format!("{year:04}-{month:02}-{day:02}"),
-        sex: sex.into(),
-        address: "上海市杨浦区长阳路1080号".into(),
+        birth_date: r.birth_date.clone(),
+        sex: r.sex.clone(),
+        address: r.address.clone(),
     }
 }
 
-async fn identity(State(p): State<Arc<Platform>>, Json(r): Json<IdentityRequest>) -> Response {
-    if let Some(e) = p.unavailable() {
-        return e;
-    }
-    match r.code.strip_prefix(DEMO_CODE_PREFIX) {
-        Some(token) if !token.is_empty() => Json(demo_resident(token)).into_response(),
-        _ => error(StatusCode::NOT_FOUND, "unknown-code", "随申码无效或已过期"),
+/// Whose 随申码 is this.
+#[utoipa::path(post, path = "/api/v1/identity", tag = "platform", request_body = IdentityRequest,
+    security(("terminal" = [])),
+    responses(
+        (status = 200, description = "The code's holder", body = IdentityReply),
+        (status = 404, description = "Unknown or expired code", body = ApiError),
+        (status = 401, description = "No valid terminal token", body = ApiError),
+        (status = 503, description = "Platform down", body = ApiError)))]
+pub(crate) async fn identity(
+    State(p): State<Arc<Platform>>,
+    Json(r): Json<IdentityRequest>,
+) -> Response {
+    let token = r
+        .code
+        .strip_prefix(crate::DEMO_CODE_PREFIX)
+        .filter(|t| !t.is_empty() && t.len() <= MAX_ID);
+    let Some(token) = token else {
+        return error(StatusCode::NOT_FOUND, "unknown-code", "随申码无效或已过期");
+    };
+    match p.db.resident_by_token(token, now_ms()).await {
+        Ok(Some(r)) => Json(identity_of(&r)).into_response(),
+        Ok(None) => error(StatusCode::NOT_FOUND, "unknown-code", "随申码无效或已过期"),
+        Err(e) => storage(e),
     }
 }
 
-async fn prefill(State(p): State<Arc<Platform>>, Json(r): Json<PrefillRequest>) -> Response {
-    if let Some(e) = p.unavailable() {
-        return e;
+/// What the record holds for a source name: `platform.phone`, `cert.residence_permit.address`, …
+fn held(source: &str, resident: &Resident, certs: &[Certificate]) -> Option<String> {
+    match source {
+        "platform.phone" => Some(resident.phone.clone()),
+        "platform.bank_account" => Some(resident.bank_account.clone()),
+        "platform.address" => Some(resident.address.clone()),
+        _ => {
+            let rest = source.strip_prefix("cert.")?;
+            let (kind, field) = rest.split_once('.')?;
+            certs
+                .iter()
+                .find(|c| c.kind == kind)
+                .and_then(|c| c.field(field))
+                .map(str::to_string)
+        }
     }
-    let values = r
-        .sources
-        .iter()
-        .filter_map(|s| held_value(s, &r.applicant.id_number).map(|v| (s.clone(), v)))
-        .collect();
+}
+
+/// What the government holds for a resident and item.
+#[utoipa::path(post, path = "/api/v1/prefill", tag = "platform", request_body = PrefillRequest,
+    security(("terminal" = [])),
+    responses(
+        (status = 200, description = "Values by source; sources not held are absent", body = PrefillReply),
+        (status = 401, description = "No valid terminal token", body = ApiError),
+        (status = 503, description = "Platform down", body = ApiError)))]
+pub(crate) async fn prefill(
+    State(p): State<Arc<Platform>>,
+    Json(r): Json<PrefillRequest>,
+) -> Response {
+    let id = &r.applicant.id_number;
+    let (resident, certs) = match tokio::try_join!(p.db.resident(id), p.db.certificates(id)) {
+        Ok(x) => x,
+        Err(e) => return storage(e),
+    };
+    let values = match resident {
+        // Only for the person named: a mismatched name gets nothing (a typo or someone else's number).
+        Some(res) if res.name == r.applicant.name => r
+            .sources
+            .iter()
+            .filter_map(|s| held(s, &res, &certs).map(|v| (s.clone(), v)))
+            .collect(),
+        _ => BTreeMap::new(),
+    };
     Json(PrefillReply { values }).into_response()
 }
 
-fn document(r: &CaseRequest) -> Option<IssuedDocument> {
+/// The document of a print item, from the resident's certificates.
+fn document(r: &CaseRequest, certs: &[Certificate]) -> Option<IssuedDocument> {
     if r.kind != ItemKind::Print {
         return None;
     }
-    let id = r
-        .applicant
-        .as_ref()
-        .map(|a| a.id_number.as_str())
-        .unwrap_or("");
     let field = |k: &str| r.fields.iter().find(|f| f.id == k).map(|f| f.value.clone());
     let mut rows = vec![
         ("姓名".to_string(), field("name").unwrap_or_default()),
@@ -192,26 +387,35 @@ fn document(r: &CaseRequest) -> Option<IssuedDocument> {
             Some("全部缴费记录") => 36,
             _ => 12,
         };
-        let base = 7_000 + seed(id) % 5_000;
-        let today = chrono::Utc::now().date_naive();
-        use chrono::Datelike;
-        let (mut y, mut m) = (today.year(), today.month());
-        for _ in 0..months {
-            m = if m == 1 {
-                y -= 1;
-                12
-            } else {
-                m - 1
-            };
-            rows.push((
-                format!("{y}年{m:02}月"),
-                format!(
-                    "缴费基数 {base} 元 · 养老 {:.2} · 医疗 {:.2} · 失业 {:.2}",
-                    base as f64 * 0.08,
-                    base as f64 * 0.02,
-                    base as f64 * 0.005
-                ),
-            ));
+        match certs.iter().find(|c| c.kind == "social_insurance") {
+            Some(si) => {
+                let base: u64 = si.field("base").and_then(|b| b.parse().ok()).unwrap_or(0);
+                rows.push((
+                    "参保单位".into(),
+                    si.field("employer").unwrap_or_default().to_string(),
+                ));
+                let today = chrono::Utc::now().date_naive();
+                use chrono::Datelike;
+                let (mut y, mut m) = (today.year(), today.month());
+                for _ in 0..months {
+                    m = if m == 1 {
+                        y -= 1;
+                        12
+                    } else {
+                        m - 1
+                    };
+                    rows.push((
+                        format!("{y}年{m:02}月"),
+                        format!(
+                            "缴费基数 {base} 元 · 养老 {:.2} · 医疗 {:.2} · 失业 {:.2}",
+                            base as f64 * 0.08,
+                            base as f64 * 0.02,
+                            base as f64 * 0.005
+                        ),
+                    ));
+                }
+            }
+            None => rows.push(("缴费记录".into(), "本市无参保缴费记录".into())),
         }
         note = "本记录由上海市社会保险事业管理中心提供，可扫码核验。".to_string();
     } else {
@@ -231,110 +435,299 @@ fn document(r: &CaseRequest) -> Option<IssuedDocument> {
     })
 }
 
-async fn cases(State(p): State<Arc<Platform>>, Json(r): Json<CaseRequest>) -> Response {
-    if let Some(e) = p.unavailable() {
+/// Submit a case; one per idempotency key.
+#[utoipa::path(post, path = "/api/v1/cases", tag = "platform", request_body = CaseRequest,
+    security(("terminal" = [])),
+    responses(
+        (status = 200, description = "The case (the same for a repeated request)", body = CaseReply),
+        (status = 401, description = "No valid terminal token", body = ApiError),
+        (status = 403, description = "The request names another terminal", body = ApiError),
+        (status = 409, description = "A material was not uploaded (code material-missing)", body = ApiError),
+        (status = 422, description = "Invalid, or the key was used for another request", body = ApiError),
+        (status = 503, description = "Platform down", body = ApiError)))]
+pub(crate) async fn cases(
+    State(p): State<Arc<Platform>>,
+    Extension(who): Extension<TerminalId>,
+    Json(r): Json<CaseRequest>,
+) -> Response {
+    if let Err(e) = check_terminal(&who, &r.terminal_id) {
         return e;
     }
-    if r.idempotency_key.is_empty() || r.item_code.is_empty() {
-        return error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "缺少幂等键或事项编码",
-        );
+    if r.idempotency_key.is_empty()
+        || r.item_code.is_empty()
+        || too_long(&[&r.idempotency_key, &r.item_code])
+    {
+        return invalid("缺少幂等键或事项编码");
     }
-    let mut rec = p.received();
-    if let Some(reply) = rec.cases.get(&r.idempotency_key) {
-        return Json(reply.clone()).into_response();
+    let mut refs: Vec<(String, String)> = Vec::new();
+    for m in r.materials.iter().chain(r.application_pdf.iter()) {
+        match p.materials.status(&p.db, &m.sha256).await {
+            Ok(s) if s.complete && s.size == m.size => {
+                refs.push((m.sha256.clone(), m.name.clone()))
+            }
+            Ok(_) => {
+                return error(
+                    StatusCode::CONFLICT,
+                    "material-missing",
+                    &format!("材料未上传完整：{}", m.name),
+                )
+            }
+            Err(e) => return e,
+        }
     }
-    rec.next_case += 1;
-    let case_number = format!(
-        "YP{}{:05}",
-        chrono::Utc::now().format("%Y%m%d"),
-        rec.next_case
-    );
-    let document = document(&r);
-    let reply = CaseReply {
-        follow_url: format!("https://zwdt.sh.gov.cn/case/{case_number}"),
-        case_number,
-        state: if document.is_some() {
-            CaseState::Done
-        } else {
-            CaseState::Accepted
-        },
-        document,
+    let id = r
+        .applicant
+        .as_ref()
+        .map(|a| a.id_number.clone())
+        .unwrap_or_default();
+    let certs = match p.db.certificates(&id).await {
+        Ok(c) => c,
+        Err(e) => return storage(e),
     };
-    tracing::info!(case = %reply.case_number, item = %r.item_code, "case taken");
-    rec.cases.insert(r.idempotency_key.clone(), reply.clone());
-    if rec.bodies.len() >= KEPT_BODIES {
-        rec.bodies.pop_front();
+    let document = document(&r, &certs);
+    let (body, hash) = canonical(&r);
+    let taken =
+        p.db.take_case(
+            &r.idempotency_key,
+            &r.terminal_id,
+            &r.item_code,
+            &hash,
+            &body,
+            &refs,
+            now_ms(),
+            |seq| {
+                let case_number = format!("YP{}{seq:06}", chrono::Utc::now().format("%Y%m%d"));
+                let reply = CaseReply {
+                    follow_url: format!("https://zwdt.sh.gov.cn/case/{case_number}"),
+                    case_number: case_number.clone(),
+                    state: if document.is_some() {
+                        CaseState::Done
+                    } else {
+                        CaseState::Accepted
+                    },
+                    document,
+                };
+                (
+                    case_number,
+                    serde_json::to_string(&reply).unwrap_or_default(),
+                )
+            },
+        )
+        .await;
+    match taken {
+        Ok(Taken::New(reply)) => {
+            tracing::info!(item = %r.item_code, terminal = %r.terminal_id, "case taken");
+            reply_json(&reply)
+        }
+        Ok(Taken::Repeat(reply)) => reply_json(&reply),
+        Ok(Taken::KeyReused) => key_reused(),
+        Err(e) => storage(e),
     }
-    rec.bodies.push_back(r);
-    Json(reply).into_response()
 }
 
-async fn evaluations(State(p): State<Arc<Platform>>, Json(e): Json<Evaluation>) -> Response {
-    if let Some(r) = p.unavailable() {
+/// A write without a key in its body: the key comes in the `Idempotency-Key` header.
+async fn record<T: Serialize>(
+    p: &Platform,
+    headers: &HeaderMap,
+    kind: &str,
+    terminal_id: &str,
+    value: &T,
+    reply: impl FnOnce(i64) -> String,
+) -> Response {
+    let key = headers
+        .get(IDEMPOTENCY_KEY)
+        .and_then(|v| v.to_str().ok())
+        .filter(|k| !k.is_empty() && k.len() <= MAX_ID);
+    let Some(key) = key else {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "idempotency-key-missing",
+            "缺少 Idempotency-Key 请求头（1至128个字符）",
+        );
+    };
+    let (body, hash) = canonical(value);
+    match p
+        .db
+        .take_record(kind, key, terminal_id, &hash, &body, now_ms(), reply)
+        .await
+    {
+        Ok(Taken::New(r) | Taken::Repeat(r)) => reply_json(&r),
+        Ok(Taken::KeyReused) => key_reused(),
+        Err(e) => storage(e),
+    }
+}
+
+fn ticket(prefix: &str, seq: i64) -> String {
+    serde_json::to_string(&Ticket {
+        ticket: format!("{prefix}{seq:06}"),
+    })
+    .unwrap_or_default()
+}
+
+/// 好差评 of a case, levels 1–5; 1 and 2 are followed up.
+#[utoipa::path(post, path = "/api/v1/evaluations", tag = "platform", request_body = Evaluation,
+    params(("Idempotency-Key" = String, Header, description = "Once per rating")),
+    security(("terminal" = [])),
+    responses(
+        (status = 200, description = "Recorded", body = Ticket),
+        (status = 400, description = "No Idempotency-Key", body = ApiError),
+        (status = 401, description = "No valid terminal token", body = ApiError),
+        (status = 403, description = "The rating names another terminal", body = ApiError),
+        (status = 422, description = "Level out of range, or the key was used for another rating", body = ApiError)))]
+pub(crate) async fn evaluations(
+    State(p): State<Arc<Platform>>,
+    Extension(who): Extension<TerminalId>,
+    headers: HeaderMap,
+    Json(e): Json<Evaluation>,
+) -> Response {
+    if let Err(r) = check_terminal(&who, &e.terminal_id) {
         return r;
     }
     if !(1..=5).contains(&e.level) {
-        return error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "评价等级应为1至5",
-        );
+        return invalid("评价等级应为1至5");
     }
-    let mut rec = p.received();
-    rec.evaluations.push(e);
-    let ticket = format!("PJ{:06}", rec.evaluations.len());
-    Json(Ticket { ticket }).into_response()
+    record(&p, &headers, kind::EVALUATION, &who.0, &e, |n| {
+        ticket("PJ", n)
+    })
+    .await
 }
 
-async fn help(State(p): State<Arc<Platform>>, Json(h): Json<HelpRequest>) -> Response {
-    if let Some(r) = p.unavailable() {
+/// A resident asked for a person.
+#[utoipa::path(post, path = "/api/v1/help", tag = "platform", request_body = HelpRequest,
+    params(("Idempotency-Key" = String, Header, description = "Once per request")),
+    security(("terminal" = [])),
+    responses(
+        (status = 200, description = "Staff told", body = HelpReply),
+        (status = 400, description = "No Idempotency-Key", body = ApiError),
+        (status = 401, description = "No valid terminal token", body = ApiError),
+        (status = 403, description = "The request names another terminal", body = ApiError),
+        (status = 422, description = "The key was used for another request", body = ApiError)))]
+pub(crate) async fn help(
+    State(p): State<Arc<Platform>>,
+    Extension(who): Extension<TerminalId>,
+    headers: HeaderMap,
+    Json(h): Json<HelpRequest>,
+) -> Response {
+    if let Err(r) = check_terminal(&who, &h.terminal_id) {
         return r;
     }
-    let mut rec = p.received();
-    rec.help.push(h);
-    Json(HelpReply {
-        ticket: format!("BB{:06}", rec.help.len()),
-        message: "已通知帮办人员，请在终端旁稍候。".into(),
+    record(&p, &headers, kind::HELP, &who.0, &h, |n| {
+        serde_json::to_string(&HelpReply {
+            ticket: format!("BB{n:06}"),
+            message: "已通知帮办人员，请在终端旁稍候。".into(),
+        })
+        .unwrap_or_default()
     })
-    .into_response()
+    .await
 }
 
-async fn not_done(State(p): State<Arc<Platform>>, Json(n): Json<NotDoneReport>) -> Response {
-    if let Some(r) = p.unavailable() {
+/// 办不成事: item, step and reason.
+#[utoipa::path(post, path = "/api/v1/not-done", tag = "platform", request_body = NotDoneReport,
+    params(("Idempotency-Key" = String, Header, description = "Once per report")),
+    security(("terminal" = [])),
+    responses(
+        (status = 200, description = "Recorded for follow-up", body = Ticket),
+        (status = 400, description = "No Idempotency-Key", body = ApiError),
+        (status = 401, description = "No valid terminal token", body = ApiError),
+        (status = 403, description = "The report names another terminal", body = ApiError),
+        (status = 422, description = "The key was used for another report", body = ApiError)))]
+pub(crate) async fn not_done(
+    State(p): State<Arc<Platform>>,
+    Extension(who): Extension<TerminalId>,
+    headers: HeaderMap,
+    Json(n): Json<NotDoneReport>,
+) -> Response {
+    if let Err(r) = check_terminal(&who, &n.terminal_id) {
         return r;
     }
-    let mut rec = p.received();
-    rec.not_done.push(n);
-    Json(Ticket {
-        ticket: format!("BCS{:06}", rec.not_done.len()),
+    record(&p, &headers, kind::NOT_DONE, &who.0, &n, |s| {
+        ticket("BCS", s)
     })
-    .into_response()
+    .await
 }
 
-async fn figures(State(p): State<Arc<Platform>>, Json(f): Json<SessionFigures>) -> Response {
-    if let Some(r) = p.unavailable() {
+/// The operations figures of one session, without personal data.
+#[utoipa::path(post, path = "/api/v1/figures", tag = "platform", request_body = SessionFigures,
+    params(("Idempotency-Key" = String, Header, description = "Once per session")),
+    security(("terminal" = [])),
+    responses(
+        (status = 200, description = "Recorded", body = Ticket),
+        (status = 400, description = "No Idempotency-Key", body = ApiError),
+        (status = 401, description = "No valid terminal token", body = ApiError),
+        (status = 403, description = "The figures name another terminal", body = ApiError),
+        (status = 422, description = "The key was used for other figures", body = ApiError)))]
+pub(crate) async fn figures(
+    State(p): State<Arc<Platform>>,
+    Extension(who): Extension<TerminalId>,
+    headers: HeaderMap,
+    Json(f): Json<SessionFigures>,
+) -> Response {
+    if let Err(r) = check_terminal(&who, &f.terminal_id) {
         return r;
     }
-    let mut rec = p.received();
-    rec.figures.push(f);
-    Json(Ticket {
-        ticket: format!("F{:06}", rec.figures.len()),
-    })
-    .into_response()
+    if !f.session_s.is_finite() || f.steps.iter().any(|(_, s)| !s.is_finite()) {
+        return invalid("时长应为有限数值");
+    }
+    record(&p, &headers, kind::FIGURES, &who.0, &f, |n| ticket("F", n)).await
 }
 
-/// The platform routes, relative to the API prefix.
-pub fn routes(platform: Arc<Platform>) -> Router {
-    Router::new()
-        .route(path::IDENTITY, post(identity))
-        .route(path::PREFILL, post(prefill))
-        .route(path::CASES, post(cases))
-        .route(path::EVALUATIONS, post(evaluations))
-        .route(path::HELP, post(help))
-        .route(path::NOT_DONE, post(not_done))
-        .route(path::FIGURES, post(figures))
-        .with_state(platform)
+/// An electronic certificate as a PDF, for printing or for a clerk.
+#[utoipa::path(get, path = "/api/v1/certificates/{number}", tag = "platform",
+    params(("number" = String, Path, description = "The certificate's number")),
+    security(("terminal" = [])),
+    responses(
+        (status = 200, description = "The certificate", content_type = "application/pdf", body = Vec<u8>),
+        (status = 401, description = "No valid terminal token", body = ApiError),
+        (status = 404, description = "No such certificate", body = ApiError)))]
+pub(crate) async fn certificate(
+    State(p): State<Arc<Platform>>,
+    Path(number): Path<String>,
+) -> Response {
+    let cert = match p.db.certificate(&number).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return error(StatusCode::NOT_FOUND, "unknown-certificate", "无此电子证照"),
+        Err(e) => return storage(e),
+    };
+    let pdf = tokio::task::spawn_blocking(move || certificate_pdf(&cert)).await;
+    match pdf {
+        Ok(Ok(bytes)) => ([(header::CONTENT_TYPE, "application/pdf")], bytes).into_response(),
+        Ok(Err(e)) => storage(e),
+        Err(e) => storage(e),
+    }
 }
+
+fn certificate_pdf(c: &Certificate) -> Result<Vec<u8>, kiosk_documents::DocumentError> {
+    use kiosk_documents::{render, Fonts, Section, Sheet};
+    static FONTS: std::sync::OnceLock<Option<Fonts>> = std::sync::OnceLock::new();
+    let fonts = FONTS
+        .get_or_init(|| Fonts::load().ok())
+        .as_ref()
+        .ok_or(kiosk_documents::DocumentError::Font)?;
+    let mut rows: Vec<(String, String)> = c
+        .fields
+        .iter()
+        .map(|(k, v)| (devdata::field_label(k).to_string(), v.clone()))
+        .collect();
+    rows.push(("证照编号".into(), c.number.clone()));
+    rows.push(("签发日期".into(), c.issued_on.clone()));
+    let sheet = Sheet {
+        issuer: c.issuer.clone(),
+        title: c.title.clone(),
+        subtitle: None,
+        sections: vec![
+            Section::Rows(rows),
+            Section::Paragraph(
+                "本电子证照由上海市电子证照库提供（开发数据，人物均为虚构）。".into(),
+            ),
+        ],
+        footer: "电子证照".into(),
+    };
+    Ok(render(&sheet, fonts)?.pdf)
+}
+
+impl IntoResponse for HubError {
+    fn into_response(self) -> Response {
+        storage(self)
+    }
+}
+pub use crate::DEMO_CODE_PREFIX;

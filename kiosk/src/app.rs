@@ -436,41 +436,52 @@ impl Kiosk {
                 }
                 Effect::Submit(submit) => self.submit(*submit),
                 Effect::Print(printout) => self.print(*printout),
-                Effect::Evaluate(e) if self.outbox().is_some() => {
-                    if let Some(outbox) = self.outbox() {
-                        if let Err(err) = outbox.commit_evaluation(&e) {
-                            tracing::error!(error = %err, "rating not kept");
-                        }
+                Effect::Evaluate(e) => {
+                    if !self.queue(crate::outbox::EVALUATION, &e) {
+                        let key = crate::platform::fresh_key("evaluation");
+                        self.call(
+                            move |p| async move { p.evaluate(&e, &key).await },
+                            |_, reply| match reply {
+                                Ok(t) => tracing::info!(ticket = %t.ticket, "rating delivered"),
+                                Err(e) => tracing::warn!(error = %e, "rating not delivered"),
+                            },
+                        )
                     }
                 }
-                Effect::Evaluate(e) => self.call(
-                    move |p| async move { p.evaluate(&e).await },
-                    |_, reply| match reply {
-                        Ok(t) => tracing::info!(ticket = %t.ticket, "rating delivered"),
-                        // Kept only until the store and its outbox come (store and forward).
-                        Err(e) => tracing::warn!(error = %e, "rating not delivered"),
-                    },
-                ),
-                Effect::Help(h) => self.call(
-                    move |p| async move { p.help(&h).await },
-                    |k, reply| {
-                        if let Err(e) = &reply {
-                            tracing::warn!(error = %e, "help request not delivered");
-                        }
-                        k.terminal.borrow_mut().help_answered(reply, Instant::now())
-                    },
-                ),
-                Effect::ReportNotDone(n) => self.call(
-                    move |p| async move { p.not_done(&n).await },
-                    |k, reply| {
-                        if let Err(e) = &reply {
-                            tracing::warn!(error = %e, "办不成事 report not delivered");
-                        }
-                        k.terminal
+                Effect::Help(h) => {
+                    // Not queued: a call for a person is now or never (see the outbox).
+                    let key = crate::platform::fresh_key("help");
+                    self.call(
+                        move |p| async move { p.help(&h, &key).await },
+                        |k, reply| {
+                            if let Err(e) = &reply {
+                                tracing::warn!(error = %e, "help request not delivered");
+                            }
+                            k.terminal.borrow_mut().help_answered(reply, Instant::now())
+                        },
+                    )
+                }
+                Effect::ReportNotDone(n) => {
+                    if self.queue(crate::outbox::NOT_DONE, &n) {
+                        // Kept on the terminal and sent when the platform can take it: recorded.
+                        self.terminal
                             .borrow_mut()
-                            .not_done_answered(reply, Instant::now())
-                    },
-                ),
+                            .not_done_answered(Ok(()), Instant::now());
+                    } else {
+                        let key = crate::platform::fresh_key("not-done");
+                        self.call(
+                            move |p| async move { p.not_done(&n, &key).await },
+                            |k, reply| {
+                                if let Err(e) = &reply {
+                                    tracing::warn!(error = %e, "办不成事 report not delivered");
+                                }
+                                k.terminal
+                                    .borrow_mut()
+                                    .not_done_answered(reply, Instant::now())
+                            },
+                        )
+                    }
+                }
                 Effect::Figures(f) => {
                     tracing::info!(
                         outcome = ?f.outcome,
@@ -478,14 +489,17 @@ impl Kiosk {
                         prefill_rate = ?f.prefill_rate(),
                         "session figures"
                     );
-                    self.call(
-                        move |p| async move { p.figures(&f).await },
-                        |_, reply| {
-                            if let Err(e) = reply {
-                                tracing::warn!(error = %e, "session figures not delivered");
-                            }
-                        },
-                    )
+                    if !self.queue(crate::outbox::FIGURES, &f) {
+                        let key = crate::platform::fresh_key("figures");
+                        self.call(
+                            move |p| async move { p.figures(&f, &key).await },
+                            |_, reply| {
+                                if let Err(e) = reply {
+                                    tracing::warn!(error = %e, "session figures not delivered");
+                                }
+                            },
+                        )
+                    }
                 }
             }
         }
@@ -556,6 +570,21 @@ impl Kiosk {
         }
     }
 
+    /// Commits a write to the outbox; false when there is no store (or it failed), and the caller sends it
+    /// directly instead.
+    fn queue(&self, kind: &str, value: &impl serde::Serialize) -> bool {
+        let Some(outbox) = self.outbox() else {
+            return false;
+        };
+        match outbox.commit(kind, value) {
+            Ok(_) => true,
+            Err(e) => {
+                tracing::error!(kind, error = %e, "not kept in the store; sent directly");
+                false
+            }
+        }
+    }
+
     fn outbox(&self) -> Option<crate::outbox::Outbox> {
         self.services
             .borrow()
@@ -590,6 +619,7 @@ impl Kiosk {
             let wall = local_now();
             let shown = wall.format("%Y-%m-%d %H:%M").to_string();
             let mut request = submit.request;
+            let mut uploads = submit.uploads;
             request.submitted_at = wall.to_rfc3339();
             let strokes = submit.strokes;
             let pdf_input = (request.clone(), shown.clone(), terminal);
@@ -604,11 +634,13 @@ impl Kiosk {
             .await;
             match pdf {
                 Ok(Ok(bytes)) => {
-                    request.application_pdf = Some(kiosk_api::Upload {
+                    let pdf = kiosk_api::Upload {
                         name: "申请表".into(),
                         media_type: "application/pdf".into(),
                         bytes,
-                    })
+                    };
+                    request.application_pdf = Some(pdf.reference());
+                    uploads.push(pdf);
                 }
                 // The case goes without its PDF rather than not at all; the platform has every field.
                 Ok(Err(e)) => tracing::error!(error = %e, "application PDF not rendered"),
@@ -617,9 +649,9 @@ impl Kiosk {
             // Committed before the resident is told anything (a power cut after this loses nothing).
             let committed = match &outbox {
                 Some(o) => {
-                    let (o, r) = (o.clone(), request.clone());
+                    let (o, r, u) = (o.clone(), request.clone(), uploads.clone());
                     match tokio::task::spawn_blocking(move || {
-                        o.commit_case(&r, std::time::Duration::from_secs(30))
+                        o.commit_case(&r, &u, std::time::Duration::from_secs(30))
                     })
                     .await
                     {
@@ -636,7 +668,11 @@ impl Kiosk {
                 }
                 None => None,
             };
-            let reply = platform.submit(&request).await;
+            let materials: Vec<(String, Vec<u8>)> = uploads
+                .into_iter()
+                .map(|u| (u.reference().sha256, u.bytes))
+                .collect();
+            let reply = platform.deliver(&request, &materials).await;
             if let (Some(o), Some(_)) = (&outbox, &committed) {
                 o.settle(&key, &reply);
             }

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod config;
 pub mod devices;
 pub mod diag;
+pub mod enrolment;
 pub mod headless;
 pub mod items;
 pub mod logging;

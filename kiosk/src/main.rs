@@ -348,6 +348,42 @@ fn check_config(config: Option<PathBuf>, profile: Option<PathBuf>) -> ExitCode {
     }
 }
 
+/// The reference hub in this process on a free loopback port, with its data beside the terminal's, and a
+/// one-time code for this terminal to enrol with (the simulator's "platform down" switch takes it down).
+async fn start_hub(
+    dir: &std::path::Path,
+    terminal_id: &str,
+) -> Option<(String, std::sync::Arc<kiosk_hub::Platform>, Option<String>)> {
+    let platform = match kiosk_hub::Platform::open(dir, None).await {
+        Ok(p) => p,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot open the simulated hub; the platform is unreachable");
+            return None;
+        }
+    };
+    let code = match platform
+        .enrolment_code(terminal_id, std::time::Duration::from_secs(600))
+        .await
+    {
+        Ok(c) => Some(c),
+        Err(e) => {
+            tracing::error!(error = %e, "no enrolment code from the simulated hub");
+            None
+        }
+    };
+    match kiosk_hub::bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0))).await {
+        Ok((listener, addr)) => {
+            tokio::spawn(kiosk_hub::serve_with(listener, platform.clone()));
+            tracing::info!(%addr, "simulated service centre (hub) listening");
+            Some((format!("http://{addr}/api/v1"), platform, code))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "cannot start the simulated hub; the platform is unreachable");
+            None
+        }
+    }
+}
+
 fn run(
     config: Option<PathBuf>,
     profile: Option<PathBuf>,
@@ -425,27 +461,13 @@ fn run(
     // The platform: the configured one, or with --simulate and no configuration the reference hub in this
     // process on a free loopback port (the simulator's "platform down" switch takes it down).
     let hub = if simulate && config.is_none() {
-        let platform = std::sync::Arc::new(kiosk_hub::Platform::default());
-        match runtime.block_on(kiosk_hub::bind(std::net::SocketAddr::from((
-            [127, 0, 0, 1],
-            0,
-        )))) {
-            Ok((listener, addr)) => {
-                runtime.spawn(kiosk_hub::serve_with(listener, platform.clone()));
-                tracing::info!(%addr, "simulated service centre (hub) listening");
-                Some((format!("http://{addr}/api/v1"), platform))
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot start the simulated hub; the platform is unreachable");
-                None
-            }
-        }
+        runtime.block_on(start_hub(&data_dir.join("hub"), &s.config.terminal.id))
     } else {
         None
     };
     let platform_url = hub
         .as_ref()
-        .map(|(url, _)| url.clone())
+        .map(|(url, _, _)| url.clone())
         .unwrap_or_else(|| s.config.platform.url.0.clone());
     let platform = match kiosk::platform::Platform::new(&platform_url) {
         Ok(p) => Some(p),
@@ -454,24 +476,38 @@ fn run(
             None
         }
     };
-    // The store keeps applications the platform cannot take now (and their ratings) until it can.
+    // The store keeps what the platform cannot take now (applications with their photos, ratings, reports)
+    // until it can.
     let outbox = match kiosk_store::load_or_create_key(&data_dir.join("store.key"))
         .and_then(|key| kiosk_store::Store::open(&data_dir.join("kiosk.db"), &key))
     {
-        Ok(mut store) => {
+        Ok(store) => {
+            let outbox = kiosk::outbox::Outbox::new(store);
             // Nothing personal stays longer than the retention limit, delivered or not.
-            match store.purge(kiosk::outbox::now_ms() - kiosk::outbox::RETENTION_MS) {
+            match outbox.purge(s.config.storage.retention_days.0) {
                 Ok(0) => {}
                 Ok(n) => tracing::warn!(records = n, "records past the retention limit deleted"),
                 Err(e) => tracing::error!(error = %e, "retention purge failed"),
             }
-            Some(kiosk::outbox::Outbox::new(store))
+            Some(outbox)
         }
         Err(e) => {
             tracing::error!(dir = %data_dir.display(), error = %e, "no store: applications the platform cannot take now are not kept");
             None
         }
     };
+    if let Some(p) = &platform {
+        let code = hub
+            .as_ref()
+            .and_then(|(_, _, code)| code.clone())
+            .or_else(|| s.config.platform.enrolment_code.clone());
+        runtime.spawn(kiosk::enrolment::enrol_until_done(
+            p.clone(),
+            outbox.clone(),
+            s.config.terminal.id.clone(),
+            code,
+        ));
+    }
     kiosk.attach_services(app::Services {
         runtime: runtime.handle().clone(),
         platform,
@@ -483,7 +519,7 @@ fn run(
     let _simulator = if simulate {
         match kiosk::simulator::Simulator::new(sims.clone()) {
             Ok(sim) => {
-                if let Some((_, platform)) = &hub {
+                if let Some((_, platform, _)) = &hub {
                     sim.attach_hub(platform.clone());
                 }
                 if let Err(e) = sim.window.show() {

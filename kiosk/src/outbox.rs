@@ -1,20 +1,30 @@
-//! The outbox: cases and ratings committed on the terminal are delivered to the platform at least once, in
-//! order, with exponential backoff and jitter, across restarts (the store is a file). The platform takes each
-//! once per idempotency key, so a repeat after a lost answer makes no second case.
+//! The outbox: every write to the platform (cases with their materials, ratings, 办不成事 reports, session
+//! figures) is committed on the terminal first and delivered at least once, in order, with exponential
+//! backoff and jitter, across restarts and power cuts (the store is a file). The platform takes each once per
+//! idempotency key, so a repeat after a lost answer makes no second case.
 //!
-//! A rating given under a provisional number waits for its case and goes out under the platform's number.
+//! A case's materials go before the case, in chunks that resume after a cut. A rating given under a
+//! provisional number waits for its case and goes out under the platform's number.
+//!
+//! Help requests are not queued: they ask for a person now, and one delivered after the resident has gone
+//! would send staff to an empty terminal; the resident is told at once when nobody can be reached.
 
 use crate::platform::{Platform, PlatformError};
-use kiosk_api::{CaseReply, CaseRequest, Evaluation};
-use kiosk_store::{backoff_ms, Store, StoreError};
+use kiosk_api::{CaseReply, CaseRequest, Evaluation, NotDoneReport, SessionFigures, Upload};
+use kiosk_store::{backoff_ms, Pending, Store, StoreError};
+use serde::Serialize;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 pub const CASE: &str = "case";
-/// How long a record stays in the store at most, delivered or not (30 days; configurable with the rest of
-/// store and forward).
-pub const RETENTION_MS: i64 = 30 * 24 * 3600 * 1000;
 pub const EVALUATION: &str = "evaluation";
+pub const NOT_DONE: &str = "not-done";
+pub const FIGURES: &str = "figures";
+
+/// How long a record stays in the store at most, delivered or not, unless the configuration says otherwise
+/// (`[store] retention_days`).
+pub const RETENTION_DAYS: u32 = 30;
+pub const DAY_MS: i64 = 24 * 3600 * 1000;
 
 /// The store, shared by the UI thread's submissions and the delivery task.
 #[derive(Clone)]
@@ -55,6 +65,22 @@ fn next_attempt(attempts: u32) -> i64 {
     now_ms() + backoff_ms(attempts, jitter)
 }
 
+fn encode(what: &str, value: &impl Serialize) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(value).map_err(|e| StoreError::Key {
+        path: what.into(),
+        why: e.to_string(),
+    })
+}
+
+/// How one item's attempt ended.
+enum Attempt {
+    /// The platform took it; its answer (kept in the store), and the case's reply for a case.
+    Done(String, Option<CaseReply>),
+    /// Not yet its turn (a rating whose case is still queued).
+    Wait,
+    Failed(PlatformError),
+}
+
 impl Outbox {
     pub fn new(store: Store) -> Outbox {
         Outbox {
@@ -68,24 +94,29 @@ impl Outbox {
         self.store.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Commits a case durably before the resident is told anything; returns its provisional number. The first
-    /// attempt is the caller's own (right away); the delivery task takes it from `first_retry` on.
+    /// Commits a case and its materials durably before the resident is told anything; returns its provisional
+    /// number. The first attempt is the caller's own (right away); the delivery task takes it from
+    /// `first_retry` on.
     pub fn commit_case(
         &self,
         request: &CaseRequest,
+        uploads: &[Upload],
         first_retry: Duration,
     ) -> Result<String, StoreError> {
-        let body = serde_json::to_vec(request).map_err(|e| StoreError::Key {
-            path: "case".into(),
-            why: e.to_string(),
-        })?;
+        let body = encode("case", request)?;
+        let refs: Vec<(String, &[u8])> = uploads
+            .iter()
+            .map(|u| (u.reference().sha256, u.bytes.as_slice()))
+            .collect();
+        let materials: Vec<(&str, &[u8])> = refs.iter().map(|(s, b)| (s.as_str(), *b)).collect();
         let provisional = provisional_number(&request.idempotency_key);
         let mut s = self.store();
-        let p = s.enqueue(
+        let p = s.enqueue_with(
             &request.idempotency_key,
             CASE,
             &body,
             Some(&provisional),
+            &materials,
             now_ms(),
         )?;
         s.postpone(
@@ -111,17 +142,14 @@ impl Outbox {
         }
     }
 
-    /// Queues a rating (delivered after its case when the case is queued too).
-    pub fn commit_evaluation(&self, e: &Evaluation) -> Result<(), StoreError> {
-        let body = serde_json::to_vec(e).map_err(|err| StoreError::Key {
-            path: "evaluation".into(),
-            why: err.to_string(),
-        })?;
-        let key = format!("eval-{}-{}", e.case_number, now_ms());
-        self.store()
-            .enqueue(&key, EVALUATION, &body, None, now_ms())?;
+    /// Queues a write that is not a case (a rating, a 办不成事 report, session figures) under a fresh key,
+    /// and wakes the delivery task.
+    pub fn commit(&self, kind: &str, value: &impl Serialize) -> Result<String, StoreError> {
+        let body = encode(kind, value)?;
+        let key = crate::platform::fresh_key(kind);
+        self.store().enqueue(&key, kind, &body, None, now_ms())?;
         self.wake.notify_one();
-        Ok(())
+        Ok(key)
     }
 
     /// Delivers for as long as the runtime runs: a round when something was queued, and at least every
@@ -141,11 +169,13 @@ impl Outbox {
         }
     }
 
+    /// The queue as the maintenance menu shows it: items waiting, age of the oldest, last error.
     pub fn status(&self) -> Result<kiosk_store::OutboxStatus, StoreError> {
         self.store().status()
     }
 
-    /// One delivery round: every item due now, in order.
+    /// One delivery round: every item due now, in order. A case that cannot go yet holds back what was
+    /// queued after it.
     pub async fn round(&self, platform: &Platform) -> Round {
         let due = match self.store().due(now_ms(), 32) {
             Ok(d) => d,
@@ -156,81 +186,125 @@ impl Outbox {
         };
         let mut round = Round::default();
         for item in due {
-            match item.kind.as_str() {
-                CASE => {
-                    let Ok(request) = serde_json::from_slice::<CaseRequest>(&item.body) else {
-                        tracing::error!("an outbox case cannot be read; dropped");
-                        let _ = self.store().dropped(&item.key);
-                        continue;
-                    };
-                    let result = platform.submit(&request).await;
-                    match &result {
-                        Ok(reply) => {
-                            round.delivered.push((item.key.clone(), reply.clone()));
-                            self.settle(&item.key, &result);
-                        }
-                        Err(e) if e.is_transient() => {
-                            tracing::warn!(error = %e, attempts = item.attempts + 1, "case not delivered yet");
-                            round.failed += 1;
-                            let _ = self.store().failed(
-                                &item.key,
-                                &e.to_string(),
-                                next_attempt(item.attempts + 1),
-                            );
-                            // Order is kept: what comes after waits for this one.
-                            break;
-                        }
-                        Err(e) => {
-                            // Refused for good: kept no longer (the resident was told when it was queued
-                            // that it would be sent; a refusal is followed up by the platform's staff).
-                            tracing::error!(error = %e, "queued case refused by the platform; dropped");
-                            self.settle(&item.key, &result);
-                        }
+            let attempt = self.attempt(platform, &item).await;
+            let mut s = self.store();
+            let r = match attempt {
+                Attempt::Done(reply, case) => {
+                    if let Some(case) = case {
+                        round.delivered.push((item.key.clone(), case));
                     }
+                    s.delivered(&item.key, &reply, now_ms())
                 }
-                EVALUATION => {
-                    let Ok(mut e) = serde_json::from_slice::<Evaluation>(&item.body) else {
-                        let _ = self.store().dropped(&item.key);
-                        continue;
-                    };
-                    // A rating under a provisional number goes out under the case's real one, after it.
-                    let real = self.store().by_provisional(&e.case_number);
-                    match real {
-                        Ok(Some(None)) => {
-                            let _ = self.store().postpone(&item.key, next_attempt(0));
-                            continue;
+                Attempt::Wait => s.postpone(&item.key, next_attempt(0)),
+                Attempt::Failed(e) if e.is_transient() => {
+                    tracing::warn!(kind = %item.kind, error = %e, attempts = item.attempts + 1, "not delivered yet");
+                    round.failed += 1;
+                    let r = s.failed(&item.key, &e.to_string(), next_attempt(item.attempts + 1));
+                    if item.kind == CASE {
+                        // Order is kept: what comes after waits for this one.
+                        if let Err(e) = r {
+                            tracing::error!(error = %e, "outbox not updated");
                         }
-                        Ok(Some(Some(reply))) => {
-                            if let Ok(r) = serde_json::from_str::<CaseReply>(&reply) {
-                                e.case_number = r.case_number;
-                            }
-                        }
-                        _ => {}
+                        break;
                     }
-                    match platform.evaluate(&e).await {
-                        Ok(t) => {
-                            let _ = self.store().delivered(&item.key, &t.ticket, now_ms());
-                        }
-                        Err(err) if err.is_transient() => {
-                            round.failed += 1;
-                            let _ = self.store().failed(
-                                &item.key,
-                                &err.to_string(),
-                                next_attempt(item.attempts + 1),
-                            );
-                        }
-                        Err(err) => {
-                            tracing::warn!(error = %err, "rating refused by the platform; dropped");
-                            let _ = self.store().dropped(&item.key);
-                        }
-                    }
+                    r
                 }
-                other => {
-                    tracing::error!(kind = other, "unknown outbox item; dropped");
-                    let _ = self.store().dropped(&item.key);
+                Attempt::Failed(e) => {
+                    // Refused for good (invalid, or not this terminal's): kept no longer. A refused case is
+                    // followed up by the platform's staff from the terminal's log line.
+                    tracing::error!(kind = %item.kind, error = %e, "refused by the platform; dropped");
+                    s.dropped(&item.key)
                 }
+            };
+            if let Err(e) = r {
+                tracing::error!(error = %e, "outbox not updated");
             }
         }
         round
+    }
+
+    async fn attempt(&self, platform: &Platform, item: &Pending) -> Attempt {
+        let unreadable = || {
+            Attempt::Failed(PlatformError::Refused {
+                status: 422,
+                code: "unreadable".into(),
+                message: format!("a queued {} cannot be read", item.kind),
+            })
+        };
+        let json = |r: Result<kiosk_api::Ticket, PlatformError>| match r {
+            Ok(t) => Attempt::Done(t.ticket, None),
+            Err(e) => Attempt::Failed(e),
+        };
+        match item.kind.as_str() {
+            CASE => {
+                let Ok(request) = serde_json::from_slice::<CaseRequest>(&item.body) else {
+                    return unreadable();
+                };
+                let materials = match self.store().materials_of(&item.key) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        tracing::error!(error = %e, "a queued case's materials cannot be read");
+                        return unreadable();
+                    }
+                };
+                match platform.deliver(&request, &materials).await {
+                    Ok(reply) => Attempt::Done(
+                        serde_json::to_string(&reply).unwrap_or_default(),
+                        Some(reply),
+                    ),
+                    Err(e) => Attempt::Failed(e),
+                }
+            }
+            EVALUATION => {
+                let Ok(mut e) = serde_json::from_slice::<Evaluation>(&item.body) else {
+                    return unreadable();
+                };
+                // A rating under a provisional number goes out under the case's real one, after it.
+                match self.store().by_provisional(&e.case_number) {
+                    Ok(Some(None)) => return Attempt::Wait,
+                    Ok(Some(Some(reply))) => {
+                        if let Ok(r) = serde_json::from_str::<CaseReply>(&reply) {
+                            e.case_number = r.case_number;
+                        }
+                    }
+                    _ => {}
+                }
+                json(platform.evaluate(&e, &item.key).await)
+            }
+            NOT_DONE => match serde_json::from_slice::<NotDoneReport>(&item.body) {
+                Ok(n) => json(platform.not_done(&n, &item.key).await),
+                Err(_) => unreadable(),
+            },
+            FIGURES => match serde_json::from_slice::<SessionFigures>(&item.body) {
+                Ok(f) => json(platform.figures(&f, &item.key).await),
+                Err(_) => unreadable(),
+            },
+            _ => unreadable(),
+        }
+    }
+}
+
+impl Outbox {
+    /// A secret kept sealed in the store (the platform token).
+    pub fn secret(&self, name: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .store()
+            .secret(name)?
+            .map(|v| String::from_utf8_lossy(&v).into_owned()))
+    }
+
+    pub fn set_secret(&self, name: &str, value: &str) -> Result<(), StoreError> {
+        self.store().set_secret(name, value.as_bytes())
+    }
+
+    /// Wakes the delivery task (after enrolment, or a technician's "send now").
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Deletes what is older than the retention limit, delivered or not; returns how many records went.
+    pub fn purge(&self, retention_days: u32) -> Result<usize, StoreError> {
+        self.store()
+            .purge(now_ms() - i64::from(retention_days) * DAY_MS)
     }
 }

@@ -1,15 +1,18 @@
 //! The platform client: the terminal's side of the platform API (`kiosk-api`) over HTTP.
 //!
 //! Every call has a deadline and ends in a typed result; nothing here retries on its own (a retry is the
-//! caller's choice: the resident's tap, or the outbox that comes with store and forward). A reply the terminal
-//! cannot read is an error, never a guess.
+//! caller's choice: the resident's tap, or the outbox). A reply the terminal cannot read is an error, never a
+//! guess. Every call carries the terminal's token (from enrolment); materials go first, in chunks that resume
+//! where the platform says it is.
 
 use kiosk_api::{
-    path, ApiError, CaseReply, CaseRequest, Evaluation, HelpReply, HelpRequest, IdentityReply,
-    IdentityRequest, NotDoneReport, PrefillReply, PrefillRequest, SessionFigures, Ticket,
+    path, ApiError, CaseReply, CaseRequest, EnrolReply, EnrolRequest, Evaluation, HelpReply,
+    HelpRequest, IdentityReply, IdentityRequest, MaterialRef, MaterialStatus, NotDoneReport,
+    PrefillReply, PrefillRequest, SessionFigures, Ticket, IDEMPOTENCY_KEY, MAX_CHUNK,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 use thiserror::Error;
 
@@ -31,12 +34,14 @@ pub enum PlatformError {
 }
 
 impl PlatformError {
-    /// Whether trying again later may work (as opposed to a request the platform will never take).
+    /// Whether trying again later may work. Only a request the platform says is invalid (422) or not this
+    /// terminal's to make (403) is final: anything else (down, overloaded, not enrolled yet or token revoked,
+    /// a material missing, a reply garbled on the way) is kept and retried, because dropping it would lose
+    /// what a resident handed in, and a retry under the same key is never a second case.
     pub fn is_transient(&self) -> bool {
         match self {
-            PlatformError::Unreachable(_) => true,
-            PlatformError::Refused { status, .. } => *status >= 500 || *status == 429,
-            PlatformError::BadReply(_) => false,
+            PlatformError::Unreachable(_) | PlatformError::BadReply(_) => true,
+            PlatformError::Refused { status, .. } => !matches!(*status, 403 | 422),
         }
     }
 }
@@ -47,6 +52,8 @@ pub struct Platform {
     base: String,
     /// Deadline of a call that carries photos.
     upload_timeout: Duration,
+    /// The terminal's bearer token, once enrolled (shared by every clone).
+    token: Arc<RwLock<Option<String>>>,
 }
 
 /// Deadline of a small call; a resident is waiting.
@@ -63,11 +70,37 @@ impl Platform {
             http,
             base: base.trim_end_matches('/').to_string(),
             upload_timeout: Duration::from_secs(60),
+            token: Arc::new(RwLock::new(None)),
         })
     }
 
     pub fn base(&self) -> &str {
         &self.base
+    }
+
+    /// The token every call carries from now on (`None`: not enrolled).
+    pub fn set_token(&self, token: Option<String>) {
+        *self.token.write().unwrap_or_else(|e| e.into_inner()) = token;
+    }
+
+    pub fn has_token(&self) -> bool {
+        self.token
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_some()
+    }
+
+    fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let rb = self.http.request(method, format!("{}{path}", self.base));
+        match self
+            .token
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_deref()
+        {
+            Some(t) => rb.bearer_auth(t),
+            None => rb,
+        }
     }
 
     async fn post<B: Serialize, R: DeserializeOwned>(
@@ -76,11 +109,35 @@ impl Platform {
         body: &B,
         timeout: Duration,
     ) -> Result<R, PlatformError> {
-        let reply = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .timeout(timeout)
-            .json(body)
+        self.send(
+            self.request(reqwest::Method::POST, path)
+                .timeout(timeout)
+                .json(body),
+        )
+        .await
+    }
+
+    /// A write that has no key in its body: the key goes in the `Idempotency-Key` header.
+    async fn post_once<B: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        key: &str,
+        body: &B,
+    ) -> Result<R, PlatformError> {
+        self.send(
+            self.request(reqwest::Method::POST, path)
+                .timeout(CALL_TIMEOUT)
+                .header(IDEMPOTENCY_KEY, key)
+                .json(body),
+        )
+        .await
+    }
+
+    async fn send<R: DeserializeOwned>(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<R, PlatformError> {
+        let reply = request
             .send()
             .await
             .map_err(|e| PlatformError::Unreachable(without_url(&e)))?;
@@ -111,25 +168,125 @@ impl Platform {
         self.post(path::PREFILL, r, CALL_TIMEOUT).await
     }
 
-    pub async fn submit(&self, r: &CaseRequest) -> Result<CaseReply, PlatformError> {
+    /// Trades a one-time enrolment code for the terminal's token (which the caller keeps and sets).
+    pub async fn enrol(&self, terminal_id: &str, code: &str) -> Result<String, PlatformError> {
+        let r: EnrolReply = self
+            .post(
+                path::ENROL,
+                &EnrolRequest {
+                    terminal_id: terminal_id.into(),
+                    code: code.into(),
+                },
+                CALL_TIMEOUT,
+            )
+            .await?;
+        Ok(r.token)
+    }
+
+    /// How much of a material the platform holds.
+    pub async fn material_status(&self, sha256: &str) -> Result<MaterialStatus, PlatformError> {
+        self.send(
+            self.request(
+                reqwest::Method::GET,
+                &format!("{}/{sha256}", path::MATERIALS),
+            )
+            .timeout(CALL_TIMEOUT),
+        )
+        .await
+    }
+
+    /// Uploads a material in chunks from where the platform is (a cut upload resumes; a complete one is not
+    /// sent again).
+    pub async fn upload(&self, m: &MaterialRef, bytes: &[u8]) -> Result<(), PlatformError> {
+        let size = bytes.len() as u64;
+        let mut at = self.material_status(&m.sha256).await?;
+        // Every chunk moves forward, or the platform says where it is: more rounds than chunks is a loop.
+        for _ in 0..(bytes.len() / MAX_CHUNK + 8) {
+            if at.complete {
+                return Ok(());
+            }
+            let start = at.received;
+            if start >= size {
+                return Err(PlatformError::BadReply(format!(
+                    "the platform holds {start} of {size} bytes but not all of them"
+                )));
+            }
+            let end = (start as usize + MAX_CHUNK).min(bytes.len());
+            let chunk = bytes[start as usize..end].to_vec();
+            let put = self
+                .request(
+                    reqwest::Method::PUT,
+                    &format!(
+                        "{}/{}?offset={start}&size={size}",
+                        path::MATERIALS,
+                        m.sha256
+                    ),
+                )
+                .timeout(self.upload_timeout)
+                .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                .body(chunk);
+            at = match self.send::<MaterialStatus>(put).await {
+                Ok(s) => s,
+                // An answer was lost: the platform holds another length. Ask, and go on from there.
+                Err(PlatformError::Refused { status: 409, .. }) => {
+                    self.material_status(&m.sha256).await?
+                }
+                Err(e) => return Err(e),
+            };
+        }
+        Err(PlatformError::BadReply(
+            "the upload does not advance".into(),
+        ))
+    }
+
+    /// Delivers a case: its materials (each named in the request by its hash), then the case.
+    pub async fn deliver(
+        &self,
+        r: &CaseRequest,
+        materials: &[(String, Vec<u8>)],
+    ) -> Result<CaseReply, PlatformError> {
+        for m in r.materials.iter().chain(r.application_pdf.iter()) {
+            let Some((_, bytes)) = materials.iter().find(|(sha, _)| *sha == m.sha256) else {
+                return Err(PlatformError::BadReply(format!(
+                    "material {} is not on this terminal",
+                    m.name
+                )));
+            };
+            self.upload(m, bytes).await?;
+        }
         self.post(path::CASES, r, self.upload_timeout).await
     }
 
-    pub async fn evaluate(&self, e: &Evaluation) -> Result<Ticket, PlatformError> {
-        self.post(path::EVALUATIONS, e, CALL_TIMEOUT).await
+    pub async fn evaluate(&self, e: &Evaluation, key: &str) -> Result<Ticket, PlatformError> {
+        self.post_once(path::EVALUATIONS, key, e).await
     }
 
-    pub async fn help(&self, h: &HelpRequest) -> Result<HelpReply, PlatformError> {
-        self.post(path::HELP, h, CALL_TIMEOUT).await
+    pub async fn help(&self, h: &HelpRequest, key: &str) -> Result<HelpReply, PlatformError> {
+        self.post_once(path::HELP, key, h).await
     }
 
-    pub async fn not_done(&self, n: &NotDoneReport) -> Result<Ticket, PlatformError> {
-        self.post(path::NOT_DONE, n, CALL_TIMEOUT).await
+    pub async fn not_done(&self, n: &NotDoneReport, key: &str) -> Result<Ticket, PlatformError> {
+        self.post_once(path::NOT_DONE, key, n).await
     }
 
-    pub async fn figures(&self, f: &SessionFigures) -> Result<Ticket, PlatformError> {
-        self.post(path::FIGURES, f, CALL_TIMEOUT).await
+    pub async fn figures(&self, f: &SessionFigures, key: &str) -> Result<Ticket, PlatformError> {
+        self.post_once(path::FIGURES, key, f).await
     }
+}
+
+/// A fresh idempotency key: a prefix and 16 random hex digits.
+pub fn fresh_key(prefix: &str) -> String {
+    let mut raw = [0u8; 8];
+    // Without system randomness the clock's nanoseconds still tell two keys of one terminal apart.
+    if getrandom::fill(&mut raw).is_err() {
+        let n = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos() as u64)
+            .unwrap_or(0);
+        raw = n.to_le_bytes();
+    }
+    let hex: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{prefix}-{hex}")
 }
 
 /// reqwest's message without the URL's query (none here) and in one line, for a technician's log.

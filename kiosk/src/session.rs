@@ -157,7 +157,9 @@ pub enum Printer {
 /// with the signature's strokes drawn in).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Submit {
+    /// The case; its materials are named by hash, their bytes are in `uploads`.
     pub request: CaseRequest,
+    pub uploads: Vec<kiosk_api::Upload>,
     pub strokes: Vec<Vec<(f32, f32)>>,
 }
 
@@ -1061,6 +1063,7 @@ impl Terminal {
             a.fields.iter().filter(|x| x.prefilled_unchanged).count() as u32,
             a.fields.iter().map(|x| x.corrections).sum(),
         );
+        let uploads = a.uploads();
         fx.push(Effect::Submit(Box::new(Submit {
             request: CaseRequest {
                 idempotency_key: a.idempotency_key.clone(),
@@ -1070,12 +1073,13 @@ impl Terminal {
                 kind: a.kind(),
                 applicant,
                 fields: a.fields_for_platform(),
-                materials: a.uploads(),
+                materials: uploads.iter().map(|u| u.reference()).collect(),
                 commitment: a.item.commitment.clone(),
                 application_pdf: None,
                 // The caller stamps the time (no clock in here).
                 submitted_at: String::new(),
             },
+            uploads,
             strokes: a.strokes.clone(),
         })));
     }
@@ -2165,6 +2169,9 @@ mod tests {
         let sub = submitted_request(&fx);
         assert_eq!(sub.request.materials.len(), 1);
         assert_eq!(sub.request.materials[0].name, "住房租赁合同或房产证明");
+        // The case names the photo by its hash; the bytes travel beside it.
+        assert_eq!(sub.uploads.len(), 1);
+        assert_eq!(sub.uploads[0].reference(), sub.request.materials[0]);
         assert!(sub.request.commitment.is_some());
         assert!(!sub.strokes.is_empty());
         let key = sub.request.idempotency_key.clone();

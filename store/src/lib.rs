@@ -4,7 +4,9 @@
 //! What a resident is told about is committed with `synchronous=FULL` before they are told. Personal data (a
 //! case's body: name, ID number, photos) is sealed with XChaCha20-Poly1305 under a key kept in a file only the
 //! kiosk user can read; it is deleted as soon as the platform has acknowledged the case, and in any case after
-//! `retention` (`purge`). No I/O outside the database and the key file; no clock (callers pass the time).
+//! `retention` (`purge`). Materials (photos, PDFs) are files beside the database named by the SHA-256 of their
+//! bytes, sealed the same way, referenced from the items that carry them and deleted with the last of those.
+//! No I/O outside the database, its materials and the key file; no clock (callers pass the time).
 
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
@@ -25,12 +27,15 @@ pub enum StoreError {
     Unseal,
     #[error("no randomness from the system: {0}")]
     Random(String),
+    #[error("material file {path}: {why}")]
+    File { path: String, why: String },
 }
 
 /// The schema, one migration per change; never edit a released one.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(
-        "CREATE TABLE outbox (
+    Migrations::new(vec![
+        M::up(
+            "CREATE TABLE outbox (
             id INTEGER PRIMARY KEY,
             -- The idempotency key: the platform takes each once.
             key TEXT NOT NULL UNIQUE,
@@ -48,7 +53,27 @@ fn migrations() -> Migrations<'static> {
             delivered_ms INTEGER
         );
         CREATE INDEX outbox_due ON outbox (next_attempt_ms) WHERE delivered_ms IS NULL;",
-    )])
+        ),
+        // Materials as sealed files named by their hash; an item refers to the ones it carries.
+        M::up(
+            "CREATE TABLE materials (
+                sha256 TEXT PRIMARY KEY,
+                size INTEGER NOT NULL
+            );
+            CREATE TABLE outbox_materials (
+                outbox_id INTEGER NOT NULL REFERENCES outbox (id) ON DELETE CASCADE,
+                sha256 TEXT NOT NULL REFERENCES materials (sha256),
+                position INTEGER NOT NULL,
+                PRIMARY KEY (outbox_id, sha256)
+            );
+            CREATE INDEX outbox_materials_sha ON outbox_materials (sha256);
+            -- Secrets of the terminal (its platform token), sealed.
+            CREATE TABLE secrets (
+                name TEXT PRIMARY KEY,
+                value BLOB NOT NULL
+            );",
+        ),
+    ])
 }
 
 /// The key that seals personal data: 32 random bytes in a file created readable by its owner only.
@@ -102,6 +127,18 @@ pub struct OutboxStatus {
 pub struct Store {
     db: Connection,
     cipher: XChaCha20Poly1305,
+    files: Files,
+}
+
+/// Where sealed materials are kept: a directory beside the database, or memory for a store in memory.
+enum Files {
+    Disk(std::path::PathBuf),
+    Memory(std::collections::HashMap<String, Vec<u8>>),
+}
+
+/// Whether a name is a lower-case hex SHA-256 (the only file names the store makes or deletes).
+fn is_sha(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 const NONCE: usize = 24;
@@ -110,15 +147,24 @@ impl Store {
     /// Opens (creating if need be) the database at `path` with the sealing `key`.
     pub fn open(path: &Path, key: &[u8; 32]) -> Result<Store, StoreError> {
         let db = Connection::open(path)?;
-        Self::init(db, key)
+        let dir = path.parent().unwrap_or(Path::new(".")).join("materials");
+        std::fs::create_dir_all(&dir).map_err(|e| StoreError::File {
+            path: dir.display().to_string(),
+            why: e.to_string(),
+        })?;
+        Self::init(db, key, Files::Disk(dir))
     }
 
     /// A database in memory (tests, tools).
     pub fn in_memory(key: &[u8; 32]) -> Result<Store, StoreError> {
-        Self::init(Connection::open_in_memory()?, key)
+        Self::init(
+            Connection::open_in_memory()?,
+            key,
+            Files::Memory(Default::default()),
+        )
     }
 
-    fn init(mut db: Connection, key: &[u8; 32]) -> Result<Store, StoreError> {
+    fn init(mut db: Connection, key: &[u8; 32], files: Files) -> Result<Store, StoreError> {
         // WAL: readers never block the writer; FULL: a commit is on disk when it returns, so what the resident
         // is told survives a power cut.
         db.pragma_update(None, "journal_mode", "WAL")?;
@@ -129,6 +175,7 @@ impl Store {
         Ok(Store {
             db,
             cipher: XChaCha20Poly1305::new(key.into()),
+            files,
         })
     }
 
@@ -164,13 +211,51 @@ impl Store {
         provisional: Option<&str>,
         now_ms: i64,
     ) -> Result<Option<String>, StoreError> {
+        self.enqueue_with(key, kind, body, provisional, &[], now_ms)
+    }
+
+    /// `enqueue` with the materials the item carries, each named by the SHA-256 of its bytes: the sealed files
+    /// are on disk before the item is committed (a cut in between leaves a file no item refers to, which
+    /// `purge` removes).
+    pub fn enqueue_with(
+        &mut self,
+        key: &str,
+        kind: &str,
+        body: &[u8],
+        provisional: Option<&str>,
+        materials: &[(&str, &[u8])],
+        now_ms: i64,
+    ) -> Result<Option<String>, StoreError> {
+        for (sha, bytes) in materials {
+            if !is_sha(sha) {
+                return Err(StoreError::File {
+                    path: (*sha).to_string(),
+                    why: "not a SHA-256".into(),
+                });
+            }
+            self.write_material(sha, bytes)?;
+        }
         let sealed = self.seal(body)?;
         let tx = self.db.transaction()?;
-        tx.execute(
+        let inserted = tx.execute(
             "INSERT INTO outbox (key, kind, body, provisional, next_attempt_ms, created_ms)
              VALUES (?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT (key) DO NOTHING",
             params![key, kind, sealed, provisional, now_ms],
         )?;
+        if inserted == 1 {
+            let id = tx.last_insert_rowid();
+            for (position, (sha, bytes)) in materials.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO materials (sha256, size) VALUES (?1, ?2) ON CONFLICT (sha256) DO NOTHING",
+                    params![sha, bytes.len() as i64],
+                )?;
+                tx.execute(
+                    "INSERT INTO outbox_materials (outbox_id, sha256, position) VALUES (?1, ?2, ?3)
+                     ON CONFLICT DO NOTHING",
+                    params![id, sha, position as i64],
+                )?;
+            }
+        }
         let p: Option<String> = tx.query_row(
             "SELECT provisional FROM outbox WHERE key = ?1",
             params![key],
@@ -178,6 +263,140 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(p)
+    }
+
+    fn write_material(&mut self, sha: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        let sealed = self.seal(bytes)?;
+        match &mut self.files {
+            Files::Memory(m) => {
+                m.insert(sha.to_string(), sealed);
+                Ok(())
+            }
+            Files::Disk(dir) => {
+                let path = dir.join(sha);
+                if path.exists() {
+                    return Ok(());
+                }
+                let err = |e: std::io::Error| StoreError::File {
+                    path: path.display().to_string(),
+                    why: e.to_string(),
+                };
+                // Written aside, on disk, then renamed: a cut never leaves half a file under the name.
+                let tmp = dir.join(format!("{sha}.tmp"));
+                {
+                    use std::io::Write;
+                    let mut f = std::fs::File::create(&tmp).map_err(err)?;
+                    f.write_all(&sealed).map_err(err)?;
+                    f.sync_all().map_err(err)?;
+                }
+                std::fs::rename(&tmp, &path).map_err(err)?;
+                std::fs::File::open(dir.as_path())
+                    .and_then(|d| d.sync_all())
+                    .map_err(err)?;
+                Ok(())
+            }
+        }
+    }
+
+    /// The materials an item carries, unsealed, in the order given: (sha256, bytes).
+    pub fn materials_of(&self, key: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let mut stmt = self.db.prepare(
+            "SELECT m.sha256 FROM outbox o JOIN outbox_materials m ON m.outbox_id = o.id
+             WHERE o.key = ?1 ORDER BY m.position",
+        )?;
+        let shas = stmt
+            .query_map(params![key], |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut out = Vec::new();
+        for sha in shas {
+            let sealed = match &self.files {
+                Files::Memory(m) => m.get(&sha).cloned().ok_or(StoreError::Unseal)?,
+                Files::Disk(dir) => {
+                    let path = dir.join(&sha);
+                    std::fs::read(&path).map_err(|e| StoreError::File {
+                        path: path.display().to_string(),
+                        why: e.to_string(),
+                    })?
+                }
+            };
+            out.push((sha, self.unseal(&sealed)?));
+        }
+        Ok(out)
+    }
+
+    /// Deletes materials no item refers to any more (after a delivery, a drop or a purge), and files a cut
+    /// left without a record.
+    fn sweep_materials(&mut self) -> Result<usize, StoreError> {
+        let unused: Vec<String> = {
+            let mut stmt = self.db.prepare(
+                "SELECT sha256 FROM materials
+                 WHERE sha256 NOT IN (SELECT sha256 FROM outbox_materials)",
+            )?;
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+            rows.collect::<Result<Vec<_>, _>>()?
+        };
+        for sha in &unused {
+            self.db
+                .execute("DELETE FROM materials WHERE sha256 = ?1", params![sha])?;
+        }
+        let mut removed = unused.len();
+        match &mut self.files {
+            Files::Memory(m) => {
+                for sha in &unused {
+                    m.remove(sha);
+                }
+            }
+            Files::Disk(dir) => {
+                let known: std::collections::HashSet<String> = {
+                    let mut stmt = self.db.prepare("SELECT sha256 FROM materials")?;
+                    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+                    rows.collect::<Result<_, _>>()?
+                };
+                let entries = std::fs::read_dir(dir.as_path()).map_err(|e| StoreError::File {
+                    path: dir.display().to_string(),
+                    why: e.to_string(),
+                })?;
+                removed = 0;
+                for entry in entries.flatten() {
+                    let name = entry.file_name().to_string_lossy().to_string();
+                    let ours = is_sha(&name) || name.strip_suffix(".tmp").is_some_and(is_sha);
+                    if ours && !known.contains(&name) && std::fs::remove_file(entry.path()).is_ok()
+                    {
+                        removed += 1;
+                    }
+                }
+            }
+        }
+        Ok(removed)
+    }
+
+    /// Keeps a secret (the platform token), sealed.
+    pub fn set_secret(&mut self, name: &str, value: &[u8]) -> Result<(), StoreError> {
+        let sealed = self.seal(value)?;
+        self.db.execute(
+            "INSERT INTO secrets (name, value) VALUES (?1, ?2)
+             ON CONFLICT (name) DO UPDATE SET value = ?2",
+            params![name, sealed],
+        )?;
+        Ok(())
+    }
+
+    pub fn secret(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        let sealed: Option<Vec<u8>> = self
+            .db
+            .query_row(
+                "SELECT value FROM secrets WHERE name = ?1",
+                params![name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        sealed.map(|s| self.unseal(&s)).transpose()
+    }
+
+    pub fn forget_secret(&mut self, name: &str) -> Result<(), StoreError> {
+        self.db
+            .execute("DELETE FROM secrets WHERE name = ?1", params![name])?;
+        Ok(())
     }
 
     /// Items due for an attempt at `now_ms`, oldest first (order kept).
@@ -214,6 +433,11 @@ impl Store {
             "UPDATE outbox SET body = NULL, reply = ?2, delivered_ms = ?3, last_error = NULL WHERE key = ?1",
             params![key, reply, now_ms],
         )?;
+        self.db.execute(
+            "DELETE FROM outbox_materials WHERE outbox_id = (SELECT id FROM outbox WHERE key = ?1)",
+            params![key],
+        )?;
+        self.sweep_materials()?;
         Ok(())
     }
 
@@ -235,6 +459,7 @@ impl Store {
     pub fn dropped(&mut self, key: &str) -> Result<(), StoreError> {
         self.db
             .execute("DELETE FROM outbox WHERE key = ?1", params![key])?;
+        self.sweep_materials()?;
         Ok(())
     }
 
@@ -293,10 +518,12 @@ impl Store {
     /// Deletes personal data older than `before_ms` whatever its state (the retention limit), and delivered
     /// records older than that. Returns how many records went.
     pub fn purge(&mut self, before_ms: i64) -> Result<usize, StoreError> {
-        Ok(self.db.execute(
+        let n = self.db.execute(
             "DELETE FROM outbox WHERE created_ms < ?1",
             params![before_ms],
-        )?)
+        )?;
+        self.sweep_materials()?;
+        Ok(n)
     }
 }
 
@@ -379,6 +606,66 @@ mod tests {
         drop(other);
         let s = Store::open(&path, &key()).unwrap();
         assert!(matches!(s.due(i64::MAX, 10), Err(StoreError::Unseal)));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn materials_are_sealed_files_kept_until_their_item_is_delivered() {
+        let dir = std::env::temp_dir().join(format!("kiosk-store-m-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("kiosk.db");
+        let photo = b"JPEG 310110195203150310 photo".to_vec();
+        let sha = "a".repeat(64);
+        let other = "b".repeat(64);
+        {
+            let mut s = Store::open(&path, &key()).unwrap();
+            s.enqueue_with("C-1", "case", b"{}", None, &[(&sha, &photo)], 1)
+                .unwrap();
+            s.enqueue_with(
+                "C-2",
+                "case",
+                b"{}",
+                None,
+                &[(&sha, &photo), (&other, b"pdf")],
+                2,
+            )
+            .unwrap();
+        }
+        let file = dir.join("materials").join(&sha);
+        let on_disk = std::fs::read(&file).unwrap();
+        assert!(
+            !on_disk.windows(18).any(|w| w == b"310110195203150310"),
+            "a material is sealed on disk"
+        );
+        // A cut between the file and the commit leaves a file nobody refers to.
+        std::fs::write(dir.join("materials").join("c".repeat(64)), b"orphan").unwrap();
+        let mut s = Store::open(&path, &key()).unwrap();
+        let m = s.materials_of("C-2").unwrap();
+        assert_eq!(
+            m,
+            vec![
+                (sha.clone(), photo.clone()),
+                (other.clone(), b"pdf".to_vec())
+            ]
+        );
+        s.delivered("C-1", "{}", 3).unwrap();
+        assert!(file.exists(), "still carried by C-2");
+        assert!(
+            !dir.join("materials").join("c".repeat(64)).exists(),
+            "orphan swept"
+        );
+        s.delivered("C-2", "{}", 4).unwrap();
+        assert!(!file.exists(), "deleted with the last item carrying it");
+        assert!(!dir.join("materials").join(&other).exists());
+        s.set_secret("token", b"t0k3n").unwrap();
+        assert_eq!(s.secret("token").unwrap().as_deref(), Some(&b"t0k3n"[..]));
+        s.forget_secret("token").unwrap();
+        assert_eq!(s.secret("token").unwrap(), None);
+        assert!(matches!(
+            s.enqueue_with("C-3", "case", b"{}", None, &[("../etc/passwd", b"x")], 5),
+            Err(StoreError::File { .. })
+        ));
         let _ = std::fs::remove_dir_all(&dir);
     }
 

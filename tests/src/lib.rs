@@ -238,9 +238,10 @@ impl Terminal {
         let outbox = kiosk::outbox::Outbox::new(
             kiosk_store::Store::open(&dir.join("store/kiosk.db"), &key).expect("store"),
         );
+        let platform = enrolled(&rt, &url, &hub, &kiosk.terminal.borrow().terminal_id);
         kiosk.attach_services(kiosk::app::Services {
             runtime: rt.handle().clone(),
-            platform: Some(kiosk::platform::Platform::new(&url).expect("client")),
+            platform: Some(platform),
             receipt: devices.printer.clone(),
             a4: devices.a4.clone(),
             outbox: Some(outbox),
@@ -284,6 +285,11 @@ impl Terminal {
             run_until(&self.kiosk, std::time::Duration::from_secs(60), cond),
             "waited 60 s for: {what}"
         );
+    }
+
+    /// What the hub received, read from its database.
+    pub fn received(&self) -> kiosk_hub::Received {
+        received(&self.rt, &self.hub)
     }
 
     /// Touches the element with this accessible label (the first one).
@@ -338,18 +344,95 @@ pub fn printout(k: &Kiosk, a4: bool) -> Option<kiosk::application::PrintState> {
     })
 }
 
-/// The reference hub on a free loopback port of `rt`: its API base URL, and its state (to look at what
-/// arrived, or take it down).
+/// A fresh folder under the system's temporary one, unique in this test process.
+pub fn scratch(name: &str) -> std::path::PathBuf {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("kiosk-{name}-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+/// The reference hub on a free loopback port of `rt`, with SQLite in a fresh folder: its API base URL, and its
+/// state (to look at what arrived, or take it down).
 pub fn hub_on_loopback(
     rt: &tokio::runtime::Runtime,
 ) -> (String, std::sync::Arc<kiosk_hub::Platform>) {
-    let hub = std::sync::Arc::new(kiosk_hub::Platform::default());
-    let url = rt.block_on(async {
+    hub_with(rt, &scratch("hub"), None)
+}
+
+/// The hub on loopback with its data in `dir` and the database at `database` (default SQLite in `dir`).
+pub fn hub_with(
+    rt: &tokio::runtime::Runtime,
+    dir: &std::path::Path,
+    database: Option<&str>,
+) -> (String, std::sync::Arc<kiosk_hub::Platform>) {
+    rt.block_on(async {
+        let hub = kiosk_hub::Platform::open(dir, database)
+            .await
+            .expect("open the hub");
         let (listener, addr) = kiosk_hub::bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
             .await
             .expect("bind the hub");
         tokio::spawn(kiosk_hub::serve_with(listener, hub.clone()));
-        format!("http://{addr}/api/v1")
+        (format!("http://{addr}/api/v1"), hub)
+    })
+}
+
+/// A platform client enrolled as `terminal_id` with a one-time code from `hub`.
+pub fn enrolled(
+    rt: &tokio::runtime::Runtime,
+    url: &str,
+    hub: &kiosk_hub::Platform,
+    terminal_id: &str,
+) -> kiosk::platform::Platform {
+    let client = kiosk::platform::Platform::new(url).expect("client");
+    rt.block_on(async {
+        let code = hub
+            .enrolment_code(terminal_id, std::time::Duration::from_secs(60))
+            .await
+            .expect("enrolment code");
+        let token = client.enrol(terminal_id, &code).await.expect("enrol");
+        client.set_token(Some(token));
     });
-    (url, hub)
+    client
+}
+
+/// What the hub received, read from its database.
+pub fn received(rt: &tokio::runtime::Runtime, hub: &kiosk_hub::Platform) -> kiosk_hub::Received {
+    rt.block_on(hub.received()).expect("the hub's records")
+}
+
+/// A PostgreSQL database for one test: a new database on the server `KIOSK_TEST_POSTGRES` names (an admin
+/// URL such as postgres://kiosk:kiosk@127.0.0.1/postgres; `scripts/services` starts one and sets it). None
+/// when the variable is not set; with `KIOSK_REQUIRE_POSTGRES=1` (CI) its absence is a failure.
+pub fn postgres_database(rt: &tokio::runtime::Runtime, name: &str) -> Option<String> {
+    let Ok(admin) = std::env::var("KIOSK_TEST_POSTGRES") else {
+        assert!(
+            std::env::var("KIOSK_REQUIRE_POSTGRES").is_err(),
+            "KIOSK_TEST_POSTGRES is not set but KIOSK_REQUIRE_POSTGRES is: start PostgreSQL (scripts/services)"
+        );
+        eprintln!(
+            "KIOSK_TEST_POSTGRES not set: the PostgreSQL variant of this test does not run here"
+        );
+        return None;
+    };
+    let db = format!("kiosk_{name}_{}", std::process::id());
+    rt.block_on(async {
+        use sqlx::Connection;
+        let mut c = sqlx::PgConnection::connect(&admin)
+            .await
+            .expect("connect to the PostgreSQL of KIOSK_TEST_POSTGRES");
+        sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {db}")))
+            .execute(&mut c)
+            .await
+            .expect("drop the test database");
+        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
+            .execute(&mut c)
+            .await
+            .expect("create the test database");
+    });
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+    Some(format!("{base}/{db}"))
 }

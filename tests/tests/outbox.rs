@@ -1,10 +1,20 @@
 //! The outbox against the hub over loopback: a case kept while the platform is down survives a restart of the
-//! terminal (the store is a file) and is delivered once; a case whose answer was lost is not taken twice.
+//! terminal (the store is a file) and is delivered once with its photo intact; a case whose answer was lost is
+//! not taken twice.
 
 use kiosk::outbox::Outbox;
 use kiosk::platform::Platform;
 use kiosk_store::Store;
 use std::time::Duration;
+
+/// A photo of some 600 KB: three chunks.
+fn photo() -> kiosk_api::Upload {
+    kiosk_api::Upload {
+        name: "户口簿".into(),
+        media_type: "image/jpeg".into(),
+        bytes: (0..600_000u32).map(|i| (i * 7 % 251) as u8).collect(),
+    }
+}
 
 fn case(key: &str) -> kiosk_api::CaseRequest {
     kiosk_api::CaseRequest {
@@ -18,7 +28,7 @@ fn case(key: &str) -> kiosk_api::CaseRequest {
             id_number: "31011019880621046X".into(),
         }),
         fields: vec![],
-        materials: vec![],
+        materials: vec![photo().reference()],
         commitment: None,
         application_pdf: None,
         submitted_at: "2026-11-29T10:00:00+08:00".into(),
@@ -29,10 +39,10 @@ fn case(key: &str) -> kiosk_api::CaseRequest {
 fn a_kept_case_survives_a_restart_and_is_delivered_once() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let (base, hub) = kiosk_tests::hub_on_loopback(&rt);
-    let platform = Platform::new(&base).expect("client");
-    let dir = std::env::temp_dir().join(format!("kiosk-outbox-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("dir");
+    let platform: Platform = kiosk_tests::enrolled(&rt, &base, &hub, "T1");
+    let dir = kiosk_tests::scratch("outbox");
+    let photo = photo();
+    let materials = vec![(photo.reference().sha256, photo.bytes.clone())];
     let key = kiosk_store::load_or_create_key(&dir.join("key")).expect("key");
     let open = || Outbox::new(Store::open(&dir.join("kiosk.db"), &key).expect("store"));
 
@@ -41,21 +51,23 @@ fn a_kept_case_survives_a_restart_and_is_delivered_once() {
     {
         let outbox = open();
         let provisional = outbox
-            .commit_case(&case("T1-a"), Duration::ZERO)
+            .commit_case(&case("T1-a"), std::slice::from_ref(&photo), Duration::ZERO)
             .expect("commit");
         assert!(provisional.starts_with('L'));
-        let first = rt.block_on(platform.submit(&case("T1-a")));
+        let first = rt.block_on(platform.deliver(&case("T1-a"), &materials));
         assert!(first.as_ref().is_err_and(|e| e.is_transient()));
         outbox.settle("T1-a", &first);
         assert_eq!(outbox.status().expect("status").queued, 1);
     }
     // A case the platform took but whose answer the terminal never recorded.
     hub.set_available(true);
-    let taken = rt.block_on(platform.submit(&case("T1-b"))).expect("taken");
+    let taken = rt
+        .block_on(platform.deliver(&case("T1-b"), &materials))
+        .expect("taken");
     {
         let outbox = open();
         outbox
-            .commit_case(&case("T1-b"), Duration::ZERO)
+            .commit_case(&case("T1-b"), std::slice::from_ref(&photo), Duration::ZERO)
             .expect("commit");
     }
 
@@ -75,8 +87,20 @@ fn a_kept_case_survives_a_restart_and_is_delivered_once() {
         b.1.case_number, taken.case_number,
         "the same case, not a second one"
     );
-    assert_eq!(hub.received().cases.len(), 2);
+    assert_eq!(kiosk_tests::received(&rt, &hub).cases.len(), 2);
     assert_eq!(outbox.status().expect("status").queued, 0);
+    // The photo arrived whole; the terminal no longer keeps it.
+    let at_hub = hub
+        .material_path(&photo.reference().sha256)
+        .expect("the photo at the hub");
+    assert_eq!(
+        kiosk_hub::materials::file_sha256(&at_hub).expect("read"),
+        photo.reference().sha256
+    );
+    let left = std::fs::read_dir(dir.join("materials"))
+        .expect("materials")
+        .count();
+    assert_eq!(left, 0, "delivered photos are deleted from the terminal");
     assert!(rt.block_on(outbox.round(&platform)).delivered.is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -138,13 +138,12 @@ fn a_payment_record_is_printed_in_four_touches_and_rated() {
     snapshot(&k, "e2e-print-done");
     term.touch("非常满意");
     assert!(k.terminal.borrow().resident.is_none(), "the session ended");
-    let hub = term.hub.clone();
-    term.until("the rating and the figures reach the hub", move |_| {
-        let r = hub.received();
+    term.until("the rating and the figures reach the hub", |_| {
+        let r = term.received();
         !r.evaluations.is_empty() && !r.figures.is_empty()
     });
     {
-        let r = term.hub.received();
+        let r = term.received();
         assert_eq!(r.cases.len(), 1);
         let (req, reply) = (&r.bodies[0], r.cases.values().next().unwrap());
         assert_eq!(req.item_code, "SB-001");
@@ -324,17 +323,23 @@ fn an_application_with_a_photo_a_signature_and_a_bad_rating_by_touch() {
     snapshot(&k, "e2e-apply-rating-comment");
     term.touch("完成");
     term.touch("提交评价");
-    let hub = term.hub.clone();
-    term.until("the rating", move |_| {
-        !hub.received().evaluations.is_empty()
-    });
+    term.until("the rating", |_| !term.received().evaluations.is_empty());
     {
-        let r = term.hub.received();
+        let r = term.received();
         let req = &r.bodies[0];
         assert_eq!(req.materials.len(), 1);
-        assert!(req.materials[0].bytes.starts_with(&[0xFF, 0xD8]), "a JPEG");
-        let pdf = &req.application_pdf.as_ref().unwrap().bytes;
-        assert!(pdf.starts_with(b"%PDF"));
+        let photo = term
+            .hub
+            .material_path(&req.materials[0].sha256)
+            .expect("the photo at the hub");
+        let bytes = std::fs::read(&photo).expect("read the photo");
+        assert!(bytes.starts_with(&[0xFF, 0xD8]), "a JPEG");
+        assert_eq!(kiosk_api::sha256_hex(&bytes), req.materials[0].sha256);
+        let pdf = term
+            .hub
+            .material_path(&req.application_pdf.as_ref().expect("the form").sha256)
+            .expect("the application PDF at the hub");
+        assert!(std::fs::read(pdf).expect("read").starts_with(b"%PDF"));
         let e = &r.evaluations[0];
         assert!(e.follow_up && e.level == 2);
         assert_eq!(e.reasons, ["操作太复杂"]);
@@ -369,11 +374,11 @@ fn a_platform_that_is_down_is_said_and_one_retry_makes_one_case() {
             .is_some_and(|a| matches!(a.submission, Submission::Failed(_)))
     });
     assert!(!find(&k.ui, "没有提交成功").is_empty());
-    assert!(term.hub.received().cases.is_empty());
+    assert!(term.received().cases.is_empty());
     term.hub.set_available(true);
     term.touch("重新提交");
     term.until("the case", |k| step(k) == Some(Step::Done));
-    assert_eq!(term.hub.received().cases.len(), 1);
+    assert_eq!(term.received().cases.len(), 1);
 }
 
 #[test]
@@ -404,18 +409,17 @@ fn an_application_the_platform_cannot_take_now_is_kept_numbered_and_delivered_la
     assert!(receipts[0].lines.iter().any(|l| l.contains(&provisional)));
     snapshot(&k, "e2e-queued-done");
     assert!(
-        term.hub.received().cases.is_empty(),
+        term.received().cases.is_empty(),
         "nothing reached the platform"
     );
     term.touch("非常满意");
     // The platform comes back: the outbox delivers the case once, then the rating under the case's number.
     term.hub.set_available(true);
-    let hub = term.hub.clone();
-    term.until("delivery", move |_| {
-        let r = hub.received();
+    term.until("delivery", |_| {
+        let r = term.received();
         r.cases.len() == 1 && r.evaluations.len() == 1
     });
-    let r = term.hub.received();
+    let r = term.received();
     let case = r.cases.values().next().unwrap();
     assert_eq!(r.evaluations[0].case_number, case.case_number);
     assert_ne!(case.case_number, provisional);

@@ -354,7 +354,8 @@ fn the_simulator_takes_the_service_centre_down_and_up() {
     init_backend();
     let sim =
         Simulator::new(Rc::new(manager::SimulatedDevices::default())).expect("simulator window");
-    let hub = std::sync::Arc::new(kiosk_hub::Platform::default());
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let (_, hub) = kiosk_tests::hub_on_loopback(&rt);
     sim.attach_hub(hub.clone());
     find(&sim.window, "平台停机 · platform down")[0].invoke_accessible_default_action();
     assert!(!hub.is_available());

@@ -59,26 +59,16 @@ fn soak_sessions_leave_no_growth_of_memory_or_descriptors() {
         .as_ref()
         .expect("simulated A4")
         .set_print_time(Duration::from_millis(20));
-    // The hub is a fixture here that keeps in memory what it receives (its database comes with store and
-    // forward): each batch's records are checked, counted and cleared, so the process's growth is the
-    // terminal's and its simulated devices'.
-    let mut cases = 0;
-    let mut batch = |from: usize, to: usize| {
+    // The hub keeps everything in its database; each batch is checked by counting there.
+    let batch = |from: usize, to: usize| {
         for n in from..to {
             one_session(&term, n);
         }
-        let hub = term.hub.clone();
-        let want = to - from;
-        term.until("the batch's figures delivered", move |_| {
-            hub.received().figures.len() >= want
-        });
-        let mut r = term.hub.received();
-        assert_eq!(r.evaluations.len(), want, "one rating per session");
-        cases += r.cases.len();
-        r.cases.clear();
-        r.bodies.clear();
-        r.figures.clear();
-        r.evaluations.clear();
+        let (hub, rt) = (term.hub.clone(), term.rt.handle().clone());
+        let counts = move || rt.block_on(hub.counts()).expect("counts");
+        term.until("the batch's figures delivered", |_| counts().figures >= to);
+        let c = counts();
+        assert_eq!(c.evaluations, to, "one rating per session");
     };
     // Warm up: caches, connection pools, fonts, the first allocations of every path.
     batch(0, 20);
@@ -104,5 +94,6 @@ fn soak_sessions_leave_no_growth_of_memory_or_descriptors() {
     );
     // The hub's side of the loopback connections is in this process too; a pool may open one more.
     assert!(fds1 <= fds0 + 2, "descriptors {fds0} -> {fds1}");
+    let cases = term.rt.block_on(term.hub.counts()).expect("counts").cases;
     assert_eq!(cases, 20 + sessions, "one case per session, none twice");
 }

@@ -93,15 +93,16 @@ impl<'de> Deserialize<'de> for HttpUrl {
 pub struct PlatformSection {
     /// Base URL of the platform API (the hub), e.g. `https://hub.district.example/api/v1`.
     pub url: HttpUrl,
-    /// File holding this terminal's credential.
-    pub credential_file: Option<PathBuf>,
+    /// The one-time enrolment code a technician got from the hub (`kiosk-hub enrolment-code`): traded for
+    /// the terminal's token at the first start; the token is kept sealed in the store, the code is spent.
+    pub enrolment_code: Option<String>,
 }
 
 impl Default for PlatformSection {
     fn default() -> Self {
         Self {
             url: HttpUrl("http://127.0.0.1:8080/api/v1".into()),
-            credential_file: None,
+            enrolment_code: None,
         }
     }
 }
@@ -138,12 +139,15 @@ pub struct UiSection {
 #[serde(deny_unknown_fields, default)]
 pub struct StorageSection {
     pub data_dir: PathBuf,
+    /// Days a record (an application, its photos, a rating) stays on the terminal at most, delivered or not.
+    pub retention_days: Bounded<1, 365>,
 }
 
 impl Default for StorageSection {
     fn default() -> Self {
         Self {
             data_dir: PathBuf::from(DEFAULT_DATA_DIR),
+            retention_days: Bounded(crate::outbox::RETENTION_DAYS),
         }
     }
 }

@@ -1,0 +1,264 @@
+//! Materials (photos of documents, application PDFs) uploaded in chunks that resume after a cut.
+//!
+//! A material is named by the SHA-256 of its bytes. Chunks are appended to `partial/<sha256>` in order (a
+//! chunk at another offset than the file's length is refused with the length, so a terminal that lost an
+//! answer resumes where the hub really is); each chunk is on disk before it is acknowledged. When the last
+//! byte arrives the hash is checked and the file moves to `<sha256>`; a mismatch discards it. The database
+//! mirrors the progress for the fleet view; the file is the truth.
+
+use crate::db::Db;
+use crate::error;
+use crate::platform::{now_ms, storage, Platform};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use kiosk_api::{ApiError, MaterialStatus, MAX_CHUNK};
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path as FsPath, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// The largest material taken (a phone photo of a document is a few MB; a PDF less).
+pub const MAX_MATERIAL: u64 = 32 * 1024 * 1024;
+
+pub struct MaterialFiles {
+    dir: PathBuf,
+    /// One writer per material at a time (a retried chunk can race the original on a cut connection).
+    locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+fn valid_sha(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+fn bad_sha() -> Response {
+    error(
+        StatusCode::BAD_REQUEST,
+        "bad-hash",
+        "材料名应为64位小写十六进制SHA-256",
+    )
+}
+
+impl MaterialFiles {
+    pub fn open(dir: &FsPath) -> std::io::Result<MaterialFiles> {
+        std::fs::create_dir_all(dir.join("partial"))?;
+        Ok(MaterialFiles {
+            dir: dir.to_path_buf(),
+            locks: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Where a complete material is, if it is.
+    pub fn complete_path(&self, sha: &str) -> Option<PathBuf> {
+        if !valid_sha(sha) {
+            return None;
+        }
+        let p = self.dir.join(sha);
+        p.exists().then_some(p)
+    }
+
+    fn partial_path(&self, sha: &str) -> PathBuf {
+        self.dir.join("partial").join(sha)
+    }
+
+    fn lock(&self, sha: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut locks = self.locks.lock().unwrap_or_else(|e| e.into_inner());
+        // Forget locks nobody holds, so that the map does not grow with every material ever uploaded.
+        if locks.len() > 256 {
+            locks.retain(|_, l| Arc::strong_count(l) > 1);
+        }
+        locks.entry(sha.to_string()).or_default().clone()
+    }
+
+    /// How much of a material is here.
+    pub async fn status(&self, db: &Db, sha: &str) -> Result<MaterialStatus, Response> {
+        if !valid_sha(sha) {
+            return Err(bad_sha());
+        }
+        let row = db.material(sha).await.map_err(storage)?;
+        let complete = self.complete_path(sha).is_some();
+        let received = if complete {
+            row.map(|r| r.size).unwrap_or(0)
+        } else {
+            std::fs::metadata(self.partial_path(sha))
+                .map(|m| m.len() as i64)
+                .unwrap_or(0)
+        };
+        Ok(MaterialStatus {
+            sha256: sha.to_string(),
+            received: received as u64,
+            size: row.map(|r| r.size as u64).unwrap_or(0),
+            complete,
+        })
+    }
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ChunkAt {
+    /// Where this chunk starts: the `received` of the material's status.
+    offset: u64,
+    /// The material's whole size in bytes.
+    size: u64,
+}
+
+/// How much of a material the hub holds (an upload resumes at `received`).
+#[utoipa::path(get, path = "/api/v1/materials/{sha256}", tag = "platform",
+    params(("sha256" = String, Path, description = "Lower-case hex SHA-256 of the material")),
+    security(("terminal" = [])),
+    responses(
+        (status = 200, description = "Progress of the upload", body = MaterialStatus),
+        (status = 400, description = "Not a SHA-256", body = ApiError),
+        (status = 401, description = "No valid terminal token", body = ApiError)))]
+pub(crate) async fn status(State(p): State<Arc<Platform>>, Path(sha): Path<String>) -> Response {
+    match p.materials.status(&p.db, &sha).await {
+        Ok(s) => Json(s).into_response(),
+        Err(r) => r,
+    }
+}
+
+/// One chunk of a material, at the offset the hub holds.
+#[utoipa::path(put, path = "/api/v1/materials/{sha256}", tag = "platform",
+    params(("sha256" = String, Path, description = "Lower-case hex SHA-256 of the material"), ChunkAt),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream",
+        description = "At most 256 KiB"),
+    security(("terminal" = [])),
+    responses(
+        (status = 200, description = "Taken; the progress", body = MaterialStatus),
+        (status = 400, description = "Not a SHA-256", body = ApiError),
+        (status = 401, description = "No valid terminal token", body = ApiError),
+        (status = 409, description = "The hub holds another length: resume at its status", body = ApiError),
+        (status = 413, description = "Chunk larger than 256 KiB", body = ApiError),
+        (status = 422, description = "Beyond the size, too large, or the bytes do not match the hash", body = ApiError)))]
+pub(crate) async fn upload(
+    State(p): State<Arc<Platform>>,
+    Path(sha): Path<String>,
+    Query(at): Query<ChunkAt>,
+    chunk: Bytes,
+) -> Response {
+    if !valid_sha(&sha) {
+        return bad_sha();
+    }
+    if at.size == 0 || at.size > MAX_MATERIAL {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad-size",
+            &format!("材料大小应为1至{MAX_MATERIAL}字节"),
+        );
+    }
+    if chunk.len() > MAX_CHUNK {
+        return error(StatusCode::PAYLOAD_TOO_LARGE, "chunk-too-large", "分块过大");
+    }
+    if at.offset.saturating_add(chunk.len() as u64) > at.size {
+        return error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "beyond-size",
+            "分块超出材料大小",
+        );
+    }
+    let m = &p.materials;
+    let lock = m.lock(&sha);
+    let _held = lock.lock().await;
+    let here = match m.status(&p.db, &sha).await {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    if here.complete {
+        return Json(here).into_response();
+    }
+    if at.offset != here.received {
+        return error(
+            StatusCode::CONFLICT,
+            "offset-mismatch",
+            &format!("平台已收到{}字节，请从该处续传", here.received),
+        );
+    }
+    let partial = m.partial_path(&sha);
+    let written = tokio::task::spawn_blocking({
+        let partial = partial.clone();
+        move || -> std::io::Result<u64> {
+            let mut f = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&partial)?;
+            f.write_all(&chunk)?;
+            // On disk before it is acknowledged.
+            f.sync_data()?;
+            Ok(f.metadata()?.len())
+        }
+    })
+    .await;
+    let received = match written {
+        Ok(Ok(n)) => n,
+        Ok(Err(e)) => return storage(e),
+        Err(e) => return storage(e),
+    };
+    if received < at.size {
+        if let Err(e) =
+            p.db.material_progress(&sha, at.size as i64, received as i64, None)
+                .await
+        {
+            return storage(e);
+        }
+        return Json(MaterialStatus {
+            sha256: sha,
+            received,
+            size: at.size,
+            complete: false,
+        })
+        .into_response();
+    }
+    // The last byte: the hash decides.
+    let finished = tokio::task::spawn_blocking({
+        let (partial, done) = (partial.clone(), m.dir.join(&sha));
+        let sha = sha.clone();
+        move || -> std::io::Result<bool> {
+            let bytes = std::fs::read(&partial)?;
+            let ok = kiosk_api::sha256_hex(&bytes) == sha;
+            if ok {
+                std::fs::rename(&partial, &done)?;
+                if let Some(dir) = done.parent() {
+                    std::fs::File::open(dir)?.sync_all()?;
+                }
+            } else {
+                std::fs::remove_file(&partial)?;
+            }
+            Ok(ok)
+        }
+    })
+    .await;
+    match finished {
+        Ok(Ok(true)) => {
+            if let Err(e) =
+                p.db.material_progress(&sha, at.size as i64, at.size as i64, Some(now_ms()))
+                    .await
+            {
+                return storage(e);
+            }
+            Json(MaterialStatus {
+                sha256: sha,
+                received: at.size,
+                size: at.size,
+                complete: true,
+            })
+            .into_response()
+        }
+        Ok(Ok(false)) => {
+            let _ = p.db.material_progress(&sha, at.size as i64, 0, None).await;
+            error(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "hash-mismatch",
+                "材料内容与其SHA-256不符，已丢弃，请重新上传",
+            )
+        }
+        Ok(Err(e)) => storage(e),
+        Err(e) => storage(e),
+    }
+}
+
+/// SHA-256 of a file, for checks (tests, a technician's tool).
+pub fn file_sha256(path: &FsPath) -> std::io::Result<String> {
+    Ok(kiosk_api::sha256_hex(&std::fs::read(path)?))
+}
