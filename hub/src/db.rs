@@ -547,6 +547,21 @@ impl Db {
         .transpose()
     }
 
+    /// Records that a material is whole (again, if the hub stopped before it recorded that the first time).
+    pub async fn material_done(&self, sha256: &str, size: i64, now_ms: i64) -> Result<(), DbError> {
+        sqlx::query(
+            "INSERT INTO materials (sha256, size, received, complete_ms) VALUES ($1, $2, $2, $3)
+             ON CONFLICT (sha256) DO UPDATE SET size = $2, received = $2,
+                 complete_ms = COALESCE(materials.complete_ms, $3)",
+        )
+        .bind(sha256)
+        .bind(size)
+        .bind(now_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Records how much of a material is on disk (and, with `complete_ms`, that all of it is and matched).
     pub async fn material_progress(
         &self,

@@ -78,19 +78,24 @@ impl MaterialFiles {
             return Err(bad_sha());
         }
         let row = db.material(sha).await.map_err(storage)?;
-        let complete = self.complete_path(sha).is_some();
-        let received = if complete {
-            row.map(|r| r.size).unwrap_or(0)
-        } else {
-            std::fs::metadata(self.partial_path(sha))
-                .map(|m| m.len() as i64)
-                .unwrap_or(0)
-        };
+        // The files are the truth (the hub may have stopped between a file and its row).
+        if let Some(done) = self.complete_path(sha) {
+            let size = std::fs::metadata(done).map(|m| m.len()).unwrap_or(0);
+            return Ok(MaterialStatus {
+                sha256: sha.to_string(),
+                received: size,
+                size,
+                complete: true,
+            });
+        }
+        let received = std::fs::metadata(self.partial_path(sha))
+            .map(|m| m.len())
+            .unwrap_or(0);
         Ok(MaterialStatus {
             sha256: sha.to_string(),
-            received: received as u64,
+            received,
             size: row.map(|r| r.size as u64).unwrap_or(0),
-            complete,
+            complete: false,
         })
     }
 }
@@ -119,7 +124,8 @@ pub(crate) async fn status(State(p): State<Arc<Platform>>, Path(sha): Path<Strin
     }
 }
 
-/// One chunk of a material, at the offset the hub holds.
+/// One chunk of a material, at the offset the hub holds. An empty chunk at the end asks the hub to finish a
+/// material whose bytes are all there (it stopped before it checked them).
 #[utoipa::path(put, path = "/api/v1/materials/{sha256}", tag = "platform",
     params(("sha256" = String, Path, description = "Lower-case hex SHA-256 of the material"), ChunkAt),
     request_body(content = Vec<u8>, content_type = "application/octet-stream",
@@ -183,9 +189,11 @@ pub(crate) async fn upload(
                 .create(true)
                 .append(true)
                 .open(&partial)?;
-            f.write_all(&chunk)?;
-            // On disk before it is acknowledged.
-            f.sync_data()?;
+            if !chunk.is_empty() {
+                f.write_all(&chunk)?;
+                // On disk before it is acknowledged.
+                f.sync_data()?;
+            }
             Ok(f.metadata()?.len())
         }
     })

@@ -463,6 +463,9 @@ pub(crate) async fn cases(
     for m in r.materials.iter().chain(r.application_pdf.iter()) {
         match p.materials.status(&p.db, &m.sha256).await {
             Ok(s) if s.complete && s.size == m.size => {
+                if let Err(e) = p.db.material_done(&m.sha256, s.size as i64, now_ms()).await {
+                    return storage(e);
+                }
                 refs.push((m.sha256.clone(), m.name.clone()))
             }
             Ok(_) => {

@@ -206,9 +206,11 @@ impl Platform {
                 return Ok(());
             }
             let start = at.received;
-            if start >= size {
+            // All bytes there but not finished (the platform stopped before it checked them): an empty
+            // chunk at the end asks it to finish.
+            if start > size {
                 return Err(PlatformError::BadReply(format!(
-                    "the platform holds {start} of {size} bytes but not all of them"
+                    "the platform holds {start} bytes of a {size}-byte material"
                 )));
             }
             let end = (start as usize + MAX_CHUNK).min(bytes.len());

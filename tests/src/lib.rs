@@ -436,3 +436,15 @@ pub fn postgres_database(rt: &tokio::runtime::Runtime, name: &str) -> Option<Str
     let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
     Some(format!("{base}/{db}"))
 }
+
+/// The photo of case `i` of the crash drill: 20 to 300 KB (one or two chunks), different for every case.
+pub fn drill_photo(i: usize) -> kiosk_api::Upload {
+    let len = 20_000 + (i * 7_919) % 280_000;
+    kiosk_api::Upload {
+        name: "户口簿".into(),
+        media_type: "image/jpeg".into(),
+        bytes: (0..len)
+            .map(|j| ((j as u64).wrapping_mul(2_654_435_761) ^ i as u64) as u8)
+            .collect(),
+    }
+}

@@ -243,6 +243,19 @@ fn the_platform_contract(database: Option<String>) {
     let (status, code) = refused(rt.block_on(platform.upload(&lie, &liar.bytes)));
     assert_eq!((status, code.as_str()), (422, "hash-mismatch"));
 
+    // A hub that stopped after the last chunk but before checking it finishes when asked.
+    let whole = Upload {
+        name: "身份证复印件".into(),
+        media_type: "image/jpeg".into(),
+        bytes: vec![42u8; 1000],
+    };
+    let w = whole.reference();
+    std::fs::write(dir.join("materials/partial").join(&w.sha256), &whole.bytes)
+        .expect("a partial left behind");
+    rt.block_on(platform.upload(&w, &whole.bytes))
+        .expect("finished");
+    assert!(hub.material_path(&w.sha256).is_some());
+
     // Ratings and other records: once per key; level out of range refused.
     let rating = kiosk_api::Evaluation {
         case_number: a.case_number.clone(),

@@ -1,0 +1,156 @@
+//! The two processes of the crash test (tests/tests/crash.rs), killed with SIGKILL at random moments:
+//!
+//! `crash_drill terminal --store DIR --hub URL --terminal ID [--code CODE] --from I --to N` commits cases
+//! I..N with a photo each through the terminal's outbox, as a session does (commit, then the terminal's own
+//! attempt, the delivery task beside it), printing `committed I` once each is on disk, and `drained` when the
+//! platform has them all.
+//!
+//! `crash_drill hub --data-dir DIR --listen ADDR [--enrol ID]` runs the reference hub (SQLite in DIR) and
+//! prints `code CODE` for a terminal to enrol with, then `listening`.
+
+use kiosk::outbox::Outbox;
+use kiosk::platform::Platform;
+use std::io::Write;
+use std::time::Duration;
+
+fn case(i: usize, terminal: &str) -> kiosk_api::CaseRequest {
+    kiosk_api::CaseRequest {
+        idempotency_key: format!("crash-{i}"),
+        terminal_id: terminal.into(),
+        item_code: "YB-003".into(),
+        item_name: "医保卡挂失补办".into(),
+        kind: kiosk_api::ItemKind::Apply,
+        applicant: Some(kiosk_api::Applicant {
+            name: "李娜".into(),
+            id_number: "31011019880621046X".into(),
+        }),
+        fields: vec![kiosk_api::FieldValue {
+            id: "n".into(),
+            label: "序号".into(),
+            value: i.to_string(),
+        }],
+        materials: vec![kiosk_tests::drill_photo(i).reference()],
+        commitment: None,
+        application_pdf: None,
+        submitted_at: "2026-11-30T10:00:00+08:00".into(),
+    }
+}
+
+fn arg(args: &[String], name: &str) -> Option<String> {
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1).cloned())
+}
+
+fn say(line: &str) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
+fn main() -> std::process::ExitCode {
+    let args: Vec<String> = std::env::args().collect();
+    let rt = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("crash_drill: no runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let need = |name: &str| {
+        arg(&args, name).unwrap_or_else(|| {
+            eprintln!("crash_drill: {name} is missing");
+            std::process::exit(2)
+        })
+    };
+    match args.get(1).map(String::as_str) {
+        Some("hub") => {
+            let dir = std::path::PathBuf::from(need("--data-dir"));
+            let listen: std::net::SocketAddr = need("--listen").parse().unwrap_or_else(|e| {
+                eprintln!("crash_drill: --listen: {e}");
+                std::process::exit(2)
+            });
+            let enrol = arg(&args, "--enrol");
+            rt.block_on(async move {
+                let hub = kiosk_hub::Platform::open(&dir, None)
+                    .await
+                    .unwrap_or_else(|e| {
+                        eprintln!("crash_drill: hub: {e}");
+                        std::process::exit(1)
+                    });
+                if let Some(t) = enrol {
+                    match hub.enrolment_code(&t, Duration::from_secs(600)).await {
+                        Ok(code) => say(&format!("code {code}")),
+                        Err(e) => eprintln!("crash_drill: code: {e}"),
+                    }
+                }
+                let (listener, _) = kiosk_hub::bind(listen).await.unwrap_or_else(|e| {
+                    eprintln!("crash_drill: bind {listen}: {e}");
+                    std::process::exit(1)
+                });
+                say("listening");
+                let _ = kiosk_hub::serve_with(listener, hub).await;
+            });
+            std::process::ExitCode::SUCCESS
+        }
+        Some("terminal") => {
+            let dir = std::path::PathBuf::from(need("--store"));
+            let terminal = need("--terminal");
+            let from: usize = need("--from").parse().unwrap_or(0);
+            let to: usize = need("--to").parse().unwrap_or(0);
+            let store = kiosk_store::load_or_create_key(&dir.join("store.key"))
+                .and_then(|k| kiosk_store::Store::open(&dir.join("kiosk.db"), &k))
+                .unwrap_or_else(|e| {
+                    eprintln!("crash_drill: store: {e}");
+                    std::process::exit(1)
+                });
+            let outbox = Outbox::new(store);
+            let platform = Platform::new(&need("--hub")).unwrap_or_else(|e| {
+                eprintln!("crash_drill: client: {e}");
+                std::process::exit(1)
+            });
+            rt.block_on(kiosk::enrolment::enrol_until_done(
+                platform.clone(),
+                Some(outbox.clone()),
+                terminal.clone(),
+                arg(&args, "--code"),
+            ));
+            rt.spawn(
+                outbox
+                    .clone()
+                    .run(platform.clone(), Duration::from_millis(50), |_, _| {}),
+            );
+            for i in from..to {
+                let request = case(i, &terminal);
+                let upload = kiosk_tests::drill_photo(i);
+                if let Err(e) = outbox.commit_case(
+                    &request,
+                    std::slice::from_ref(&upload),
+                    Duration::from_secs(1),
+                ) {
+                    eprintln!("crash_drill: commit {i}: {e}");
+                    return std::process::ExitCode::FAILURE;
+                }
+                say(&format!("committed {i}"));
+                // The session's own attempt, racing the delivery task as it does on a terminal.
+                let materials = vec![(upload.reference().sha256, upload.bytes)];
+                let result = rt.block_on(platform.deliver(&request, &materials));
+                outbox.settle(&request.idempotency_key, &result);
+            }
+            loop {
+                match outbox.status() {
+                    Ok(s) if s.queued == 0 => break,
+                    Ok(_) => outbox.wake(),
+                    Err(e) => eprintln!("crash_drill: status: {e}"),
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            say("drained");
+            std::process::ExitCode::SUCCESS
+        }
+        _ => {
+            eprintln!("usage: crash_drill terminal … | crash_drill hub …");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
