@@ -174,8 +174,7 @@ impl Outbox {
         self.store().status()
     }
 
-    /// One delivery round: every item due now, in order. A case that cannot go yet holds back what was
-    /// queued after it.
+    /// One delivery round: the items due now, oldest first, until a case fails.
     pub async fn round(&self, platform: &Platform) -> Round {
         let due = match self.store().due(now_ms(), 32) {
             Ok(d) => d,
@@ -201,7 +200,9 @@ impl Outbox {
                     round.failed += 1;
                     let r = s.failed(&item.key, &e.to_string(), next_attempt(item.attempts + 1));
                     if item.kind == CASE {
-                        // Order is kept: what comes after waits for this one.
+                        // A platform that cannot take a case now is not asked again for every other case in
+                        // the same round; the others come in the next rounds (a case's own order, its
+                        // materials then itself then its rating, is kept by `attempt`).
                         if let Err(e) = r {
                             tracing::error!(error = %e, "outbox not updated");
                         }
@@ -297,9 +298,16 @@ impl Outbox {
         self.store().set_secret(name, value.as_bytes())
     }
 
-    /// Wakes the delivery task (after enrolment, or a technician's "send now").
+    /// Wakes the delivery task (after enrolment).
     pub fn wake(&self) {
         self.wake.notify_one();
+    }
+
+    /// A technician's "send now": everything waiting is due at once, and the delivery task wakes.
+    pub fn send_now(&self) -> Result<usize, StoreError> {
+        let n = self.store().retry_all(now_ms())?;
+        self.wake.notify_one();
+        Ok(n)
     }
 
     /// Deletes what is older than the retention limit, delivered or not; returns how many records went.

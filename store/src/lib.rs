@@ -472,6 +472,15 @@ impl Store {
         Ok(())
     }
 
+    /// Every waiting item is due at `now_ms` (a technician's "send now" once the network is back, instead of
+    /// waiting out the backoff).
+    pub fn retry_all(&mut self, now_ms: i64) -> Result<usize, StoreError> {
+        Ok(self.db.execute(
+            "UPDATE outbox SET next_attempt_ms = ?1 WHERE delivered_ms IS NULL",
+            params![now_ms],
+        )?)
+    }
+
     /// For a provisional number: `None` if no item has it, `Some(None)` while that item waits, `Some(reply)`
     /// once the platform answered.
     pub fn by_provisional(&self, provisional: &str) -> Result<Option<Option<String>>, StoreError> {
