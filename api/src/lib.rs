@@ -31,6 +31,33 @@ pub const IDEMPOTENCY_KEY: &str = "Idempotency-Key";
 /// The largest chunk of a material the platform takes in one request.
 pub const MAX_CHUNK: usize = 256 * 1024;
 
+/// Whole numbers as JSON has them: `5` and `5.0` are the same number (JSON has no integer type, and JSON
+/// Schema counts `5.0` as an integer), so both are taken; a fraction or an out-of-range value is refused.
+mod whole {
+    use serde::{Deserialize, Deserializer};
+
+    fn convert<T: TryFrom<u64>, E: serde::de::Error>(n: serde_json::Number) -> Result<T, E> {
+        let v = match n.as_u64() {
+            Some(v) => v,
+            None => match n.as_f64() {
+                Some(f) if f >= 0.0 && f.fract() == 0.0 && f <= u64::MAX as f64 => f as u64,
+                _ => return Err(E::custom(format!("{n} is not a whole number ≥ 0"))),
+            },
+        };
+        T::try_from(v).map_err(|_| E::custom(format!("{v} is out of range")))
+    }
+
+    pub fn number<'de, D: Deserializer<'de>, T: TryFrom<u64>>(d: D) -> Result<T, D::Error> {
+        convert(serde_json::Number::deserialize(d)?)
+    }
+
+    pub fn option<'de, D: Deserializer<'de>, T: TryFrom<u64>>(d: D) -> Result<Option<T>, D::Error> {
+        Option::<serde_json::Number>::deserialize(d)?
+            .map(convert)
+            .transpose()
+    }
+}
+
 /// Who is applying, as the ID card says.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -161,6 +188,7 @@ pub struct MaterialRef {
     pub media_type: String,
     /// Lower-case hex SHA-256 of the bytes.
     pub sha256: String,
+    #[serde(deserialize_with = "whole::number")]
     pub size: u64,
 }
 
@@ -181,7 +209,9 @@ pub struct MaterialStatus {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrolRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub terminal_id: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
     pub code: String,
 }
 
@@ -210,8 +240,11 @@ impl std::fmt::Debug for EnrolReply {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseRequest {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     pub idempotency_key: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     pub terminal_id: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     pub item_code: String,
     pub item_name: String,
     pub kind: ItemKind,
@@ -297,6 +330,8 @@ pub struct Evaluation {
     pub item_code: String,
     pub terminal_id: String,
     /// 1 非常不满意 … 5 非常满意.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
+    #[serde(deserialize_with = "whole::number")]
     pub level: u8,
     pub reasons: Vec<String>,
     pub comment: Option<String>,
@@ -368,16 +403,23 @@ pub struct SessionFigures {
     pub session_s: f64,
     /// First touch of the item until submission.
     pub application_s: Option<f64>,
+    #[serde(deserialize_with = "whole::number")]
     pub fields_shown: u32,
+    #[serde(deserialize_with = "whole::number")]
     pub fields_prefilled: u32,
     /// Prefilled and accepted as they were: the numerator of the prefill rate.
+    #[serde(deserialize_with = "whole::number")]
     pub prefilled_unchanged: u32,
     /// Field edits after the first value was entered or prefilled.
+    #[serde(deserialize_with = "whole::number")]
     pub corrections: u32,
     pub help_used: bool,
     /// Help request until a person answered, when one did.
     pub help_response_s: Option<f64>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
+    #[serde(default, deserialize_with = "whole::option")]
     pub rating: Option<u8>,
+    #[serde(deserialize_with = "whole::number")]
     pub timeout_extensions: u32,
 }
 
@@ -441,5 +483,20 @@ mod tests {
             !debug.contains("张建国") && !debug.contains("3101101952"),
             "{debug}"
         );
+    }
+
+    #[test]
+    fn whole_numbers_may_come_as_floats_but_fractions_are_refused() {
+        let json = |level: &str| {
+            format!(
+                r#"{{"case_number":"YP1","item_code":"SB-001","terminal_id":"T1","level":{level},
+                   "reasons":[],"comment":null,"channel":"screen","follow_up":false}}"#
+            )
+        };
+        let e: Evaluation = serde_json::from_str(&json("5.0")).unwrap();
+        assert_eq!(e.level, 5);
+        assert!(serde_json::from_str::<Evaluation>(&json("4.5")).is_err());
+        assert!(serde_json::from_str::<Evaluation>(&json("256")).is_err());
+        assert!(serde_json::from_str::<Evaluation>(&json("-1")).is_err());
     }
 }

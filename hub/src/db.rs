@@ -81,6 +81,17 @@ impl Certificate {
     }
 }
 
+/// A write under an idempotency key, as it arrived.
+pub struct Incoming<'a> {
+    pub key: &'a str,
+    pub terminal_id: &'a str,
+    /// SHA-256 of `body`: tells a retry from another request under the same key.
+    pub body_hash: &'a str,
+    /// The request as JSON.
+    pub body: &'a str,
+    pub now_ms: i64,
+}
+
 /// What a write under an idempotency key came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Taken {
@@ -349,15 +360,12 @@ impl Db {
     /// only for a new case); `materials` (sha256, name) must all be complete, which the caller checked.
     pub async fn take_case(
         &self,
-        key: &str,
-        terminal_id: &str,
+        w: &Incoming<'_>,
         item_code: &str,
-        body_hash: &str,
-        body: &str,
         materials: &[(String, String)],
-        now_ms: i64,
         reply: impl FnOnce(i64) -> (String, String),
     ) -> Result<Taken, DbError> {
+        let (key, body_hash) = (w.key, w.body_hash);
         if let Some(t) = self.earlier("cases", None, key, body_hash).await? {
             return Ok(t);
         }
@@ -373,12 +381,12 @@ impl Db {
         )
         .bind(key)
         .bind(&case_number)
-        .bind(terminal_id)
+        .bind(w.terminal_id)
         .bind(item_code)
         .bind(body_hash)
-        .bind(body)
+        .bind(w.body)
         .bind(&reply)
-        .bind(now_ms)
+        .bind(w.now_ms)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -409,13 +417,10 @@ impl Db {
     pub async fn take_record(
         &self,
         kind: &str,
-        key: &str,
-        terminal_id: &str,
-        body_hash: &str,
-        body: &str,
-        now_ms: i64,
+        w: &Incoming<'_>,
         reply: impl FnOnce(i64) -> String,
     ) -> Result<Taken, DbError> {
+        let (key, body_hash) = (w.key, w.body_hash);
         if let Some(t) = self.earlier("records", Some(kind), key, body_hash).await? {
             return Ok(t);
         }
@@ -428,11 +433,11 @@ impl Db {
         )
         .bind(kind)
         .bind(key)
-        .bind(terminal_id)
+        .bind(w.terminal_id)
         .bind(body_hash)
-        .bind(body)
+        .bind(w.body)
         .bind(&reply)
-        .bind(now_ms)
+        .bind(w.now_ms)
         .execute(&mut *tx)
         .await?
         .rows_affected();

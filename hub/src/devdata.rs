@@ -127,7 +127,11 @@ pub fn residents() -> Vec<Resident> {
             SURNAMES[(s % 16) as usize],
             GIVEN[((s >> 4) % 16) as usize]
         );
-        let sex = if (s >> 8) % 2 == 0 { "女" } else { "男" };
+        let sex = if (s >> 8).is_multiple_of(2) {
+            "女"
+        } else {
+            "男"
+        };
         let birth = format!(
             "{:04}-{:02}-{:02}",
             1940 + (s >> 12) % 65,

@@ -66,8 +66,74 @@ async fn health() -> Json<Health> {
 /// This document.
 #[utoipa::path(get, path = "/api/v1/openapi.json", tag = "hub",
     responses((status = 200, description = "OpenAPI document", content_type = "application/json", body = Object)))]
-async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+async fn openapi() -> Json<serde_json::Value> {
+    Json(document())
+}
+
+/// The OpenAPI document: generated from the handlers and types, then completed with what every operation
+/// shares (refusals axum makes before a handler runs, the token check, maintenance) and with tuple lengths
+/// (a `(String, String)` row has exactly two items).
+pub fn document() -> serde_json::Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    fix_tuples(&mut doc);
+    let refusal = |what: &str| {
+        serde_json::json!({
+            "description": what,
+            "content": { "application/json": { "schema": { "$ref": "#/components/schemas/ApiError" } } }
+        })
+    };
+    if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) {
+        for item in paths.values_mut().filter_map(|i| i.as_object_mut()) {
+            for op in item.values_mut().filter_map(|o| o.as_object_mut()) {
+                let has_body = op.contains_key("requestBody");
+                let has_params = op.contains_key("parameters");
+                let secured = op.contains_key("security");
+                let Some(responses) = op.get_mut("responses").and_then(|r| r.as_object_mut())
+                else {
+                    continue;
+                };
+                let mut add = |code: &str, what: &str| {
+                    responses.entry(code).or_insert_with(|| refusal(what));
+                };
+                if has_body {
+                    add("400", "Unreadable body (not JSON, or cut short)");
+                    add("413", "Body too large");
+                    add("415", "Wrong content type");
+                    add("422", "Well-formed but invalid");
+                }
+                if has_params {
+                    add("400", "A parameter is missing or malformed");
+                }
+                if secured {
+                    add("401", "No valid terminal token");
+                    add(
+                        "503",
+                        "Platform down for maintenance, or its storage unavailable",
+                    );
+                }
+            }
+        }
+    }
+    doc
+}
+
+/// Arrays with `prefixItems` (Rust tuples) take exactly that many items.
+fn fix_tuples(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(o) => {
+            if let Some(n) = o
+                .get("prefixItems")
+                .and_then(|p| p.as_array())
+                .map(Vec::len)
+            {
+                o.insert("minItems".into(), n.into());
+                o.insert("maxItems".into(), n.into());
+            }
+            o.values_mut().for_each(fix_tuples);
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(fix_tuples),
+        _ => {}
+    }
 }
 
 /// A terminal trades a one-time code for its token.
@@ -77,7 +143,8 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
         (status = 401, description = "Unknown, spent or expired code, or another terminal's", body = ApiError),
         (status = 422, description = "Invalid request", body = ApiError)))]
 async fn enrol(State(p): State<Arc<Platform>>, Json(r): Json<EnrolRequest>) -> Response {
-    if r.terminal_id.is_empty() || r.terminal_id.len() > 64 || r.code.len() > 64 {
+    if r.terminal_id.is_empty() || r.terminal_id.chars().count() > 64 || r.code.chars().count() > 64
+    {
         return error(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid",

@@ -104,14 +104,16 @@ impl MaterialFiles {
 #[into_params(parameter_in = Query)]
 pub struct ChunkAt {
     /// Where this chunk starts: the `received` of the material's status.
+    #[param(minimum = 0)]
     offset: u64,
     /// The material's whole size in bytes.
+    #[param(minimum = 1, maximum = 33554432)]
     size: u64,
 }
 
 /// How much of a material the hub holds (an upload resumes at `received`).
 #[utoipa::path(get, path = "/api/v1/materials/{sha256}", tag = "platform",
-    params(("sha256" = String, Path, description = "Lower-case hex SHA-256 of the material")),
+    params(("sha256" = String, Path, pattern = "^[0-9a-f]{64}$", description = "Lower-case hex SHA-256 of the material")),
     security(("terminal" = [])),
     responses(
         (status = 200, description = "Progress of the upload", body = MaterialStatus),
@@ -127,7 +129,7 @@ pub(crate) async fn status(State(p): State<Arc<Platform>>, Path(sha): Path<Strin
 /// One chunk of a material, at the offset the hub holds. An empty chunk at the end asks the hub to finish a
 /// material whose bytes are all there (it stopped before it checked them).
 #[utoipa::path(put, path = "/api/v1/materials/{sha256}", tag = "platform",
-    params(("sha256" = String, Path, description = "Lower-case hex SHA-256 of the material"), ChunkAt),
+    params(("sha256" = String, Path, pattern = "^[0-9a-f]{64}$", description = "Lower-case hex SHA-256 of the material"), ChunkAt),
     request_body(content = Vec<u8>, content_type = "application/octet-stream",
         description = "At most 256 KiB"),
     security(("terminal" = [])),
@@ -135,17 +137,29 @@ pub(crate) async fn status(State(p): State<Arc<Platform>>, Path(sha): Path<Strin
         (status = 200, description = "Taken; the progress", body = MaterialStatus),
         (status = 400, description = "Not a SHA-256", body = ApiError),
         (status = 401, description = "No valid terminal token", body = ApiError),
-        (status = 409, description = "The hub holds another length: resume at its status", body = ApiError),
+        (status = 409, description = "The hub holds another length (resume at its status), or the chunk goes beyond the size", body = ApiError),
         (status = 413, description = "Chunk larger than 256 KiB", body = ApiError),
-        (status = 422, description = "Beyond the size, too large, or the bytes do not match the hash", body = ApiError)))]
+        (status = 415, description = "Not sent as application/octet-stream", body = ApiError),
+        (status = 422, description = "A size over 32 MiB, or the bytes do not match the hash", body = ApiError)))]
 pub(crate) async fn upload(
     State(p): State<Arc<Platform>>,
     Path(sha): Path<String>,
     Query(at): Query<ChunkAt>,
+    headers: axum::http::HeaderMap,
     chunk: Bytes,
 ) -> Response {
     if !valid_sha(&sha) {
         return bad_sha();
+    }
+    let octets = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/octet-stream"));
+    if !octets {
+        return error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-media-type",
+            "分块应以 Content-Type: application/octet-stream 发送",
+        );
     }
     if at.size == 0 || at.size > MAX_MATERIAL {
         return error(
@@ -158,11 +172,7 @@ pub(crate) async fn upload(
         return error(StatusCode::PAYLOAD_TOO_LARGE, "chunk-too-large", "分块过大");
     }
     if at.offset.saturating_add(chunk.len() as u64) > at.size {
-        return error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "beyond-size",
-            "分块超出材料大小",
-        );
+        return error(StatusCode::CONFLICT, "beyond-size", "分块超出材料大小");
     }
     let m = &p.materials;
     let lock = m.lock(&sha);

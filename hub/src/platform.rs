@@ -5,7 +5,7 @@
 //! used key with another body is refused. The hub plays the service centre from its data set (`devdata`):
 //! prefill from the real-name record and certificates, 随申码 tokens, documents of print items.
 
-use crate::db::{Certificate, Db, DbError, Resident, Taken};
+use crate::db::{Certificate, Db, DbError, Incoming, Resident, Taken};
 use crate::{devdata, error, materials, TerminalId};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -251,21 +251,19 @@ fn key_reused() -> Response {
     )
 }
 
-/// A terminal may write only as itself.
-fn check_terminal(who: &TerminalId, claimed: &str) -> Result<(), Response> {
-    if who.0 == claimed {
-        Ok(())
-    } else {
-        Err(error(
+/// A terminal may write only as itself: the refusal when a request names another.
+fn other_terminal(who: &TerminalId, claimed: &str) -> Option<Response> {
+    (who.0 != claimed).then(|| {
+        error(
             StatusCode::FORBIDDEN,
             "terminal-mismatch",
             "请求中的终端编号与凭证不符",
-        ))
-    }
+        )
+    })
 }
 
 fn too_long(values: &[&str]) -> bool {
-    values.iter().any(|v| v.len() > MAX_ID)
+    values.iter().any(|v| v.chars().count() > MAX_ID)
 }
 
 /// The canonical bytes of a request and their hash (serde writes a struct's fields in one order).
@@ -310,7 +308,7 @@ pub(crate) async fn identity(
     let token = r
         .code
         .strip_prefix(crate::DEMO_CODE_PREFIX)
-        .filter(|t| !t.is_empty() && t.len() <= MAX_ID);
+        .filter(|t| !t.is_empty() && t.chars().count() <= MAX_ID);
     let Some(token) = token else {
         return error(StatusCode::NOT_FOUND, "unknown-code", "随申码无效或已过期");
     };
@@ -450,7 +448,7 @@ pub(crate) async fn cases(
     Extension(who): Extension<TerminalId>,
     Json(r): Json<CaseRequest>,
 ) -> Response {
-    if let Err(e) = check_terminal(&who, &r.terminal_id) {
+    if let Some(e) = other_terminal(&who, &r.terminal_id) {
         return e;
     }
     if r.idempotency_key.is_empty()
@@ -489,33 +487,31 @@ pub(crate) async fn cases(
     };
     let document = document(&r, &certs);
     let (body, hash) = canonical(&r);
+    let incoming = Incoming {
+        key: &r.idempotency_key,
+        terminal_id: &r.terminal_id,
+        body_hash: &hash,
+        body: &body,
+        now_ms: now_ms(),
+    };
     let taken =
-        p.db.take_case(
-            &r.idempotency_key,
-            &r.terminal_id,
-            &r.item_code,
-            &hash,
-            &body,
-            &refs,
-            now_ms(),
-            |seq| {
-                let case_number = format!("YP{}{seq:06}", chrono::Utc::now().format("%Y%m%d"));
-                let reply = CaseReply {
-                    follow_url: format!("https://zwdt.sh.gov.cn/case/{case_number}"),
-                    case_number: case_number.clone(),
-                    state: if document.is_some() {
-                        CaseState::Done
-                    } else {
-                        CaseState::Accepted
-                    },
-                    document,
-                };
-                (
-                    case_number,
-                    serde_json::to_string(&reply).unwrap_or_default(),
-                )
-            },
-        )
+        p.db.take_case(&incoming, &r.item_code, &refs, |seq| {
+            let case_number = format!("YP{}{seq:06}", chrono::Utc::now().format("%Y%m%d"));
+            let reply = CaseReply {
+                follow_url: format!("https://zwdt.sh.gov.cn/case/{case_number}"),
+                case_number: case_number.clone(),
+                state: if document.is_some() {
+                    CaseState::Done
+                } else {
+                    CaseState::Accepted
+                },
+                document,
+            };
+            (
+                case_number,
+                serde_json::to_string(&reply).unwrap_or_default(),
+            )
+        })
         .await;
     match taken {
         Ok(Taken::New(reply)) => {
@@ -540,7 +536,7 @@ async fn record<T: Serialize>(
     let key = headers
         .get(IDEMPOTENCY_KEY)
         .and_then(|v| v.to_str().ok())
-        .filter(|k| !k.is_empty() && k.len() <= MAX_ID);
+        .filter(|k| !k.is_empty() && k.chars().count() <= MAX_ID);
     let Some(key) = key else {
         return error(
             StatusCode::BAD_REQUEST,
@@ -549,11 +545,14 @@ async fn record<T: Serialize>(
         );
     };
     let (body, hash) = canonical(value);
-    match p
-        .db
-        .take_record(kind, key, terminal_id, &hash, &body, now_ms(), reply)
-        .await
-    {
+    let incoming = Incoming {
+        key,
+        terminal_id,
+        body_hash: &hash,
+        body: &body,
+        now_ms: now_ms(),
+    };
+    match p.db.take_record(kind, &incoming, reply).await {
         Ok(Taken::New(r) | Taken::Repeat(r)) => reply_json(&r),
         Ok(Taken::KeyReused) => key_reused(),
         Err(e) => storage(e),
@@ -569,7 +568,7 @@ fn ticket(prefix: &str, seq: i64) -> String {
 
 /// 好差评 of a case, levels 1–5; 1 and 2 are followed up.
 #[utoipa::path(post, path = "/api/v1/evaluations", tag = "platform", request_body = Evaluation,
-    params(("Idempotency-Key" = String, Header, description = "Once per rating")),
+    params(("Idempotency-Key" = String, Header, min_length = 1, max_length = 128, description = "Once per rating")),
     security(("terminal" = [])),
     responses(
         (status = 200, description = "Recorded", body = Ticket),
@@ -583,7 +582,7 @@ pub(crate) async fn evaluations(
     headers: HeaderMap,
     Json(e): Json<Evaluation>,
 ) -> Response {
-    if let Err(r) = check_terminal(&who, &e.terminal_id) {
+    if let Some(r) = other_terminal(&who, &e.terminal_id) {
         return r;
     }
     if !(1..=5).contains(&e.level) {
@@ -597,7 +596,7 @@ pub(crate) async fn evaluations(
 
 /// A resident asked for a person.
 #[utoipa::path(post, path = "/api/v1/help", tag = "platform", request_body = HelpRequest,
-    params(("Idempotency-Key" = String, Header, description = "Once per request")),
+    params(("Idempotency-Key" = String, Header, min_length = 1, max_length = 128, description = "Once per request")),
     security(("terminal" = [])),
     responses(
         (status = 200, description = "Staff told", body = HelpReply),
@@ -611,7 +610,7 @@ pub(crate) async fn help(
     headers: HeaderMap,
     Json(h): Json<HelpRequest>,
 ) -> Response {
-    if let Err(r) = check_terminal(&who, &h.terminal_id) {
+    if let Some(r) = other_terminal(&who, &h.terminal_id) {
         return r;
     }
     record(&p, &headers, kind::HELP, &who.0, &h, |n| {
@@ -626,7 +625,7 @@ pub(crate) async fn help(
 
 /// 办不成事: item, step and reason.
 #[utoipa::path(post, path = "/api/v1/not-done", tag = "platform", request_body = NotDoneReport,
-    params(("Idempotency-Key" = String, Header, description = "Once per report")),
+    params(("Idempotency-Key" = String, Header, min_length = 1, max_length = 128, description = "Once per report")),
     security(("terminal" = [])),
     responses(
         (status = 200, description = "Recorded for follow-up", body = Ticket),
@@ -640,7 +639,7 @@ pub(crate) async fn not_done(
     headers: HeaderMap,
     Json(n): Json<NotDoneReport>,
 ) -> Response {
-    if let Err(r) = check_terminal(&who, &n.terminal_id) {
+    if let Some(r) = other_terminal(&who, &n.terminal_id) {
         return r;
     }
     record(&p, &headers, kind::NOT_DONE, &who.0, &n, |s| {
@@ -651,7 +650,7 @@ pub(crate) async fn not_done(
 
 /// The operations figures of one session, without personal data.
 #[utoipa::path(post, path = "/api/v1/figures", tag = "platform", request_body = SessionFigures,
-    params(("Idempotency-Key" = String, Header, description = "Once per session")),
+    params(("Idempotency-Key" = String, Header, min_length = 1, max_length = 128, description = "Once per session")),
     security(("terminal" = [])),
     responses(
         (status = 200, description = "Recorded", body = Ticket),
@@ -665,7 +664,7 @@ pub(crate) async fn figures(
     headers: HeaderMap,
     Json(f): Json<SessionFigures>,
 ) -> Response {
-    if let Err(r) = check_terminal(&who, &f.terminal_id) {
+    if let Some(r) = other_terminal(&who, &f.terminal_id) {
         return r;
     }
     if !f.session_s.is_finite() || f.steps.iter().any(|(_, s)| !s.is_finite()) {

@@ -185,6 +185,7 @@ fn the_platform_contract(database: Option<String>) {
             photo.bytes.len()
         ))
         .bearer_auth(&token)
+        .header("content-type", "application/octet-stream")
         .body(photo.bytes[..kiosk_api::MAX_CHUNK].to_vec())
         .send()
         .expect("chunk");
@@ -201,6 +202,7 @@ fn the_platform_contract(database: Option<String>) {
             photo.bytes.len()
         ))
         .bearer_auth(&token)
+        .header("content-type", "application/octet-stream")
         .body(photo.bytes[..10].to_vec())
         .send()
         .expect("chunk");
@@ -401,14 +403,32 @@ fn bad_input_gets_a_4xx_with_a_reason_never_a_500() {
                     .bearer_auth(&w)
             })
         }),
-        ("a chunk beyond the size", 422, {
+        ("a chunk beyond the size", 409, {
             let (h, b, w, s) = (http.clone(), base.clone(), token.clone(), sha.clone());
             Box::new(move || {
                 h.put(format!(
                     "{b}/materials/{s}?offset=18446744073709551615&size=10"
                 ))
                 .bearer_auth(&w)
+                .header("content-type", "application/octet-stream")
                 .body(vec![1u8; 4])
+            })
+        }),
+        ("a chunk not sent as octets", 415, {
+            let (h, b, w, s) = (http.clone(), base.clone(), token.clone(), sha.clone());
+            Box::new(move || {
+                h.put(format!("{b}/materials/{s}?offset=0&size=10"))
+                    .bearer_auth(&w)
+                    .body(vec![1u8; 4])
+            })
+        }),
+        ("a material over 32 MiB", 422, {
+            let (h, b, w, s) = (http.clone(), base.clone(), token.clone(), sha.clone());
+            Box::new(move || {
+                h.put(format!("{b}/materials/{s}?offset=0&size=999999999999"))
+                    .bearer_auth(&w)
+                    .header("content-type", "application/octet-stream")
+                    .body(vec![1u8; 4])
             })
         }),
         ("no offset", 400, {
@@ -474,12 +494,12 @@ fn bad_input_gets_a_4xx_with_a_reason_never_a_500() {
     for (what, head, len) in [
         (
             "oversized body",
-            format!("POST /api/v1/cases HTTP/1.1\r\nContent-Type: application/json\r\n"),
+            "POST /api/v1/cases HTTP/1.1\r\nContent-Type: application/json\r\n".to_string(),
             2 * 1024 * 1024,
         ),
         (
             "oversized chunk",
-            format!("PUT /api/v1/materials/{sha}?offset=0&size=9999999 HTTP/1.1\r\n"),
+            format!("PUT /api/v1/materials/{sha}?offset=0&size=9999999 HTTP/1.1\r\nContent-Type: application/octet-stream\r\n"),
             kiosk_api::MAX_CHUNK + 1,
         ),
     ] {
