@@ -65,6 +65,16 @@ fn next_attempt(attempts: u32) -> i64 {
     now_ms() + backoff_ms(attempts, jitter)
 }
 
+/// The answer to a delivered case as the store keeps it (in clear): number, state and follow-up URL, without the
+/// document a print item comes with (which names the resident).
+fn kept_reply(reply: &CaseReply) -> String {
+    let kept = CaseReply {
+        document: None,
+        ..reply.clone()
+    };
+    serde_json::to_string(&kept).unwrap_or_default()
+}
+
 fn encode(what: &str, value: &impl Serialize) -> Result<Vec<u8>, StoreError> {
     serde_json::to_vec(value).map_err(|e| StoreError::Key {
         path: what.into(),
@@ -130,10 +140,7 @@ impl Outbox {
     pub fn settle(&self, key: &str, result: &Result<CaseReply, PlatformError>) {
         let mut s = self.store();
         let r = match result {
-            Ok(reply) => {
-                let json = serde_json::to_string(reply).unwrap_or_default();
-                s.delivered(key, &json, now_ms())
-            }
+            Ok(reply) => s.delivered(key, &kept_reply(reply), now_ms()),
             Err(e) if e.is_transient() => s.failed(key, &e.to_string(), next_attempt(0)),
             Err(_) => s.dropped(key),
         };
@@ -249,10 +256,7 @@ impl Outbox {
                     }
                 };
                 match platform.deliver(&request, &materials).await {
-                    Ok(reply) => Attempt::Done(
-                        serde_json::to_string(&reply).unwrap_or_default(),
-                        Some(reply),
-                    ),
+                    Ok(reply) => Attempt::Done(kept_reply(&reply), Some(reply)),
                     Err(e) => Attempt::Failed(e),
                 }
             }
@@ -314,5 +318,29 @@ impl Outbox {
     pub fn purge(&self, retention_days: u32) -> Result<usize, StoreError> {
         self.store()
             .purge(now_ms() - i64::from(retention_days) * DAY_MS)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kept_answer_of_a_case_names_nobody() {
+        let reply = CaseReply {
+            case_number: "YP20261130000001".into(),
+            state: kiosk_api::CaseState::Done,
+            follow_url: "https://zwdt.sh.gov.cn/case/YP20261130000001".into(),
+            document: Some(kiosk_api::IssuedDocument {
+                title: "社保缴费记录".into(),
+                issuer: "上海市杨浦区政务服务中心".into(),
+                rows: vec![("姓名".into(), "张建国".into())],
+                note: None,
+            }),
+        };
+        let kept = kept_reply(&reply);
+        assert!(!kept.contains("张建国"), "{kept}");
+        let back: CaseReply = serde_json::from_str(&kept).unwrap();
+        assert_eq!(back.case_number, reply.case_number);
     }
 }

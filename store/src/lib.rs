@@ -170,6 +170,9 @@ impl Store {
         db.pragma_update(None, "journal_mode", "WAL")?;
         db.pragma_update(None, "synchronous", "FULL")?;
         db.pragma_update(None, "foreign_keys", "ON")?;
+        // Deleted records (personal data once acknowledged) are overwritten in the file, not left in free
+        // pages (sealed, but the key is on the same card: docs/security.md).
+        db.pragma_update(None, "secure_delete", "ON")?;
         db.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut db)?;
         Ok(Store {
