@@ -524,15 +524,90 @@ pub(crate) async fn cases(
     }
 }
 
-/// A write without a key in its body: the key comes in the `Idempotency-Key` header.
-async fn record<T: Serialize>(
+/// A write without a key in its body (ratings, help, 办不成事, figures): the key comes in the
+/// `Idempotency-Key` header, and each kind has its own tickets.
+pub(crate) trait Record: Serialize {
+    const KIND: &'static str;
+    fn terminal_id(&self) -> &str;
+    /// Why the platform cannot take it, if it cannot.
+    fn problem(&self) -> Option<&'static str> {
+        None
+    }
+    /// The stored answer for the `n`th of its kind.
+    fn reply(n: i64) -> String;
+}
+
+fn ticket(prefix: &str, seq: i64) -> String {
+    serde_json::to_string(&Ticket {
+        ticket: format!("{prefix}{seq:06}"),
+    })
+    .unwrap_or_default()
+}
+
+impl Record for Evaluation {
+    const KIND: &'static str = kind::EVALUATION;
+    fn terminal_id(&self) -> &str {
+        &self.terminal_id
+    }
+    fn problem(&self) -> Option<&'static str> {
+        (!(1..=5).contains(&self.level)).then_some("评价等级应为1至5")
+    }
+    fn reply(n: i64) -> String {
+        ticket("PJ", n)
+    }
+}
+
+impl Record for HelpRequest {
+    const KIND: &'static str = kind::HELP;
+    fn terminal_id(&self) -> &str {
+        &self.terminal_id
+    }
+    fn reply(n: i64) -> String {
+        serde_json::to_string(&HelpReply {
+            ticket: format!("BB{n:06}"),
+            message: "已通知帮办人员，请在终端旁稍候。".into(),
+        })
+        .unwrap_or_default()
+    }
+}
+
+impl Record for NotDoneReport {
+    const KIND: &'static str = kind::NOT_DONE;
+    fn terminal_id(&self) -> &str {
+        &self.terminal_id
+    }
+    fn reply(n: i64) -> String {
+        ticket("BCS", n)
+    }
+}
+
+impl Record for SessionFigures {
+    const KIND: &'static str = kind::FIGURES;
+    fn terminal_id(&self) -> &str {
+        &self.terminal_id
+    }
+    fn problem(&self) -> Option<&'static str> {
+        let finite = self.session_s.is_finite() && self.steps.iter().all(|(_, s)| s.is_finite());
+        (!finite).then_some("时长应为有限数值")
+    }
+    fn reply(n: i64) -> String {
+        ticket("F", n)
+    }
+}
+
+/// Takes a record once per kind and key, from the terminal it names.
+async fn take<T: Record>(
     p: &Platform,
+    who: &TerminalId,
     headers: &HeaderMap,
-    kind: &str,
-    terminal_id: &str,
     value: &T,
-    reply: impl FnOnce(i64) -> String,
 ) -> Response {
+    if let Some(r) = other_terminal(who, value.terminal_id()) {
+        return r;
+    }
+    if let Some(why) = value.problem() {
+        return invalid(why);
+    }
     let key = headers
         .get(IDEMPOTENCY_KEY)
         .and_then(|v| v.to_str().ok())
@@ -547,23 +622,16 @@ async fn record<T: Serialize>(
     let (body, hash) = canonical(value);
     let incoming = Incoming {
         key,
-        terminal_id,
+        terminal_id: &who.0,
         body_hash: &hash,
         body: &body,
         now_ms: now_ms(),
     };
-    match p.db.take_record(kind, &incoming, reply).await {
+    match p.db.take_record(T::KIND, &incoming, T::reply).await {
         Ok(Taken::New(r) | Taken::Repeat(r)) => reply_json(&r),
         Ok(Taken::KeyReused) => key_reused(),
         Err(e) => storage(e),
     }
-}
-
-fn ticket(prefix: &str, seq: i64) -> String {
-    serde_json::to_string(&Ticket {
-        ticket: format!("{prefix}{seq:06}"),
-    })
-    .unwrap_or_default()
 }
 
 /// 好差评 of a case, levels 1–5; 1 and 2 are followed up.
@@ -573,7 +641,6 @@ fn ticket(prefix: &str, seq: i64) -> String {
     responses(
         (status = 200, description = "Recorded", body = Ticket),
         (status = 400, description = "No Idempotency-Key", body = ApiError),
-        (status = 401, description = "No valid terminal token", body = ApiError),
         (status = 403, description = "The rating names another terminal", body = ApiError),
         (status = 422, description = "Level out of range, or the key was used for another rating", body = ApiError)))]
 pub(crate) async fn evaluations(
@@ -582,16 +649,7 @@ pub(crate) async fn evaluations(
     headers: HeaderMap,
     Json(e): Json<Evaluation>,
 ) -> Response {
-    if let Some(r) = other_terminal(&who, &e.terminal_id) {
-        return r;
-    }
-    if !(1..=5).contains(&e.level) {
-        return invalid("评价等级应为1至5");
-    }
-    record(&p, &headers, kind::EVALUATION, &who.0, &e, |n| {
-        ticket("PJ", n)
-    })
-    .await
+    take(&p, &who, &headers, &e).await
 }
 
 /// A resident asked for a person.
@@ -601,7 +659,6 @@ pub(crate) async fn evaluations(
     responses(
         (status = 200, description = "Staff told", body = HelpReply),
         (status = 400, description = "No Idempotency-Key", body = ApiError),
-        (status = 401, description = "No valid terminal token", body = ApiError),
         (status = 403, description = "The request names another terminal", body = ApiError),
         (status = 422, description = "The key was used for another request", body = ApiError)))]
 pub(crate) async fn help(
@@ -610,17 +667,7 @@ pub(crate) async fn help(
     headers: HeaderMap,
     Json(h): Json<HelpRequest>,
 ) -> Response {
-    if let Some(r) = other_terminal(&who, &h.terminal_id) {
-        return r;
-    }
-    record(&p, &headers, kind::HELP, &who.0, &h, |n| {
-        serde_json::to_string(&HelpReply {
-            ticket: format!("BB{n:06}"),
-            message: "已通知帮办人员，请在终端旁稍候。".into(),
-        })
-        .unwrap_or_default()
-    })
-    .await
+    take(&p, &who, &headers, &h).await
 }
 
 /// 办不成事: item, step and reason.
@@ -630,7 +677,6 @@ pub(crate) async fn help(
     responses(
         (status = 200, description = "Recorded for follow-up", body = Ticket),
         (status = 400, description = "No Idempotency-Key", body = ApiError),
-        (status = 401, description = "No valid terminal token", body = ApiError),
         (status = 403, description = "The report names another terminal", body = ApiError),
         (status = 422, description = "The key was used for another report", body = ApiError)))]
 pub(crate) async fn not_done(
@@ -639,13 +685,7 @@ pub(crate) async fn not_done(
     headers: HeaderMap,
     Json(n): Json<NotDoneReport>,
 ) -> Response {
-    if let Some(r) = other_terminal(&who, &n.terminal_id) {
-        return r;
-    }
-    record(&p, &headers, kind::NOT_DONE, &who.0, &n, |s| {
-        ticket("BCS", s)
-    })
-    .await
+    take(&p, &who, &headers, &n).await
 }
 
 /// The operations figures of one session, without personal data.
@@ -655,22 +695,15 @@ pub(crate) async fn not_done(
     responses(
         (status = 200, description = "Recorded", body = Ticket),
         (status = 400, description = "No Idempotency-Key", body = ApiError),
-        (status = 401, description = "No valid terminal token", body = ApiError),
         (status = 403, description = "The figures name another terminal", body = ApiError),
-        (status = 422, description = "The key was used for other figures", body = ApiError)))]
+        (status = 422, description = "Durations not finite, or the key was used for other figures", body = ApiError)))]
 pub(crate) async fn figures(
     State(p): State<Arc<Platform>>,
     Extension(who): Extension<TerminalId>,
     headers: HeaderMap,
     Json(f): Json<SessionFigures>,
 ) -> Response {
-    if let Some(r) = other_terminal(&who, &f.terminal_id) {
-        return r;
-    }
-    if !f.session_s.is_finite() || f.steps.iter().any(|(_, s)| !s.is_finite()) {
-        return invalid("时长应为有限数值");
-    }
-    record(&p, &headers, kind::FIGURES, &who.0, &f, |n| ticket("F", n)).await
+    take(&p, &who, &headers, &f).await
 }
 
 /// An electronic certificate as a PDF, for printing or for a clerk.

@@ -10,17 +10,9 @@
 use kiosk::outbox::Outbox;
 use std::time::{Duration, Instant};
 
+/// A case with 12 fields (and a photo when given).
 fn case(key: String, terminal: &str, photo: Option<&kiosk_api::Upload>) -> kiosk_api::CaseRequest {
     kiosk_api::CaseRequest {
-        idempotency_key: key,
-        terminal_id: terminal.into(),
-        item_code: "YB-003".into(),
-        item_name: "医保卡挂失补办".into(),
-        kind: kiosk_api::ItemKind::Apply,
-        applicant: Some(kiosk_api::Applicant {
-            name: "李娜".into(),
-            id_number: "31011019880621046X".into(),
-        }),
         fields: (0..12)
             .map(|i| kiosk_api::FieldValue {
                 id: format!("f{i}"),
@@ -28,10 +20,7 @@ fn case(key: String, terminal: &str, photo: Option<&kiosk_api::Upload>) -> kiosk
                 value: "上海市杨浦区控江路1500弄12号".into(),
             })
             .collect(),
-        materials: photo.map(|p| vec![p.reference()]).unwrap_or_default(),
-        commitment: None,
-        application_pdf: None,
-        submitted_at: "2026-11-30T10:00:00+08:00".into(),
+        ..kiosk_tests::sample_case(&key, terminal, photo.as_slice())
     }
 }
 

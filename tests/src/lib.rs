@@ -450,3 +450,28 @@ pub fn drill_photo(i: usize) -> kiosk_api::Upload {
             .collect(),
     }
 }
+
+/// An application for the tests and benchmarks of store and forward: 医保卡挂失补办 by 李娜 from `terminal`,
+/// carrying `materials` (callers change what their test needs).
+pub fn sample_case(
+    key: &str,
+    terminal: &str,
+    materials: &[&kiosk_api::Upload],
+) -> kiosk_api::CaseRequest {
+    kiosk_api::CaseRequest {
+        idempotency_key: key.into(),
+        terminal_id: terminal.into(),
+        item_code: "YB-003".into(),
+        item_name: "医保卡挂失补办".into(),
+        kind: kiosk_api::ItemKind::Apply,
+        applicant: Some(kiosk_api::Applicant {
+            name: "李娜".into(),
+            id_number: "31011019880621046X".into(),
+        }),
+        fields: vec![],
+        materials: materials.iter().map(|m| m.reference()).collect(),
+        commitment: None,
+        application_pdf: None,
+        submitted_at: "2026-11-30T10:00:00+08:00".into(),
+    }
+}

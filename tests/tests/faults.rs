@@ -18,19 +18,7 @@ fn photo(i: u32) -> kiosk_api::Upload {
 }
 
 fn case(i: u32) -> kiosk_api::CaseRequest {
-    kiosk_api::CaseRequest {
-        idempotency_key: format!("F-{i}"),
-        terminal_id: "T1".into(),
-        item_code: "YB-003".into(),
-        item_name: "医保卡挂失补办".into(),
-        kind: kiosk_api::ItemKind::Apply,
-        applicant: None,
-        fields: vec![],
-        materials: vec![photo(i).reference()],
-        commitment: None,
-        application_pdf: None,
-        submitted_at: "2026-11-30T10:00:00+08:00".into(),
-    }
+    kiosk_tests::sample_case(&format!("F-{i}"), "T1", &[&photo(i)])
 }
 
 /// Delivery rounds every 20 ms for `how_long`.

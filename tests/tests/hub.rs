@@ -6,26 +6,18 @@ use kiosk::platform::{Platform, PlatformError};
 use kiosk_api::{ApiError, Upload};
 use std::time::Duration;
 
+/// A print item (社保缴费记录打印, the last 24 months).
 fn case(key: &str, terminal: &str, materials: &[&Upload]) -> kiosk_api::CaseRequest {
     kiosk_api::CaseRequest {
-        idempotency_key: key.into(),
-        terminal_id: terminal.into(),
         item_code: "SB-001".into(),
         item_name: "社保缴费记录打印".into(),
         kind: kiosk_api::ItemKind::Print,
-        applicant: Some(kiosk_api::Applicant {
-            name: "李娜".into(),
-            id_number: "31011019880621046X".into(),
-        }),
         fields: vec![kiosk_api::FieldValue {
             id: "period".into(),
             label: "打印期间".into(),
             value: "近24个月".into(),
         }],
-        materials: materials.iter().map(|m| m.reference()).collect(),
-        commitment: None,
-        application_pdf: None,
-        submitted_at: "2026-11-29T10:00:00+08:00".into(),
+        ..kiosk_tests::sample_case(key, terminal, materials)
     }
 }
 

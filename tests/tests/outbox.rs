@@ -17,22 +17,7 @@ fn photo() -> kiosk_api::Upload {
 }
 
 fn case(key: &str) -> kiosk_api::CaseRequest {
-    kiosk_api::CaseRequest {
-        idempotency_key: key.into(),
-        terminal_id: "T1".into(),
-        item_code: "YB-003".into(),
-        item_name: "医保卡挂失补办".into(),
-        kind: kiosk_api::ItemKind::Apply,
-        applicant: Some(kiosk_api::Applicant {
-            name: "李娜".into(),
-            id_number: "31011019880621046X".into(),
-        }),
-        fields: vec![],
-        materials: vec![photo().reference()],
-        commitment: None,
-        application_pdf: None,
-        submitted_at: "2026-11-29T10:00:00+08:00".into(),
-    }
+    kiosk_tests::sample_case(key, "T1", &[&photo()])
 }
 
 #[test]

@@ -15,24 +15,16 @@ use std::time::Duration;
 
 fn case(i: usize, terminal: &str) -> kiosk_api::CaseRequest {
     kiosk_api::CaseRequest {
-        idempotency_key: format!("crash-{i}"),
-        terminal_id: terminal.into(),
-        item_code: "YB-003".into(),
-        item_name: "医保卡挂失补办".into(),
-        kind: kiosk_api::ItemKind::Apply,
-        applicant: Some(kiosk_api::Applicant {
-            name: "李娜".into(),
-            id_number: "31011019880621046X".into(),
-        }),
         fields: vec![kiosk_api::FieldValue {
             id: "n".into(),
             label: "序号".into(),
             value: i.to_string(),
         }],
-        materials: vec![kiosk_tests::drill_photo(i).reference()],
-        commitment: None,
-        application_pdf: None,
-        submitted_at: "2026-11-30T10:00:00+08:00".into(),
+        ..kiosk_tests::sample_case(
+            &format!("crash-{i}"),
+            terminal,
+            &[&kiosk_tests::drill_photo(i)],
+        )
     }
 }
 
