@@ -70,6 +70,14 @@ enum Command {
         #[command(subcommand)]
         device: Diag,
     },
+    /// What waits in the terminal's outbox for the platform (items, the oldest's age, the last error); with
+    /// --send-now, everything waiting is due at once (the running terminal sends it within seconds).
+    Outbox {
+        #[arg(long, value_name = "DIR", default_value = kiosk::config::DEFAULT_DATA_DIR)]
+        data_dir: PathBuf,
+        #[arg(long)]
+        send_now: bool,
+    },
     /// Render a screen of the simulated terminal headless into a PNG file.
     Screenshot {
         #[arg(long, value_name = "FILE")]
@@ -294,6 +302,18 @@ fn main() -> ExitCode {
                 }
                 Err(why) => {
                     eprintln!("kiosk catalog: {why}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Outbox { data_dir, send_now } => {
+            match kiosk::outbox::report(&data_dir, send_now) {
+                Ok(text) => {
+                    println!("{text}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("kiosk outbox: {e}");
                     ExitCode::FAILURE
                 }
             }

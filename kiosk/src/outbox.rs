@@ -321,6 +321,44 @@ impl Outbox {
     }
 }
 
+/// The outbox of the store in `data_dir` as a technician reads it (`kiosk outbox`), after making everything
+/// due at once if `send_now`.
+pub fn report(data_dir: &std::path::Path, send_now: bool) -> Result<String, StoreError> {
+    let db = data_dir.join("kiosk.db");
+    if !db.exists() {
+        return Err(StoreError::Key {
+            path: db.display().to_string(),
+            why: "no store here (is this the terminal's data folder?)".into(),
+        });
+    }
+    let key = kiosk_store::load_or_create_key(&data_dir.join("store.key"))?;
+    let outbox = Outbox::new(Store::open(&db, &key)?);
+    let mut lines = Vec::new();
+    if send_now {
+        let n = outbox.send_now()?;
+        lines.push(format!(
+            "{n} item(s) due now; the running terminal sends them within seconds"
+        ));
+    }
+    let st = outbox.status()?;
+    lines.push(match st.oldest_ms {
+        None => "waiting: nothing; everything was delivered".to_string(),
+        Some(t) => {
+            let min = (now_ms() - t).max(0) / 60_000;
+            format!(
+                "waiting: {} item(s), the oldest queued {} h {} min ago",
+                st.queued,
+                min / 60,
+                min % 60
+            )
+        }
+    });
+    if let Some(e) = st.last_error {
+        lines.push(format!("last error: {e}"));
+    }
+    Ok(lines.join("\n"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -152,3 +152,60 @@ fn catalog_list_and_search_for_the_people_who_keep_it() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("X-1: unknown category `mars`"), "{err}");
 }
+
+#[test]
+fn outbox_tells_what_waits_and_sends_it_now() {
+    let dir = std::env::temp_dir().join(format!("kiosk-cli-outbox-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let key = kiosk_store::load_or_create_key(&dir.join("store.key")).expect("key");
+    let now = kiosk::outbox::now_ms();
+    {
+        let mut s = kiosk_store::Store::open(&dir.join("kiosk.db"), &key).expect("store");
+        for k in ["a", "b"] {
+            s.enqueue(k, "case", b"{}", None, now - 90 * 60_000)
+                .expect("enqueue");
+            s.failed(k, "platform not reachable: cannot connect", now + 3_600_000)
+                .expect("failed");
+        }
+    }
+    let out = kiosk()
+        .args(["outbox", "--data-dir"])
+        .arg(&dir)
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(
+        text.contains("2 item(s), the oldest queued 1 h 30 min ago"),
+        "{text}"
+    );
+    assert!(
+        text.contains("last error: platform not reachable"),
+        "{text}"
+    );
+    let out = kiosk()
+        .args(["outbox", "--send-now", "--data-dir"])
+        .arg(&dir)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let s = kiosk_store::Store::open(&dir.join("kiosk.db"), &key).expect("store");
+    assert_eq!(
+        s.due(kiosk::outbox::now_ms(), 10).expect("due").len(),
+        2,
+        "due now"
+    );
+    // A folder without a store is said to be one, and nothing is created there.
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).expect("dir");
+    let out = kiosk()
+        .args(["outbox", "--data-dir"])
+        .arg(&empty)
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no store here"));
+    assert!(!empty.join("kiosk.db").exists() && !empty.join("store.key").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
