@@ -18,6 +18,7 @@ pub mod path {
     pub const HELP: &str = "/help";
     pub const NOT_DONE: &str = "/not-done";
     pub const FIGURES: &str = "/figures";
+    pub const TELEMETRY: &str = "/telemetry";
     /// `/materials/{sha256}`: a material's bytes, uploaded in chunks that resume after a cut.
     pub const MATERIALS: &str = "/materials";
     pub const ENROL: &str = "/enrol";
@@ -429,6 +430,23 @@ impl SessionFigures {
         (self.fields_shown > 0)
             .then(|| f64::from(self.prefilled_unchanged) / f64::from(self.fields_shown))
     }
+}
+
+/// `POST /telemetry`: a device of the terminal changed health (for the fleet view). No personal data: device
+/// reasons name parts and faults ("out of paper", "cannot open /dev/ttyUSB0").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeviceReport {
+    pub terminal_id: String,
+    /// The profile's name for the device (`idcard`, `receipt`, …).
+    pub device: String,
+    /// Its class (`idcard-reader`, `receipt-printer`, …).
+    pub class: String,
+    /// `simulated`, `online`, `degraded` or `down`.
+    pub state: String,
+    pub reason: Option<String>,
+    /// RFC 3339, the terminal's clock.
+    pub at: String,
 }
 
 /// An error as the platform reports it (any non-2xx reply carries one).

@@ -263,7 +263,7 @@ impl utoipa::Modify for TerminalToken {
     paths(
         health, openapi, enrol,
         platform::identity, platform::prefill, platform::cases, platform::evaluations, platform::help,
-        platform::not_done, platform::figures, platform::certificate, materials::status, materials::upload,
+        platform::not_done, platform::figures, platform::telemetry, platform::certificate, materials::status, materials::upload,
     ),
     modifiers(&TerminalToken)
 )]
@@ -279,6 +279,7 @@ pub fn router_with(platform: Arc<Platform>) -> Router {
         .route(path::HELP, post(platform::help))
         .route(path::NOT_DONE, post(platform::not_done))
         .route(path::FIGURES, post(platform::figures))
+        .route(path::TELEMETRY, post(platform::telemetry))
         .route("/certificates/{number}", get(platform::certificate))
         .route(
             "/materials/{sha256}",

@@ -12,9 +12,9 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use kiosk_api::{
-    sha256_hex, ApiError, Applicant, CaseReply, CaseRequest, CaseState, Evaluation, HelpReply,
-    HelpRequest, IdentityReply, IdentityRequest, IssuedDocument, ItemKind, NotDoneReport,
-    PrefillReply, PrefillRequest, SessionFigures, Ticket, IDEMPOTENCY_KEY,
+    sha256_hex, ApiError, Applicant, CaseReply, CaseRequest, CaseState, DeviceReport, Evaluation,
+    HelpReply, HelpRequest, IdentityReply, IdentityRequest, IssuedDocument, ItemKind,
+    NotDoneReport, PrefillReply, PrefillRequest, SessionFigures, Ticket, IDEMPOTENCY_KEY,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -44,6 +44,7 @@ pub struct Received {
     pub help: Vec<HelpRequest>,
     pub not_done: Vec<NotDoneReport>,
     pub figures: Vec<SessionFigures>,
+    pub telemetry: Vec<DeviceReport>,
 }
 
 /// How many of each the hub holds.
@@ -54,6 +55,7 @@ pub struct Counts {
     pub help: usize,
     pub not_done: usize,
     pub figures: usize,
+    pub telemetry: usize,
 }
 
 /// The kinds of records kept under an idempotency key (besides cases).
@@ -62,6 +64,7 @@ pub mod kind {
     pub const HELP: &str = "help";
     pub const NOT_DONE: &str = "not-done";
     pub const FIGURES: &str = "figures";
+    pub const TELEMETRY: &str = "telemetry";
 }
 
 /// Longest idempotency key, terminal id or code taken (longer is a client bug or an attack).
@@ -178,6 +181,7 @@ impl Platform {
                 kind::HELP => c.help = n,
                 kind::NOT_DONE => c.not_done = n,
                 kind::FIGURES => c.figures = n,
+                kind::TELEMETRY => c.telemetry = n,
                 _ => {}
             }
         }
@@ -206,6 +210,10 @@ impl Platform {
         }
         for body in self.db.records(kind::FIGURES).await? {
             r.figures
+                .push(serde_json::from_str(&body).map_err(corrupt)?);
+        }
+        for body in self.db.records(kind::TELEMETRY).await? {
+            r.telemetry
                 .push(serde_json::from_str(&body).map_err(corrupt)?);
         }
         Ok(r)
@@ -595,6 +603,16 @@ impl Record for SessionFigures {
     }
 }
 
+impl Record for DeviceReport {
+    const KIND: &'static str = kind::TELEMETRY;
+    fn terminal_id(&self) -> &str {
+        &self.terminal_id
+    }
+    fn reply(n: i64) -> String {
+        ticket("T", n)
+    }
+}
+
 /// Takes a record once per kind and key, from the terminal it names.
 async fn take<T: Record>(
     p: &Platform,
@@ -704,6 +722,24 @@ pub(crate) async fn figures(
     Json(f): Json<SessionFigures>,
 ) -> Response {
     take(&p, &who, &headers, &f).await
+}
+
+/// A device of the terminal changed health (the fleet view reads these).
+#[utoipa::path(post, path = "/api/v1/telemetry", tag = "platform", request_body = DeviceReport,
+    params(("Idempotency-Key" = String, Header, min_length = 1, max_length = 128, description = "Once per report")),
+    security(("terminal" = [])),
+    responses(
+        (status = 200, description = "Recorded", body = Ticket),
+        (status = 400, description = "No Idempotency-Key", body = ApiError),
+        (status = 403, description = "The report names another terminal", body = ApiError),
+        (status = 422, description = "The key was used for another report", body = ApiError)))]
+pub(crate) async fn telemetry(
+    State(p): State<Arc<Platform>>,
+    Extension(who): Extension<TerminalId>,
+    headers: HeaderMap,
+    Json(r): Json<DeviceReport>,
+) -> Response {
+    take(&p, &who, &headers, &r).await
 }
 
 /// An electronic certificate as a PDF, for printing or for a clerk.

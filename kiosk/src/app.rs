@@ -482,6 +482,20 @@ impl Kiosk {
                         )
                     }
                 }
+                Effect::Telemetry(mut r) => {
+                    r.at = local_now().to_rfc3339();
+                    if !self.queue(crate::outbox::TELEMETRY, &r) {
+                        let key = crate::platform::fresh_key("telemetry");
+                        self.call(
+                            move |p| async move { p.telemetry(&r, &key).await },
+                            |_, reply| {
+                                if let Err(e) = reply {
+                                    tracing::debug!(error = %e, "device report not delivered");
+                                }
+                            },
+                        )
+                    }
+                }
                 Effect::Figures(f) => {
                     tracing::info!(
                         outcome = ?f.outcome,

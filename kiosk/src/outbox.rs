@@ -1,5 +1,5 @@
 //! The outbox: every write to the platform (cases with their materials, ratings, 办不成事 reports, session
-//! figures) is committed on the terminal first and delivered at least once, in order, with exponential
+//! figures, device reports) is committed on the terminal first and delivered at least once, in order, with exponential
 //! backoff and jitter, across restarts and power cuts (the store is a file). The platform takes each once per
 //! idempotency key, so a repeat after a lost answer makes no second case.
 //!
@@ -20,6 +20,7 @@ pub const CASE: &str = "case";
 pub const EVALUATION: &str = "evaluation";
 pub const NOT_DONE: &str = "not-done";
 pub const FIGURES: &str = "figures";
+pub const TELEMETRY: &str = "telemetry";
 
 /// How long a record stays in the store at most, delivered or not, unless the configuration says otherwise
 /// (`[store] retention_days`).
@@ -282,6 +283,10 @@ impl Outbox {
             },
             FIGURES => match serde_json::from_slice::<SessionFigures>(&item.body) {
                 Ok(f) => json(platform.figures(&f, &item.key).await),
+                Err(_) => unreadable(),
+            },
+            TELEMETRY => match serde_json::from_slice::<kiosk_api::DeviceReport>(&item.body) {
+                Ok(r) => json(platform.telemetry(&r, &item.key).await),
                 Err(_) => unreadable(),
             },
             _ => unreadable(),

@@ -274,6 +274,14 @@ impl Platform {
     pub async fn figures(&self, f: &SessionFigures, key: &str) -> Result<Ticket, PlatformError> {
         self.post_once(path::FIGURES, key, f).await
     }
+
+    pub async fn telemetry(
+        &self,
+        r: &kiosk_api::DeviceReport,
+        key: &str,
+    ) -> Result<Ticket, PlatformError> {
+        self.post_once(path::TELEMETRY, key, r).await
+    }
 }
 
 /// A fresh idempotency key: a prefix and 16 random hex digits.

@@ -190,6 +190,8 @@ pub enum Effect {
     ReportNotDone(NotDoneReport),
     /// The figures of a session that ended, for delivery.
     Figures(Box<SessionFigures>),
+    /// A device changed health: for the fleet view (the caller stamps the time).
+    Telemetry(kiosk_api::DeviceReport),
 }
 
 /// A person's intents, from the touch screen (and later the keypad).
@@ -587,6 +589,20 @@ impl Terminal {
                 if let Some(d) = self.devices.get_mut(&device) {
                     if d.health != health {
                         d.since = now;
+                        let (state, reason) = match &health {
+                            Health::Simulated => ("simulated", None),
+                            Health::Online => ("online", None),
+                            Health::Degraded { reason } => ("degraded", Some(reason.clone())),
+                            Health::Down { reason } => ("down", Some(reason.clone())),
+                        };
+                        fx.push(Effect::Telemetry(kiosk_api::DeviceReport {
+                            terminal_id: self.terminal_id.clone(),
+                            device: device.0.clone(),
+                            class: d.class.to_string(),
+                            state: state.into(),
+                            reason,
+                            at: String::new(),
+                        }));
                     }
                     if let Health::Down { reason } = &health {
                         d.last_error = Some(reason.clone());
@@ -1889,7 +1905,7 @@ mod tests {
             reason: "/dev/x: unplugged?".into(),
         };
         let t1 = t0 + Duration::from_secs(5);
-        t.device(
+        let fx = t.device(
             DeviceEvent::Health {
                 device: id.clone(),
                 health: down.clone(),
@@ -1897,8 +1913,22 @@ mod tests {
             t1,
             today(),
         );
-        // The same state again does not restart the clock.
-        t.device(
+        // A change is reported for the fleet view, once.
+        let reports: Vec<&kiosk_api::DeviceReport> = fx
+            .iter()
+            .filter_map(|e| match e {
+                Effect::Telemetry(r) => Some(r),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(reports.len(), 1, "{fx:?}");
+        assert_eq!(
+            (reports[0].device.as_str(), reports[0].state.as_str()),
+            ("idcard", "down")
+        );
+        assert_eq!(reports[0].reason.as_deref(), Some("/dev/x: unplugged?"));
+        // The same state again does not restart the clock, nor report again.
+        let fx = t.device(
             DeviceEvent::Health {
                 device: id.clone(),
                 health: down,
@@ -1906,6 +1936,7 @@ mod tests {
             t1 + Duration::from_secs(1),
             today(),
         );
+        assert!(!fx.iter().any(|e| matches!(e, Effect::Telemetry(_))));
         let v = t.health_view(t1 + Duration::from_secs(10));
         assert_eq!(v[0].state, "down: /dev/x: unplugged?");
         assert_eq!(v[0].for_, Duration::from_secs(10));

@@ -54,6 +54,7 @@ fn health_and_the_generated_openapi_document() {
         "/api/v1/help",
         "/api/v1/not-done",
         "/api/v1/figures",
+        "/api/v1/telemetry",
         "/api/v1/certificates/{number}",
         "/api/v1/materials/{sha256}",
     ] {
@@ -282,6 +283,24 @@ fn the_platform_contract(database: Option<String>) {
         "idempotency-key-reused"
     );
 
+    // Device reports for the fleet view, once per key.
+    let report = kiosk_api::DeviceReport {
+        terminal_id: "T1".into(),
+        device: "receipt".into(),
+        class: "receipt-printer".into(),
+        state: "degraded".into(),
+        reason: Some("paper near end".into()),
+        at: "2026-11-30T10:00:00+08:00".into(),
+    };
+    let a = rt
+        .block_on(platform.telemetry(&report, "t-1"))
+        .expect("report");
+    assert_eq!(
+        rt.block_on(platform.telemetry(&report, "t-1"))
+            .expect("again"),
+        a
+    );
+
     // Certificates as PDFs.
     let r = http
         .get(format!("{base}/certificates/NONE"))
@@ -322,6 +341,7 @@ fn the_platform_contract(database: Option<String>) {
         "one case for one key, whatever was retried"
     );
     assert_eq!(r.evaluations.len(), 1);
+    assert_eq!(r.telemetry, vec![report]);
     assert_eq!(
         rt.block_on(hub.db().case_materials("T1-k1"))
             .expect("materials"),

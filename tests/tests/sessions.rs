@@ -158,6 +158,18 @@ fn a_payment_record_is_printed_in_four_touches_and_rated() {
         let rendered = format!("{f:?}");
         assert!(!rendered.contains(&name) && !rendered.contains(&id));
     }
+    // The devices' health reached the platform for the fleet view, through the outbox.
+    term.until("device reports at the hub", |_| {
+        !term.received().telemetry.is_empty()
+    });
+    let reports = term.received().telemetry;
+    assert!(
+        reports
+            .iter()
+            .all(|r| r.terminal_id == "sim-0001" && !r.at.is_empty()),
+        "{reports:?}"
+    );
+    assert!(reports.iter().any(|r| r.state == "online"), "{reports:?}");
     assert!(!find(
         &k.ui,
         "感谢使用！请取走身份证和打印的材料。您的信息已清除。"
