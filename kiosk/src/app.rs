@@ -437,16 +437,15 @@ impl Kiosk {
                 Effect::Submit(submit) => self.submit(*submit),
                 Effect::Print(printout) => self.print(*printout),
                 Effect::Evaluate(e) => {
-                    if !self.queue(crate::outbox::EVALUATION, &e) {
-                        let key = crate::platform::fresh_key("evaluation");
-                        self.call(
-                            move |p| async move { p.evaluate(&e, &key).await },
-                            |_, reply| match reply {
-                                Ok(t) => tracing::info!(ticket = %t.ticket, "rating delivered"),
-                                Err(e) => tracing::warn!(error = %e, "rating not delivered"),
-                            },
-                        )
-                    }
+                    self.queue_or_send(
+                        crate::outbox::EVALUATION,
+                        e,
+                        |p, e, key| async move { p.evaluate(&e, &key).await },
+                        |_, reply| match reply {
+                            Ok(t) => tracing::info!(ticket = %t.ticket, "rating delivered"),
+                            Err(e) => tracing::warn!(error = %e, "rating not delivered"),
+                        },
+                    );
                 }
                 Effect::Help(h) => {
                     // Not queued: a call for a person is now or never (see the outbox).
@@ -462,39 +461,38 @@ impl Kiosk {
                     )
                 }
                 Effect::ReportNotDone(n) => {
-                    if self.queue(crate::outbox::NOT_DONE, &n) {
+                    let queued = self.queue_or_send(
+                        crate::outbox::NOT_DONE,
+                        n,
+                        |p, n, key| async move { p.not_done(&n, &key).await },
+                        |k, reply| {
+                            if let Err(e) = &reply {
+                                tracing::warn!(error = %e, "办不成事 report not delivered");
+                            }
+                            k.terminal
+                                .borrow_mut()
+                                .not_done_answered(reply, Instant::now())
+                        },
+                    );
+                    if queued {
                         // Kept on the terminal and sent when the platform can take it: recorded.
                         self.terminal
                             .borrow_mut()
                             .not_done_answered(Ok(()), Instant::now());
-                    } else {
-                        let key = crate::platform::fresh_key("not-done");
-                        self.call(
-                            move |p| async move { p.not_done(&n, &key).await },
-                            |k, reply| {
-                                if let Err(e) = &reply {
-                                    tracing::warn!(error = %e, "办不成事 report not delivered");
-                                }
-                                k.terminal
-                                    .borrow_mut()
-                                    .not_done_answered(reply, Instant::now())
-                            },
-                        )
                     }
                 }
                 Effect::Telemetry(mut r) => {
                     r.at = local_now().to_rfc3339();
-                    if !self.queue(crate::outbox::TELEMETRY, &r) {
-                        let key = crate::platform::fresh_key("telemetry");
-                        self.call(
-                            move |p| async move { p.telemetry(&r, &key).await },
-                            |_, reply| {
-                                if let Err(e) = reply {
-                                    tracing::debug!(error = %e, "device report not delivered");
-                                }
-                            },
-                        )
-                    }
+                    self.queue_or_send(
+                        crate::outbox::TELEMETRY,
+                        r,
+                        |p, r, key| async move { p.telemetry(&r, &key).await },
+                        |_, reply| {
+                            if let Err(e) = reply {
+                                tracing::debug!(error = %e, "device report not delivered");
+                            }
+                        },
+                    );
                 }
                 Effect::Figures(f) => {
                     tracing::info!(
@@ -503,17 +501,16 @@ impl Kiosk {
                         prefill_rate = ?f.prefill_rate(),
                         "session figures"
                     );
-                    if !self.queue(crate::outbox::FIGURES, &f) {
-                        let key = crate::platform::fresh_key("figures");
-                        self.call(
-                            move |p| async move { p.figures(&f, &key).await },
-                            |_, reply| {
-                                if let Err(e) = reply {
-                                    tracing::warn!(error = %e, "session figures not delivered");
-                                }
-                            },
-                        )
-                    }
+                    self.queue_or_send(
+                        crate::outbox::FIGURES,
+                        *f,
+                        |p, f, key| async move { p.figures(&f, &key).await },
+                        |_, reply| {
+                            if let Err(e) = reply {
+                                tracing::warn!(error = %e, "session figures not delivered");
+                            }
+                        },
+                    );
                 }
             }
         }
@@ -584,19 +581,29 @@ impl Kiosk {
         }
     }
 
-    /// Commits a write to the outbox; false when there is no store (or it failed), and the caller sends it
-    /// directly instead.
-    fn queue(&self, kind: &str, value: &impl serde::Serialize) -> bool {
-        let Some(outbox) = self.outbox() else {
-            return false;
-        };
-        match outbox.commit(kind, value) {
-            Ok(_) => true,
-            Err(e) => {
-                tracing::error!(kind, error = %e, "not kept in the store; sent directly");
-                false
+    /// Commits a write to the outbox and returns true; without a store (or if the commit failed) sends it
+    /// once directly under a fresh key, `done` getting the answer, and returns false.
+    fn queue_or_send<T, R, Fut>(
+        &self,
+        kind: &'static str,
+        value: T,
+        send: impl FnOnce(Platform, T, String) -> Fut + Send + 'static,
+        done: impl FnOnce(&Kiosk, Result<R, PlatformError>) + Send + 'static,
+    ) -> bool
+    where
+        T: serde::Serialize + Send + 'static,
+        R: Send + 'static,
+        Fut: std::future::Future<Output = Result<R, PlatformError>> + Send + 'static,
+    {
+        if let Some(outbox) = self.outbox() {
+            match outbox.commit(kind, &value) {
+                Ok(_) => return true,
+                Err(e) => tracing::error!(kind, error = %e, "not kept in the store; sent directly"),
             }
         }
+        let key = crate::platform::fresh_key(kind);
+        self.call(move |p| send(p, value, key), done);
+        false
     }
 
     fn outbox(&self) -> Option<crate::outbox::Outbox> {
