@@ -36,7 +36,17 @@ pub async fn enrol(
     let spent = outbox.and_then(|o| o.secret(SPENT_CODE).ok().flatten());
     let fresh = code.filter(|c| !c.trim().is_empty() && spent.as_deref() != Some(&hash(c)));
     if let Some(code) = fresh {
-        let token = platform.enrol(terminal_id, code.trim()).await?;
+        let token = match platform.enrol(terminal_id, code.trim()).await {
+            Ok(t) => t,
+            Err(e) => {
+                // The kept token serves meanwhile (if it still does): a code that cannot be spent now is
+                // tried again by `enrol_until_done` when the platform was only unreachable.
+                if let Some(kept) = kept {
+                    platform.set_token(Some(kept));
+                }
+                return Err(e);
+            }
+        };
         platform.set_token(Some(token.clone()));
         if let Some(o) = outbox {
             if let Err(e) = o

@@ -83,13 +83,6 @@ impl Platform {
         *self.token.write().unwrap_or_else(|e| e.into_inner()) = token;
     }
 
-    pub fn has_token(&self) -> bool {
-        self.token
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .is_some()
-    }
-
     fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
         let rb = self.http.request(method, format!("{}{path}", self.base));
         match self

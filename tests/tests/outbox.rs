@@ -89,3 +89,57 @@ fn a_kept_case_survives_a_restart_and_is_delivered_once() {
     assert!(rt.block_on(outbox.round(&platform)).delivered.is_empty());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn enrolment_spends_a_code_once_keeps_the_token_and_enrols_again_after_a_revocation() {
+    use kiosk::enrolment::{enrol, Enrolled};
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let (base, hub) = kiosk_tests::hub_on_loopback(&rt);
+    let dir = kiosk_tests::scratch("enrol");
+    let key = kiosk_store::load_or_create_key(&dir.join("key")).expect("key");
+    let outbox = Outbox::new(Store::open(&dir.join("kiosk.db"), &key).expect("store"));
+    let code = |t: &str| {
+        rt.block_on(hub.enrolment_code(t, Duration::from_secs(60)))
+            .expect("code")
+    };
+    let ask = kiosk_api::IdentityRequest {
+        terminal_id: "T7".into(),
+        code: format!("{}DEMO01", kiosk_hub::DEMO_CODE_PREFIX),
+    };
+    let first = code("T7");
+    let p = Platform::new(&base).expect("client");
+    assert_eq!(
+        rt.block_on(enrol(&p, Some(&outbox), "T7", Some(&first))),
+        Ok(Enrolled::New)
+    );
+    assert!(rt.block_on(p.identity(&ask)).is_ok());
+    // Restarted with the same configuration: the spent code is not offered again; the kept token serves.
+    let p = Platform::new(&base).expect("client");
+    assert_eq!(
+        rt.block_on(enrol(&p, Some(&outbox), "T7", Some(&first))),
+        Ok(Enrolled::Kept)
+    );
+    assert!(rt.block_on(p.identity(&ask)).is_ok());
+    // A code the hub does not know is refused, and the kept token still serves.
+    let p = Platform::new(&base).expect("client");
+    assert!(rt
+        .block_on(enrol(&p, Some(&outbox), "T7", Some("AAAAA-BBBBB")))
+        .is_err());
+    assert!(rt.block_on(p.identity(&ask)).is_ok());
+    // Revoked: refused until a technician gives a new code.
+    rt.block_on(hub.revoke("T7")).expect("revoke");
+    assert!(rt.block_on(p.identity(&ask)).is_err());
+    let second = code("T7");
+    assert_eq!(
+        rt.block_on(enrol(&p, Some(&outbox), "T7", Some(&second))),
+        Ok(Enrolled::New)
+    );
+    assert!(rt.block_on(p.identity(&ask)).is_ok());
+    // No token and no code: not enrolled, said as such.
+    let bare = Outbox::new(Store::in_memory(&[1; 32]).expect("store"));
+    assert_eq!(
+        rt.block_on(enrol(&p, Some(&bare), "T8", None)),
+        Ok(Enrolled::NotEnrolled)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
