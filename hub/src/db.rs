@@ -18,6 +18,19 @@ pub enum DbError {
     Url(String),
     #[error("a stored record cannot be read: {0}")]
     Corrupt(String),
+    #[error("cannot open the database {place}: {why}")]
+    Connect { place: String, why: String },
+}
+
+/// Where a database URL points, without its password (for messages).
+fn place(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let host = rest.rsplit_once('@').map(|(_, h)| h).unwrap_or(rest);
+            format!("{scheme}://{}", host.split('?').next().unwrap_or(host))
+        }
+        None => url.to_string(),
+    }
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -141,6 +154,18 @@ impl Db {
             }),
             Backend::Postgres => options.max_connections(16),
         };
+        // One connection first, so that a wrong host or password is said as such (the pool would only say
+        // that it timed out).
+        {
+            use sqlx::Connection;
+            let first = sqlx::AnyConnection::connect(url)
+                .await
+                .map_err(|e| DbError::Connect {
+                    place: place(url),
+                    why: e.to_string(),
+                })?;
+            let _ = first.close().await;
+        }
         let pool = options.connect(url).await?;
         MIGRATOR.run(&pool).await?;
         Ok(Db { pool, backend })
