@@ -59,18 +59,18 @@ fn faults_lose_nothing_duplicate_nothing_and_back_off() {
     // The hub answers 500: attempts of a case (each starts by asking for its photo's status) come further
     // and further apart.
     proxy.set(Fault::Answer500);
-    rounds(&rt, &outbox, &platform, Duration::from_millis(6_500));
+    rounds(&rt, &outbox, &platform, Duration::from_millis(8_000));
     let sha0 = photo(0).reference().sha256;
     let tries = proxy.seen(&format!("GET /api/v1/materials/{sha0}"));
-    assert!(tries.len() >= 3, "{} attempts in 6.5 s", tries.len());
+    assert!(tries.len() >= 3, "{} attempts in 8 s", tries.len());
     let gaps: Vec<f64> = tries
         .windows(2)
         .map(|w| (w[1] - w[0]).as_secs_f64())
         .collect();
     eprintln!("backoff gaps under 500s: {gaps:?}");
     // backoff_ms: 1–2 s after the first failure, 2–4 s after the second (jitter halves at most).
-    assert!((0.9..2.6).contains(&gaps[0]), "{gaps:?}");
-    assert!((1.9..4.6).contains(&gaps[1]), "{gaps:?}");
+    assert!((0.9..3.0).contains(&gaps[0]), "{gaps:?}");
+    assert!((1.9..5.0).contains(&gaps[1]), "{gaps:?}");
     assert!(gaps[1] > gaps[0] * 0.95, "the wait grows: {gaps:?}");
     let st = outbox.status().expect("status");
     assert_eq!(st.queued, 3);
