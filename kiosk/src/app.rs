@@ -67,6 +67,8 @@ pub struct Kiosk {
     /// The pinyin dictionary of the field keyboard, built with the catalogue.
     ime: Arc<OnceLock<kiosk_ime::Dictionary>>,
     services: RefCell<Option<Services>>,
+    /// Device reports from before the services came (devices start first): queued when they come.
+    early_reports: RefCell<Vec<kiosk_api::DeviceReport>>,
     /// What receipts and forms say about this terminal.
     terminal_title: String,
     inbox: Inbox,
@@ -191,6 +193,7 @@ impl Kiosk {
             shown_category: RefCell::new(None),
             ime: Arc::new(OnceLock::new()),
             services: RefCell::new(None),
+            early_reports: RefCell::new(Vec::new()),
             terminal_title: config.terminal.title.clone(),
             inbox: Inbox(mail_tx),
             mail,
@@ -482,7 +485,13 @@ impl Kiosk {
                     }
                 }
                 Effect::Telemetry(mut r) => {
-                    r.at = local_now().to_rfc3339();
+                    if r.at.is_empty() {
+                        r.at = local_now().to_rfc3339();
+                    }
+                    if self.services.borrow().is_none() {
+                        self.early_reports.borrow_mut().push(r);
+                        continue;
+                    }
                     self.queue_or_send(
                         crate::outbox::TELEMETRY,
                         r,
@@ -549,6 +558,13 @@ impl Kiosk {
             ));
         }
         *self.services.borrow_mut() = Some(services);
+        let early: Vec<Effect> = self
+            .early_reports
+            .take()
+            .into_iter()
+            .map(Effect::Telemetry)
+            .collect();
+        self.apply(early);
     }
 
     /// Runs a platform call on the runtime and hands its answer to `done` on the UI thread. Without a runtime
