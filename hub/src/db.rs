@@ -33,6 +33,13 @@ fn place(url: &str) -> String {
     }
 }
 
+/// The columns `resident()` reads, in its order, of a `residents r` (a macro: the queries are literals).
+macro_rules! resident_columns {
+    () => {
+        "r.id_number, r.name, r.sex, r.birth_date, r.address, r.phone, r.bank_account"
+    };
+}
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -244,10 +251,11 @@ impl Db {
     }
 
     pub async fn resident(&self, id_number: &str) -> Result<Option<Resident>, DbError> {
-        let row = sqlx::query(
-            "SELECT id_number, name, sex, birth_date, address, phone, bank_account
-             FROM residents WHERE id_number = $1",
-        )
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            resident_columns!(),
+            " FROM residents r WHERE r.id_number = $1"
+        ))
         .bind(id_number)
         .fetch_optional(&self.pool)
         .await?;
@@ -260,11 +268,12 @@ impl Db {
         token: &str,
         now_ms: i64,
     ) -> Result<Option<Resident>, DbError> {
-        let row = sqlx::query(
-            "SELECT r.id_number, r.name, r.sex, r.birth_date, r.address, r.phone, r.bank_account
-             FROM code_tokens t JOIN residents r ON r.id_number = t.id_number
-             WHERE t.token = $1 AND t.expires_ms > $2",
-        )
+        let row = sqlx::query(concat!(
+            "SELECT ",
+            resident_columns!(),
+            " FROM code_tokens t JOIN residents r ON r.id_number = t.id_number
+              WHERE t.token = $1 AND t.expires_ms > $2"
+        ))
         .bind(token)
         .bind(now_ms)
         .fetch_optional(&self.pool)

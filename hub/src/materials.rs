@@ -77,7 +77,6 @@ impl MaterialFiles {
         if !valid_sha(sha) {
             return Err(bad_sha());
         }
-        let row = db.material(sha).await.map_err(storage)?;
         // The files are the truth (the hub may have stopped between a file and its row).
         if let Some(done) = self.complete_path(sha) {
             let size = std::fs::metadata(done).map(|m| m.len()).unwrap_or(0);
@@ -88,6 +87,7 @@ impl MaterialFiles {
                 complete: true,
             });
         }
+        let row = db.material(sha).await.map_err(storage)?;
         let received = std::fs::metadata(self.partial_path(sha))
             .map(|m| m.len())
             .unwrap_or(0);

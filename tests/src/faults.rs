@@ -212,3 +212,26 @@ async fn connection(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_lines_are_noted_where_a_piece_starts_them() {
+        let log = Mutex::new(Vec::new());
+        let seen = note_requests(
+            b"PUT /api/v1/materials/ab?offset=0&size=3 HTTP/1.1\r\nHost: x\r\n\r\nabcGET /api/v1/health HTTP/1.1\r\n\r\n",
+            &log,
+        );
+        assert_eq!(
+            seen,
+            [
+                "GET /api/v1/health HTTP/1.1",
+                "PUT /api/v1/materials/ab?offset=0&size=3 HTTP/1.1"
+            ]
+        );
+        assert_eq!(log.lock().unwrap().len(), 2);
+        assert!(note_requests(b"\x00\x01 body bytes", &log).is_empty());
+    }
+}

@@ -146,3 +146,20 @@ fn main() -> std::process::ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_i_carries_photo_i_under_its_own_key() {
+        let c = case(7, "CRASH-1");
+        assert_eq!(c.idempotency_key, "crash-7");
+        assert_eq!(c.fields[0].value, "7");
+        assert_eq!(c.materials, vec![kiosk_tests::drill_photo(7).reference()]);
+        assert_ne!(c.materials, case(8, "CRASH-1").materials);
+        let args: Vec<String> = ["x", "--from", "3"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(arg(&args, "--from").as_deref(), Some("3"));
+        assert_eq!(arg(&args, "--to"), None);
+    }
+}
