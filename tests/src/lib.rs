@@ -410,7 +410,11 @@ pub fn received(rt: &tokio::runtime::Runtime, hub: &kiosk_hub::Platform) -> kios
 /// URL such as postgres://kiosk:kiosk@127.0.0.1/postgres; `scripts/services` starts one and sets it). None
 /// when the variable is not set; with `KIOSK_REQUIRE_POSTGRES=1` (CI) its absence is a failure.
 pub fn postgres_database(rt: &tokio::runtime::Runtime, name: &str) -> Option<String> {
-    let Ok(admin) = std::env::var("KIOSK_TEST_POSTGRES") else {
+    // An empty value (scripts/services found no PostgreSQL) counts as not set.
+    let Some(admin) = std::env::var("KIOSK_TEST_POSTGRES")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+    else {
         assert!(
             std::env::var("KIOSK_REQUIRE_POSTGRES").is_err(),
             "KIOSK_TEST_POSTGRES is not set but KIOSK_REQUIRE_POSTGRES is: start PostgreSQL (scripts/services)"
@@ -420,6 +424,11 @@ pub fn postgres_database(rt: &tokio::runtime::Runtime, name: &str) -> Option<Str
         );
         return None;
     };
+    assert!(
+        admin.starts_with("postgres://") || admin.starts_with("postgresql://"),
+        "KIOSK_TEST_POSTGRES is not a postgres:// URL (its first line: {:?})",
+        admin.lines().next().unwrap_or_default()
+    );
     let db = format!("kiosk_{name}_{}", std::process::id());
     rt.block_on(async {
         use sqlx::Connection;
