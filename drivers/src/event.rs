@@ -122,6 +122,10 @@ pub enum DeviceEvent {
     HelpPressed,
     PadKey(Rating),
     KeypadKey(KeypadKey),
+    /// Headphones went into (true) or out of the jack: personal data may be spoken only while they are in.
+    /// Jack detection comes as a Linux input switch (SW_HEADPHONE_INSERT), from a USB keypad's jack or from
+    /// the board's ALSA jack.
+    Headset(bool),
     DoorOpened,
     DoorClosed,
     PresenceDetected,

@@ -25,6 +25,13 @@ pub async fn run_evdev(
             }
         };
         health.set(Health::Online);
+        // Headphones already in when the keypad is opened.
+        let plugged = stream
+            .device()
+            .get_switch_state()
+            .map(|s| s.contains(evdev::SwitchCode::SW_HEADPHONE_INSERT))
+            .unwrap_or(false);
+        health.publish(DeviceEvent::Headset(plugged));
         loop {
             match stream.next_event().await {
                 // Presses only (value 1); auto-repeat (2) would move a blind user further than they meant.
@@ -32,6 +39,12 @@ pub async fn run_evdev(
                     if let Some(k) = KeypadKey::from_linux_code(ev.code()) {
                         health.publish(DeviceEvent::KeypadKey(k));
                     }
+                }
+                Ok(ev)
+                    if ev.event_type() == evdev::EventType::SWITCH
+                        && ev.code() == evdev::SwitchCode::SW_HEADPHONE_INSERT.0 =>
+                {
+                    health.publish(DeviceEvent::Headset(ev.value() != 0));
                 }
                 Ok(_) => {}
                 Err(e) => {

@@ -13,7 +13,7 @@ use chrono::{Datelike, FixedOffset, Offset, Utc};
 use kiosk_drivers::a4::service::A4Handle;
 use kiosk_drivers::camera::service::CameraHandle;
 use kiosk_drivers::printer::driver::PrinterHandle;
-use kiosk_drivers::{Date, DeviceEvent, DeviceId};
+use kiosk_drivers::{Date, DeviceEvent, DeviceId, KeypadKey};
 use kiosk_ui::{Actions, KioskWindow};
 use slint::ComponentHandle;
 use std::cell::RefCell;
@@ -73,6 +73,10 @@ pub struct Kiosk {
     terminal_title: String,
     inbox: Inbox,
     mail: std::sync::mpsc::Receiver<Job>,
+    /// The keypad's focus on the screen.
+    pub reader: crate::screen_reader::ScreenReader,
+    /// Speech; None until attached (the headless tests of screens run without it).
+    voice: RefCell<Option<crate::voice::Voice>>,
 }
 
 /// What the kiosk reaches beyond the UI thread: the runtime, the platform and the printers.
@@ -197,6 +201,8 @@ impl Kiosk {
             terminal_title: config.terminal.title.clone(),
             inbox: Inbox(mail_tx),
             mail,
+            reader: crate::screen_reader::ScreenReader::default(),
+            voice: RefCell::new(None),
         });
         {
             let items = kiosk.items.clone();
@@ -372,6 +378,12 @@ impl Kiosk {
             }
         });
         let weak = Rc::downgrade(self);
+        actions.on_keypad_key(move |name| {
+            if let (Some(k), Some(key)) = (weak.upgrade(), KeypadKey::from_key(&name)) {
+                k.device(DeviceEvent::KeypadKey(key));
+            }
+        });
+        let weak = Rc::downgrade(self);
         actions.on_answer_elder_proposal(move |yes| {
             if let Some(k) = weak.upgrade() {
                 k.intent(Intent::AnswerElderProposal(yes));
@@ -380,12 +392,73 @@ impl Kiosk {
     }
 
     pub fn intent(&self, intent: Intent) {
+        // The person acted: speech stops (what the action brings is said after the redraw).
+        if !matches!(intent, Intent::Activity) {
+            self.with_voice(|v| v.stop());
+        }
         let fx = self.terminal.borrow_mut().intent(intent, Instant::now());
         self.apply(fx);
     }
 
+    /// Gives the kiosk its speech.
+    pub fn attach_voice(&self, voice: crate::voice::Voice) {
+        *self.voice.borrow_mut() = Some(voice);
+        self.render();
+    }
+
+    pub fn with_voice<R>(&self, f: impl FnOnce(&crate::voice::Voice) -> R) -> Option<R> {
+        self.voice.borrow().as_ref().map(f)
+    }
+
+    /// A key of the tactile keypad: the screen reader's keys are handled here, the others (back, help) by the
+    /// session as their touch buttons are. Every key is activity for the session.
+    fn keypad(&self, key: KeypadKey) {
+        use crate::screen_reader::Move;
+        let lang = self.terminal.borrow().language;
+        self.with_voice(|v| v.keypad());
+        match key {
+            KeypadKey::Up | KeypadKey::Left | KeypadKey::Down | KeypadKey::Right => {
+                let m = if matches!(key, KeypadKey::Up | KeypadKey::Left) {
+                    Move::Previous
+                } else {
+                    Move::Next
+                };
+                let reached = self.reader.step(&self.ui, m, lang);
+                match reached {
+                    Some(d) => self.with_voice(|v| v.element(&d, lang)),
+                    None => self.with_voice(|v| v.repeat_screen(&self.terminal.borrow())),
+                };
+            }
+            KeypadKey::Select => {
+                self.with_voice(|v| v.stop());
+                if !self.reader.select(&self.ui) {
+                    // Nothing reached yet: say where they are and what to do.
+                    self.with_voice(|v| v.repeat_screen(&self.terminal.borrow()));
+                } else if let Some(d) = self.reader.toggled(lang) {
+                    // A check box or an option on the same screen: say its new state.
+                    self.with_voice(|v| v.element(&d, lang));
+                }
+            }
+            KeypadKey::Repeat => {
+                self.with_voice(|v| v.repeat_screen(&self.terminal.borrow()));
+            }
+            KeypadKey::VolumeUp | KeypadKey::VolumeDown => {
+                self.with_voice(|v| v.volume(key == KeypadKey::VolumeUp, lang));
+            }
+            KeypadKey::Back | KeypadKey::Help => {}
+        }
+    }
+
     pub fn device(&self, event: DeviceEvent) {
         tracing::debug!(?event, "device event");
+        match &event {
+            DeviceEvent::KeypadKey(k) => self.keypad(*k),
+            DeviceEvent::Headset(plugged) => {
+                let lang = self.terminal.borrow().language;
+                self.with_voice(|v| v.headset(*plugged, lang));
+            }
+            _ => {}
+        }
         let fx = self
             .terminal
             .borrow_mut()
@@ -408,6 +481,7 @@ impl Kiosk {
                     tracing::info!(identified, "session started")
                 }
                 Effect::SessionEnded(reason) => {
+                    self.with_voice(|v| v.session_ended());
                     tracing::info!(?reason, "session ended, personal data wiped")
                 }
                 Effect::HelpRequested => tracing::info!("help requested"),
@@ -997,6 +1071,8 @@ impl Kiosk {
                 candidates: &candidates,
             },
         );
+        self.reader.follow(&self.ui);
+        self.with_voice(|v| v.screen_changed(&t, &self.ui.global::<kiosk_ui::AppState>()));
     }
 }
 

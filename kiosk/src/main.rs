@@ -437,6 +437,13 @@ fn run(
         kiosk.terminal.borrow_mut().config_faulty = true;
         kiosk.render();
     }
+    // Speech: the sound card as configured; the simulated terminal (no configuration) speaks into WAV files
+    // under its data folder, paced like a sound card, so that nothing plays on a developer's speakers unasked.
+    let mut speech = s.config.speech.clone();
+    if simulate && config.is_none() {
+        speech.output = kiosk::config::SpeechOutput::Files;
+    }
+    kiosk.attach_voice(kiosk::voice::Voice::new(&speech, &data_dir));
     app::install(kiosk.clone());
 
     // Devices (and the simulator) publish into this channel; a tokio task hands each event to the UI thread.
@@ -542,6 +549,7 @@ fn run(
                 if let Some((_, platform, _)) = &hub {
                     sim.attach_hub(platform.clone());
                 }
+                sim.attach_kiosk(kiosk.inbox());
                 if let Err(e) = sim.window.show() {
                     tracing::error!(error = %e, "cannot show the device simulator window");
                 }

@@ -538,11 +538,13 @@ impl Terminal {
                 }
             }
             DeviceEvent::HelpPressed => return self.intent(Intent::CallHelp, now),
-            // Help and back do what their touch buttons do; moving through a screen by keys and speech come with
-            // the accessibility work (elder mode and speech).
+            // Help and back do what their touch buttons do; moving through a screen, repeat and volume are the
+            // screen reader's (kiosk::screen_reader), which the app asks first.
             DeviceEvent::KeypadKey(KeypadKey::Help) => return self.intent(Intent::CallHelp, now),
             DeviceEvent::KeypadKey(KeypadKey::Back) => return self.intent(Intent::Back, now),
             DeviceEvent::KeypadKey(_) => self.touch(now),
+            // The voice's business (kiosk::voice), not the session's.
+            DeviceEvent::Headset(_) => {}
             DeviceEvent::PadKey(rating) => {
                 // Ratings belong to a finished case; with none under way a key press means nothing.
                 self.touch(now);

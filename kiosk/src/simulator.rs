@@ -311,6 +311,28 @@ impl Simulator {
         });
     }
 
+    /// The headphone jack: plugging in goes to the kiosk as the jack's switch would.
+    pub fn attach_kiosk(self: &Rc<Self>, inbox: crate::app::Inbox) {
+        let ww = self.window.as_weak();
+        let sim = Rc::downgrade(self);
+        self.window.on_toggle_headset(move || {
+            let Some(w) = ww.upgrade() else { return };
+            let plugged = !w.get_headset();
+            w.set_headset(plugged);
+            inbox.device(kiosk_drivers::DeviceEvent::Headset(plugged));
+            if let Some(sim) = sim.upgrade() {
+                sim.push_log(
+                    if plugged {
+                        "插入耳机"
+                    } else {
+                        "拔出耳机"
+                    }
+                    .into(),
+                );
+            }
+        });
+    }
+
     fn push_log(&self, line: String) {
         let stamp = crate::app::local_now().format("%H:%M:%S");
         self.log.insert(0, format!("{stamp}  {line}").into());

@@ -152,6 +152,45 @@ impl Default for StorageSection {
     }
 }
 
+/// Where speech goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum SpeechOutput {
+    /// The sound card (speaker and 3.5 mm jack) through ALSA's aplay.
+    #[default]
+    SoundCard,
+    /// WAV files under `<data_dir>/speech/` (the simulated terminal), removed at the end of each session.
+    Files,
+    /// No speech at all.
+    Off,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SpeechSection {
+    pub output: SpeechOutput,
+    /// The ALSA device for `sound-card`, e.g. `plughw:CARD=Headphones`; empty for the default.
+    pub alsa_device: String,
+    /// The espeak-ng program.
+    pub engine: PathBuf,
+    /// Speaking rate in words per minute.
+    pub rate_wpm: Bounded<80, 300>,
+    /// Speak for everyone, not only in elder mode, with headphones in or once the keypad is used.
+    pub always: bool,
+}
+
+impl Default for SpeechSection {
+    fn default() -> Self {
+        Self {
+            output: SpeechOutput::SoundCard,
+            alsa_device: String::new(),
+            engine: PathBuf::from("espeak-ng"),
+            rate_wpm: Bounded(150),
+            always: false,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     pub terminal: TerminalSection,
@@ -159,9 +198,10 @@ pub struct Config {
     pub session: SessionSection,
     pub ui: UiSection,
     pub storage: StorageSection,
+    pub speech: SpeechSection,
 }
 
-const SECTIONS: [&str; 5] = ["terminal", "platform", "session", "ui", "storage"];
+const SECTIONS: [&str; 6] = ["terminal", "platform", "session", "ui", "storage", "speech"];
 
 impl Config {
     /// Parses a configuration file's text, returning every problem found.
@@ -193,6 +233,7 @@ impl Config {
                 "session" => config.session = p.deserialize(name, value, hint).unwrap_or_default(),
                 "ui" => config.ui = p.deserialize(name, value, hint).unwrap_or_default(),
                 "storage" => config.storage = p.deserialize(name, value, hint).unwrap_or_default(),
+                "speech" => config.speech = p.deserialize(name, value, hint).unwrap_or_default(),
                 other => p.add(
                     Some(key.span()),
                     other,
