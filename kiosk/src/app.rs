@@ -64,6 +64,9 @@ pub struct Kiosk {
     /// Photo ids of the application's materials last handed to the view.
     shown_materials: RefCell<Vec<u64>>,
     shown_category: RefCell<Option<(&'static str, crate::config::Language, bool)>>,
+    /// The language the elder home's tiles were made in (None: not made yet, the catalogue still loading).
+    shown_elder: std::cell::Cell<Option<crate::config::Language>>,
+    elder_items: Vec<String>,
     /// The pinyin dictionary of the field keyboard, built with the catalogue.
     ime: Arc<OnceLock<kiosk_ime::Dictionary>>,
     services: RefCell<Option<Services>>,
@@ -195,6 +198,8 @@ impl Kiosk {
             shown_photo: std::cell::Cell::new(None),
             shown_materials: RefCell::new(Vec::new()),
             shown_category: RefCell::new(None),
+            shown_elder: std::cell::Cell::new(None),
+            elder_items: config.ui.elder_items.clone(),
             ime: Arc::new(OnceLock::new()),
             services: RefCell::new(None),
             early_reports: RefCell::new(Vec::new()),
@@ -1052,6 +1057,18 @@ impl Kiosk {
         if category.is_some() {
             *self.shown_category.borrow_mut() = category_key;
         }
+        let elder: Option<Vec<kiosk_ui::CategoryTile>> = match items {
+            Some(items) if self.shown_elder.get() != Some(t.language) => {
+                self.shown_elder.set(Some(t.language));
+                Some(presenter::elder_tiles(
+                    &self.ui,
+                    &self.elder_items,
+                    &items.catalog,
+                    t.language,
+                ))
+            }
+            _ => None,
+        };
         let candidates: Vec<String> = match (t.application.as_ref(), self.ime.get()) {
             (Some(a), Some(d)) if !a.composition.is_empty() => candidates_for(d, &a.composition)
                 .into_iter()
@@ -1069,6 +1086,7 @@ impl Kiosk {
                 materials: materials_changed,
                 category: category.as_deref(),
                 candidates: &candidates,
+                elder_items: elder.as_deref(),
             },
         );
         self.reader.follow(&self.ui);

@@ -89,6 +89,40 @@ pub struct Changed<'a> {
     pub category: Option<&'a [ItemHit]>,
     /// Candidates of the pinyin bar for the composition.
     pub candidates: &'a [String],
+    /// The tiles of elder mode's home.
+    pub elder_items: Option<&'a [CategoryTile]>,
+}
+
+/// Elder mode's home tiles: the configured items the catalogue has, at most six, with their category's icon.
+pub fn elder_tiles(
+    ui: &KioskWindow,
+    codes: &[String],
+    catalog: &kiosk_catalog::Catalog,
+    lang: Language,
+) -> Vec<CategoryTile> {
+    codes
+        .iter()
+        .filter_map(|code| {
+            let item = catalog.get(code);
+            if item.is_none() {
+                tracing::warn!(code = %code, "ui.elder_items names an item the catalogue does not have");
+            }
+            item
+        })
+        .take(6)
+        .map(|i| CategoryTile {
+            id: i.code.as_str().into(),
+            title: match lang {
+                Language::Zh => i.name.as_str(),
+                Language::En => i.name_en.as_str(),
+            }
+            .into(),
+            hint: item_hit(i, lang).detail,
+            icon: catalog::find(&i.category)
+                .map(|c| icon(ui, c.icon))
+                .unwrap_or_default(),
+        })
+        .collect()
 }
 
 pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>) {
@@ -151,6 +185,9 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
     s.set_categories(ModelRc::new(VecModel::from(tiles)));
     if s.get_search_text().as_str() != t.search {
         s.set_search_text(t.search.as_str().into());
+    }
+    if let Some(tiles) = changed.elder_items {
+        s.set_elder_items(ModelRc::new(VecModel::from(tiles.to_vec())));
     }
     if let Some(hits) = changed.hits {
         s.set_search_hits(ModelRc::new(VecModel::from(hits.to_vec())));

@@ -155,6 +155,16 @@ fn drive_to(term: &Terminal, page: PageUnderTest) {
     kiosk.intent(Intent::ToggleReason(0));
 }
 
+/// Elder mode's home: the six items elderly residents use most, video help and staff help.
+const ELDER_LABELS: [&str; 6] = [
+    "养老金资格认证",
+    "社保缴费记录打印",
+    "医保缴费记录查询",
+    "敬老卡申领",
+    "老年综合津贴申请",
+    "长期护理保险评估申请",
+];
+
 const CATEGORY_LABELS: [&str; 9] = [
     "社保",
     "医保",
@@ -192,6 +202,12 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
         let card = sample_cards().remove(0);
         kiosk.device(DeviceEvent::CardInserted(Box::new(card.record)));
         kiosk.intent(Intent::AnswerElderProposal(elder));
+        // Elder mode's tiles come from the catalogue, which loads in the background.
+        assert!(
+            kiosk.items(std::time::Duration::from_secs(30)).is_some(),
+            "catalogue loads"
+        );
+        kiosk.render();
     } else if elder {
         kiosk.intent(Intent::ToggleElder);
     }
@@ -252,6 +268,10 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
     let mut expected = vec!["长辈版", "English", "呼叫帮办", "视频办"];
     match page {
         PageUnderTest::Attract => expected.extend(["插入身份证", "扫随申码", "轻触屏幕开始"]),
+        PageUnderTest::Home if elder => {
+            expected.extend(["返回", "首页", "全部事项"]);
+            expected.extend(ELDER_LABELS);
+        }
         PageUnderTest::Home => {
             expected.extend(["返回", "首页", "搜索事项"]);
             expected.extend(CATEGORY_LABELS);
@@ -388,6 +408,7 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
     // 3. Chinese text is drawn: the title and (on home) every tile carry ink, not an empty box.
     let mut inked = vec!["长辈版", "呼叫帮办"];
     match page {
+        PageUnderTest::Home if elder => inked.extend(ELDER_LABELS),
         PageUnderTest::Home => inked.extend(CATEGORY_LABELS),
         PageUnderTest::Attract => inked.extend(["插入身份证", "扫随申码"]),
         PageUnderTest::Capture => inked.extend(["拍摄材料", "拍照"]),

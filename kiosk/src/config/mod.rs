@@ -128,11 +128,28 @@ impl Default for SessionSection {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct UiSection {
     pub elder_mode: bool,
     pub high_contrast: bool,
+    /// The items on the elder-mode home screen (长辈版首页), by catalogue code, most used first; at most 6 are
+    /// shown. A district sets them from its own figures; codes the catalogue lacks are left out with a warning.
+    pub elder_items: Vec<String>,
+}
+
+/// What elderly residents come for most at a community terminal: the pension check (养老金资格认证), the
+/// payment record, medical-insurance payments, the senior card, the elderly allowance and long-term care.
+pub const ELDER_ITEMS: [&str; 6] = ["SB-002", "SB-001", "YB-001", "MZ-001", "MZ-002", "YB-004"];
+
+impl Default for UiSection {
+    fn default() -> Self {
+        Self {
+            elder_mode: false,
+            high_contrast: false,
+            elder_items: ELDER_ITEMS.iter().map(|s| s.to_string()).collect(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
