@@ -62,6 +62,12 @@ impl Rect {
     fn center(&self) -> (f32, f32) {
         (self.x + self.w / 2.0, self.y + self.h / 2.0)
     }
+    fn same(&self, o: &Rect) -> bool {
+        (self.x - o.x).abs() < 0.5
+            && (self.y - o.y).abs() < 0.5
+            && (self.w - o.w).abs() < 0.5
+            && (self.h - o.h).abs() < 0.5
+    }
     fn contains(&self, (x, y): (f32, f32)) -> bool {
         x >= self.x && x <= self.x + self.w && y >= self.y && y <= self.y + self.h
     }
@@ -96,12 +102,21 @@ pub fn actionable_elements(ui: &KioskWindow) -> Vec<ElementHandle> {
         h: size.height,
     };
     let all = ElementQuery::from_root(ui).match_descendants().find_all();
-    let mut lists = Vec::new();
+    // Elements of a list that are scrolled (partly) out of it: clipped, not on screen.
+    let mut clipped: Vec<Rect> = Vec::new();
     let mut header = None;
     let mut footer = None;
     for e in &all {
         match e.accessible_role() {
-            Some(AccessibleRole::List) => lists.push(Rect::of(e)),
+            Some(AccessibleRole::List) => {
+                let l = Rect::of(e);
+                for d in e.query_descendants().find_all() {
+                    let r = Rect::of(&d);
+                    if !l.contains((r.x, r.y)) || !l.contains((r.x + r.w, r.y + r.h)) {
+                        clipped.push(r);
+                    }
+                }
+            }
             Some(AccessibleRole::Groupbox) => {
                 let r = Rect::of(e);
                 if r.w >= screen.w - 1.0 && r.h < screen.h / 4.0 {
@@ -125,9 +140,7 @@ pub fn actionable_elements(ui: &KioskWindow) -> Vec<ElementHandle> {
                 && r.h > 1.0
                 && e.computed_opacity() > 0.01
                 && screen.contains(c)
-                && !lists
-                    .iter()
-                    .any(|l| c.0 >= l.x && c.0 <= l.x + l.w && !l.contains(c))
+                && !clipped.iter().any(|k| k.same(&r))
         })
         .map(|e| {
             let c = Rect::of(&e).center();

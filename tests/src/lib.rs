@@ -1,6 +1,7 @@
 //! Helpers for the end-to-end tests: a headless kiosk on Slint's testing backend with the software renderer,
 //! screenshots, and the geometry and ink checks the screen tests share.
 
+pub mod a11y;
 pub mod faults;
 
 use i_slint_backend_testing::{ElementHandle, ElementRoot, TestingBackend, TestingBackendOptions};
