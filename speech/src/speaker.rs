@@ -60,6 +60,8 @@ pub struct Spoken {
     pub outcome: Outcome,
     /// From `say` to the first sample handed to the sink.
     pub first_sample: Option<Duration>,
+    /// When the first sample went to the sink.
+    pub first_sample_at: Option<Instant>,
     pub samples: usize,
     pub sample_rate: u32,
 }
@@ -240,6 +242,7 @@ fn utter(shared: &Shared, engine: &dyn Engine, sink: &mut dyn Sink, job: &Job) -
         volume,
         outcome: Outcome::Superseded,
         first_sample: None,
+        first_sample_at: None,
         samples: 0,
         sample_rate: 0,
     };
@@ -257,6 +260,7 @@ fn utter(shared: &Shared, engine: &dyn Engine, sink: &mut dyn Sink, job: &Job) -
                 return false;
             }
             spoken.first_sample = Some(job.asked.elapsed());
+            spoken.first_sample_at = Some(Instant::now());
             spoken.sample_rate = rate;
         }
         spoken.samples += samples.len();
