@@ -34,9 +34,12 @@ impl Volume {
     pub fn down(self) -> Volume {
         Volume::new(self.0.saturating_sub(1))
     }
-    /// Amplitude relative to the engine's default: a quarter at step 1, double at the top.
+    /// Amplitude relative to the engine's full scale: the top step is the engine's own loudness (espeak-ng's
+    /// peaks already reach full scale there, so more would clip), the default leaves 5 dB of headroom below it.
+    /// How loud that is in the room (EN 301 549: up to at least 65 dBA, back to at most 65 dBA after each use)
+    /// is set once per terminal with the sound card's mixer.
     pub fn gain(self) -> f32 {
-        const GAIN: [f32; 9] = [0.25, 0.4, 0.55, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0];
+        const GAIN: [f32; 9] = [0.15, 0.2, 0.3, 0.4, 0.55, 0.65, 0.75, 0.87, 1.0];
         GAIN[usize::from(self.0.clamp(1, Self::MAX) - 1)]
     }
 }
@@ -355,7 +358,8 @@ mod tests {
             v = v.up();
         }
         assert_eq!(v.step(), Volume::MAX);
-        assert_eq!(v.gain(), 2.0);
+        assert_eq!(v.gain(), 1.0);
+        assert!(Volume::new(1).gain() < Volume::DEFAULT.gain());
         assert_eq!(Volume::new(0).step(), 1);
         s.set_volume(v);
         s.say("响", Lang::Zh);

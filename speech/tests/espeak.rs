@@ -73,6 +73,14 @@ fn mandarin_and_english_prompts_are_spoken_at_a_plausible_length_and_loudness() 
         assert_eq!(s.outcome, Outcome::Finished);
         assert!(s.first_sample.is_some());
     }
+    // For listening and for sox: KIOSK_KEEP_SPEECH=DIR keeps a copy of the files.
+    if let Some(keep) = std::env::var_os("KIOSK_KEEP_SPEECH") {
+        let keep = PathBuf::from(keep);
+        std::fs::create_dir_all(&keep).expect("the folder to keep speech in");
+        for f in &files {
+            std::fs::copy(f, keep.join(f.file_name().expect("a file name"))).expect("copy");
+        }
+    }
     // The end of the session removes the files: they may hold personal data.
     speaker.forget();
     assert!(speaker.wait_idle(Duration::from_secs(5)));
