@@ -48,29 +48,35 @@ impl EspeakNg {
     /// The phonemes espeak-ng would speak for `text` (`-x`), to check what a voice makes of a text: a switch to
     /// another language shows as `(en)`.
     pub fn phonemes(&self, text: &str, lang: Lang) -> Result<String, SpeechError> {
-        let program = self.program.display().to_string();
-        let voice = match lang {
-            Lang::Zh => MANDARIN,
-            Lang::En => "en",
-        };
-        let mut child = Command::new(&self.program)
-            .args(["-v", voice, "-b", "1", "-q", "-x"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|source| SpeechError::Start {
-                program: program.clone(),
-                source,
-            })?;
+        let mut child = self.start(lang, &["-q", "-x"])?;
         if let Some(mut stdin) = child.stdin.take() {
             let _ = stdin.write_all(text.as_bytes());
         }
         let out = child.wait_with_output().map_err(|e| SpeechError::Failed {
-            program: program.clone(),
+            program: self.program.display().to_string(),
             detail: e.to_string(),
         })?;
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// espeak-ng with the voice of `lang`, reading UTF-8 text on stdin (never as an argument that could be read
+    /// as an option), with `args` after.
+    fn start(&self, lang: Lang, args: &[&str]) -> Result<std::process::Child, SpeechError> {
+        let voice = match lang {
+            Lang::Zh => MANDARIN,
+            Lang::En => "en",
+        };
+        Command::new(&self.program)
+            .args(["-v", voice, "-b", "1"])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|source| SpeechError::Start {
+                program: self.program.display().to_string(),
+                source,
+            })
     }
 }
 
@@ -86,27 +92,10 @@ impl Engine for EspeakNg {
         out: &mut dyn FnMut(u32, &[i16]) -> bool,
     ) -> Result<(), SpeechError> {
         let program = self.program.display().to_string();
-        let voice = match lang {
-            Lang::Zh => MANDARIN,
-            Lang::En => "en",
-        };
         // espeak-ng's amplitude runs 0–200, 100 being its default.
-        let amplitude = (volume.clamp(0.0, 2.0) * 100.0).round() as u32;
-        let mut child = Command::new(&self.program)
-            .args(["-v", voice, "--stdout", "-b", "1"])
-            .arg("-s")
-            .arg(self.rate_wpm.to_string())
-            .arg("-a")
-            .arg(amplitude.to_string())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|source| SpeechError::Start {
-                program: program.clone(),
-                source,
-            })?;
-        // The text goes in on stdin (-b 1: UTF-8), never as an argument that could be read as an option.
+        let amplitude = (volume.clamp(0.0, 2.0) * 100.0).round().to_string();
+        let rate = self.rate_wpm.to_string();
+        let mut child = self.start(lang, &["--stdout", "-s", &rate, "-a", &amplitude])?;
         if let Some(mut stdin) = child.stdin.take() {
             let written = stdin.write_all(text.as_bytes());
             drop(stdin);

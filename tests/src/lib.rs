@@ -290,16 +290,36 @@ impl Terminal {
         );
     }
 
+    /// Puts a card on the simulated reader and waits until the terminal has read it.
+    pub fn insert_card(&self, record: kiosk_drivers::IdCardRecord) {
+        self.sims
+            .reader
+            .as_ref()
+            .expect("simulated reader")
+            .insert(record);
+        self.until("the card is read", |k| {
+            k.terminal.borrow().resident.is_some()
+        });
+    }
+
     /// What the hub received, read from its database.
     pub fn received(&self) -> kiosk_hub::Received {
         received(&self.rt, &self.hub)
     }
 
-    /// Touches the element with this accessible label (the first one).
+    /// Touches the element with this accessible label: the first one a person can act on (a key "1", not the
+    /// step indicator's digit 1), else the first one.
     pub fn touch(&self, label: &str) {
         let found = find(&self.kiosk.ui, label);
         assert!(!found.is_empty(), "nothing labelled {label:?} on screen");
-        found[0].invoke_accessible_default_action();
+        let target = found
+            .iter()
+            .find(|e| {
+                e.accessible_role()
+                    .is_some_and(kiosk::screen_reader::is_actionable)
+            })
+            .unwrap_or(&found[0]);
+        target.invoke_accessible_default_action();
     }
 }
 

@@ -76,14 +76,7 @@ fn a_payment_record_printed_and_rated_with_the_keypad_only() {
     let k = term.kiosk.clone();
     let card = sample_cards().remove(2);
     let name = card.record.name.expose().clone();
-    term.sims
-        .reader
-        .as_ref()
-        .expect("simulated reader")
-        .insert(card.record);
-    term.until("the card is read", |k| {
-        k.terminal.borrow().resident.is_some()
-    });
+    term.insert_card(card.record);
 
     // The first key turns speech on and the screen is read on request.
     press(&term, KeypadKey::Repeat);
