@@ -477,7 +477,7 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
                 )
             })
             .collect();
-    // The texts inside each list, with the list's box.
+    // The elements inside each list, with the list's box.
     let listed: Vec<(Rect, Rect)> = i_slint_backend_testing::ElementQuery::from_root(ui)
         .match_descendants()
         .match_accessible_role(AccessibleRole::List)
@@ -486,7 +486,6 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
         .flat_map(|l| {
             let lr = Rect::of(l);
             l.query_descendants()
-                .match_type_name("Text")
                 .find_all()
                 .iter()
                 .map(move |t| (Rect::of(t), lr))
@@ -561,12 +560,34 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
         problems.join("\n")
     );
 
-    // 6. Every actionable element has a name for speech and the keypad's screen reader.
+    // 6. Every actionable element has a name for speech and the keypad's screen reader, and none of the page's
+    //    lies under the top or bottom bar (a button half hidden by the bar is a button a person misses).
+    let bars: Vec<Rect> = boxes
+        .iter()
+        .map(|(_, b)| *b)
+        .filter(|b| {
+            b.w >= window.w - 1.0
+                && b.h < window.h / 4.0
+                && (b.y <= 1.0 || b.y + b.h >= window.h - 1.0)
+        })
+        .collect();
     for (label, r, _) in &actionable {
         assert!(
             !label.trim().is_empty(),
             "{name}: an actionable element at {r:?} has no accessible label"
         );
+        let (cx, cy) = r.center();
+        let clipped = listed.iter().any(|(t, l)| same(t, r) && !r.inside(l));
+        if bars.iter().any(|b| b.contains_point(cx, cy)) || clipped {
+            continue;
+        }
+        for b in &bars {
+            let overlap = (r.y + r.h).min(b.y + b.h) - r.y.max(b.y);
+            assert!(
+                overlap <= 0.5,
+                "{name}: {label:?} {r:?} lies {overlap:.0} px under the bar {b:?}"
+            );
+        }
     }
 }
 
