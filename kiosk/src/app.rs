@@ -459,8 +459,7 @@ impl Kiosk {
         match &event {
             DeviceEvent::KeypadKey(k) => self.keypad(*k),
             DeviceEvent::Headset(plugged) => {
-                let lang = self.terminal.borrow().language;
-                self.with_voice(|v| v.headset(*plugged, lang));
+                self.with_voice(|v| v.headset(*plugged, &self.terminal.borrow()));
             }
             _ => {}
         }

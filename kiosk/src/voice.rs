@@ -319,6 +319,8 @@ pub struct Voice {
     keypad_used: Cell<bool>,
     headset: Cell<bool>,
     last: RefCell<Narration>,
+    /// Whether speech was on at the last redraw.
+    was_active: Cell<bool>,
 }
 
 impl Voice {
@@ -354,6 +356,7 @@ impl Voice {
             keypad_used: Cell::new(false),
             headset: Cell::new(false),
             last: RefCell::new(Narration::default()),
+            was_active: Cell::new(false),
         }
     }
 
@@ -369,11 +372,14 @@ impl Voice {
     /// After each redraw: says what is new on the screen.
     pub fn screen_changed(&self, t: &Terminal, s: &AppState) {
         let now = narrate(t, s);
+        let active = self.active(t);
+        // Speech just came on (elder mode accepted, headphones in): the screen is read from its start.
+        let came_on = active && !self.was_active.replace(active);
         let mut last = self.last.borrow_mut();
-        if *last == now {
+        if *last == now && !came_on {
             return;
         }
-        let new: Vec<&Part> = if last.screen != now.screen {
+        let new: Vec<&Part> = if last.screen != now.screen || came_on {
             now.parts.iter().collect()
         } else {
             now.parts
@@ -381,7 +387,7 @@ impl Voice {
                 .filter(|p| !last.parts.iter().any(|q| q.key == p.key))
                 .collect()
         };
-        if !new.is_empty() && self.active(t) {
+        if !new.is_empty() && active {
             let text = self.compose(new.iter().map(|p| (p.text.as_str(), p.private)), t.language);
             self.say(&text, t.language);
         }
@@ -441,22 +447,37 @@ impl Voice {
         }
     }
 
-    /// A keypad key: speech is on from now until the end of the session.
+    /// A keypad key: speech is on from now until the end of the session. What the key itself brings is said
+    /// (the element reached, the screen on repeat), not the whole screen as when speech comes on otherwise.
     pub fn keypad(&self) {
         self.keypad_used.set(true);
+        self.was_active.set(true);
     }
 
-    pub fn headset(&self, plugged: bool, lang: Language) {
+    /// Headphones in or out. In: that is said, then the screen from its start, now with its personal data.
+    pub fn headset(&self, plugged: bool, t: &Terminal) {
+        let lang = t.language;
         self.headset.set(plugged);
-        self.say(
-            match (plugged, lang) {
-                (true, Language::Zh) => "已插入耳机。",
-                (true, Language::En) => "Headphones in.",
-                (false, Language::Zh) => "耳机已拔出，个人信息不再朗读。",
-                (false, Language::En) => "Headphones out: personal details are no longer read.",
-            },
-            lang,
-        );
+        let note = match (plugged, lang) {
+            (true, Language::Zh) => "已插入耳机。",
+            (true, Language::En) => "Headphones in.",
+            (false, Language::Zh) => "耳机已拔出，个人信息不再朗读。",
+            (false, Language::En) => "Headphones out: personal details are no longer read.",
+        };
+        if plugged {
+            self.was_active.set(true);
+            let screen = self.compose(
+                self.last
+                    .borrow()
+                    .parts
+                    .iter()
+                    .map(|p| (p.text.as_str(), p.private)),
+                lang,
+            );
+            self.say(&format!("{note}{screen}"), lang);
+        } else if self.active(t) {
+            self.say(note, lang);
+        }
     }
 
     pub fn headset_in(&self) -> bool {
