@@ -34,25 +34,21 @@ pub struct Narration {
 }
 
 impl Narration {
-    fn say(&mut self, key: &str, text: impl Into<String>) {
-        let text = text.into();
+    fn push(&mut self, key: &str, text: String, private: bool) {
         if !text.trim().is_empty() {
             self.parts.push(Part {
                 key: format!("{key}:{text}"),
                 text,
-                private: false,
+                private,
             });
         }
     }
+    fn say(&mut self, key: &str, text: impl Into<String>) {
+        self.push(key, text.into(), false);
+    }
+    /// Personal data: spoken only into headphones.
     fn say_private(&mut self, key: &str, text: impl Into<String>) {
-        let text = text.into();
-        if !text.trim().is_empty() {
-            self.parts.push(Part {
-                key: format!("{key}:{text}"),
-                text,
-                private: true,
-            });
-        }
+        self.push(key, text.into(), true);
     }
 }
 
