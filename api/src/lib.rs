@@ -5,6 +5,8 @@
 //! Personal data travels in these types (a case carries the applicant's name and ID number); they implement
 //! `Debug` without it, so that a `?request` in a log never prints it.
 
+pub mod call;
+
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -23,6 +25,10 @@ pub mod path {
     pub const MATERIALS: &str = "/materials";
     pub const ENROL: &str = "/enrol";
     pub const OPENAPI: &str = "/openapi.json";
+    /// The remote virtual window's signalling WebSocket (terminal side).
+    pub const CALL_WS: &str = "/call/ws";
+    /// A document a clerk sent to print during a call: `/call/documents/{id}`.
+    pub const CALL_DOCUMENTS: &str = "/call/documents";
 }
 
 /// The header that carries the idempotency key of a write that has no key in its body (ratings, help,

@@ -388,6 +388,84 @@ impl Db {
         .rows_affected())
     }
 
+    // ---- The remote virtual window.
+
+    /// Adds a clerk or changes their password.
+    pub async fn set_clerk(
+        &self,
+        name: &str,
+        password_hash: &str,
+        now_ms: i64,
+    ) -> Result<(), DbError> {
+        sqlx::query(
+            "INSERT INTO clerks (name, password_hash, created_ms) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO UPDATE SET password_hash = excluded.password_hash",
+        )
+        .bind(name)
+        .bind(password_hash)
+        .bind(now_ms)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// A clerk's password hash.
+    pub async fn clerk_hash(&self, name: &str) -> Result<Option<String>, DbError> {
+        Ok(
+            sqlx::query("SELECT password_hash FROM clerks WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|r| r.try_get::<String, _>(0))
+                .transpose()?,
+        )
+    }
+
+    /// Records a finished call.
+    pub async fn record_call(&self, c: &CallRecord) -> Result<(), DbError> {
+        sqlx::query(
+            "INSERT INTO calls (id, terminal_id, clerk, item_code, joined_ms, answered_ms, ended_ms, outcome, \
+             callback_phone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&c.id)
+        .bind(&c.terminal_id)
+        .bind(c.clerk.as_deref())
+        .bind(c.item_code.as_deref())
+        .bind(c.joined_ms)
+        .bind(c.answered_ms)
+        .bind(c.ended_ms)
+        .bind(&c.outcome)
+        .bind(c.callback_phone.as_deref())
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Every recorded call, oldest first.
+    pub async fn calls(&self) -> Result<Vec<CallRecord>, DbError> {
+        let rows = sqlx::query(
+            "SELECT id, terminal_id, clerk, item_code, joined_ms, answered_ms, ended_ms, outcome, callback_phone \
+             FROM calls ORDER BY ended_ms, id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(CallRecord {
+                    id: r.try_get(0)?,
+                    terminal_id: r.try_get(1)?,
+                    clerk: r.try_get(2)?,
+                    item_code: r.try_get(3)?,
+                    joined_ms: r.try_get(4)?,
+                    answered_ms: r.try_get(5)?,
+                    ended_ms: r.try_get(6)?,
+                    outcome: r.try_get(7)?,
+                    callback_phone: r.try_get(8)?,
+                })
+            })
+            .collect()
+    }
+
     // ---- Writes under idempotency keys.
 
     /// Takes a case once per key. `reply` builds the stored answer from the case's sequence number (called
@@ -661,4 +739,31 @@ fn certificate(r: &sqlx::any::AnyRow) -> Result<Certificate, DbError> {
         fields: serde_json::from_str(&fields).map_err(|e| DbError::Corrupt(e.to_string()))?,
         issued_on: r.try_get(6)?,
     })
+}
+
+/// One finished call of the remote virtual window.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CallRecord {
+    pub id: String,
+    pub terminal_id: String,
+    pub clerk: Option<String>,
+    pub item_code: Option<String>,
+    pub joined_ms: i64,
+    pub answered_ms: Option<i64>,
+    pub ended_ms: i64,
+    pub outcome: String,
+    pub callback_phone: Option<String>,
+}
+
+impl std::fmt::Debug for CallRecord {
+    // The call-back number is personal data: never in a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallRecord")
+            .field("id", &self.id)
+            .field("terminal_id", &self.terminal_id)
+            .field("clerk", &self.clerk)
+            .field("outcome", &self.outcome)
+            .field("callback_phone", &self.callback_phone.as_ref().map(|_| "…"))
+            .finish()
+    }
 }

@@ -5,6 +5,8 @@
 //! SQLite or PostgreSQL (`db`) and materials in files (`materials`). Every refusal is a 4xx with an
 //! `ApiError` body saying why; a storage failure is a 503 the terminal retries.
 
+pub mod calls;
+pub mod clerks;
 pub mod db;
 pub mod devdata;
 pub mod materials;
@@ -287,7 +289,23 @@ pub fn router_with(platform: Arc<Platform>) -> Router {
                 .put(materials::upload)
                 .layer(DefaultBodyLimit::max(MAX_CHUNK)),
         )
+        .route(path::CALL_WS, get(calls::terminal_ws))
+        .route("/call/documents/{id}", get(calls::document))
         .route_layer(middleware::from_fn_with_state(platform.clone(), authorise));
+    // The clerk console: its own login, not the terminals' tokens.
+    let clerk = Router::new()
+        .route("/clerk", get(clerks::console))
+        .route("/clerk/login", get(clerks::login_form).post(clerks::login))
+        .route("/clerk/logout", post(clerks::logout))
+        .route("/clerk/me", get(clerks::me))
+        .route("/clerk/console.js", get(clerks::asset))
+        .route("/clerk/console.css", get(clerks::asset))
+        .route("/clerk/ws", get(calls::clerk_ws))
+        .route(
+            "/clerk/print",
+            post(calls::print).layer(DefaultBodyLimit::max(calls::MAX_PRINT)),
+        )
+        .route("/clerk/materials/{sha256}", get(calls::material));
     let open = Router::new()
         .route(path::HEALTH, get(health))
         .route(path::OPENAPI, get(openapi))
@@ -296,12 +314,19 @@ pub fn router_with(platform: Arc<Platform>) -> Router {
         .nest(API_PREFIX, guarded.merge(open))
         .layer(DefaultBodyLimit::max(MAX_JSON))
         .layer(middleware::from_fn(json_errors))
+        // After the layers: the console's pages are HTML, its refusals too.
+        .merge(clerk)
         .with_state(platform)
 }
 
 /// Serves the hub with the caller's platform state until the future is dropped.
 pub async fn serve_with(listener: TcpListener, platform: Arc<Platform>) -> std::io::Result<()> {
-    axum::serve(listener, router_with(platform)).await
+    // The client's address is kept for the clerk login's rate limit.
+    axum::serve(
+        listener,
+        router_with(platform).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .await
 }
 
 /// Binds `addr` and returns the listener and the address it got (port 0 picks a free one).

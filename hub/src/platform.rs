@@ -77,6 +77,9 @@ pub struct Platform {
     /// When false every platform call answers 503, as a platform under maintenance does (the simulator's
     /// "platform down" switch, tests).
     available: AtomicBool,
+    pub(crate) clerks: crate::clerks::Clerks,
+    /// The remote virtual window's queue and live calls.
+    pub calls: crate::calls::Exchange,
 }
 
 impl Platform {
@@ -114,6 +117,8 @@ impl Platform {
             db,
             materials,
             available: AtomicBool::new(true),
+            clerks: crate::clerks::Clerks::default(),
+            calls: crate::calls::Exchange::default(),
         }))
     }
 

@@ -130,6 +130,15 @@ impl Platform {
         &self,
         request: reqwest::RequestBuilder,
     ) -> Result<R, PlatformError> {
+        let bytes = self.send_raw(request).await?;
+        serde_json::from_slice(&bytes).map_err(|e| PlatformError::BadReply(e.to_string()))
+    }
+
+    /// A request whose reply body is not JSON (a PDF); refusals still come as `ApiError`.
+    async fn send_raw(
+        &self,
+        request: reqwest::RequestBuilder,
+    ) -> Result<bytes::Bytes, PlatformError> {
         let reply = request
             .send()
             .await
@@ -150,7 +159,34 @@ impl Platform {
                 message: e.message,
             });
         }
-        serde_json::from_slice(&bytes).map_err(|e| PlatformError::BadReply(e.to_string()))
+        Ok(bytes)
+    }
+
+    /// The token, for the call's signalling WebSocket (which carries it in its handshake).
+    pub fn token(&self) -> Option<String> {
+        self.token.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// A PDF the clerk sent to print during a call.
+    pub async fn call_document(&self, id: &str) -> Result<bytes::Bytes, PlatformError> {
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(PlatformError::BadReply(
+                "a document id that is not one".into(),
+            ));
+        }
+        let pdf = self
+            .send_raw(
+                self.request(
+                    reqwest::Method::GET,
+                    &format!("{}/{id}", path::CALL_DOCUMENTS),
+                )
+                .timeout(self.upload_timeout),
+            )
+            .await?;
+        if !pdf.starts_with(b"%PDF-") {
+            return Err(PlatformError::BadReply("the document is not a PDF".into()));
+        }
+        Ok(pdf)
     }
 
     pub async fn identity(&self, r: &IdentityRequest) -> Result<IdentityReply, PlatformError> {

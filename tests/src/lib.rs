@@ -2,6 +2,7 @@
 //! screenshots, and the geometry and ink checks the screen tests share.
 
 pub mod a11y;
+pub mod clerk;
 pub mod faults;
 
 use i_slint_backend_testing::{ElementHandle, ElementRoot, TestingBackend, TestingBackendOptions};

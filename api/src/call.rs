@@ -1,0 +1,265 @@
+//! The remote virtual window's signalling (远程虚拟窗口): JSON messages over one WebSocket per side, through the
+//! hub. The terminal speaks [`FromTerminal`] and hears [`ToTerminal`] on [`path::CALL_WS`]; the clerk's page
+//! speaks [`FromClerk`] and hears [`ToClerk`] on `/clerk/ws`. Every message is one JSON object with a `type`.
+//!
+//! The terminal makes the WebRTC offer once a clerk has taken the call (it knows which codecs it can encode);
+//! the clerk's browser answers; ICE candidates trickle both ways.
+//!
+//! [`path::CALL_WS`]: crate::path::CALL_WS
+
+use serde::{Deserialize, Serialize};
+
+/// The longest message either side may send (an SDP with many candidates is a few kB).
+pub const MAX_MESSAGE: usize = 64 * 1024;
+
+/// How long a resident waits before the terminal offers a call-back (the "021" target: a person within a
+/// minute).
+pub const NO_ANSWER_SECS: u64 = 60;
+
+/// Who is calling, as the clerk sees them: never the full ID number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct CallResident {
+    pub name: String,
+    /// 310***********1234.
+    pub id_masked: String,
+    /// The ID card's photo as JPEG in base64, where the terminal or the platform has one.
+    pub photo_jpeg_base64: Option<String>,
+}
+
+/// One ICE candidate, as the browser's `RTCIceCandidate.toJSON()` writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IceCandidate {
+    pub candidate: String,
+    #[serde(default)]
+    pub sdp_mid: Option<String>,
+    #[serde(default)]
+    pub sdp_m_line_index: Option<u32>,
+}
+
+/// How a call ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// The clerk finished the matter.
+    Done,
+    /// The clerk handed it on (a case opened, a visit booked).
+    Referred,
+    /// It cannot be done remotely.
+    NotPossible,
+    /// The resident hung up.
+    ResidentLeft,
+    /// Nobody answered and the resident asked to be called back.
+    CallBack,
+    /// The connection was lost and did not come back.
+    Dropped,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Done => "done",
+            Outcome::Referred => "referred",
+            Outcome::NotPossible => "not-possible",
+            Outcome::ResidentLeft => "resident-left",
+            Outcome::CallBack => "call-back",
+            Outcome::Dropped => "dropped",
+        }
+    }
+}
+
+/// Terminal → hub.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum FromTerminal {
+    /// Join the queue, or re-join the call `resume` after a dropped connection.
+    Join {
+        resident: Option<CallResident>,
+        item_code: Option<String>,
+        language: String,
+        elder: bool,
+        #[serde(default)]
+        resume: Option<String>,
+    },
+    Offer {
+        sdp: String,
+    },
+    Candidate {
+        candidate: IceCandidate,
+    },
+    /// The resident changed a field of the form the clerk pushed (or any form open during the call).
+    Field {
+        item_code: String,
+        field: String,
+        label: String,
+        value: String,
+    },
+    /// A document was captured and uploaded to `/materials/{sha256}`.
+    Captured {
+        sha256: String,
+        name: String,
+        bytes: u64,
+    },
+    /// What became of a document the clerk sent to print.
+    Printed {
+        document: String,
+        ok: bool,
+        message: String,
+    },
+    /// Nobody answered: call me back on this number.
+    CallBack {
+        phone: String,
+    },
+    /// The resident hung up.
+    Leave,
+}
+
+/// Hub → terminal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum ToTerminal {
+    /// In the queue: how many are ahead, and the expected wait from recent calls.
+    Queued {
+        call: String,
+        position: u32,
+        expected_wait_secs: u32,
+    },
+    /// A clerk took the call: make the offer.
+    Taken {
+        clerk: String,
+    },
+    Answer {
+        sdp: String,
+    },
+    Candidate {
+        candidate: IceCandidate,
+    },
+    /// Open this item's form for the resident.
+    PushForm {
+        item_code: String,
+    },
+    /// Please capture a document (what the clerk asks for, in words for the resident).
+    Capture {
+        what: String,
+    },
+    /// Print this PDF: fetch it from `/call/documents/{document}`.
+    Print {
+        document: String,
+        title: String,
+    },
+    Ended {
+        outcome: Outcome,
+    },
+    /// The hub refused a message; the call goes on unless it says otherwise.
+    Error {
+        code: String,
+        message: String,
+    },
+}
+
+/// One waiting or running call, as the clerks' queue shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueEntry {
+    pub call: String,
+    pub terminal: String,
+    pub resident: Option<CallResident>,
+    pub item_code: Option<String>,
+    pub elder: bool,
+    pub waiting_secs: u64,
+    /// The clerk who has it, once taken.
+    pub clerk: Option<String>,
+}
+
+/// Clerk's page → hub.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum FromClerk {
+    Take { call: String },
+    Answer { sdp: String },
+    Candidate { candidate: IceCandidate },
+    PushForm { item_code: String },
+    Capture { what: String },
+    End { outcome: Outcome },
+}
+
+/// Hub → clerk's page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum ToClerk {
+    Queue {
+        calls: Vec<QueueEntry>,
+    },
+    /// The call is yours: who it is; the terminal's offer follows.
+    Taken {
+        call: String,
+        terminal: String,
+        resident: Option<CallResident>,
+        ice_servers: serde_json::Value,
+    },
+    Offer {
+        sdp: String,
+    },
+    Candidate {
+        candidate: IceCandidate,
+    },
+    Field {
+        item_code: String,
+        field: String,
+        label: String,
+        value: String,
+    },
+    Captured {
+        sha256: String,
+        name: String,
+        bytes: u64,
+    },
+    Printed {
+        document: String,
+        ok: bool,
+        message: String,
+    },
+    /// The terminal's connection dropped; it has a minute to come back.
+    Reconnecting,
+    /// The terminal is back: a new offer follows.
+    Resumed,
+    Ended {
+        outcome: Outcome,
+    },
+    Error {
+        code: String,
+        message: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_tagged_objects() {
+        let m = FromTerminal::Field {
+            item_code: "SB-001".into(),
+            field: "phone".into(),
+            label: "联系电话".into(),
+            value: "139".into(),
+        };
+        let j = serde_json::to_value(&m).unwrap();
+        assert_eq!(j["type"], "field");
+        let back: FromTerminal = serde_json::from_value(j).unwrap();
+        assert_eq!(back, m);
+        let c: FromClerk =
+            serde_json::from_str(r#"{"type":"end","outcome":"not-possible"}"#).unwrap();
+        assert_eq!(
+            c,
+            FromClerk::End {
+                outcome: Outcome::NotPossible
+            }
+        );
+        assert!(serde_json::from_str::<FromClerk>(r#"{"type":"end","outcome":"x"}"#).is_err());
+        let cand: IceCandidate = serde_json::from_str(
+            r#"{"candidate":"candidate:1 1 udp 1 127.0.0.1 5000 typ host","sdpMid":"0","sdpMLineIndex":0}"#,
+        )
+        .unwrap();
+        assert_eq!(cand.sdp_mid.as_deref(), Some("0"));
+    }
+}

@@ -1,0 +1,184 @@
+//! A clerk at the console: Debian's chromium, headless, driven through chromedriver, with Chromium's fake
+//! camera and microphone (a moving test picture and a beep) and no background networking.
+
+use fantoccini::wd::Capabilities;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct ClerkBrowser {
+    pub client: Client,
+    driver: Child,
+    /// The hub's origin, `http://127.0.0.1:PORT`.
+    pub origin: String,
+}
+
+impl Drop for ClerkBrowser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// The flags that make Chromium a quiet, test-only clerk: fake media devices granted without a prompt,
+/// loopback ICE candidates allowed (and not hidden behind mDNS names), nothing fetched from outside.
+pub const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--allow-loopback-in-peer-connection",
+    "--disable-features=WebRtcHideLocalIpsWithMdns,Translate,OptimizationHints,MediaRouter",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-sync",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--metrics-recording-only",
+    "--mute-audio",
+    "--window-size=1400,1000",
+];
+
+impl ClerkBrowser {
+    pub async fn start(origin: &str) -> ClerkBrowser {
+        let port = free_port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (Debian's chromium-driver; scripts/system-packages installs it)");
+        let mut caps = Capabilities::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({ "binary": "/usr/bin/chromium", "args": CHROMIUM_FLAGS }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let started = Instant::now();
+        let client = loop {
+            match ClientBuilder::new(connector.clone())
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(c) => break c,
+                Err(e) if started.elapsed() < Duration::from_secs(30) => {
+                    let _ = e;
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(e) => panic!("chromium through chromedriver: {e}"),
+            }
+        };
+        ClerkBrowser {
+            client,
+            driver,
+            origin: origin.to_string(),
+        }
+    }
+
+    /// Logs in at the console's login page; the console opens.
+    pub async fn login(&self, name: &str, password: &str) {
+        self.client
+            .goto(&format!("{}/clerk/login", self.origin))
+            .await
+            .expect("login page");
+        self.fill("#name", name).await;
+        self.fill("#password", password).await;
+        self.client
+            .find(Locator::Css("form button[type=submit]"))
+            .await
+            .expect("login button")
+            .click()
+            .await
+            .expect("click login");
+        self.until("the console after login", "return !!(window.kiosk && window.kiosk.me && window.kiosk.ws && window.kiosk.ws.readyState === 1)")
+            .await;
+    }
+
+    pub async fn fill(&self, css: &str, text: &str) {
+        let e = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"));
+        e.clear().await.expect("clear");
+        e.send_keys(text).await.expect("type");
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("{css}: {e}"))
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Runs `js` (a function body that may `return`).
+    pub async fn eval(&self, js: &str) -> Value {
+        self.client
+            .execute(js, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("{js}: {e}"))
+    }
+
+    /// Runs `js`, a promise-returning expression, and gives its value.
+    pub async fn eval_async(&self, js: &str) -> Value {
+        let body = format!("const done = arguments[arguments.length - 1]; Promise.resolve({js}).then(done, (e) => done({{ error: String(e) }}));");
+        self.client
+            .execute_async(&body, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("{js}: {e}"))
+    }
+
+    /// Polls `js` (a function body returning a boolean) until it is true, 60 s at most.
+    pub async fn until(&self, what: &str, js: &str) {
+        let started = Instant::now();
+        loop {
+            if self.client.execute(js, vec![]).await.ok() == Some(Value::Bool(true)) {
+                return;
+            }
+            if started.elapsed() > Duration::from_secs(60) {
+                let url = self.client.current_url().await.map(|u| u.to_string());
+                let text = self
+                    .client
+                    .execute(
+                        "return document.body ? document.body.innerText : ''",
+                        vec![],
+                    )
+                    .await;
+                let errors = self
+                    .client
+                    .execute("return window.kiosk ? window.kiosk.errors : null", vec![])
+                    .await;
+                panic!("waited 60 s in the browser for {what}; at {url:?}: {text:?}; errors {errors:?}");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The console's view of the received video (`window.callStats()`).
+    pub async fn stats(&self) -> Value {
+        self.eval_async("window.callStats()").await
+    }
+
+    pub async fn finish(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
