@@ -428,6 +428,19 @@ pub struct SessionFigures {
     pub rating: Option<u8>,
     #[serde(deserialize_with = "whole::number")]
     pub timeout_extensions: u32,
+    /// 视频办: joining the queue until a clerk took the call (the "021" target is a person within a minute);
+    /// `None` when nobody did or there was no call.
+    #[serde(default)]
+    pub call_wait_s: Option<f64>,
+    /// From the clerk taking the call to its end.
+    #[serde(default)]
+    pub call_s: Option<f64>,
+    /// How the call ended (`done`, `call-back`, `resident-left`, …).
+    #[serde(default)]
+    pub call_outcome: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
+    #[serde(default, deserialize_with = "whole::option")]
+    pub call_rating: Option<u8>,
 }
 
 impl SessionFigures {

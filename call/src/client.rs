@@ -42,6 +42,8 @@ pub type AudioOpener = Box<dyn FnMut() -> (Box<dyn AudioSource>, Box<dyn AudioSi
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallEvent {
     Queued {
+        /// The hub's id of the call.
+        call: String,
         position: u32,
         expected_wait_secs: u32,
     },
@@ -76,7 +78,7 @@ pub enum CallEvent {
     },
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum CallCommand {
     Field {
         item_code: String,
@@ -98,6 +100,25 @@ pub enum CallCommand {
         phone: String,
     },
     Leave,
+}
+
+impl std::fmt::Debug for CallCommand {
+    // Field values and phone numbers are personal data: never in a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CallCommand::Field {
+                item_code, field, ..
+            } => {
+                write!(f, "Field({item_code}/{field} = …)")
+            }
+            CallCommand::Captured { name, bytes, .. } => {
+                write!(f, "Captured({name}, {bytes} bytes)")
+            }
+            CallCommand::Printed { document, ok, .. } => write!(f, "Printed({document}, {ok})"),
+            CallCommand::CallBack { .. } => write!(f, "CallBack(…)"),
+            CallCommand::Leave => write!(f, "Leave"),
+        }
+    }
 }
 
 /// A running call. Dropping it hangs up.
@@ -325,8 +346,9 @@ impl Task {
                 position,
                 expected_wait_secs,
             } => {
-                self.call_id = Some(call);
+                self.call_id = Some(call.clone());
                 let _ = self.events.send(CallEvent::Queued {
+                    call,
                     position,
                     expected_wait_secs,
                 });

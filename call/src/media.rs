@@ -471,38 +471,18 @@ impl Engine {
     }
 }
 
-/// Halves (or more) a frame until it is at most `max_width` wide: a box filter, enough for a face on a
-/// call; the document camera's stills keep their full size elsewhere.
+/// The frame halved until it is at most `max_width` wide, cut to even sizes (H.264's 4:2:0 needs them).
 pub fn fit(frame: &Frame, max_width: usize) -> (usize, usize, Vec<u8>) {
-    let factor = frame.width.div_ceil(max_width.max(2)).max(1);
-    let w = (frame.width / factor) & !1;
-    let h = (frame.height / factor) & !1;
-    if factor == 1 && w == frame.width && h == frame.height {
-        return (w, h, frame.rgb.to_vec());
+    let (w, h, px) = kiosk_drivers::camera::shrink(frame, max_width);
+    let (ew, eh) = (w & !1, h & !1);
+    if (ew, eh) == (w, h) {
+        return (w, h, px);
     }
-    let mut out = vec![0u8; w * h * 3];
-    let n = (factor * factor) as u32;
-    for y in 0..h {
-        for x in 0..w {
-            let mut acc = [0u32; 3];
-            for dy in 0..factor {
-                let row = (y * factor + dy) * frame.width;
-                for dx in 0..factor {
-                    let i = (row + x * factor + dx) * 3;
-                    if let Some(p) = frame.rgb.get(i..i + 3) {
-                        acc[0] += p[0] as u32;
-                        acc[1] += p[1] as u32;
-                        acc[2] += p[2] as u32;
-                    }
-                }
-            }
-            let o = (y * w + x) * 3;
-            out[o] = (acc[0] / n) as u8;
-            out[o + 1] = (acc[1] / n) as u8;
-            out[o + 2] = (acc[2] / n) as u8;
-        }
+    let mut out = Vec::with_capacity(ew * eh * 3);
+    for row in px.chunks_exact(w * 3).take(eh) {
+        out.extend_from_slice(&row[..ew * 3]);
     }
-    (w, h, out)
+    (ew, eh, out)
 }
 
 fn thread(name: &str, f: impl FnOnce() + Send + 'static) -> Result<(), CallError> {
@@ -649,5 +629,13 @@ mod tests {
         assert!(rgb.iter().all(|&v| v == 200));
         let (w, h, _) = fit(&f, 1920);
         assert_eq!((w, h), (1280, 720));
+        let odd = Frame {
+            width: 641,
+            height: 481,
+            rgb: vec![9u8; 641 * 481 * 3].into(),
+            ..f
+        };
+        let (w, h, rgb) = fit(&odd, 1920);
+        assert_eq!((w, h, rgb.len()), (640, 480, 640 * 480 * 3));
     }
 }

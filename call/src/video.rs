@@ -39,7 +39,8 @@ impl VideoEncoder {
             .rate_control_mode(RateControlMode::Bitrate)
             // A keyframe every 4 s as well as on request: a decoder that lost one catches up soon.
             .intra_frame_period(IntraFramePeriod::from_num_frames((fps * 4.0) as u32))
-            .skip_frames(false);
+            // Rate control needs leave to skip a frame when the scene changes at once.
+            .skip_frames(true);
         let encoder =
             Encoder::with_api_config(OpenH264API::from_source(), config).map_err(codec)?;
         Ok(Self {

@@ -10,7 +10,7 @@ use std::process::ExitCode;
     name = "kiosk-hub",
     version,
     about = "Reference service-centre hub for the self-service terminals",
-    after_help = "Examples:\n  kiosk-hub                                   SQLite in ~/.local/share/kiosk-hub, 127.0.0.1:8080\n  kiosk-hub --database postgres://hub@localhost/hub --listen 0.0.0.0:8080\n  kiosk-hub enrolment-code --terminal YP-KJ-0001     a one-time code for a terminal's setup\n  kiosk-hub revoke --terminal YP-KJ-0001             the terminal must enrol again"
+    after_help = "Examples:\n  kiosk-hub                                   SQLite in ~/.local/share/kiosk-hub, 127.0.0.1:8080\n  kiosk-hub --database postgres://hub@localhost/hub --listen 0.0.0.0:8080\n  kiosk-hub enrolment-code --terminal YP-KJ-0001     a one-time code for a terminal's setup\n  kiosk-hub revoke --terminal YP-KJ-0001             the terminal must enrol again\n  echo 'a long password' | kiosk-hub clerk --name wang.li   a clerk for the console at /clerk"
 )]
 struct Cli {
     /// Address and port to listen on.
@@ -22,6 +22,18 @@ struct Cli {
     /// A database URL instead of SQLite in the data directory: postgres://USER:PASSWORD@HOST/DB.
     #[arg(long, env = "KIOSK_HUB_DATABASE")]
     database: Option<String>,
+    /// A TURN server for clerks' browsers behind NAT (turn:HOST:3478); the terminal uses host candidates.
+    #[arg(long, env = "KIOSK_HUB_TURN")]
+    turn: Option<String>,
+    #[arg(long, env = "KIOSK_HUB_TURN_USER", requires = "turn")]
+    turn_user: Option<String>,
+    #[arg(
+        long,
+        env = "KIOSK_HUB_TURN_CREDENTIAL",
+        requires = "turn",
+        hide_env_values = true
+    )]
+    turn_credential: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -42,6 +54,12 @@ enum Command {
     Revoke {
         #[arg(long)]
         terminal: String,
+    },
+    /// Add a clerk of the remote virtual window (or set a new password); the password is read from standard
+    /// input, never from the command line.
+    Clerk {
+        #[arg(long)]
+        name: String,
     },
 }
 
@@ -97,7 +115,35 @@ async fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Clerk { name } => {
+            let mut password = String::new();
+            if std::io::stdin().read_line(&mut password).is_err() {
+                eprintln!("kiosk-hub: give the password on standard input");
+                return ExitCode::FAILURE;
+            }
+            match platform
+                .add_clerk(&name, password.trim_end_matches(['\r', '\n']))
+                .await
+            {
+                Ok(()) => {
+                    println!("clerk {name} can log in at /clerk");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("kiosk-hub: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
         Command::Serve => {
+            if let Some(url) = &cli.turn {
+                let mut server = serde_json::json!({ "urls": url });
+                if let (Some(u), Some(c)) = (&cli.turn_user, &cli.turn_credential) {
+                    server["username"] = u.clone().into();
+                    server["credential"] = c.clone().into();
+                }
+                platform.calls.set_ice_servers(serde_json::json!([server]));
+            }
             let (listener, addr) = match kiosk_hub::bind(cli.listen).await {
                 Ok(x) => x,
                 Err(e) => {
@@ -109,7 +155,7 @@ async fn main() -> ExitCode {
                 Some(_) => format!("{:?} database", platform.db().backend()),
                 None => format!("SQLite in {}", data_dir.display()),
             };
-            println!("kiosk-hub: http://{addr}/api/v1 ({store}); OpenAPI at http://{addr}/api/v1/openapi.json");
+            println!("kiosk-hub: http://{addr}/api/v1 ({store}); OpenAPI at http://{addr}/api/v1/openapi.json; clerk console at http://{addr}/clerk");
             match kiosk_hub::serve_with(listener, platform).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

@@ -50,7 +50,7 @@ pub struct Kiosk {
     pub ui: KioskWindow,
     pub terminal: RefCell<Terminal>,
     camera: RefCell<Option<AttachedCamera>>,
-    face_camera: RefCell<Option<AttachedCamera>>,
+    pub(crate) face_camera: RefCell<Option<AttachedCamera>>,
     /// Which camera the running preview shows (true: the face camera).
     preview_face: std::cell::Cell<bool>,
     preview: RefCell<Option<PreviewPump>>,
@@ -69,7 +69,7 @@ pub struct Kiosk {
     elder_items: Vec<String>,
     /// The pinyin dictionary of the field keyboard, built with the catalogue.
     ime: Arc<OnceLock<kiosk_ime::Dictionary>>,
-    services: RefCell<Option<Services>>,
+    pub(crate) services: RefCell<Option<Services>>,
     /// Device reports from before the services came (devices start first): queued when they come.
     early_reports: RefCell<Vec<kiosk_api::DeviceReport>>,
     /// What receipts and forms say about this terminal.
@@ -80,6 +80,8 @@ pub struct Kiosk {
     pub reader: crate::screen_reader::ScreenReader,
     /// Speech; None until attached (the headless tests of screens run without it).
     voice: RefCell<Option<crate::voice::Voice>>,
+    /// The remote virtual window's call, while one runs.
+    pub(crate) call: RefCell<Option<crate::remote_window::RunningCall>>,
 }
 
 /// What the kiosk reaches beyond the UI thread: the runtime, the platform and the printers.
@@ -114,7 +116,8 @@ fn candidates_for(dict: &kiosk_ime::Dictionary, composition: &str) -> Vec<kiosk_
     dict.candidates_where(composition, CANDIDATES, drawable)
 }
 
-type Job = Box<dyn FnOnce(&Kiosk) + Send>;
+/// A job for the UI thread; it returns whether the view must be redrawn from the state afterwards.
+type Job = Box<dyn FnOnce(&Kiosk) -> bool + Send>;
 
 /// The kiosk's mailbox for other threads: device events and the answers of the platform, printers and camera
 /// are posted here and run on the UI thread, in order. Posting wakes the event loop; without one (headless
@@ -124,7 +127,22 @@ pub struct Inbox(std::sync::mpsc::Sender<Job>);
 
 impl Inbox {
     pub fn post(&self, f: impl FnOnce(&Kiosk) + Send + 'static) {
-        if self.0.send(Box::new(f)).is_ok() {
+        self.send(Box::new(move |k| {
+            f(k);
+            true
+        }));
+    }
+
+    /// A job that only touches the view itself (a video frame): no redraw from the state follows it.
+    pub fn post_view(&self, f: impl FnOnce(&Kiosk) + Send + 'static) {
+        self.send(Box::new(move |k| {
+            f(k);
+            false
+        }));
+    }
+
+    fn send(&self, job: Job) {
+        if self.0.send(job).is_ok() {
             let _ = slint::invoke_from_event_loop(|| {
                 KIOSK.with(|k| {
                     if let Some(k) = k.borrow().as_ref() {
@@ -150,9 +168,9 @@ pub struct Items {
 const HITS: usize = 8;
 
 /// A camera and the runtime its service runs on.
-struct AttachedCamera {
+pub(crate) struct AttachedCamera {
     runtime: tokio::runtime::Handle,
-    handle: CameraHandle,
+    pub(crate) handle: CameraHandle,
 }
 
 impl Kiosk {
@@ -208,6 +226,7 @@ impl Kiosk {
             mail,
             reader: crate::screen_reader::ScreenReader::default(),
             voice: RefCell::new(None),
+            call: RefCell::new(None),
         });
         {
             let items = kiosk.items.clone();
@@ -260,6 +279,25 @@ impl Kiosk {
         actions.on_toggle_language(on(|| Intent::ToggleLanguage));
         actions.on_call_help(on(|| Intent::CallHelp));
         actions.on_video_call(on(|| Intent::VideoCall));
+        actions.on_call_hang_up(on(|| Intent::CallHangUp));
+        actions.on_call_keep_waiting(on(|| Intent::CallKeepWaiting));
+        actions.on_call_offer_phone(on(|| Intent::CallOfferPhone));
+        actions.on_call_send_phone(on(|| Intent::CallSendPhone));
+        actions.on_call_expand(on(|| Intent::CallExpand));
+        actions.on_call_shrink(on(|| Intent::CallShrink));
+        actions.on_call_close(on(|| Intent::CallClose));
+        let weak = Rc::downgrade(self);
+        actions.on_call_phone_key(move |key| {
+            if let Some(k) = weak.upgrade() {
+                k.intent(Intent::CallPhoneKey(key.to_string()));
+            }
+        });
+        let weak = Rc::downgrade(self);
+        actions.on_call_rate(move |stars| {
+            if let Some(k) = weak.upgrade() {
+                k.intent(Intent::CallRate(stars.clamp(0, 255) as u8));
+            }
+        });
         actions.on_dismiss_notice(on(|| Intent::DismissNotice));
         actions.on_extend_session(on(|| Intent::Extend));
         actions.on_activity(on(|| Intent::Activity));
@@ -489,9 +527,9 @@ impl Kiosk {
                     tracing::info!(?reason, "session ended, personal data wiped")
                 }
                 Effect::HelpRequested => tracing::info!("help requested"),
-                Effect::VideoRequested => {
-                    tracing::warn!("video window requested; not in this build")
-                }
+                e @ (Effect::CallStart { .. }
+                | Effect::CallCommand(_)
+                | Effect::CallShare { .. }) => self.call_effect(e),
                 Effect::TakeStill => self.take_still(),
                 Effect::VerifyCode(request) => self.call(
                     move |p| async move { p.identity(&request).await },
@@ -612,12 +650,12 @@ impl Kiosk {
 
     /// Runs what other threads posted, in order, then redraws once; returns how many ran.
     pub fn drain(&self) -> usize {
-        let mut n = 0;
+        let (mut n, mut redraw) = (0, false);
         while let Ok(job) = self.mail.try_recv() {
-            job(self);
+            redraw |= job(self);
             n += 1;
         }
-        if n > 0 {
+        if redraw {
             self.apply(Vec::new());
         }
         n
@@ -988,14 +1026,17 @@ impl Kiosk {
         self.items.get().and_then(Option::as_ref)
     }
 
-    /// An item was touched (a search hit, a category's list): it opens.
-    pub fn item_selected(&self, code: &str) {
-        let item = self
-            .items
+    /// An item of the catalogue, once it is loaded.
+    pub fn item(&self, code: &str) -> Option<&kiosk_catalog::Item> {
+        self.items
             .get()
             .and_then(Option::as_ref)
             .and_then(|i| i.catalog.get(code))
-            .cloned();
+    }
+
+    /// An item was touched (a search hit, a category's list): it opens.
+    pub fn item_selected(&self, code: &str) {
+        let item = self.item(code).cloned();
         match item {
             Some(item) => {
                 tracing::info!(item = code, "item opened");

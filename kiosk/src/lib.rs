@@ -18,6 +18,7 @@ pub mod paperwork;
 pub mod platform;
 pub mod presenter;
 pub mod preview;
+pub mod remote_window;
 pub mod screen_reader;
 pub mod session;
 pub mod setup;

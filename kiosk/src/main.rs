@@ -395,6 +395,17 @@ async fn start_hub(
         Ok((listener, addr)) => {
             tokio::spawn(kiosk_hub::serve_with(listener, platform.clone()));
             tracing::info!(%addr, "simulated service centre (hub) listening");
+            // A clerk to play the remote virtual window with: a fresh password each run, for this machine only.
+            let mut raw = [0u8; 8];
+            if getrandom::fill(&mut raw).is_ok() {
+                let password: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+                match platform.add_clerk("demo", &password).await {
+                    Ok(()) => println!(
+                        "视频办 clerk console: http://{addr}/clerk (user demo, password {password})"
+                    ),
+                    Err(e) => tracing::warn!(error = %e, "no demo clerk for the console"),
+                }
+            }
             Some((format!("http://{addr}/api/v1"), platform, code))
         }
         Err(e) => {

@@ -6,8 +6,8 @@ use crate::devices;
 use crate::session::{CaptureStep, Notice, Screen, Terminal};
 use kiosk_drivers::sensitive::mask_name;
 use kiosk_ui::{
-    AppState, CaptureStep as UiCaptureStep, CategoryTile, IconPaths, ItemHit, KioskWindow,
-    NoticeKind, Page, Theme,
+    AppState, CallPhase as UiCallPhase, CaptureStep as UiCaptureStep, CategoryTile, IconPaths,
+    ItemHit, KioskWindow, NoticeKind, Page, Theme,
 };
 use slint::{
     ComponentHandle, Image, ModelRc, Rgb8Pixel, SharedPixelBuffer, SharedString, VecModel,
@@ -73,6 +73,14 @@ fn notice_text(n: Notice, lang: Language) -> &'static str {
         (Notice::NotDoneSent, Language::En) => "Your problem was recorded and staff will follow up. For help now, tap Call staff.",
         (Notice::NotDoneFailed, Language::Zh) => "问题暂时没能送达。请到服务点窗口告诉工作人员，或拨打 12345 热线。",
         (Notice::NotDoneFailed, Language::En) => "The report could not be sent. Please tell the staff at the counter, or call 12345.",
+        (Notice::CallBackBooked, Language::Zh) => "已登记回电号码，坐席会尽快给您回电。",
+        (Notice::CallBackBooked, Language::En) => "Your number is noted: a clerk will call you back soon.",
+        (Notice::CallPrinted, Language::Zh) => "坐席发送的文件已打印，请在 A4 出纸口取走。",
+        (Notice::CallPrinted, Language::En) => "The clerk's document is printed: please take it from the A4 tray.",
+        (Notice::CallPrintFailed, Language::Zh) => "坐席发送的文件没能打印，坐席已收到通知。",
+        (Notice::CallPrintFailed, Language::En) => "The clerk's document could not be printed; the clerk has been told.",
+        (Notice::CallRated, Language::Zh) => "感谢您的评价！",
+        (Notice::CallRated, Language::En) => "Thank you for your rating!",
     }
 }
 
@@ -250,6 +258,10 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
     s.set_device_alert(alert.into());
     s.set_out_of_service(t.out_of_service);
     s.set_elder_proposal(t.elder_proposal);
+    present_call(&s, t);
+    if t.call.as_ref().is_some_and(|c| c.expanded) {
+        s.set_page(Page::Call);
+    }
     s.set_timeout_warning(t.warning_left.is_some());
     s.set_timeout_seconds(t.warning_left.unwrap_or(0).min(i32::MAX as u64) as i32);
     s.set_presence(t.presence);
@@ -284,4 +296,40 @@ pub fn item_hit(item: &kiosk_catalog::Item, lang: Language) -> ItemHit {
         title: title.into(),
         detail: detail.into(),
     }
+}
+
+/// 视频办: the call's state for the call page and the call strip.
+fn present_call(s: &AppState, t: &Terminal) {
+    use crate::session::CallPhase as Phase;
+    let Some(c) = t.call.as_ref() else {
+        s.set_call_phase(UiCallPhase::None);
+        return;
+    };
+    s.set_call_phase(match &c.phase {
+        Phase::Joining => UiCallPhase::Joining,
+        Phase::Waiting { .. } => UiCallPhase::Waiting,
+        Phase::Phone => UiCallPhase::Phone,
+        Phase::Talking { connected: false } => UiCallPhase::Connecting,
+        Phase::Talking { connected: true } => UiCallPhase::Talking,
+        Phase::Reconnecting => UiCallPhase::Reconnecting,
+        Phase::Ended { .. } => UiCallPhase::Ended,
+    });
+    if let Phase::Waiting {
+        position,
+        expected_wait_secs,
+    } = c.phase
+    {
+        s.set_call_position(position.min(i32::MAX as u32) as i32);
+        s.set_call_wait_minutes(expected_wait_secs.div_ceil(60).clamp(1, 999) as i32);
+    }
+    s.set_call_no_answer(c.no_answer);
+    s.set_call_clerk(c.clerk.clone().unwrap_or_default().into());
+    s.set_call_phone(c.phone.expose().as_str().into());
+    s.set_call_phone_ok((7..=crate::session::PHONE_MAX).contains(&c.phone.expose().len()));
+    if let Phase::Ended { outcome } = c.phase {
+        s.set_call_outcome(outcome.as_str().into());
+        s.set_call_rateable(c.clerk.is_some() && outcome != kiosk_api::call::Outcome::CallBack);
+    }
+    s.set_call_notice(c.notice.clone().unwrap_or_default().into());
+    s.set_call_has_page(t.application.is_some() || t.screen == Screen::Capture);
 }

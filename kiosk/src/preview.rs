@@ -21,29 +21,7 @@ pub const VIEW_MAX: usize = 1200;
 /// JPEG quality of handed-in materials: text stays crisp, a page is a few hundred kB.
 pub const JPEG_QUALITY: u8 = 85;
 
-/// `frame` as RGB pixels no wider than `max_width`, halved by averaging 2×2 blocks.
-pub fn shrink(frame: &Frame, max_width: usize) -> (usize, usize, Vec<u8>) {
-    let (mut w, mut h) = (frame.width, frame.height);
-    let mut px: Vec<u8> = frame.rgb.to_vec();
-    while w > max_width && w >= 2 && h >= 2 {
-        let (nw, nh) = (w / 2, h / 2);
-        let mut out = vec![0u8; nw * nh * 3];
-        for y in 0..nh {
-            for x in 0..nw {
-                for c in 0..3 {
-                    let at = |xx: usize, yy: usize| u16::from(px[(yy * w + xx) * 3 + c]);
-                    let sum = at(2 * x, 2 * y)
-                        + at(2 * x + 1, 2 * y)
-                        + at(2 * x, 2 * y + 1)
-                        + at(2 * x + 1, 2 * y + 1);
-                    out[(y * nw + x) * 3 + c] = (sum / 4) as u8;
-                }
-            }
-        }
-        (w, h, px) = (nw, nh, out);
-    }
-    (w, h, px)
-}
+pub use kiosk_drivers::camera::shrink;
 
 /// The frame as a Slint pixel buffer for the preview (`None` if its size does not fit its pixels).
 pub fn to_buffer(frame: &Frame, max_width: usize) -> Option<SharedPixelBuffer<Rgb8Pixel>> {

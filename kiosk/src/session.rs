@@ -23,6 +23,9 @@ use kiosk_drivers::{
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+mod video_call;
+pub use video_call::{mask_id, CallPhase, CallState, PHONE_MAX};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
     Attract,
@@ -108,6 +111,13 @@ pub enum Notice {
     NotDoneSent,
     /// 办不成事 could not be sent: the resident is pointed at the counter.
     NotDoneFailed,
+    /// Nobody answered the video call; the number was left and a clerk calls back.
+    CallBackBooked,
+    /// The document the clerk sent was printed.
+    CallPrinted,
+    CallPrintFailed,
+    /// The video call was rated.
+    CallRated,
 }
 
 impl Notice {
@@ -120,6 +130,7 @@ impl Notice {
                 | Notice::HelpNotConnected
                 | Notice::VideoNotConnected
                 | Notice::NotDoneFailed
+                | Notice::CallPrintFailed
                 | Notice::SuiShenMaRefused
                 | Notice::SuiShenMaNeedsPlatform
         )
@@ -173,7 +184,20 @@ pub enum Effect {
     /// The UI's language changed: switch the bundled translation.
     Language(Language),
     HelpRequested,
-    VideoRequested,
+    /// 视频办: start the remote virtual window's call (its events come back through `call_event`).
+    CallStart {
+        resident: Option<kiosk_api::call::CallResident>,
+        item_code: Option<String>,
+        elder: bool,
+        language: Language,
+    },
+    /// Tell the running call (fields for the clerk, a call-back number, hanging up).
+    CallCommand(kiosk_call::CallCommand),
+    /// Upload a photo the clerk asked for and show it to the clerk.
+    CallShare {
+        name: String,
+        jpeg: Sensitive<Vec<u8>>,
+    },
     /// Take a still with the document camera; the answer comes back through `photo_taken`.
     TakeStill,
     /// Ask the platform whose 随申码 this is; the answer comes back through `identity_verified`.
@@ -203,7 +227,22 @@ pub enum Intent {
     ToggleElder,
     ToggleLanguage,
     CallHelp,
+    /// 视频办: join the queue, or bring the running call to the front.
     VideoCall,
+    CallHangUp,
+    CallKeepWaiting,
+    /// Nobody answered: leave a number to be called back.
+    CallOfferPhone,
+    /// A key of the call-back number pad: a digit, `backspace` or `clear`.
+    CallPhoneKey(String),
+    CallSendPhone,
+    /// The call page to the front, or back to the corner.
+    CallExpand,
+    CallShrink,
+    /// 好差评 of the call, 1..=5.
+    CallRate(u8),
+    /// Leave the ended call's page without rating.
+    CallClose,
     Category(String),
     Search(String),
     /// A key of the on-screen search keyboard: a letter or digit, `backspace` or `clear`.
@@ -350,6 +389,8 @@ pub struct Terminal {
     pub terminal_id: String,
     /// The reason chosen on the 办不成事 page.
     pub not_done_reason: Option<usize>,
+    /// The remote virtual window's call, while there is one.
+    pub call: Option<CallState>,
     figures: FigureClock,
 }
 
@@ -371,6 +412,11 @@ struct FigureClock {
     not_done: bool,
     rating: Option<u8>,
     fields: (u32, u32, u32, u32),
+    call_joined: Option<Instant>,
+    call_answered: Option<Instant>,
+    call_s: Option<f64>,
+    call_outcome: Option<String>,
+    call_rating: Option<u8>,
 }
 
 /// The longest search text (a stuck key must not grow it without end).
@@ -415,6 +461,7 @@ impl Terminal {
             pending_item: None,
             terminal_id: String::new(),
             not_done_reason: None,
+            call: None,
             figures: FigureClock::default(),
         }
     }
@@ -696,10 +743,16 @@ impl Terminal {
                     step: self.step_name().unwrap_or("attract").into(),
                 }));
             }
-            Intent::VideoCall => {
-                self.notice = Some((Notice::VideoNotConnected, now));
-                fx.push(Effect::VideoRequested);
-            }
+            Intent::VideoCall => self.start_call(now, &mut fx),
+            Intent::CallHangUp
+            | Intent::CallKeepWaiting
+            | Intent::CallOfferPhone
+            | Intent::CallPhoneKey(_)
+            | Intent::CallSendPhone
+            | Intent::CallExpand
+            | Intent::CallShrink
+            | Intent::CallRate(_)
+            | Intent::CallClose => self.call_intent(&intent, now, &mut fx),
             Intent::Category(id) => {
                 if let Some(c) = crate::catalog::find(&id) {
                     if self.screen == Screen::Attract {
@@ -767,6 +820,8 @@ impl Terminal {
             }
             Intent::UsePhoto => {
                 if let (Screen::Capture, Some(p)) = (self.screen, self.pending_photo.take()) {
+                    // Asked for by a clerk on a call: it goes to the clerk as well.
+                    self.share_photo(&p, &mut fx);
                     match self
                         .application
                         .as_mut()
@@ -907,6 +962,7 @@ impl Terminal {
                 }
             }
         }
+        self.sync_call_fields(&mut fx);
         self.after(now);
         fx
     }
@@ -1429,6 +1485,10 @@ impl Terminal {
     /// How long the current step waits for the resident: filling and signing take longer than choosing.
     pub fn step_timeout(&self) -> Option<Duration> {
         let base = self.settings.inactivity_timeout;
+        // On a video call (waiting or talking) the resident is not idle: the clerk or the queue keeps them.
+        if self.call.as_ref().is_some_and(CallState::live) {
+            return None;
+        }
         match (self.screen, self.application.as_ref().map(|a| a.step)) {
             // Waiting for the platform is not the resident's inactivity (the call has its own deadline).
             (Screen::Apply, Some(Step::Submitting)) => None,
@@ -1529,6 +1589,7 @@ impl Terminal {
             fx.push(Effect::Figures(Box::new(f)));
         }
         self.figures = FigureClock::default();
+        self.end_call(fx);
         self.leave_item();
         self.not_done_reason = None;
         self.resident = None;
@@ -1578,7 +1639,20 @@ impl Terminal {
         } else {
             Outcome::Browsed
         };
+        let call_wait_s = match (f.call_joined, f.call_answered) {
+            (Some(j), Some(a)) => Some(a.duration_since(j).as_secs_f64()),
+            _ => None,
+        };
+        if f.call_joined.is_some() && f.call_outcome.is_none() {
+            // Ended with the session (card taken, timeout): the call was hung up then.
+            f.call_outcome = Some(kiosk_api::call::Outcome::ResidentLeft.as_str().into());
+            f.call_s = f.call_answered.map(|a| now.duration_since(a).as_secs_f64());
+        }
         Some(SessionFigures {
+            call_wait_s,
+            call_s: f.call_s,
+            call_outcome: f.call_outcome.clone(),
+            call_rating: f.call_rating,
             terminal_id: self.terminal_id.clone(),
             item_code: f.item.clone(),
             outcome,

@@ -182,3 +182,14 @@ impl ClerkBrowser {
         let _ = self.client.clone().close().await;
     }
 }
+
+/// A real one-page PDF (the kiosk's own A4 document renderer), for the print round trips.
+pub fn sample_pdf() -> Vec<u8> {
+    let d = kiosk_api::IssuedDocument {
+        title: "社会保险缴费证明".into(),
+        issuer: "杨浦区社区事务受理服务中心".into(),
+        rows: vec![("缴费月数".into(), "12".into())],
+        note: None,
+    };
+    kiosk::paperwork::issued_pdf(&d).expect("a PDF").1
+}

@@ -195,6 +195,8 @@ pub fn run_until(
 pub struct Terminal {
     pub kiosk: Rc<Kiosk>,
     pub hub: std::sync::Arc<kiosk_hub::Platform>,
+    /// The hub's API base URL (`http://127.0.0.1:PORT/api/v1`).
+    pub url: String,
     pub devices: kiosk::manager::Devices,
     pub sims: kiosk::manager::SimulatedDevices,
     pub rt: tokio::runtime::Runtime,
@@ -258,6 +260,7 @@ impl Terminal {
         let t = Terminal {
             kiosk,
             hub,
+            url,
             devices,
             sims,
             rt,
