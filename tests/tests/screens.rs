@@ -29,6 +29,14 @@ enum PageUnderTest {
     /// A print item's case: the document shown and the rating with reasons (★2).
     Done,
     NotDone,
+    /// 视频办: nobody answered within the minute; a call-back or keep waiting.
+    CallNoAnswer,
+    /// The call-back number pad.
+    CallPhone,
+    /// The call is over: one-touch rating.
+    CallEnded,
+    /// A form the clerk pushed, under the call strip.
+    CallStrip,
 }
 
 /// The catalogue's item, for the pages of an application.
@@ -185,6 +193,10 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
             | PageUnderTest::Home
             | PageUnderTest::Capture
             | PageUnderTest::Search
+            | PageUnderTest::CallNoAnswer
+            | PageUnderTest::CallPhone
+            | PageUnderTest::CallEnded
+            | PageUnderTest::CallStrip
     );
     let term = application.then(|| Terminal::start(&profile, &format!("{profile_name}-{elder}")));
     let kiosk = match &term {
@@ -214,6 +226,13 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
     if page == PageUnderTest::Capture {
         kiosk.intent(Intent::OpenCapture);
         show_camera_frame(&kiosk);
+    }
+    if let PageUnderTest::CallNoAnswer
+    | PageUnderTest::CallPhone
+    | PageUnderTest::CallEnded
+    | PageUnderTest::CallStrip = page
+    {
+        drive_call(&kiosk, page);
     }
     if page == PageUnderTest::Search {
         kiosk.intent(Intent::Start);
@@ -247,6 +266,10 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
             PageUnderTest::Queued => "queued",
             PageUnderTest::Done => "done",
             PageUnderTest::NotDone => "not-done",
+            PageUnderTest::CallNoAnswer => "call-no-answer",
+            PageUnderTest::CallPhone => "call-phone",
+            PageUnderTest::CallEnded => "call-ended",
+            PageUnderTest::CallStrip => "call-strip",
         },
         if profile.panel.width_px > profile.panel.height_px {
             "landscape"
@@ -315,6 +338,18 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
             }
         }
         PageUnderTest::NotDone => expected.extend(["缺少材料", "提交"]),
+        PageUnderTest::CallNoAnswer => {
+            expected.extend(["坐席暂时都在忙", "留下电话，稍后回电", "继续等待", "挂断"])
+        }
+        PageUnderTest::CallPhone => {
+            expected.extend(["回电号码", "1", "0", "退格", "确认回电", "继续等待"])
+        }
+        PageUnderTest::CallEnded => {
+            expected.extend(["视频通话已结束", "非常满意", "非常不满意", "不评价，返回"])
+        }
+        PageUnderTest::CallStrip => {
+            expected.extend(["视频通话中", "回到视频", "挂断", "联系电话", "下一步"])
+        }
     }
     for label in &expected {
         let found = find(ui, label);
@@ -424,6 +459,10 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
         PageUnderTest::Queued => inked.extend(["已保存，网络恢复后自动提交"]),
         PageUnderTest::Done => inked.extend(["非常满意", "提交评价"]),
         PageUnderTest::NotDone => inked.extend(["缺少材料"]),
+        PageUnderTest::CallNoAnswer => inked.extend(["留下电话，稍后回电", "挂断"]),
+        PageUnderTest::CallPhone => inked.extend(["确认回电", "退格"]),
+        PageUnderTest::CallEnded => inked.extend(["非常满意", "不评价，返回"]),
+        PageUnderTest::CallStrip => inked.extend(["回到视频", "联系电话"]),
     }
     for label in inked {
         let e = &find(ui, label)[0];
@@ -691,6 +730,72 @@ fn a_photographed_page_is_reviewed_kept_and_wiped_with_the_session() {
     assert!(kiosk.terminal.borrow().pending_photo.is_none());
 }
 
+/// Puts the session on a call page as the call's events would (no hub: the pages only).
+fn drive_call(kiosk: &kiosk::app::Kiosk, page: PageUnderTest) {
+    use kiosk_call::CallEvent;
+    let now = std::time::Instant::now();
+    {
+        let mut t = kiosk.terminal.borrow_mut();
+        let card = sample_cards().remove(0);
+        t.device(
+            DeviceEvent::CardInserted(Box::new(card.record)),
+            now,
+            kiosk_drivers::Date::new(2026, 11, 30).expect("date"),
+        );
+        // The effect (start the call) is dropped: the events below stand for the hub.
+        t.intent(Intent::VideoCall, now);
+        t.call_event(
+            CallEvent::Queued {
+                call: "c1".into(),
+                position: 3,
+                expected_wait_secs: 95,
+            },
+            now,
+        );
+        match page {
+            PageUnderTest::CallNoAnswer => t.call_event(CallEvent::NoAnswer, now),
+            PageUnderTest::CallPhone => {
+                t.call_event(CallEvent::NoAnswer, now);
+                t.intent(Intent::CallOfferPhone, now);
+                for d in ["1", "3", "9", "1", "2", "3", "4"] {
+                    t.intent(Intent::CallPhoneKey(d.into()), now);
+                }
+            }
+            PageUnderTest::CallEnded | PageUnderTest::CallStrip => {
+                t.call_event(
+                    CallEvent::Taken {
+                        clerk: "王丽".into(),
+                    },
+                    now,
+                );
+                t.call_event(CallEvent::Connected, now);
+                if page == PageUnderTest::CallEnded {
+                    t.call_event(
+                        CallEvent::Ended {
+                            outcome: kiosk_api::call::Outcome::Done,
+                            waited: std::time::Duration::from_secs(20),
+                            answered: Some(std::time::Duration::from_secs(200)),
+                        },
+                        now,
+                    );
+                } else {
+                    t.call_event(
+                        CallEvent::PushForm {
+                            item_code: "MZ-001".into(),
+                        },
+                        now,
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    if page == PageUnderTest::CallStrip {
+        kiosk.intent(Intent::OpenItem(item(kiosk, "MZ-001")));
+    }
+    kiosk.render();
+}
+
 /// Every page in both modes and both orientations.
 macro_rules! every_way {
     ($($name:ident => $page:expr),* $(,)?) => {
@@ -736,4 +841,8 @@ every_way! {
     queued => PageUnderTest::Queued,
     done => PageUnderTest::Done,
     not_done => PageUnderTest::NotDone,
+    call_no_answer => PageUnderTest::CallNoAnswer,
+    call_phone => PageUnderTest::CallPhone,
+    call_ended => PageUnderTest::CallEnded,
+    call_strip => PageUnderTest::CallStrip,
 }
