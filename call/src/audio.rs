@@ -32,6 +32,19 @@ pub trait AudioSink: Send {
     fn write(&mut self, pcm: &[i16]);
 }
 
+/// Silence at the pace of a microphone: what the clerk hears when the terminal's microphone cannot be opened
+/// (the clerk sees the resident and can still talk; the page tells the resident).
+#[derive(Default)]
+pub struct SilentSource(ToneSource);
+
+impl AudioSource for SilentSource {
+    fn read(&mut self, frame: &mut [i16]) -> bool {
+        let ok = self.0.read(frame);
+        frame.fill(0);
+        ok
+    }
+}
+
 /// A quiet 440 Hz tone paced in real time: the simulated terminal's microphone, so that the clerk hears
 /// that audio flows.
 pub struct ToneSource {

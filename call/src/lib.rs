@@ -9,6 +9,8 @@
 //! It knows nothing of screens or sessions; the `kiosk` crate wires it to the camera service, the UI and the
 //! session figures.
 
+#[cfg(feature = "alsa")]
+pub mod alsa;
 pub mod audio;
 pub mod client;
 pub mod media;

@@ -485,6 +485,14 @@ async fn terminal_message(p: &Platform, call: &str, m: FromTerminal) -> bool {
 }
 
 /// `GET /call/documents/{id}`: a PDF the clerk sent to this terminal's call.
+#[utoipa::path(get, path = "/api/v1/call/documents/{id}", tag = "call",
+    params(("id" = String, Path, description = "The document's id, from the call's print message")),
+    security(("terminal" = [])),
+    responses(
+        (status = 200, description = "The PDF to print", content_type = "application/pdf", body = Vec<u8>),
+        (status = 401, description = "No valid terminal token", body = kiosk_api::ApiError),
+        (status = 404, description = "No such document in this terminal's calls", body = kiosk_api::ApiError),
+        (status = 503, description = "Platform down", body = kiosk_api::ApiError)))]
 pub(crate) async fn document(
     State(p): State<Arc<Platform>>,
     Extension(TerminalId(terminal)): Extension<TerminalId>,
@@ -671,7 +679,7 @@ pub(crate) async fn print(
 ) -> Response {
     let session = match clerks::authorised(&p, &headers) {
         Ok(s) => s,
-        Err(r) => return r,
+        Err((status, why)) => return clerks::refuse(status, why),
     };
     if !body.starts_with(b"%PDF-") {
         return crate::error(

@@ -186,17 +186,21 @@ pub fn same_origin(headers: &HeaderMap) -> bool {
         .is_some_and(|(_, h)| !host.is_empty() && h == host)
 }
 
-/// The session of a state-changing request: cookie, same origin and the CSRF header.
-pub fn authorised(p: &Platform, headers: &HeaderMap) -> Result<ClerkSession, Response> {
+/// The session of a state-changing request: cookie, same origin and the CSRF header. A refusal is its
+/// status and words (`refuse` makes the response).
+pub fn authorised(
+    p: &Platform,
+    headers: &HeaderMap,
+) -> Result<ClerkSession, (StatusCode, &'static str)> {
     if !same_origin(headers) {
-        return Err(refuse(StatusCode::FORBIDDEN, "来源不符，请求已拒绝"));
+        return Err((StatusCode::FORBIDDEN, "来源不符，请求已拒绝"));
     }
     let Some(s) = p.clerks.session(headers) else {
-        return Err(refuse(StatusCode::UNAUTHORIZED, "请先登录"));
+        return Err((StatusCode::UNAUTHORIZED, "请先登录"));
     };
     let csrf = headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok());
     if csrf != Some(s.csrf.as_str()) {
-        return Err(refuse(StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌"));
+        return Err((StatusCode::FORBIDDEN, "缺少或错误的 CSRF 令牌"));
     }
     Ok(s)
 }
@@ -336,8 +340,8 @@ const DUMMY_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0wH0K8fQ0XwJvlbmkpNq3b1oJ6C1m8mV9HnJtJkq1Ag";
 
 pub(crate) async fn logout(State(p): State<Arc<Platform>>, headers: HeaderMap) -> Response {
-    if let Err(r) = authorised(&p, &headers) {
-        return r;
+    if let Err((status, why)) = authorised(&p, &headers) {
+        return refuse(status, why);
     }
     p.clerks.close(&headers);
     let mut r = Redirect::to("/clerk/login").into_response();

@@ -266,6 +266,7 @@ impl utoipa::Modify for TerminalToken {
         health, openapi, enrol,
         platform::identity, platform::prefill, platform::cases, platform::evaluations, platform::help,
         platform::not_done, platform::figures, platform::telemetry, platform::certificate, materials::status, materials::upload,
+        calls::document,
     ),
     modifiers(&TerminalToken)
 )]

@@ -4,7 +4,7 @@
 
 use crate::app::{Inbox, Kiosk, Services};
 use crate::session::Effect;
-use kiosk_call::audio::{AudioSink, AudioSource, MeterSink, ToneSource};
+use kiosk_call::audio::{AudioSink, AudioSource, MeterSink};
 use kiosk_call::{Call, CallCommand, CallEvent, CallSetup, VideoIn};
 use kiosk_drivers::camera::service::CameraHandle;
 use kiosk_ui::AppState;
@@ -37,11 +37,26 @@ impl RunningCall {
     }
 }
 
-/// The microphone and speaker of the call. The terminal's sound card goes through ALSA on the image; in
-/// simulation a quiet tone stands for the resident's voice and a meter for the speaker.
+/// The microphone and speaker of the call: the sound card through ALSA on the terminal (feature `alsa`);
+/// in simulation a quiet tone stands for the resident's voice and a meter for the speaker.
+#[cfg(feature = "alsa")]
+fn audio() -> (Box<dyn AudioSource>, Box<dyn AudioSink>) {
+    match kiosk_call::alsa::open() {
+        Ok((mic, speaker)) => (Box::new(mic), Box::new(speaker)),
+        Err(e) => {
+            tracing::error!(error = %e, "call: no sound card; the clerk sees but does not hear the resident");
+            (
+                Box::new(kiosk_call::audio::SilentSource::default()),
+                Box::new(MeterSink::default()),
+            )
+        }
+    }
+}
+
+#[cfg(not(feature = "alsa"))]
 fn audio() -> (Box<dyn AudioSource>, Box<dyn AudioSink>) {
     (
-        Box::new(ToneSource::default()),
+        Box::new(kiosk_call::audio::ToneSource::default()),
         Box::new(MeterSink::default()),
     )
 }

@@ -59,6 +59,69 @@ fn pick(lang: Language, zh: &'static str, en: &'static str) -> &'static str {
     }
 }
 
+/// 视频办's page: where the call is and what can be done.
+fn narrate_call(c: &crate::session::CallState, lang: Language, n: &mut Narration) {
+    use crate::session::CallPhase;
+    let zh = lang == Language::Zh;
+    let (key, text) = match &c.phase {
+        CallPhase::Joining => (
+            "call-joining",
+            if zh {
+                "视频办。正在为您接通坐席。".to_string()
+            } else {
+                "Video service: connecting you to a clerk.".to_string()
+            },
+        ),
+        CallPhase::Waiting {
+            position,
+            expected_wait_secs,
+        } => {
+            let ahead = position.saturating_sub(1);
+            let minutes = expected_wait_secs.div_ceil(60).max(1);
+            let mut t = if zh {
+                format!("视频办。正在排队，您前面还有{ahead}位，预计等待约{minutes}分钟。")
+            } else {
+                format!("Video service: {ahead} ahead of you, about {minutes} minutes.")
+            };
+            if c.no_answer {
+                t.push_str(if zh {
+                    "坐席暂时都在忙。可以留下电话，稍后回电，或继续等待。"
+                } else {
+                    " All clerks are busy: leave a number for a call-back, or keep waiting."
+                });
+            }
+            ("call-waiting", t)
+        }
+        CallPhase::Phone => (
+            "call-phone",
+            if zh {
+                "请输入回电号码，然后选择确认回电。".to_string()
+            } else {
+                "Enter a number to be called back on, then choose Confirm.".to_string()
+            },
+        ),
+        CallPhase::Talking { .. } | CallPhase::Reconnecting => (
+            "call-talking",
+            match (&c.clerk, zh) {
+                (Some(k), true) => format!("坐席{k}已接听，请对着屏幕说话。"),
+                (Some(k), false) => format!("Clerk {k} has answered: speak to the screen."),
+                (None, true) => "正在连接坐席。".into(),
+                (None, false) => "Connecting to the clerk.".into(),
+            },
+        ),
+        CallPhase::Ended { .. } => (
+            "call-ended",
+            if zh {
+                "视频通话已结束。请为本次服务评价，一到五星。".to_string()
+            } else {
+                "The call has ended. Please rate it, one to five stars.".to_string()
+            },
+        ),
+    };
+    n.screen = key.into();
+    n.say(key, text);
+}
+
 /// What the screen now shown says, from the session and the view state the presenter wrote.
 pub fn narrate(t: &Terminal, s: &AppState) -> Narration {
     let lang = t.language;
@@ -78,6 +141,10 @@ pub fn narrate(t: &Terminal, s: &AppState) -> Narration {
                 "This terminal is being serviced. Please wait, or go to the service counter.",
             ),
         );
+        return n;
+    }
+    if let Some(c) = t.call.as_ref().filter(|c| c.expanded) {
+        narrate_call(c, lang, &mut n);
         return n;
     }
     match t.screen {

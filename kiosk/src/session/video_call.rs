@@ -161,13 +161,20 @@ impl Terminal {
             CallEvent::Ended {
                 outcome, answered, ..
             } => {
-                c.phase = CallPhase::Ended { outcome };
-                c.expanded = true;
-                c.asked = None;
                 self.figures.call_outcome = Some(outcome.as_str().to_string());
                 self.figures.call_s = answered.map(|d| d.as_secs_f64());
-                if outcome == CallOutcome::CallBack {
-                    self.notice = Some((Notice::CallBackBooked, now));
+                if c.clerk.is_none() {
+                    // Nobody served: nothing to rate, so no page to leave; a line says what happens next.
+                    self.call = None;
+                    self.notice = match outcome {
+                        CallOutcome::CallBack => Some((Notice::CallBackBooked, now)),
+                        CallOutcome::Dropped => Some((Notice::VideoNotConnected, now)),
+                        _ => self.notice,
+                    };
+                } else {
+                    c.phase = CallPhase::Ended { outcome };
+                    c.expanded = true;
+                    c.asked = None;
                 }
             }
         }
@@ -200,14 +207,17 @@ impl Terminal {
             return;
         };
         match intent {
-            Intent::CallHangUp => {
-                if c.live() {
-                    fx.push(Effect::CallCommand(CallCommand::Leave));
+            Intent::CallHangUp if c.live() => {
+                fx.push(Effect::CallCommand(CallCommand::Leave));
+                self.figures.call_outcome = Some(CallOutcome::ResidentLeft.as_str().into());
+                self.figures.call_s = c.answered.map(|a| now.duration_since(a).as_secs_f64());
+                if c.clerk.is_none() {
+                    // Hung up while waiting: straight back to where the resident was.
+                    self.call = None;
+                } else {
                     c.phase = CallPhase::Ended {
                         outcome: CallOutcome::ResidentLeft,
                     };
-                    self.figures.call_outcome = Some(CallOutcome::ResidentLeft.as_str().into());
-                    self.figures.call_s = c.answered.map(|a| now.duration_since(a).as_secs_f64());
                 }
             }
             Intent::CallKeepWaiting => {
@@ -216,11 +226,7 @@ impl Terminal {
                     c.phase = CallPhase::Joining;
                 }
             }
-            Intent::CallOfferPhone => {
-                if c.live() && c.clerk.is_none() {
-                    c.phase = CallPhase::Phone;
-                }
-            }
+            Intent::CallOfferPhone if c.live() && c.clerk.is_none() => c.phase = CallPhase::Phone,
             Intent::CallPhoneKey(k) => {
                 let mut p = c.phone.expose().clone();
                 match k.as_str() {
@@ -228,10 +234,11 @@ impl Terminal {
                         p.pop();
                     }
                     "clear" => p.clear(),
-                    d if d.len() == 1 && d.chars().all(|ch| ch.is_ascii_digit()) => {
-                        if p.len() < PHONE_MAX {
-                            p.push_str(d);
-                        }
+                    d if d.len() == 1
+                        && d.chars().all(|ch| ch.is_ascii_digit())
+                        && p.len() < PHONE_MAX =>
+                    {
+                        p.push_str(d)
                     }
                     _ => {}
                 }
@@ -248,11 +255,7 @@ impl Terminal {
             Intent::CallExpand => {
                 c.expanded = true;
             }
-            Intent::CallShrink => {
-                if c.live() {
-                    c.expanded = false;
-                }
-            }
+            Intent::CallShrink if c.live() => c.expanded = false,
             Intent::CallRate(level) => {
                 if let (CallPhase::Ended { outcome }, 1..=5) = (&c.phase, *level) {
                     let answered = c.clerk.is_some() && *outcome != CallOutcome::CallBack;
@@ -277,11 +280,7 @@ impl Terminal {
                     self.notice = Some((Notice::CallRated, now));
                 }
             }
-            Intent::CallClose => {
-                if !c.live() {
-                    self.close_call(now);
-                }
-            }
+            Intent::CallClose if !c.live() => self.close_call(now),
             _ => {}
         }
     }
@@ -454,6 +453,7 @@ mod tests {
             t0,
         );
         assert_eq!(t.notice.map(|n| n.0), Some(Notice::CallBackBooked));
+        assert!(t.call.is_none(), "nothing to rate: no page to leave");
         // Nobody to rate: a rating is not taken.
         assert!(!t
             .intent(Intent::CallRate(5), t0)
@@ -638,6 +638,28 @@ mod tests {
             figures.and_then(|f| f.call_outcome.clone()).as_deref(),
             Some("resident-left")
         );
+    }
+
+    #[test]
+    fn hanging_up_in_the_queue_costs_no_more_touches() {
+        let t0 = Instant::now();
+        let mut t = terminal(t0);
+        t.intent(Intent::Start, t0);
+        t.intent(Intent::VideoCall, t0);
+        let fx = t.intent(Intent::CallHangUp, t0);
+        assert_eq!(commands(&fx), vec![CallCommand::Leave]);
+        assert!(t.call.is_none());
+        assert_eq!(t.screen, Screen::Home);
+        // The call's own end arrives later and changes nothing.
+        t.call_event(
+            CallEvent::Ended {
+                outcome: CallOutcome::ResidentLeft,
+                waited: Duration::from_secs(5),
+                answered: None,
+            },
+            t0,
+        );
+        assert!(t.call.is_none() && t.notice.is_none());
     }
 
     #[test]
