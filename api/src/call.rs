@@ -37,6 +37,38 @@ pub struct IceCandidate {
     pub sdp_m_line_index: Option<u32>,
 }
 
+/// A field of the form on the terminal, as the resident leaves it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldUpdate {
+    pub item_code: String,
+    pub field: String,
+    pub label: String,
+    pub value: String,
+}
+
+impl std::fmt::Debug for FieldUpdate {
+    // The value is personal data: never in a log.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FieldUpdate({}/{} = …)", self.item_code, self.field)
+    }
+}
+
+/// A photo the clerk asked for, uploaded to `/materials/{sha256}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CapturedMaterial {
+    pub sha256: String,
+    pub name: String,
+    pub bytes: u64,
+}
+
+/// What became of a document the clerk sent to print.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrintResult {
+    pub document: String,
+    pub ok: bool,
+    pub message: String,
+}
+
 /// How a call ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -69,7 +101,7 @@ impl Outcome {
 }
 
 /// Terminal → hub.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum FromTerminal {
     /// Join the queue, or re-join the call `resume` after a dropped connection.
@@ -88,30 +120,34 @@ pub enum FromTerminal {
         candidate: IceCandidate,
     },
     /// The resident changed a field of the form the clerk pushed (or any form open during the call).
-    Field {
-        item_code: String,
-        field: String,
-        label: String,
-        value: String,
-    },
-    /// A document was captured and uploaded to `/materials/{sha256}`.
-    Captured {
-        sha256: String,
-        name: String,
-        bytes: u64,
-    },
-    /// What became of a document the clerk sent to print.
-    Printed {
-        document: String,
-        ok: bool,
-        message: String,
-    },
+    Field(FieldUpdate),
+    /// A document was captured and uploaded.
+    Captured(CapturedMaterial),
+    Printed(PrintResult),
     /// Nobody answered: call me back on this number.
     CallBack {
         phone: String,
     },
     /// The resident hung up.
     Leave,
+}
+
+impl std::fmt::Debug for FromTerminal {
+    // A call-back number is personal data: never in a log (field values hide in `FieldUpdate`'s own Debug).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FromTerminal::Join { elder, resume, .. } => {
+                write!(f, "Join(elder: {elder}, resume: {resume:?})")
+            }
+            FromTerminal::Offer { .. } => f.write_str("Offer"),
+            FromTerminal::Candidate { .. } => f.write_str("Candidate"),
+            FromTerminal::Field(u) => write!(f, "{u:?}"),
+            FromTerminal::Captured(c) => write!(f, "{c:?}"),
+            FromTerminal::Printed(p) => write!(f, "{p:?}"),
+            FromTerminal::CallBack { .. } => f.write_str("CallBack(…)"),
+            FromTerminal::Leave => f.write_str("Leave"),
+        }
+    }
 }
 
 /// Hub → terminal.
@@ -202,22 +238,9 @@ pub enum ToClerk {
     Candidate {
         candidate: IceCandidate,
     },
-    Field {
-        item_code: String,
-        field: String,
-        label: String,
-        value: String,
-    },
-    Captured {
-        sha256: String,
-        name: String,
-        bytes: u64,
-    },
-    Printed {
-        document: String,
-        ok: bool,
-        message: String,
-    },
+    Field(FieldUpdate),
+    Captured(CapturedMaterial),
+    Printed(PrintResult),
     /// The terminal's connection dropped; it has a minute to come back.
     Reconnecting,
     /// The terminal is back: a new offer follows.
@@ -237,14 +260,23 @@ mod tests {
 
     #[test]
     fn messages_are_tagged_objects() {
-        let m = FromTerminal::Field {
+        let m = FromTerminal::Field(FieldUpdate {
             item_code: "SB-001".into(),
             field: "phone".into(),
             label: "联系电话".into(),
-            value: "139".into(),
-        };
+            value: "13912345678".into(),
+        });
         let j = serde_json::to_value(&m).unwrap();
         assert_eq!(j["type"], "field");
+        assert_eq!(
+            j["value"], "13912345678",
+            "the payload's fields sit beside the type"
+        );
+        assert!(!format!("{m:?}").contains("139"));
+        let c = FromTerminal::CallBack {
+            phone: "13912345678".into(),
+        };
+        assert!(!format!("{c:?}").contains("139"));
         let back: FromTerminal = serde_json::from_value(j).unwrap();
         assert_eq!(back, m);
         let c: FromClerk =

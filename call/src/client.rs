@@ -78,48 +78,10 @@ pub enum CallEvent {
     },
 }
 
-#[derive(Clone, PartialEq, Eq)]
-pub enum CallCommand {
-    Field {
-        item_code: String,
-        field: String,
-        label: String,
-        value: String,
-    },
-    Captured {
-        sha256: String,
-        name: String,
-        bytes: u64,
-    },
-    Printed {
-        document: String,
-        ok: bool,
-        message: String,
-    },
-    CallBack {
-        phone: String,
-    },
-    Leave,
-}
-
-impl std::fmt::Debug for CallCommand {
-    // Field values and phone numbers are personal data: never in a log.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CallCommand::Field {
-                item_code, field, ..
-            } => {
-                write!(f, "Field({item_code}/{field} = …)")
-            }
-            CallCommand::Captured { name, bytes, .. } => {
-                write!(f, "Captured({name}, {bytes} bytes)")
-            }
-            CallCommand::Printed { document, ok, .. } => write!(f, "Printed({document}, {ok})"),
-            CallCommand::CallBack { .. } => write!(f, "CallBack(…)"),
-            CallCommand::Leave => write!(f, "Leave"),
-        }
-    }
-}
+/// What the kiosk tells the call: the terminal's messages that carry no signalling (fields, captures, print
+/// results, a call-back number, hanging up). Join, offers and candidates are the call's own business: sent
+/// here they are ignored.
+pub type CallCommand = FromTerminal;
 
 /// A running call. Dropping it hangs up.
 pub struct Call {
@@ -170,7 +132,7 @@ impl Call {
 
 impl Drop for Call {
     fn drop(&mut self) {
-        let _ = self.commands.send(CallCommand::Leave);
+        let _ = self.commands.send(FromTerminal::Leave);
     }
 }
 
@@ -225,7 +187,7 @@ impl Task {
             let wait = Duration::from_millis(500 * 2u64.pow(failures.min(4)));
             let hung_up = tokio::select! {
                 _ = tokio::time::sleep(wait) => false,
-                c = commands.recv() => matches!(c, None | Some(CallCommand::Leave)),
+                c = commands.recv() => matches!(c, None | Some(FromTerminal::Leave)),
             };
             if hung_up {
                 break Outcome::ResidentLeft;
@@ -304,16 +266,12 @@ impl Task {
                     }
                 }
                 c = commands.recv() => {
-                    let (m, last) = match c {
-                        None | Some(CallCommand::Leave) => (FromTerminal::Leave, true),
-                        Some(CallCommand::CallBack { phone }) => (FromTerminal::CallBack { phone }, false),
-                        Some(CallCommand::Field { item_code, field, label, value }) =>
-                            (FromTerminal::Field { item_code, field, label, value }, false),
-                        Some(CallCommand::Captured { sha256, name, bytes }) =>
-                            (FromTerminal::Captured { sha256, name, bytes }, false),
-                        Some(CallCommand::Printed { document, ok, message }) =>
-                            (FromTerminal::Printed { document, ok, message }, false),
-                    };
+                    let m = c.unwrap_or(FromTerminal::Leave);
+                    if matches!(m, FromTerminal::Join { .. } | FromTerminal::Offer { .. } | FromTerminal::Candidate { .. }) {
+                        tracing::warn!(command = ?m, "call: signalling is not the kiosk's to send");
+                        continue;
+                    }
+                    let last = m == FromTerminal::Leave;
                     if send(&mut socket, &m).await.is_err() && !last {
                         return Leg::Dropped;
                     }

@@ -413,54 +413,19 @@ async fn terminal_message(p: &Platform, call: &str, m: FromTerminal) -> bool {
                 s.to_clerk(call, ToClerk::Candidate { candidate });
                 return false;
             }
-            FromTerminal::Field {
-                item_code,
-                field,
-                label,
-                value,
-            } => {
-                s.to_clerk(
-                    call,
-                    ToClerk::Field {
-                        item_code,
-                        field,
-                        label,
-                        value,
-                    },
-                );
+            FromTerminal::Field(u) => {
+                s.to_clerk(call, ToClerk::Field(u));
                 return false;
             }
-            FromTerminal::Captured {
-                sha256,
-                name,
-                bytes,
-            } => {
+            FromTerminal::Captured(m) => {
                 if let Some(c) = s.calls.get_mut(call) {
-                    c.materials.insert(sha256.clone());
+                    c.materials.insert(m.sha256.clone());
                 }
-                s.to_clerk(
-                    call,
-                    ToClerk::Captured {
-                        sha256,
-                        name,
-                        bytes,
-                    },
-                );
+                s.to_clerk(call, ToClerk::Captured(m));
                 return false;
             }
-            FromTerminal::Printed {
-                document,
-                ok,
-                message,
-            } => {
-                s.to_clerk(
-                    call,
-                    ToClerk::Printed {
-                        document,
-                        ok,
-                        message,
-                    },
-                );
+            FromTerminal::Printed(r) => {
+                s.to_clerk(call, ToClerk::Printed(r));
                 return false;
             }
             FromTerminal::CallBack { phone } => {

@@ -80,6 +80,18 @@ fn verify(password: &str, hash: &str) -> bool {
         .unwrap_or(false)
 }
 
+/// The session token in a request's cookies.
+fn cookie_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == COOKIE)
+        .map(|c| c.value().to_string())
+}
+
 fn valid_name(name: &str) -> bool {
     !name.is_empty() && name.chars().count() <= 64 && !name.chars().any(char::is_whitespace)
 }
@@ -127,14 +139,7 @@ impl Clerks {
 
     /// The session of a request's cookie, if it is alive.
     pub fn session(&self, headers: &HeaderMap) -> Option<ClerkSession> {
-        let token = headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(cookie::Cookie::split_parse)
-            .filter_map(Result::ok)
-            .find(|c| c.name() == COOKIE)
-            .map(|c| c.value().to_string())?;
+        let token = cookie_token(headers)?;
         let s = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
         s.get(&kiosk_api::sha256_hex(token.as_bytes()))
             .filter(|v| v.expires > Instant::now())
@@ -142,16 +147,9 @@ impl Clerks {
     }
 
     fn close(&self, headers: &HeaderMap) {
-        if let Some(token) = headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(cookie::Cookie::split_parse)
-            .filter_map(Result::ok)
-            .find(|c| c.name() == COOKIE)
-        {
+        if let Some(token) = cookie_token(headers) {
             let mut s = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
-            s.remove(&kiosk_api::sha256_hex(token.value().as_bytes()));
+            s.remove(&kiosk_api::sha256_hex(token.as_bytes()));
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::app::{Inbox, Kiosk, Services};
 use crate::session::Effect;
+use kiosk_api::call::{CapturedMaterial, PrintResult};
 use kiosk_call::audio::{AudioSink, AudioSource, MeterSink};
 use kiosk_call::{Call, CallCommand, CallEvent, CallSetup, VideoIn};
 use kiosk_drivers::camera::service::CameraHandle;
@@ -247,11 +248,11 @@ impl Kiosk {
                     Err(e) => format!("未能打印：{e}"),
                 };
                 if let Some(call) = k.call.borrow().as_ref() {
-                    call.send(CallCommand::Printed {
+                    call.send(CallCommand::Printed(PrintResult {
                         document,
                         ok: result.is_ok(),
                         message,
-                    });
+                    }));
                 }
                 k.terminal
                     .borrow_mut()
@@ -279,11 +280,11 @@ impl Kiosk {
             inbox.post(move |k| match result {
                 Ok(()) => {
                     if let Some(call) = k.call.borrow().as_ref() {
-                        call.send(CallCommand::Captured {
+                        call.send(CallCommand::Captured(CapturedMaterial {
                             sha256: m.sha256,
                             name,
                             bytes: m.size,
-                        });
+                        }));
                     }
                 }
                 Err(e) => {

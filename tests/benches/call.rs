@@ -9,10 +9,8 @@
 //! `cargo bench -p kiosk-tests --bench call` (`KIOSK_BENCH_CALLS` calls, default 5; `KIOSK_BENCH_SECONDS` of
 //! steady video each, default 10).
 
-use kiosk_call::audio::{MeterSink, ToneSource};
-use kiosk_call::{Call, CallEvent, CallSetup, VideoIn};
-use kiosk_drivers::camera::service::{self as camera, Scene, Source};
-use kiosk_tests::clerk::ClerkBrowser;
+use kiosk_call::{Call, CallEvent};
+use kiosk_tests::clerk::{CallHub, ClerkBrowser};
 use serde_json::Value;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -66,44 +64,14 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(10);
-    let dir = kiosk_tests::scratch("bench-call");
-    let hub = kiosk_hub::Platform::open(&dir, None).await.expect("hub");
-    let (listener, addr) = kiosk_hub::bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .expect("bind");
-    tokio::spawn(kiosk_hub::serve_with(listener, hub.clone()));
-    hub.add_clerk(CLERK, PASSWORD).await.expect("clerk");
-    let url = format!("http://{addr}/api/v1");
-    let client = kiosk::platform::Platform::new(&url).expect("client");
-    let code = hub
-        .enrolment_code("BENCH-1", Duration::from_secs(60))
-        .await
-        .expect("code");
-    let token = client.enrol("BENCH-1", &code).await.expect("enrol");
-    let browser = ClerkBrowser::start(&format!("http://{addr}")).await;
+    let h = CallHub::start(&[CLERK], PASSWORD).await;
+    let browser = ClerkBrowser::start(&h.origin).await;
     browser.login(CLERK, PASSWORD).await;
-    let cam = camera::start(Source::synthetic(640, 480, 25, Scene::Pattern));
 
     let (mut setup_browser, mut setup_terminal, mut delays) = (Vec::new(), Vec::new(), Vec::new());
     let (mut fps, mut cpu_per_s, mut size) = (Vec::new(), Vec::new(), (0.0, 0.0));
     for _ in 0..calls {
-        let c = cam.clone();
-        let mut call = Call::start(
-            CallSetup::new(&url, &token),
-            Box::new(move || {
-                let p = c.preview();
-                Some(VideoIn {
-                    frames: (*p).clone(),
-                    keep: Box::new(p),
-                })
-            }),
-            Box::new(|| {
-                (
-                    Box::new(ToneSource::default()),
-                    Box::new(MeterSink::default()),
-                )
-            }),
-        );
+        let (mut call, _cam) = h.call(|_| {});
         event(&mut call, |e| matches!(e, CallEvent::Queued { .. })).await;
         browser
             .until(

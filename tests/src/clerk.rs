@@ -193,3 +193,75 @@ pub fn sample_pdf() -> Vec<u8> {
     };
     kiosk::paperwork::issued_pdf(&d).expect("a PDF").1
 }
+
+/// The hub on a free loopback port (SQLite in a fresh folder) with clerks, and a terminal enrolled on it.
+pub struct CallHub {
+    /// The API base, `http://127.0.0.1:PORT/api/v1`.
+    pub url: String,
+    /// `http://127.0.0.1:PORT`, where the console is.
+    pub origin: String,
+    pub hub: std::sync::Arc<kiosk_hub::Platform>,
+    /// The enrolled terminal's token.
+    pub token: String,
+}
+
+impl CallHub {
+    pub async fn start(clerks: &[&str], password: &str) -> CallHub {
+        let dir = crate::scratch("call-hub");
+        let hub = kiosk_hub::Platform::open(&dir, None).await.expect("hub");
+        let (listener, addr) = kiosk_hub::bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+            .await
+            .expect("bind");
+        tokio::spawn(kiosk_hub::serve_with(listener, hub.clone()));
+        for c in clerks {
+            hub.add_clerk(c, password).await.expect("clerk");
+        }
+        let url = format!("http://{addr}/api/v1");
+        let client = kiosk::platform::Platform::new(&url).expect("client");
+        let code = hub
+            .enrolment_code("YP-KJ-0001", Duration::from_secs(60))
+            .await
+            .expect("code");
+        let token = client.enrol("YP-KJ-0001", &code).await.expect("enrol");
+        CallHub {
+            url,
+            origin: format!("http://{addr}"),
+            hub,
+            token,
+        }
+    }
+
+    /// A terminal's call to this hub with the synthetic 640×480 camera at 25 fps, a tone for a microphone and
+    /// a meter for a speaker; `setup` adjusts who calls.
+    pub fn call(
+        &self,
+        setup: impl FnOnce(&mut kiosk_call::CallSetup),
+    ) -> (
+        kiosk_call::Call,
+        kiosk_drivers::camera::service::CameraHandle,
+    ) {
+        use kiosk_call::audio::{MeterSink, ToneSource};
+        use kiosk_drivers::camera::service::{self as camera, Scene, Source};
+        let cam = camera::start(Source::synthetic(640, 480, 25, Scene::Pattern));
+        let mut s = kiosk_call::CallSetup::new(&self.url, &self.token);
+        setup(&mut s);
+        let c = cam.clone();
+        let call = kiosk_call::Call::start(
+            s,
+            Box::new(move || {
+                let preview = c.preview();
+                Some(kiosk_call::VideoIn {
+                    frames: (*preview).clone(),
+                    keep: Box::new(preview),
+                })
+            }),
+            Box::new(|| {
+                (
+                    Box::new(ToneSource::default()),
+                    Box::new(MeterSink::default()),
+                )
+            }),
+        );
+        (call, cam)
+    }
+}

@@ -5,10 +5,9 @@
 
 use futures_util::{SinkExt, StreamExt};
 use kiosk_api::call::Outcome;
-use kiosk_call::audio::{MeterSink, ToneSource};
-use kiosk_call::{Call, CallCommand, CallEvent, CallSetup, VideoIn};
-use kiosk_drivers::camera::service::{self as camera, Scene, Source};
-use kiosk_tests::clerk::ClerkBrowser;
+use kiosk_api::call::{CapturedMaterial, FieldUpdate, PrintResult};
+use kiosk_call::{Call, CallCommand, CallEvent};
+use kiosk_tests::clerk::{CallHub, ClerkBrowser};
 use serde_json::Value;
 use std::time::{Duration, Instant};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -17,66 +16,24 @@ use tokio_tungstenite::tungstenite::Message;
 const CLERK: &str = "wang.li";
 const PASSWORD: &str = "correct-horse-staple";
 
-struct Hub {
-    url: String,
-    origin: String,
-    hub: std::sync::Arc<kiosk_hub::Platform>,
-    token: String,
+async fn hub() -> CallHub {
+    CallHub::start(&[CLERK, "zhao.min"], PASSWORD).await
 }
 
-async fn hub() -> Hub {
-    let dir = kiosk_tests::scratch("call-hub");
-    let hub = kiosk_hub::Platform::open(&dir, None).await.expect("hub");
-    let (listener, addr) = kiosk_hub::bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .expect("bind");
-    tokio::spawn(kiosk_hub::serve_with(listener, hub.clone()));
-    hub.add_clerk(CLERK, PASSWORD).await.expect("clerk");
-    hub.add_clerk("zhao.min", PASSWORD).await.expect("clerk 2");
-    let url = format!("http://{addr}/api/v1");
-    let client = kiosk::platform::Platform::new(&url).expect("client");
-    let code = hub
-        .enrolment_code("YP-KJ-0001", Duration::from_secs(60))
-        .await
-        .expect("code");
-    let token = client.enrol("YP-KJ-0001", &code).await.expect("enrol");
-    Hub {
-        url,
-        origin: format!("http://{addr}"),
-        hub,
-        token,
-    }
-}
-
-fn start_call(h: &Hub, no_answer_after: Duration) -> (Call, camera::CameraHandle) {
-    let cam = camera::start(Source::synthetic(640, 480, 25, Scene::Pattern));
-    let mut setup = CallSetup::new(&h.url, &h.token);
-    setup.resident = Some(kiosk_api::call::CallResident {
-        name: "张三".into(),
-        id_masked: "310***********1234".into(),
-        photo_jpeg_base64: None,
-    });
-    setup.item_code = Some("SB-002".into());
-    setup.elder = true;
-    setup.no_answer_after = no_answer_after;
-    let c = cam.clone();
-    let call = Call::start(
-        setup,
-        Box::new(move || {
-            let preview = c.preview();
-            Some(VideoIn {
-                frames: (*preview).clone(),
-                keep: Box::new(preview),
-            })
-        }),
-        Box::new(|| {
-            (
-                Box::new(ToneSource::default()),
-                Box::new(MeterSink::default()),
-            )
-        }),
-    );
-    (call, cam)
+fn start_call(
+    h: &CallHub,
+    no_answer_after: Duration,
+) -> (Call, kiosk_drivers::camera::service::CameraHandle) {
+    h.call(|setup| {
+        setup.resident = Some(kiosk_api::call::CallResident {
+            name: "张三".into(),
+            id_masked: "310***********1234".into(),
+            photo_jpeg_base64: None,
+        });
+        setup.item_code = Some("SB-002".into());
+        setup.elder = true;
+        setup.no_answer_after = no_answer_after;
+    })
 }
 
 async fn next_event(call: &mut Call, what: &str, f: impl Fn(&CallEvent) -> bool) -> CallEvent {
@@ -232,12 +189,12 @@ async fn a_clerk_in_chromium_sees_and_serves_the_resident() {
         }
     );
     for value in ["139", "1391234"] {
-        call.send(CallCommand::Field {
+        call.send(CallCommand::Field(FieldUpdate {
             item_code: "SB-002".into(),
             field: "phone".into(),
             label: "联系电话".into(),
             value: value.into(),
-        });
+        }));
     }
     browser
         .until(
@@ -259,11 +216,11 @@ async fn a_clerk_in_chromium_sees_and_serves_the_resident() {
             what: "户口簿首页".into()
         }
     );
-    call.send(CallCommand::Captured {
+    call.send(CallCommand::Captured(CapturedMaterial {
         sha256: "ab".repeat(32),
         name: "户口簿首页".into(),
         bytes: 120_000,
-    });
+    }));
     browser
         .until(
             "the capture at the console",
@@ -291,11 +248,11 @@ async fn a_clerk_in_chromium_sees_and_serves_the_resident() {
     client.set_token(Some(h.token.clone()));
     let pdf = client.call_document(&document).await.expect("the PDF");
     assert_eq!(pdf.as_ref(), kiosk_tests::clerk::sample_pdf().as_slice());
-    call.send(CallCommand::Printed {
+    call.send(CallCommand::Printed(PrintResult {
         document,
         ok: true,
         message: "A4 打印机".into(),
-    });
+    }));
     browser
         .until(
             "the print confirmation",

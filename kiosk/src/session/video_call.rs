@@ -10,7 +10,7 @@
 //! `call_event`.
 
 use super::*;
-use kiosk_api::call::{CallResident, Outcome as CallOutcome};
+use kiosk_api::call::{CallResident, FieldUpdate, Outcome as CallOutcome};
 use kiosk_call::{CallCommand, CallEvent};
 
 /// The longest call-back number (E.164 has at most 15 digits).
@@ -303,12 +303,12 @@ impl Terminal {
             let key = format!("{}/{}", a.item.code, f.field.id);
             if c.sent.get(&key) != Some(value) {
                 c.sent.insert(key, value.clone());
-                fx.push(Effect::CallCommand(CallCommand::Field {
+                fx.push(Effect::CallCommand(CallCommand::Field(FieldUpdate {
                     item_code: a.item.code.clone(),
                     field: f.field.id.clone(),
                     label: f.field.label.clone(),
                     value: value.clone(),
-                }));
+                })));
             }
         }
     }
@@ -366,6 +366,13 @@ mod tests {
     fn item(code: &str) -> Box<kiosk_catalog::Item> {
         let c = kiosk_catalog::Catalog::bundled().unwrap();
         Box::new(c.get(code).unwrap().clone())
+    }
+
+    fn figures(fx: &[Effect]) -> Option<&SessionFigures> {
+        fx.iter().find_map(|e| match e {
+            Effect::Figures(f) => Some(&**f),
+            _ => None,
+        })
     }
 
     fn commands(fx: &[Effect]) -> Vec<CallCommand> {
@@ -461,13 +468,7 @@ mod tests {
             .any(|e| matches!(e, Effect::Evaluate(_))));
         assert!(t.call.is_none());
         let fx = t.intent(Intent::Back, t0);
-        let figures = fx
-            .iter()
-            .find_map(|e| match e {
-                Effect::Figures(f) => Some(f),
-                _ => None,
-            })
-            .expect("figures");
+        let figures = figures(&fx).expect("figures");
         assert_eq!(figures.call_outcome.as_deref(), Some("call-back"));
         assert_eq!(figures.call_wait_s, None);
     }
@@ -516,9 +517,9 @@ mod tests {
         assert_eq!(t.screen, Screen::Apply);
         let first: Vec<_> = commands(&fx);
         assert!(
-            first.iter().all(
-                |c| matches!(c, CallCommand::Field { item_code, .. } if item_code == "MZ-001")
-            ),
+            first
+                .iter()
+                .all(|c| matches!(c, CallCommand::Field(u) if u.item_code == "MZ-001")),
             "{first:?}"
         );
         let phone = t
@@ -539,7 +540,7 @@ mod tests {
         );
         let sent = commands(&fx);
         assert_eq!(sent.len(), 1, "only the field that changed: {sent:?}");
-        assert!(matches!(&sent[0], CallCommand::Field { field, .. } if field == "phone"));
+        assert!(matches!(&sent[0], CallCommand::Field(u) if u.field == "phone"));
         assert!(
             commands(&t.intent(Intent::Activity, t1)).is_empty(),
             "nothing changed"
@@ -598,13 +599,7 @@ mod tests {
         assert!(t.call.is_none());
         assert_eq!(t.screen, Screen::Apply, "the form is still there");
         let fx = t.device(DeviceEvent::CardRemoved, t2, today());
-        let figures = fx
-            .iter()
-            .find_map(|e| match e {
-                Effect::Figures(f) => Some(f),
-                _ => None,
-            })
-            .expect("figures");
+        let figures = figures(&fx).expect("figures");
         assert_eq!(figures.call_wait_s, Some(20.0));
         assert_eq!(figures.call_s, Some(300.0));
         assert_eq!(figures.call_outcome.as_deref(), Some("done"));
@@ -630,12 +625,8 @@ mod tests {
         let fx = t.device(DeviceEvent::CardRemoved, t0, today());
         assert_eq!(commands(&fx), vec![CallCommand::Leave]);
         assert!(t.call.is_none() && t.resident.is_none());
-        let figures = fx.iter().find_map(|e| match e {
-            Effect::Figures(f) => Some(f),
-            _ => None,
-        });
         assert_eq!(
-            figures.and_then(|f| f.call_outcome.clone()).as_deref(),
+            figures(&fx).and_then(|f| f.call_outcome.clone()).as_deref(),
             Some("resident-left")
         );
     }
