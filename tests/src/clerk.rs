@@ -12,12 +12,33 @@ pub struct ClerkBrowser {
     driver: Child,
     /// The hub's origin, `http://127.0.0.1:PORT`.
     pub origin: String,
+    /// This browser's own profile folder: it names its processes.
+    profile: std::path::PathBuf,
 }
 
 impl Drop for ClerkBrowser {
+    // A test that fails never closes its session: chromium's processes outlive chromedriver unless killed, and
+    // they are found by their profile folder.
     fn drop(&mut self) {
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        // The whole argument, with the NUL that ends it in cmdline: folder -1 is not a prefix of folder -10.
+        let marker = format!("--user-data-dir={}\0", self.profile.display());
+        if let Ok(dir) = std::fs::read_dir("/proc") {
+            for pid in dir
+                .flatten()
+                .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+            {
+                let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+                if cmdline
+                    .windows(marker.len())
+                    .any(|w| w == marker.as_bytes())
+                {
+                    let _ = Command::new("kill").arg("-9").arg(pid.to_string()).status();
+                }
+            }
+        }
+        let _ = std::fs::remove_dir_all(&self.profile);
     }
 }
 
@@ -62,10 +83,13 @@ impl ClerkBrowser {
             .stderr(Stdio::null())
             .spawn()
             .expect("chromedriver (Debian's chromium-driver; scripts/system-packages installs it)");
+        let profile = crate::scratch("chromium-profile");
+        let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|a| a.to_string()).collect();
+        args.push(format!("--user-data-dir={}", profile.display()));
         let mut caps = Capabilities::new();
         caps.insert(
             "goog:chromeOptions".into(),
-            json!({ "binary": "/usr/bin/chromium", "args": CHROMIUM_FLAGS }),
+            json!({ "binary": "/usr/bin/chromium", "args": args }),
         );
         let url = format!("http://127.0.0.1:{port}");
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
@@ -88,6 +112,7 @@ impl ClerkBrowser {
             client,
             driver,
             origin: origin.to_string(),
+            profile,
         }
     }
 

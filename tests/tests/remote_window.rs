@@ -36,6 +36,18 @@ fn start_call(
     })
 }
 
+/// The hub's call records once there are `n` (the hub writes one just after telling both sides the call ended).
+async fn recorded_calls(hub: &kiosk_hub::Platform, n: usize) -> Vec<kiosk_hub::db::CallRecord> {
+    let started = Instant::now();
+    loop {
+        let calls = hub.db().calls().await.expect("calls");
+        if calls.len() >= n || started.elapsed() > Duration::from_secs(10) {
+            return calls;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
 async fn next_event(call: &mut Call, what: &str, f: impl Fn(&CallEvent) -> bool) -> CallEvent {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
@@ -279,7 +291,7 @@ async fn a_clerk_in_chromium_sees_and_serves_the_resident() {
     };
     assert_eq!(outcome, Outcome::Done);
     assert!(waited < Duration::from_secs(60) && answered.is_some());
-    let calls = h.hub.db().calls().await.expect("calls");
+    let calls = recorded_calls(&h.hub, 1).await;
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0].outcome, "done");
     assert_eq!(calls[0].clerk.as_deref(), Some(CLERK));
@@ -321,7 +333,7 @@ async fn nobody_answers_the_resident_asks_for_a_call_back() {
         ),
         "{e:?}"
     );
-    let calls = h.hub.db().calls().await.expect("calls");
+    let calls = recorded_calls(&h.hub, 1).await;
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0].callback_phone.as_deref(), Some("13912345678"));
     assert!(
@@ -696,11 +708,102 @@ fn on_the_terminal_one_touch_reaches_a_clerk() {
         kiosk::session::Screen::Apply,
         "the form is still there"
     );
-    let calls = t.rt.block_on(t.hub.db().calls()).expect("calls");
+    let calls = t.rt.block_on(recorded_calls(&t.hub, 1));
     assert_eq!(calls.len(), 1);
     assert_eq!(
         (calls[0].outcome.as_str(), calls[0].terminal_id.as_str()),
         ("done", t.kiosk.terminal.borrow().terminal_id.as_str())
     );
     t.rt.block_on(browser.finish());
+}
+
+/// The terminal's connection to the hub drops mid-call: it comes back by itself to the same call and clerk,
+/// offers its media anew, and the clerk is told both things as they happen.
+#[test]
+fn a_dropped_connection_comes_back_to_the_same_clerk() {
+    use kiosk_tests::faults::{Fault, FaultProxy};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let h = rt.block_on(hub());
+    let upstream: std::net::SocketAddr = h
+        .origin
+        .trim_start_matches("http://")
+        .parse()
+        .expect("hub address");
+    let proxy = FaultProxy::start(&rt, upstream);
+    let via = CallHub {
+        url: proxy.url.clone(),
+        origin: h.origin.clone(),
+        hub: h.hub.clone(),
+        token: h.token.clone(),
+    };
+    rt.block_on(async {
+        let (mut call, _cam) = via.call(|_| {});
+        next_event(&mut call, "queued", |e| {
+            matches!(e, CallEvent::Queued { .. })
+        })
+        .await;
+        let cookie = clerk_cookie(&h.origin, CLERK, PASSWORD)
+            .await
+            .expect("login");
+        let clerk_url = format!("{}/clerk/ws", h.origin.replace("http://", "ws://"));
+        let mut clerk = ws(&clerk_url, &[("cookie", &cookie)]).await.expect("clerk");
+        let q = recv_type(&mut clerk, "queue").await;
+        let id = q["calls"][0]["call"].as_str().expect("a call").to_string();
+        clerk
+            .send(Message::Text(
+                format!(r#"{{"type":"take","call":"{id}"}}"#).into(),
+            ))
+            .await
+            .expect("take");
+        recv_type(&mut clerk, "taken").await;
+        next_event(&mut call, "taken", |e| matches!(e, CallEvent::Taken { .. })).await;
+        recv_type(&mut clerk, "offer").await;
+
+        // The network drops the terminal's connection, and refuses it for a moment.
+        proxy.set(Fault::Refuse);
+        recv_type(&mut clerk, "reconnecting").await;
+        next_event(&mut call, "reconnecting", |e| *e == CallEvent::Reconnecting).await;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        proxy.set(Fault::Pass);
+
+        // Back: the same call, the same clerk, a new offer.
+        recv_type(&mut clerk, "resumed").await;
+        let offer = recv_type(&mut clerk, "offer").await;
+        assert!(offer["sdp"].as_str().unwrap_or("").contains("H264"));
+        next_event(
+            &mut call,
+            "taken again",
+            |e| matches!(e, CallEvent::Taken { clerk } if clerk == CLERK),
+        )
+        .await;
+        assert_eq!(h.hub.calls.waiting(), 0, "not back in the queue");
+        clerk
+            .send(Message::Text(r#"{"type":"end","outcome":"done"}"#.into()))
+            .await
+            .expect("end");
+        let e = next_event(&mut call, "the end", |e| {
+            matches!(e, CallEvent::Ended { .. })
+        })
+        .await;
+        assert!(
+            matches!(
+                e,
+                CallEvent::Ended {
+                    outcome: Outcome::Done,
+                    ..
+                }
+            ),
+            "{e:?}"
+        );
+        let calls = recorded_calls(&h.hub, 1).await;
+        assert_eq!(
+            (calls.len(), calls[0].id.as_str()),
+            (1, id.as_str()),
+            "one call, resumed"
+        );
+    });
 }
