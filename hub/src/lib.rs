@@ -217,11 +217,11 @@ async fn authorise(State(p): State<Arc<Platform>>, mut req: Request, next: Next)
 /// they leave as an `ApiError` like every other refusal.
 async fn json_errors(req: Request, next: Next) -> Response {
     let r = next.run(req).await;
-    let is_json = r
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
-    if !(r.status().is_client_error() || r.status().is_server_error()) || is_json {
+    // JSON is already an `ApiError`; HTML is the clerk console's login page saying why, for a person.
+    let is_json_or_page = r.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes().starts_with(b"application/json") || v.as_bytes().starts_with(b"text/html")
+    });
+    if !(r.status().is_client_error() || r.status().is_server_error()) || is_json_or_page {
         return r;
     }
     let status = r.status();
@@ -313,10 +313,9 @@ pub fn router_with(platform: Arc<Platform>) -> Router {
         .route(path::ENROL, post(enrol));
     Router::new()
         .nest(API_PREFIX, guarded.merge(open))
+        .merge(clerk)
         .layer(DefaultBodyLimit::max(MAX_JSON))
         .layer(middleware::from_fn(json_errors))
-        // After the layers: the console's pages are HTML, its refusals too.
-        .merge(clerk)
         .with_state(platform)
 }
 
