@@ -74,15 +74,6 @@ pub struct Exchange {
     ice_servers: Mutex<Option<serde_json::Value>>,
 }
 
-fn random_id() -> String {
-    let mut raw = [0u8; 12];
-    // getrandom fails only without an entropy source; a clock-derived id still keeps calls apart then.
-    if getrandom::fill(&mut raw).is_err() {
-        raw[..8].copy_from_slice(&now_ms().to_le_bytes());
-    }
-    raw.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 impl Exchange {
     fn lock(&self) -> MutexGuard<'_, State_> {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
@@ -266,6 +257,18 @@ async fn terminal_session(p: Arc<Platform>, terminal: String, mut socket: WebSoc
             resume,
             ..
         }) => {
+            let Ok(fresh) = crate::platform::random_hex(12) else {
+                tracing::error!("no system randomness for a call id");
+                let _ = send_json(
+                    &mut socket,
+                    &ToTerminal::Error {
+                        code: "unavailable".into(),
+                        message: "视频办暂时不可用，请到服务点窗口办理".into(),
+                    },
+                )
+                .await;
+                return;
+            };
             let mut s = p.calls.lock();
             let conn = s.conn();
             let resumed = resume.filter(|id| {
@@ -291,7 +294,7 @@ async fn terminal_session(p: Arc<Platform>, terminal: String, mut socket: WebSoc
                     id
                 }
                 None => {
-                    let id = random_id();
+                    let id = fresh;
                     tracing::info!(call = %id, terminal = %terminal, "call joined the queue");
                     s.calls.insert(
                         id.clone(),
@@ -669,7 +672,10 @@ pub(crate) async fn print(
     let Some(call) = call else {
         return crate::error(StatusCode::CONFLICT, "no-call", "当前没有通话");
     };
-    let id = random_id();
+    let id = match crate::platform::random_hex(12) {
+        Ok(id) => id,
+        Err(e) => return crate::platform::storage(e),
+    };
     if let Some(c) = s.calls.get_mut(&call) {
         c.documents.insert(id.clone(), (title.clone(), body));
     }

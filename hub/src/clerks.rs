@@ -54,12 +54,6 @@ pub struct Clerks {
     failures: Mutex<HashMap<String, VecDeque<Instant>>>,
 }
 
-fn random_hex() -> Result<String, getrandom::Error> {
-    let mut raw = [0u8; 32];
-    getrandom::fill(&mut raw)?;
-    Ok(raw.iter().map(|b| format!("{b:02x}")).collect())
-}
-
 pub fn hash_password(password: &str) -> Result<String, ClerkError> {
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| ClerkError::Hash(e.to_string()))?;
@@ -121,8 +115,8 @@ impl Clerks {
     }
 
     fn open(&self, name: &str) -> Result<String, getrandom::Error> {
-        let token = random_hex()?;
-        let csrf = random_hex()?;
+        let token = crate::platform::random_hex(32)?;
+        let csrf = crate::platform::random_hex(32)?;
         let mut s = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
         s.retain(|_, v| v.expires > now);

@@ -153,11 +153,10 @@ async fn enrol(State(p): State<Arc<Platform>>, Json(r): Json<EnrolRequest>) -> R
             "终端编号应为1至64个字符",
         );
     }
-    let mut raw = [0u8; 32];
-    if let Err(e) = getrandom::fill(&mut raw) {
-        return platform::storage(e);
-    }
-    let token: String = raw.iter().map(|b| format!("{b:02x}")).collect();
+    let token = match platform::random_hex(32) {
+        Ok(t) => t,
+        Err(e) => return platform::storage(e),
+    };
     match p
         .db
         .enrol(

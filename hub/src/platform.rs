@@ -233,6 +233,14 @@ pub fn now_ms() -> i64 {
 }
 
 /// Enrolment codes are compared without case or dashes (a person types them).
+/// `bytes` random bytes as hex: tokens, session ids, call ids. No fallback: without the system's randomness
+/// nothing secret or unique can be made, and the caller refuses.
+pub(crate) fn random_hex(bytes: usize) -> Result<String, getrandom::Error> {
+    let mut raw = vec![0u8; bytes];
+    getrandom::fill(&mut raw)?;
+    Ok(raw.iter().map(|b| format!("{b:02x}")).collect())
+}
+
 pub(crate) fn code_hash(code: &str) -> String {
     let norm: String = code
         .chars()
