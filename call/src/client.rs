@@ -110,6 +110,7 @@ impl Call {
             taken_at: None,
             told_no_answer: false,
             media: None,
+            media_restarts: 0,
         };
         tokio::spawn(task.run(cmd_rx));
         Call {
@@ -148,6 +149,7 @@ struct Task {
     taken_at: Option<Instant>,
     told_no_answer: bool,
     media: Option<Media>,
+    media_restarts: u32,
 }
 
 /// Why one WebSocket connection ended.
@@ -283,9 +285,16 @@ impl Task {
                 e = media_event => match e {
                     Some(MediaEvent::Connected) => { let _ = self.events.send(CallEvent::Connected); }
                     Some(MediaEvent::Disconnected) | None => {
-                        // The peer went away; the hub tells us whether the clerk is still there.
+                        // The media path broke while the hub still holds the call: offer anew (the clerk's
+                        // page answers a new offer with a new connection), a few times.
                         self.media = None;
                         let _ = self.events.send(CallEvent::Reconnecting);
+                        if self.taken_at.is_some() && self.media_restarts < MEDIA_RESTARTS {
+                            self.media_restarts += 1;
+                            if !self.start_media(&mut socket).await {
+                                return Leg::Dropped;
+                            }
+                        }
                     }
                 },
                 _ = sleep_until(no_answer) => {
@@ -314,24 +323,9 @@ impl Task {
             ToTerminal::Taken { clerk } => {
                 self.taken_at.get_or_insert_with(Instant::now);
                 let _ = self.events.send(CallEvent::Taken { clerk });
-                let (microphone, speaker) = (self.audio)();
-                let video = (self.video)();
-                match Media::start(self.setup.media.clone(), video, microphone, speaker).await {
-                    Ok((media, sdp)) => {
-                        forward_remote(media.remote.clone(), self.remote.clone());
-                        *self.stats.lock().unwrap_or_else(|e| e.into_inner()) =
-                            Some(media.stats.clone());
-                        self.media = Some(media);
-                        if send(socket, &FromTerminal::Offer { sdp }).await.is_err() {
-                            return Some(Leg::Dropped);
-                        }
-                    }
-                    Err(e) => {
-                        tracing::error!(error = %e, "call media could not start");
-                        let _ = self.events.send(CallEvent::Notice {
-                            message: "视频设备暂不可用，坐席只能听到声音或请您到窗口办理".into(),
-                        });
-                    }
+                self.media_restarts = 0;
+                if !self.start_media(socket).await {
+                    return Some(Leg::Dropped);
                 }
             }
             ToTerminal::Answer { sdp } => {
@@ -365,6 +359,32 @@ impl Task {
             }
         }
         None
+    }
+}
+
+/// How many times one taken call offers its media anew after the media path broke.
+const MEDIA_RESTARTS: u32 = 3;
+
+impl Task {
+    /// Starts the media and sends the offer; false when the hub connection is gone.
+    async fn start_media(&mut self, socket: &mut Socket) -> bool {
+        let (microphone, speaker) = (self.audio)();
+        let video = (self.video)();
+        match Media::start(self.setup.media.clone(), video, microphone, speaker).await {
+            Ok((media, sdp)) => {
+                forward_remote(media.remote.clone(), self.remote.clone());
+                *self.stats.lock().unwrap_or_else(|e| e.into_inner()) = Some(media.stats.clone());
+                self.media = Some(media);
+                send(socket, &FromTerminal::Offer { sdp }).await.is_ok()
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "call media could not start");
+                let _ = self.events.send(CallEvent::Notice {
+                    message: "视频没能接通，请挂断后再试，或到服务点窗口办理".into(),
+                });
+                true
+            }
+        }
     }
 }
 
