@@ -6,6 +6,7 @@
 //! `Debug` without it, so that a `?request` in a log never prints it.
 
 pub mod call;
+pub mod secret;
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -21,6 +22,10 @@ pub mod path {
     pub const NOT_DONE: &str = "/not-done";
     pub const FIGURES: &str = "/figures";
     pub const TELEMETRY: &str = "/telemetry";
+    /// The terminal's heartbeat (every 30 s); the reply may carry a configuration to apply.
+    pub const HEARTBEAT: &str = "/heartbeat";
+    /// What a technician did in the maintenance menu.
+    pub const AUDIT: &str = "/audit";
     /// `/materials/{sha256}`: a material's bytes, uploaded in chunks that resume after a cut.
     pub const MATERIALS: &str = "/materials";
     pub const ENROL: &str = "/enrol";
@@ -441,6 +446,10 @@ pub struct SessionFigures {
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 5))]
     #[serde(default, deserialize_with = "whole::option")]
     pub call_rating: Option<u8>,
+    /// When the session ended, RFC 3339 with the terminal's offset: the figures' day (a session delivered
+    /// late by the outbox still counts on the day it happened). Absent: the day the platform received it.
+    #[serde(default)]
+    pub ended_at: Option<String>,
 }
 
 impl SessionFigures {
@@ -464,6 +473,90 @@ pub struct DeviceReport {
     /// `simulated`, `online`, `degraded` or `down`.
     pub state: String,
     pub reason: Option<String>,
+    /// RFC 3339, the terminal's clock.
+    pub at: String,
+}
+
+/// One device in a heartbeat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeviceHealth {
+    pub device: String,
+    pub class: String,
+    /// `ok`, `simulated`, `degraded: …` or `down: …`.
+    pub state: String,
+    /// Seconds in this state.
+    #[serde(deserialize_with = "whole::number")]
+    pub since_s: u64,
+    /// The reason of the last time it was down, kept after it recovered.
+    pub last_error: Option<String>,
+}
+
+/// `POST /heartbeat`, every 30 s: how the terminal is. Not queued (a stale heartbeat says nothing); the
+/// platform flags a terminal silent for 2 minutes. No personal data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Heartbeat {
+    pub terminal_id: String,
+    /// The firmware's version.
+    pub version: String,
+    /// The installed slot and bundle as RAUC reports them, when the image has RAUC.
+    pub update: Option<String>,
+    #[serde(deserialize_with = "whole::number")]
+    pub uptime_s: u64,
+    /// 街道 and 社区 of the terminal's site (its configuration), for the figures by place.
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
+    pub street: String,
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
+    pub community: String,
+    pub devices: Vec<DeviceHealth>,
+    #[serde(deserialize_with = "whole::number")]
+    pub outbox_depth: u64,
+    #[serde(default, deserialize_with = "whole::option")]
+    pub outbox_oldest_s: Option<u64>,
+    pub outbox_last_error: Option<String>,
+    #[serde(default, deserialize_with = "whole::option")]
+    pub free_disk_bytes: Option<u64>,
+    pub temperature_c: Option<f64>,
+    /// What became of the last configuration the platform pushed.
+    pub config_result: Option<ConfigResult>,
+    /// RFC 3339, the terminal's clock.
+    pub sent_at: String,
+}
+
+/// A configuration the platform pushes: the whole `kiosk.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConfigPush {
+    pub id: String,
+    pub toml: String,
+}
+
+/// The terminal's answer to a pushed configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConfigResult {
+    pub id: String,
+    /// False: refused or rolled back, and the terminal runs on its previous configuration.
+    pub applied: bool,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HeartbeatReply {
+    pub config: Option<ConfigPush>,
+}
+
+/// `POST /audit`: one thing a technician did in the maintenance menu (entry, failed PIN, lock-out, tests,
+/// settings, restart). Delivered through the outbox, so none is lost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub terminal_id: String,
+    /// The technician's name as configured; `-` before anyone is identified (a wrong PIN).
+    pub technician: String,
+    pub action: String,
     /// RFC 3339, the terminal's clock.
     pub at: String,
 }

@@ -3,8 +3,6 @@
 //! a header. The console is served over HTTPS by the district's proxy, or on loopback (a secure context that
 //! browsers give Secure cookies to).
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use axum::extract::{FromRequest, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -55,23 +53,11 @@ pub struct Clerks {
 }
 
 pub fn hash_password(password: &str) -> Result<String, ClerkError> {
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| ClerkError::Hash(e.to_string()))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| ClerkError::Hash(e.to_string()))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| ClerkError::Hash(e.to_string()))
+    kiosk_api::secret::hash(password).map_err(ClerkError::Hash)
 }
 
 fn verify(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
+    kiosk_api::secret::verify(password, hash)
 }
 
 /// The session token in a request's cookies.
@@ -214,7 +200,7 @@ fn login_page(message: &str, status: StatusCode) -> Response {
     (status, Html(LOGIN_PAGE.replace("{{message}}", &escaped))).into_response()
 }
 
-fn security_headers(mut r: Response) -> Response {
+pub(crate) fn security_headers(mut r: Response) -> Response {
     let h = r.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -241,6 +227,21 @@ pub(crate) async fn console(State(p): State<Arc<Platform>>, headers: HeaderMap) 
 
 pub(crate) async fn login_form() -> Response {
     security_headers(login_page("", StatusCode::OK))
+}
+
+/// The console's font: the terminal's own CJK subset, so that every clerk's browser draws the same letters
+/// whatever fonts its machine has.
+pub(crate) async fn font() -> Response {
+    let mut r = (
+        [(header::CONTENT_TYPE, "font/otf")],
+        kiosk_documents::BUNDLED_FONT,
+    )
+        .into_response();
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    r
 }
 
 pub(crate) async fn asset(req: Request) -> Response {
@@ -372,7 +373,7 @@ mod tests {
         assert!(verify("correct horse battery", &h));
         assert!(!verify("correct horse batterY", &h));
         assert!(!verify("x", "not a hash"));
-        assert!(PasswordHash::new(DUMMY_HASH).is_ok());
+        assert!(kiosk_api::secret::well_formed(DUMMY_HASH));
     }
 
     #[test]

@@ -178,6 +178,11 @@ impl Db {
         Ok(Db { pool, backend })
     }
 
+    /// The pool, for the operations' queries (fleet, figures), which live with their modules.
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

@@ -6,10 +6,14 @@
 //! `ApiError` body saying why; a storage failure is a 503 the terminal retries.
 
 pub mod calls;
+pub mod charts;
 pub mod clerks;
 pub mod db;
 pub mod devdata;
+pub mod figures;
+pub mod fleet;
 pub mod materials;
+pub mod operations;
 pub mod platform;
 pub use platform::{HubError, Platform, Received};
 
@@ -265,7 +269,7 @@ impl utoipa::Modify for TerminalToken {
         health, openapi, enrol,
         platform::identity, platform::prefill, platform::cases, platform::evaluations, platform::help,
         platform::not_done, platform::figures, platform::telemetry, platform::certificate, materials::status, materials::upload,
-        calls::document,
+        calls::document, fleet::heartbeat, fleet::audit,
     ),
     modifiers(&TerminalToken)
 )]
@@ -282,6 +286,8 @@ pub fn router_with(platform: Arc<Platform>) -> Router {
         .route(path::NOT_DONE, post(platform::not_done))
         .route(path::FIGURES, post(platform::figures))
         .route(path::TELEMETRY, post(platform::telemetry))
+        .route(path::HEARTBEAT, post(fleet::heartbeat))
+        .route(path::AUDIT, post(fleet::audit))
         .route("/certificates/{number}", get(platform::certificate))
         .route(
             "/materials/{sha256}",
@@ -300,12 +306,33 @@ pub fn router_with(platform: Arc<Platform>) -> Router {
         .route("/clerk/me", get(clerks::me))
         .route("/clerk/console.js", get(clerks::asset))
         .route("/clerk/console.css", get(clerks::asset))
+        .route("/clerk/font.otf", get(clerks::font))
         .route("/clerk/ws", get(calls::clerk_ws))
         .route(
             "/clerk/print",
             post(calls::print).layer(DefaultBodyLimit::max(calls::MAX_PRINT)),
         )
-        .route("/clerk/materials/{sha256}", get(calls::material));
+        .route("/clerk/materials/{sha256}", get(calls::material))
+        .route("/clerk/operations", get(operations::page))
+        .route("/clerk/operations.js", get(operations::script))
+        .route("/clerk/api/fleet", get(operations::fleet))
+        .route(
+            "/clerk/api/fleet/{terminal}/config",
+            post(operations::push_config),
+        )
+        .route("/clerk/api/audit", get(operations::audit))
+        .route("/clerk/api/figures", get(operations::figures))
+        .route("/clerk/figures.csv", get(operations::csv))
+        .route("/clerk/charts/{file}", get(operations::chart))
+        .route("/clerk/api/bad-ratings", get(operations::bad_ratings))
+        .route(
+            "/clerk/api/bad-ratings/{key}/follow-up",
+            post(operations::follow_up),
+        )
+        .route(
+            "/clerk/api/cases/{number}/decision",
+            post(operations::decide),
+        );
     let open = Router::new()
         .route(path::HEALTH, get(health))
         .route(path::OPENAPI, get(openapi))

@@ -10,7 +10,7 @@ use std::process::ExitCode;
     name = "kiosk-hub",
     version,
     about = "Reference service-centre hub for the self-service terminals",
-    after_help = "Examples:\n  kiosk-hub                                   SQLite in ~/.local/share/kiosk-hub, 127.0.0.1:8080\n  kiosk-hub --database postgres://hub@localhost/hub --listen 0.0.0.0:8080\n  kiosk-hub enrolment-code --terminal YP-KJ-0001     a one-time code for a terminal's setup\n  kiosk-hub revoke --terminal YP-KJ-0001             the terminal must enrol again\n  echo 'a long password' | kiosk-hub clerk --name wang.li   a clerk for the console at /clerk"
+    after_help = "Examples:\n  kiosk-hub                                   SQLite in ~/.local/share/kiosk-hub, 127.0.0.1:8080\n  kiosk-hub --database postgres://hub@localhost/hub --listen 0.0.0.0:8080\n  kiosk-hub enrolment-code --terminal YP-KJ-0001     a one-time code for a terminal's setup\n  kiosk-hub revoke --terminal YP-KJ-0001             the terminal must enrol again\n  echo 'a long password' | kiosk-hub clerk --name wang.li   a clerk for the console at /clerk\n  kiosk-hub push-config --terminal YP-KJ-0001 --file kiosk.toml   with the next heartbeat\n  kiosk-hub figures --from 2026-11-01 --to 2026-11-30 > figures.csv"
 )]
 struct Cli {
     /// Address and port to listen on.
@@ -60,6 +60,23 @@ enum Command {
     Clerk {
         #[arg(long)]
         name: String,
+    },
+    /// Push a whole kiosk.toml to a terminal: it goes out with its next heartbeat; the terminal validates it
+    /// and rolls back when it fails (the fleet view at /clerk/operations shows the result).
+    PushConfig {
+        #[arg(long)]
+        terminal: String,
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+    },
+    /// The operations figures of a period (Shanghai days), as CSV on standard output.
+    Figures {
+        /// First day, YYYY-MM-DD.
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        /// Last day, YYYY-MM-DD [default: --from].
+        #[arg(long)]
+        to: Option<chrono::NaiveDate>,
     },
 }
 
@@ -128,6 +145,49 @@ async fn main() -> ExitCode {
                 Ok(()) => {
                     println!("clerk {name} can log in at /clerk");
                     ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("kiosk-hub: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::PushConfig { terminal, file } => {
+            let toml = match std::fs::read_to_string(&file) {
+                Ok(t) if !t.trim().is_empty() && t.len() <= kiosk_hub::fleet::MAX_CONFIG => t,
+                Ok(_) => {
+                    eprintln!(
+                        "kiosk-hub: {} is empty or larger than 64 KB",
+                        file.display()
+                    );
+                    return ExitCode::FAILURE;
+                }
+                Err(e) => {
+                    eprintln!("kiosk-hub: {}: {e}", file.display());
+                    return ExitCode::FAILURE;
+                }
+            };
+            match platform.push_config(&terminal, &toml).await {
+                Ok(id) => {
+                    println!("{id}: queued for {terminal}; it goes out with the terminal's next heartbeat");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("kiosk-hub: {e}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::Figures { from, to } => {
+            let report = platform.figures(from, to.unwrap_or(from)).await;
+            match report.map(|r| r.csv()) {
+                Ok(Ok(csv)) => {
+                    print!("{csv}");
+                    ExitCode::SUCCESS
+                }
+                Ok(Err(e)) => {
+                    eprintln!("kiosk-hub: {e}");
+                    ExitCode::FAILURE
                 }
                 Err(e) => {
                     eprintln!("kiosk-hub: {e}");

@@ -260,7 +260,7 @@ pub(crate) fn storage(e: impl std::fmt::Display) -> Response {
     )
 }
 
-fn invalid(message: &str) -> Response {
+pub(crate) fn invalid(message: &str) -> Response {
     error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
 }
 
@@ -273,7 +273,7 @@ fn key_reused() -> Response {
 }
 
 /// A terminal may write only as itself: the refusal when a request names another.
-fn other_terminal(who: &TerminalId, claimed: &str) -> Option<Response> {
+pub(crate) fn other_terminal(who: &TerminalId, claimed: &str) -> Option<Response> {
     (who.0 != claimed).then(|| {
         error(
             StatusCode::FORBIDDEN,
@@ -627,7 +627,7 @@ impl Record for DeviceReport {
 }
 
 /// Takes a record once per kind and key, from the terminal it names.
-async fn take<T: Record>(
+pub(crate) async fn take<T: Record>(
     p: &Platform,
     who: &TerminalId,
     headers: &HeaderMap,
@@ -734,7 +734,20 @@ pub(crate) async fn figures(
     headers: HeaderMap,
     Json(f): Json<SessionFigures>,
 ) -> Response {
-    take(&p, &who, &headers, &f).await
+    let reply = take(&p, &who, &headers, &f).await;
+    if !reply.status().is_success() {
+        return reply;
+    }
+    // The figures' row; a retry after a failure here (503) finds the record taken and adds the row then.
+    let key = headers
+        .get(IDEMPOTENCY_KEY)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let row = crate::figures::SessionRow::of(&f, now_ms());
+    match p.add_session(key, &who.0, &row).await {
+        Ok(()) => reply,
+        Err(e) => storage(e),
+    }
 }
 
 /// A device of the terminal changed health (the fleet view reads these).

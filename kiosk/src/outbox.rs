@@ -21,6 +21,7 @@ pub const EVALUATION: &str = "evaluation";
 pub const NOT_DONE: &str = "not-done";
 pub const FIGURES: &str = "figures";
 pub const TELEMETRY: &str = "telemetry";
+pub const AUDIT: &str = "audit";
 
 /// How long a record stays in the store at most, delivered or not, unless the configuration says otherwise
 /// (`[store] retention_days`).
@@ -287,6 +288,10 @@ impl Outbox {
             },
             TELEMETRY => match serde_json::from_slice::<kiosk_api::DeviceReport>(&item.body) {
                 Ok(r) => json(platform.telemetry(&r, &item.key).await),
+                Err(_) => unreadable(),
+            },
+            AUDIT => match serde_json::from_slice::<kiosk_api::AuditEntry>(&item.body) {
+                Ok(a) => json(platform.audit(&a, &item.key).await),
                 Err(_) => unreadable(),
             },
             _ => unreadable(),

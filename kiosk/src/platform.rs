@@ -311,6 +311,43 @@ impl Platform {
     ) -> Result<Ticket, PlatformError> {
         self.post_once(path::TELEMETRY, key, r).await
     }
+
+    pub async fn audit(
+        &self,
+        a: &kiosk_api::AuditEntry,
+        key: &str,
+    ) -> Result<Ticket, PlatformError> {
+        self.post_once(path::AUDIT, key, a).await
+    }
+
+    /// The heartbeat: sent, never queued; the reply may carry a configuration to apply.
+    pub async fn heartbeat(
+        &self,
+        h: &kiosk_api::Heartbeat,
+    ) -> Result<kiosk_api::HeartbeatReply, PlatformError> {
+        self.post(path::HEARTBEAT, h, CALL_TIMEOUT).await
+    }
+
+    /// Whether the platform answers at `base` (any URL, not only this client's), and how fast: the maintenance
+    /// menu's reachability check and the test of a new platform URL before it is kept.
+    pub async fn probe(base: &str) -> Result<Duration, PlatformError> {
+        let client = Platform::new(base)?;
+        let started = std::time::Instant::now();
+        let reply = client
+            .request(reqwest::Method::GET, path::HEALTH)
+            .timeout(Duration::from_secs(5))
+            .send()
+            .await
+            .map_err(|e| PlatformError::Unreachable(without_url(&e)))?;
+        if !reply.status().is_success() {
+            return Err(PlatformError::Refused {
+                status: reply.status().as_u16(),
+                code: "health".into(),
+                message: "the platform is not healthy".into(),
+            });
+        }
+        Ok(started.elapsed())
+    }
 }
 
 /// A fresh idempotency key: a prefix and 16 random hex digits.

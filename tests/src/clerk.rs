@@ -203,6 +203,13 @@ impl ClerkBrowser {
         self.eval_async("window.callStats()").await
     }
 
+    /// A PNG of the page into target/screenshots/NAME.png, to look at.
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(crate::screenshot_dir().join(format!("{name}.png")), png)
+            .expect("write PNG");
+    }
+
     pub async fn finish(self) {
         let _ = self.client.clone().close().await;
     }
@@ -289,4 +296,30 @@ impl CallHub {
         );
         (call, cam)
     }
+}
+
+/// Logs in over HTTP as a browser would; the session cookie.
+pub async fn clerk_cookie(origin: &str, name: &str, password: &str) -> Result<String, u16> {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let r = client
+        .post(format!("{origin}/clerk/login"))
+        .form(&[("name", name), ("password", password)])
+        .send()
+        .await
+        .expect("login");
+    if r.status().as_u16() != 303 {
+        return Err(r.status().as_u16());
+    }
+    let c = r.headers()["set-cookie"]
+        .to_str()
+        .expect("cookie")
+        .to_string();
+    assert!(
+        c.contains("HttpOnly") && c.contains("Secure") && c.contains("SameSite=Strict"),
+        "{c}"
+    );
+    Ok(c.split(';').next().unwrap_or_default().to_string())
 }

@@ -381,32 +381,6 @@ async fn recv_type(s: &mut Ws, t: &str) -> Value {
     }
 }
 
-/// Logs in over HTTP as a browser would; the session cookie.
-async fn clerk_cookie(origin: &str, name: &str, password: &str) -> Result<String, u16> {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let r = client
-        .post(format!("{origin}/clerk/login"))
-        .form(&[("name", name), ("password", password)])
-        .send()
-        .await
-        .expect("login");
-    if r.status().as_u16() != 303 {
-        return Err(r.status().as_u16());
-    }
-    let c = r.headers()["set-cookie"]
-        .to_str()
-        .expect("cookie")
-        .to_string();
-    assert!(
-        c.contains("HttpOnly") && c.contains("Secure") && c.contains("SameSite=Strict"),
-        "{c}"
-    );
-    Ok(c.split(';').next().unwrap_or_default().to_string())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_signalling_is_refused_and_nothing_falls_over() {
     let h = hub().await;
@@ -422,7 +396,7 @@ async fn bad_signalling_is_refused_and_nothing_falls_over() {
             .err(),
         Some(401)
     );
-    let cookie = clerk_cookie(&h.origin, CLERK, PASSWORD)
+    let cookie = kiosk_tests::clerk::clerk_cookie(&h.origin, CLERK, PASSWORD)
         .await
         .expect("login");
     assert_eq!(ws(&term_url, &[("cookie", &cookie)]).await.err(), Some(401));
@@ -444,14 +418,16 @@ async fn bad_signalling_is_refused_and_nothing_falls_over() {
     // Wrong passwords: refused, then locked out for a while even with the right one.
     for _ in 0..5 {
         assert_eq!(
-            clerk_cookie(&h.origin, "zhao.min", "wrong-password")
+            kiosk_tests::clerk::clerk_cookie(&h.origin, "zhao.min", "wrong-password")
                 .await
                 .err(),
             Some(401)
         );
     }
     assert_eq!(
-        clerk_cookie(&h.origin, "zhao.min", PASSWORD).await.err(),
+        kiosk_tests::clerk::clerk_cookie(&h.origin, "zhao.min", PASSWORD)
+            .await
+            .err(),
         Some(429)
     );
 
@@ -512,7 +488,7 @@ async fn bad_signalling_is_refused_and_nothing_falls_over() {
     let cookie_b = {
         // zhao.min is locked out; a third clerk joins.
         h.hub.add_clerk("li.na", PASSWORD).await.expect("clerk 3");
-        clerk_cookie(&h.origin, "li.na", PASSWORD)
+        kiosk_tests::clerk::clerk_cookie(&h.origin, "li.na", PASSWORD)
             .await
             .expect("login b")
     };
@@ -746,7 +722,7 @@ fn a_dropped_connection_comes_back_to_the_same_clerk() {
             matches!(e, CallEvent::Queued { .. })
         })
         .await;
-        let cookie = clerk_cookie(&h.origin, CLERK, PASSWORD)
+        let cookie = kiosk_tests::clerk::clerk_cookie(&h.origin, CLERK, PASSWORD)
             .await
             .expect("login");
         let clerk_url = format!("{}/clerk/ws", h.origin.replace("http://", "ws://"));
