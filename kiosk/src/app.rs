@@ -49,7 +49,7 @@ fn clock() -> String {
 pub struct Kiosk {
     pub ui: KioskWindow,
     pub terminal: RefCell<Terminal>,
-    camera: RefCell<Option<AttachedCamera>>,
+    pub(crate) camera: RefCell<Option<AttachedCamera>>,
     pub(crate) face_camera: RefCell<Option<AttachedCamera>>,
     /// Which camera the running preview shows (true: the face camera).
     preview_face: std::cell::Cell<bool>,
@@ -82,6 +82,8 @@ pub struct Kiosk {
     voice: RefCell<Option<crate::voice::Voice>>,
     /// The remote virtual window's call, while one runs.
     pub(crate) call: RefCell<Option<crate::remote_window::RunningCall>>,
+    /// Maintenance and telemetry: configuration, heartbeat, counters.
+    pub(crate) upkeep: RefCell<crate::upkeep::Upkeep>,
 }
 
 /// What the kiosk reaches beyond the UI thread: the runtime, the platform and the printers.
@@ -94,6 +96,10 @@ pub struct Services {
     /// The store's outbox: applications are committed here before the resident is told anything, and
     /// delivered when the platform can be reached.
     pub outbox: Option<crate::outbox::Outbox>,
+    /// The outputs the maintenance menu tests: the pad's lights, the status lights, the buzzer.
+    pub pad: Option<tokio::sync::mpsc::UnboundedSender<kiosk_drivers::pad::driver::PadCommand>>,
+    pub lights: Option<tokio::sync::watch::Sender<kiosk_drivers::gpio::protocol::Flash>>,
+    pub buzzer: Option<tokio::sync::mpsc::UnboundedSender<kiosk_drivers::gpio::service::Beep>>,
 }
 
 /// How many candidates the pinyin bar offers.
@@ -180,6 +186,8 @@ impl Kiosk {
         presenter::configure(&ui, config, &profile.panel);
         let mut terminal = Terminal::new(Settings::from_config(config), Instant::now());
         terminal.terminal_id = config.terminal.id.clone();
+        terminal.maintenance =
+            crate::maintenance::Maintenance::new(config.maintenance.technicians.clone());
         for spec in &profile.devices {
             let health = devices::probe(spec);
             match &health {
@@ -227,6 +235,7 @@ impl Kiosk {
             reader: crate::screen_reader::ScreenReader::default(),
             voice: RefCell::new(None),
             call: RefCell::new(None),
+            upkeep: RefCell::new(crate::upkeep::Upkeep::new(config, &profile.panel)),
         });
         {
             let items = kiosk.items.clone();
@@ -286,6 +295,33 @@ impl Kiosk {
         actions.on_call_expand(on(|| Intent::CallExpand));
         actions.on_call_shrink(on(|| Intent::CallShrink));
         actions.on_call_close(on(|| Intent::CallClose));
+        let maint = |make: fn(i32) -> Option<crate::maintenance::MaintIntent>| {
+            let weak: Weak<Kiosk> = Rc::downgrade(self);
+            move |n: i32| {
+                if let Some(i) = make(n) {
+                    if let Some(k) = weak.upgrade() {
+                        k.intent(Intent::Maintenance(i));
+                    }
+                }
+            }
+        };
+        {
+            use crate::maintenance::{MaintIntent, Section};
+            actions.on_maint_digit(maint(|d| u8::try_from(d).ok().map(MaintIntent::Digit)));
+            let erase = maint(|_| Some(MaintIntent::Erase));
+            actions.on_maint_erase(move || erase(0));
+            let enter = maint(|_| Some(MaintIntent::Enter));
+            actions.on_maint_enter(move || enter(0));
+            actions.on_maint_section(maint(|i| Section::from_index(i).map(MaintIntent::Section)));
+            let weak = Rc::downgrade(self);
+            actions.on_maint_action(move |id| {
+                match (MaintIntent::from_action(&id), weak.upgrade()) {
+                    (Some(i), Some(k)) => k.intent(Intent::Maintenance(i)),
+                    (None, _) => tracing::warn!(%id, "unknown maintenance action"),
+                    _ => {}
+                }
+            });
+        }
         let weak = Rc::downgrade(self);
         actions.on_call_phone_key(move |key| {
             if let Some(k) = weak.upgrade() {
@@ -511,9 +547,10 @@ impl Kiosk {
     pub fn tick(&self) {
         let fx = self.terminal.borrow_mut().tick(Instant::now());
         self.apply(fx);
+        self.heartbeat_due();
     }
 
-    fn apply(&self, fx: Vec<Effect>) {
+    pub(crate) fn apply(&self, fx: Vec<Effect>) {
         for e in fx {
             match e {
                 Effect::Language(lang) => {
@@ -619,7 +656,28 @@ impl Kiosk {
                         },
                     );
                 }
-                Effect::Figures(f) => {
+                Effect::Audit { technician, action } => {
+                    tracing::info!(%technician, %action, "maintenance");
+                    let entry = kiosk_api::AuditEntry {
+                        terminal_id: self.terminal.borrow().terminal_id.clone(),
+                        technician,
+                        action,
+                        at: local_now().to_rfc3339(),
+                    };
+                    self.queue_or_send(
+                        crate::outbox::AUDIT,
+                        entry,
+                        |p, a, key| async move { p.audit(&a, &key).await },
+                        |_, reply| {
+                            if let Err(e) = reply {
+                                tracing::warn!(error = %e, "audit entry not delivered");
+                            }
+                        },
+                    );
+                }
+                Effect::Maintenance(c) => self.maintenance_command(c),
+                Effect::Figures(mut f) => {
+                    f.ended_at = Some(local_now().to_rfc3339());
                     tracing::info!(
                         outcome = ?f.outcome,
                         session_s = f.session_s,
@@ -738,7 +796,7 @@ impl Kiosk {
         false
     }
 
-    fn outbox(&self) -> Option<crate::outbox::Outbox> {
+    pub(crate) fn outbox(&self) -> Option<crate::outbox::Outbox> {
         self.services
             .borrow()
             .as_ref()
@@ -878,6 +936,9 @@ impl Kiosk {
                     tracing::warn!(error = %e, "receipt not printed");
                 }
                 inbox.post(move |k| {
+                    if result.is_ok() {
+                        k.count_printed(crate::maintenance::Consumable::Receipt);
+                    }
                     k.terminal
                         .borrow_mut()
                         .printed(&key, Printer::Receipt, result)
@@ -910,7 +971,12 @@ impl Kiosk {
                 if let Err(e) = &result {
                     tracing::warn!(error = %e, "document not printed");
                 }
-                inbox.post(move |k| k.terminal.borrow_mut().printed(&key, Printer::A4, result));
+                inbox.post(move |k| {
+                    if result.is_ok() {
+                        k.count_printed(crate::maintenance::Consumable::A4);
+                    }
+                    k.terminal.borrow_mut().printed(&key, Printer::A4, result)
+                });
             });
         }
     }
@@ -938,7 +1004,12 @@ impl Kiosk {
 
     /// The camera the capture page uses now, and whether it is the face camera.
     fn capture_camera(&self) -> (bool, Option<(tokio::runtime::Handle, CameraHandle)>) {
-        let face = self.terminal.borrow().capture_face();
+        let face = {
+            let t = self.terminal.borrow();
+            t.maintenance
+                .camera_test()
+                .unwrap_or_else(|| t.capture_face())
+        };
         let cam = if face {
             self.face_camera.borrow()
         } else {
@@ -960,7 +1031,10 @@ impl Kiosk {
 
     /// The live preview runs exactly while the capture page shows.
     fn sync_preview(&self) {
-        let wanted = self.terminal.borrow().screen == Screen::Capture;
+        let wanted = {
+            let t = self.terminal.borrow();
+            t.screen == Screen::Capture || t.maintenance.camera_test().is_some()
+        };
         let (face, cam) = self.capture_camera();
         let mut preview = self.preview.borrow_mut();
         if preview.is_some() && self.preview_face.get() != face {
@@ -1129,6 +1203,7 @@ impl Kiosk {
                 elder_items: elder.as_deref(),
             },
         );
+        crate::maintenance_view::present(&self.ui, &t, self);
         self.reader.follow(&self.ui);
         self.with_voice(|v| v.screen_changed(&t, &self.ui.global::<kiosk_ui::AppState>()));
     }

@@ -167,15 +167,7 @@ pub fn printer(port: &str, baud: u32) -> Outcome {
                 crate::config::profile::DEFAULT_REPLACEMENT,
             ));
         let before = p.status().await.map_err(|e| fail("the printer does not answer", e))?;
-        let stamp = crate::app::local_now().format("%Y-%m-%d %H:%M:%S").to_string();
-        let receipt = Receipt::new()
-            .title("打印测试 Print test")
-            .row("时间 Time", stamp)
-            .row("端口 Port", port)
-            .row("速率 Baud", baud.to_string())
-            .text("中文、English、数字 0123456789")
-            .separator()
-            .qr("https://kiosk.example.invalid/print-test");
+        let receipt = test_receipt(port, &baud.to_string());
         let report = p.print(&receipt).await.map_err(|e| fail("test receipt not printed", e))?;
         Ok(format!(
             "status before: {before:?}\ntest receipt printed and cut (job {}, {} bytes)\nstatus after: {:?}",
@@ -184,6 +176,21 @@ pub fn printer(port: &str, baud: u32) -> Outcome {
             report.status_after
         ))
     })
+}
+
+/// The test receipt of `kiosk diag printer` and the maintenance menu: when, where, and every kind of mark.
+pub fn test_receipt(port: &str, baud: &str) -> Receipt {
+    let stamp = crate::app::local_now()
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    Receipt::new()
+        .title("打印测试 Print test")
+        .row("时间 Time", stamp)
+        .row("端口 Port", port)
+        .row("速率 Baud", baud)
+        .text("中文、English、数字 0123456789")
+        .separator()
+        .qr("https://kiosk.example.invalid/print-test")
 }
 
 /// The test page of `kiosk diag a4`: what was printed where and when, in Chinese and English.
@@ -373,4 +380,109 @@ pub fn gpio(chip: &str, line: u32, active_low: bool, output: bool, watch: Durati
             name(d.level())
         ))
     })
+}
+
+/// One device in `kiosk diag health`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct HealthRow {
+    pub device: String,
+    pub class: String,
+    /// `ok`, `simulated`, `degraded` or `down`.
+    pub state: &'static str,
+    pub reason: Option<String>,
+}
+
+/// Opens every device of `profile` with the firmware's own drivers (simulated ones with their simulators),
+/// listens to what they report for `wait`, and gives each device's state; `Err` (with the same table) when
+/// a device is down. The terminal's own firmware must not be running: the devices are opened here.
+pub fn health(profile: &crate::config::Profile, json: bool, wait: Duration) -> Outcome {
+    use kiosk_drivers::{DeviceEvent, Health, PaperState};
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    let sim_dir = std::env::temp_dir().join(format!("kiosk-diag-{}", std::process::id()));
+    let mut states: Vec<(String, String, Health, Option<String>)> = profile
+        .devices
+        .iter()
+        .map(|s| {
+            (
+                s.id.clone(),
+                s.class.to_string(),
+                crate::devices::probe(s),
+                None,
+            )
+        })
+        .collect();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    rt.block_on(async {
+        let _devices = crate::manager::start(profile, &sim_dir, tx);
+        let deadline = Instant::now() + wait;
+        while let Ok(Some(event)) = tokio::time::timeout_at(deadline, rx.recv()).await {
+            let find = |states: &mut Vec<(String, String, Health, Option<String>)>, id: &str| {
+                states.iter_mut().position(|s| s.0 == id)
+            };
+            match event {
+                DeviceEvent::Health { device, health } => {
+                    if let Some(i) = find(&mut states, &device.0) {
+                        states[i].2 = health;
+                    }
+                }
+                DeviceEvent::Paper { device, state } => {
+                    if let Some(i) = find(&mut states, &device.0) {
+                        states[i].3 = match state {
+                            PaperState::Out => Some("out of paper".into()),
+                            PaperState::NearEnd => Some("paper near end".into()),
+                            PaperState::Ok => None,
+                        };
+                    }
+                }
+                _ => {}
+            }
+        }
+    });
+    rt.shutdown_background();
+    let _ = std::fs::remove_dir_all(&sim_dir);
+    let rows: Vec<HealthRow> = states
+        .into_iter()
+        .map(|(device, class, health, paper)| {
+            let (state, reason) = match health {
+                Health::Online => (if paper.is_some() { "degraded" } else { "ok" }, paper),
+                Health::Simulated => ("simulated", paper),
+                Health::Degraded { reason } => ("degraded", Some(reason)),
+                Health::Down { reason } => ("down", Some(reason)),
+            };
+            HealthRow {
+                device,
+                class,
+                state,
+                reason,
+            }
+        })
+        .collect();
+    let down = rows.iter().filter(|r| r.state == "down").count();
+    let text = if json {
+        serde_json::to_string_pretty(&rows).unwrap_or_default()
+    } else {
+        let mut t: String = rows
+            .iter()
+            .map(|r| {
+                format!(
+                    "{:<14} {:<18} {:<10} {}\n",
+                    r.device,
+                    r.class,
+                    r.state,
+                    r.reason.as_deref().unwrap_or("")
+                )
+            })
+            .collect();
+        t.push_str(&format!("{} device(s), {down} down", rows.len()));
+        t
+    };
+    if down > 0 {
+        Err(text)
+    } else {
+        Ok(text)
+    }
 }

@@ -8,7 +8,7 @@ use tracing_subscriber::{layer::SubscriberExt, util::SubscriberInitExt, EnvFilte
 pub fn init() {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let journald = std::env::var_os("JOURNAL_STREAM").and_then(|_| tracing_journald::layer().ok());
-    let registry = tracing_subscriber::registry().with(filter);
+    let registry = tracing_subscriber::registry().with(filter).with(Recent);
     let result = match journald {
         Some(layer) => registry
             .with(layer.with_syslog_identifier("kiosk".into()).boxed())
@@ -23,4 +23,73 @@ pub fn init() {
     };
     // A subscriber already set (tests) is fine: logging goes there.
     let _ = result;
+}
+
+/// Only the lines the maintenance menu shows, nothing printed: for headless runs (the end-to-end tests)
+/// that look at the menu's log section. A subscriber already set wins.
+pub fn keep_recent() {
+    let _ = tracing_subscriber::registry()
+        .with(EnvFilter::new("info"))
+        .with(Recent)
+        .try_init();
+}
+
+/// How many log lines the maintenance menu can show.
+pub const RECENT_LINES: usize = 200;
+
+fn recent_lines() -> &'static std::sync::Mutex<std::collections::VecDeque<String>> {
+    static LINES: std::sync::OnceLock<std::sync::Mutex<std::collections::VecDeque<String>>> =
+        std::sync::OnceLock::new();
+    LINES.get_or_init(Default::default)
+}
+
+/// The last log lines, newest last (what the journal has too; for the technician at the screen). They hold no
+/// personal data in clear, as every log line.
+pub fn recent() -> Vec<String> {
+    recent_lines()
+        .lock()
+        .map(|l| l.iter().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// Keeps the last [`RECENT_LINES`] records as text.
+struct Recent;
+
+struct Line(String);
+
+impl tracing::field::Visit for Line {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "message" {
+            self.0.push_str(&format!(" {value:?}"));
+        } else {
+            self.0.push_str(&format!(" {}={value:?}", field.name()));
+        }
+    }
+
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        if field.name() == "message" {
+            self.0.push(' ');
+            self.0.push_str(value);
+        } else {
+            self.0.push_str(&format!(" {}={value}", field.name()));
+        }
+    }
+}
+
+impl<S: tracing::Subscriber> Layer<S> for Recent {
+    fn on_event(
+        &self,
+        event: &tracing::Event<'_>,
+        _ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        let time = crate::app::local_now().format("%m-%d %H:%M:%S");
+        let mut line = Line(format!("{time} {}", event.metadata().level()));
+        event.record(&mut line);
+        if let Ok(mut lines) = recent_lines().lock() {
+            if lines.len() >= RECENT_LINES {
+                lines.pop_front();
+            }
+            lines.push_back(line.0);
+        }
+    }
 }

@@ -29,6 +29,8 @@ use std::time::Instant;
   kiosk diag idcard --port /dev/serial/by-id/usb-1a86_USB_Serial-if00-port0
                                             read one card (ID number masked)
   kiosk diag printer --port /dev/ttyUSB1    print a test receipt
+  kiosk diag health                         every device of the terminal's profile, exit 1 if one is down
+  echo 246810 | kiosk technician --name 王师傅   the lines that let a technician into the maintenance menu
   kiosk catalog search sbjf                 what a resident typing \"sbjf\" is offered"
 )]
 struct Cli {
@@ -77,6 +79,15 @@ enum Command {
         data_dir: PathBuf,
         #[arg(long)]
         send_now: bool,
+    },
+    /// The `[[maintenance.technician]]` lines for kiosk.toml: the PIN (4 to 8 digits) on the first line of
+    /// standard input and, with --card, the technician's ID card number on the second; only argon2id hashes
+    /// are printed.
+    Technician {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        card: bool,
     },
     /// Render a screen of the simulated terminal headless into a PNG file.
     Screenshot {
@@ -129,6 +140,21 @@ enum CatalogCommand {
 
 #[derive(Subcommand)]
 enum Diag {
+    /// Open every device of the profile with the firmware's drivers (simulated ones with their simulators)
+    /// and list each one's state; exit 1 when one is down. Stop the running firmware first (`systemctl stop
+    /// kiosk`): the devices are opened here.
+    Health {
+        #[arg(long, value_name = "FILE")]
+        config: Option<PathBuf>,
+        /// The profile [default: the configuration's; the simulated one without a configuration]
+        #[arg(long, value_name = "FILE")]
+        profile: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+        /// Seconds to listen to the devices.
+        #[arg(long, default_value_t = 3)]
+        wait: u64,
+    },
     /// Read one card and print it with the ID number masked (first 6 and last 4 digits).
     Idcard {
         #[arg(long, value_name = "PATH")]
@@ -223,6 +249,26 @@ fn diag(d: Diag) -> ExitCode {
     use std::time::Duration;
     let secs = Duration::from_secs;
     let outcome = match d {
+        Diag::Health {
+            config,
+            profile,
+            json,
+            wait,
+        } => {
+            let simulate = config.is_none() && profile.is_none();
+            let s = setup::load(config.as_deref(), profile.as_deref(), simulate);
+            print_problems(&s);
+            let (report, ok) = match kiosk::diag::health(&s.profile, json, secs(wait)) {
+                Ok(r) => (r, true),
+                Err(r) => (r, false),
+            };
+            println!("{report}");
+            return if ok && s.problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            };
+        }
         Diag::Idcard {
             port,
             baud,
@@ -318,6 +364,7 @@ fn main() -> ExitCode {
                 }
             }
         }
+        Command::Technician { name, card } => technician(&name, card),
         Command::Screenshot {
             out,
             config,
@@ -329,6 +376,53 @@ fn main() -> ExitCode {
             report,
         } => screenshot(&out, config, profile, page, card, elder, english, report),
     }
+}
+
+fn technician(name: &str, card: bool) -> ExitCode {
+    let mut lines = std::io::stdin().lines();
+    let pin = lines.next().and_then(Result::ok).unwrap_or_default();
+    let pin = pin.trim();
+    if !(kiosk::maintenance::PIN_MIN..=kiosk::maintenance::PIN_MAX).contains(&pin.len())
+        || !pin.chars().all(|c| c.is_ascii_digit())
+    {
+        eprintln!("kiosk technician: the PIN on standard input must be 4 to 8 digits");
+        return ExitCode::FAILURE;
+    }
+    let card_hash = if card {
+        let id = lines.next().and_then(Result::ok).unwrap_or_default();
+        match kiosk_drivers::IdNumber::parse(id.trim()) {
+            Ok(n) => Some(kiosk_api::secret::hash(n.as_str())),
+            Err(e) => {
+                eprintln!(
+                    "kiosk technician: the second line must be the technician's ID number: {e}"
+                );
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        None
+    };
+    let pin_hash = kiosk_api::secret::hash(pin);
+    match (pin_hash, card_hash.transpose()) {
+        (Ok(p), Ok(c)) => {
+            println!("[[maintenance.technician]]");
+            println!("name = {}", toml_string(name));
+            println!("pin_hash = {}", toml_string(&p));
+            if let Some(c) = c {
+                println!("card_hash = {}", toml_string(&c));
+            }
+            ExitCode::SUCCESS
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("kiosk technician: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// A TOML string, quoted and escaped by toml_edit.
+fn toml_string(s: &str) -> String {
+    toml_edit::Value::from(s).to_string().trim().to_string()
 }
 
 fn report_problems(s: &Setup) {
@@ -421,9 +515,30 @@ fn run(
     simulate: bool,
     data_dir: Option<PathBuf>,
 ) -> ExitCode {
-    let s = setup::load(config.as_deref(), profile.as_deref(), simulate);
+    let mut s = setup::load(config.as_deref(), profile.as_deref(), simulate);
     report_problems(&s);
     tracing::info!(profile = %s.profile_name, simulate, "starting");
+    if simulate && config.is_none() {
+        // A technician to open the maintenance menu with (the simulator's door switch): a fresh PIN each run.
+        let mut raw = [0u8; 4];
+        if getrandom::fill(&mut raw).is_ok() {
+            let pin = format!("{:06}", u32::from_le_bytes(raw) % 1_000_000);
+            match kiosk_api::secret::hash(&pin) {
+                Ok(pin_hash) => {
+                    s.config
+                        .maintenance
+                        .technicians
+                        .push(kiosk::config::Technician {
+                            name: "模拟维护员".into(),
+                            pin_hash,
+                            card_hash: None,
+                        });
+                    println!("维护菜单 maintenance menu: open the cabinet door in the simulator, PIN {pin}");
+                }
+                Err(e) => tracing::warn!(error = %e, "no demo technician"),
+            }
+        }
+    }
 
     let data_dir = data_dir.unwrap_or_else(|| {
         if simulate && config.is_none() {
@@ -552,7 +667,11 @@ fn run(
         receipt: devices.printer.clone(),
         a4: devices.a4.clone(),
         outbox,
+        pad: devices.pad.clone(),
+        lights: devices.lights.clone(),
+        buzzer: devices.buzzer.clone(),
     });
+    kiosk.set_files(s.config_file.clone(), data_dir.clone(), simulate);
     let sims = std::rc::Rc::new(std::mem::take(&mut devices.sims));
     let _simulator = if simulate {
         match kiosk::simulator::Simulator::new(sims.clone()) {
@@ -592,6 +711,10 @@ fn run(
     drop(devices);
     drop(tx);
     runtime.shutdown_background();
+    if let Some(code) = kiosk.exit_code() {
+        tracing::warn!(code, "exiting for a restart");
+        return ExitCode::from(code as u8);
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -243,6 +243,9 @@ impl Kiosk {
                 Err(e) => Err(e.to_string()),
             };
             inbox.post(move |k| {
+                if result.is_ok() {
+                    k.count_printed(crate::maintenance::Consumable::A4);
+                }
                 let message = match &result {
                     Ok(()) => "已在终端 A4 打印机打印".to_string(),
                     Err(e) => format!("未能打印：{e}"),

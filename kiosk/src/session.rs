@@ -216,11 +216,20 @@ pub enum Effect {
     Figures(Box<SessionFigures>),
     /// A device changed health: for the fleet view (the caller stamps the time).
     Telemetry(kiosk_api::DeviceReport),
+    /// A line of the technicians' audit trail (the caller stamps the time and delivers it).
+    Audit {
+        technician: String,
+        action: String,
+    },
+    /// Something the maintenance menu asks of the devices, the outbox or the system.
+    Maintenance(crate::maintenance::Command),
 }
 
 /// A person's intents, from the touch screen (and later the keypad).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Intent {
+    /// A touch in the maintenance menu (only while the cabinet door is open).
+    Maintenance(crate::maintenance::MaintIntent),
     Start,
     Home,
     Back,
@@ -391,6 +400,8 @@ pub struct Terminal {
     pub not_done_reason: Option<usize>,
     /// The remote virtual window's call, while there is one.
     pub call: Option<CallState>,
+    /// The technicians' menu, open while the cabinet door is.
+    pub maintenance: crate::maintenance::Maintenance,
     figures: FigureClock,
 }
 
@@ -463,7 +474,30 @@ impl Terminal {
             not_done_reason: None,
             call: None,
             figures: FigureClock::default(),
+            maintenance: crate::maintenance::Maintenance::default(),
         }
+    }
+
+    /// What the maintenance menu asks turned into effects.
+    fn maintenance_fx(out: Vec<crate::maintenance::Out>, fx: &mut Vec<Effect>) {
+        use crate::maintenance::Out;
+        for o in out {
+            fx.push(match o {
+                Out::Audit { technician, action } => Effect::Audit { technician, action },
+                Out::Command(c) => Effect::Maintenance(c),
+            });
+        }
+    }
+
+    /// The answer of a test's device.
+    pub fn test_done(
+        &mut self,
+        test: crate::maintenance::Test,
+        result: Result<String, String>,
+    ) -> Vec<Effect> {
+        let mut fx = vec![];
+        Self::maintenance_fx(self.maintenance.test_done(test, result), &mut fx);
+        fx
     }
 
     pub fn add_device(&mut self, id: DeviceId, class: DeviceClass, health: Health, now: Instant) {
@@ -519,6 +553,10 @@ impl Terminal {
         today: kiosk_drivers::Date,
     ) -> Vec<Effect> {
         let mut fx = Vec::new();
+        if let Some(out) = self.maintenance.device(&event, now) {
+            Self::maintenance_fx(out, &mut fx);
+            return fx;
+        }
         match event {
             DeviceEvent::CardInserted(record) => {
                 if self.out_of_service {
@@ -602,8 +640,20 @@ impl Terminal {
                     self.end(EndReason::Maintenance, &mut fx);
                 }
                 self.out_of_service = true;
+                if !self.maintenance.door_open() {
+                    Self::maintenance_fx(self.maintenance.opened(), &mut fx);
+                }
             }
-            DeviceEvent::DoorClosed => self.out_of_service = false,
+            DeviceEvent::DoorClosed => {
+                self.out_of_service = false;
+                if self.maintenance.door_open() {
+                    Self::maintenance_fx(self.maintenance.closed(), &mut fx);
+                }
+                // Back to the idle screen, with the terminal's own language and mode.
+                self.screen = Screen::Attract;
+                self.language = self.settings.language;
+                self.elder = self.settings.elder_default;
+            }
             DeviceEvent::PresenceDetected => self.presence = true,
             DeviceEvent::PresenceLost => {
                 self.presence = false;
@@ -666,6 +716,11 @@ impl Terminal {
 
     pub fn intent(&mut self, intent: Intent, now: Instant) -> Vec<Effect> {
         let mut fx = Vec::new();
+        if let Intent::Maintenance(i) = intent {
+            let out = self.maintenance.intent(i, now, &self.settings);
+            Self::maintenance_fx(out, &mut fx);
+            return fx;
+        }
         if self.out_of_service {
             return fx;
         }
@@ -679,6 +734,8 @@ impl Terminal {
             self.elder_proposal = false;
         }
         match intent {
+            // Taken above.
+            Intent::Maintenance(_) => {}
             Intent::Start => {
                 if self.screen == Screen::Attract {
                     self.screen = Screen::Home;
@@ -1520,6 +1577,8 @@ impl Terminal {
     /// The clock: timeouts and banners that expire.
     pub fn tick(&mut self, now: Instant) -> Vec<Effect> {
         let mut fx = Vec::new();
+        let out = self.maintenance.tick(now);
+        Self::maintenance_fx(out, &mut fx);
         if let Some((_, since)) = self.notice {
             if now.duration_since(since) >= NOTICE_DURATION {
                 self.notice = None;
@@ -1669,6 +1728,8 @@ impl Terminal {
             help_response_s: f.help_response_s,
             rating: f.rating,
             timeout_extensions: f.extensions,
+            // The wall clock is the app's (this machine has only `Instant`s).
+            ended_at: None,
         })
     }
 }

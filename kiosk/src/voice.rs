@@ -564,6 +564,17 @@ impl Voice {
         }
     }
 
+    /// The maintenance menu's speech test: a sentence in Mandarin, whatever the mode.
+    pub fn test_phrase(&self) -> Result<String, String> {
+        match &self.speaker {
+            Some(s) => {
+                s.say("语音测试。这是政务服务自助终端。", lang_of(Language::Zh));
+                Ok("spoken".into())
+            }
+            None => Err("语音已在配置中关闭 speech is off in the configuration".into()),
+        }
+    }
+
     /// End of a session: silence, default volume, nothing kept; speech goes back to off unless elder mode or
     /// headphones call for it next time.
     pub fn session_ended(&self) {

@@ -274,3 +274,95 @@ fn diag_a4_says_why_a_printer_cannot_print() {
     let out = kiosk(&["diag", "a4", "--uri", "ipps://printer/ipp/print"]);
     assert!(text(&out).1.contains("TLS"));
 }
+
+#[test]
+fn diag_health_checks_the_simulators_and_fails_with_a_device_down() {
+    // The simulated profile: every device answers through its simulator.
+    let out = kiosk(&["diag", "health", "--json", "--wait", "2"]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let rows: Vec<serde_json::Value> = serde_json::from_str(&stdout).expect("JSON");
+    assert!(rows.len() >= 10, "{stdout}");
+    assert!(rows.iter().all(|r| r["state"] != "down"), "{stdout}");
+    let reader = rows
+        .iter()
+        .find(|r| r["device"] == "idcard")
+        .expect("the reader");
+    assert_eq!(
+        reader["state"], "ok",
+        "the simulated reader answered its driver: {stdout}"
+    );
+
+    // The same profile with the reader on a port that does not exist: down, named, exit 1.
+    let source = kiosk::config::SIMULATED_PROFILE.replacen(
+        "id = \"idcard\"\nclass = \"id-card-reader\"\nsimulated = true",
+        "id = \"idcard\"\nclass = \"id-card-reader\"\nport = \"/dev/ttyKIOSK-NONE\"\nbaud = 115200",
+        1,
+    );
+    assert_ne!(
+        source,
+        kiosk::config::SIMULATED_PROFILE,
+        "the profile changed"
+    );
+    let profile = link("down-profile.toml");
+    std::fs::write(&profile, source).expect("profile");
+    let out = kiosk(&[
+        "diag",
+        "health",
+        "--profile",
+        profile.to_str().unwrap(),
+        "--wait",
+        "2",
+    ]);
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("idcard"))
+        .expect("the reader's line");
+    assert!(
+        line.contains("down") && line.contains("/dev/ttyKIOSK-NONE"),
+        "{line}"
+    );
+    assert!(stdout.contains("1 down"), "{stdout}");
+}
+
+#[test]
+fn technician_prints_hashes_only() {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .args(["technician", "--name", "王师傅", "--card"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("kiosk runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"246810\n310110198001010014\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("output");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(
+        !stdout.contains("246810") && !stdout.contains("310110198001010014"),
+        "{stdout}"
+    );
+    let parsed =
+        kiosk::config::Config::parse(std::path::Path::new("k.toml"), &stdout).expect("valid lines");
+    let t = &parsed.maintenance.technicians[0];
+    assert_eq!(t.name, "王师傅");
+    assert!(kiosk_api::secret::verify("246810", &t.pin_hash));
+    assert!(t
+        .card_hash
+        .as_deref()
+        .is_some_and(|h| kiosk_api::secret::verify("310110198001010014", h)));
+    // A PIN that is not 4 to 8 digits is refused.
+    let out = Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .args(["technician", "--name", "x"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("kiosk runs");
+    assert!(!out.status.success());
+}

@@ -35,8 +35,13 @@ pub fn profile(name: &str) -> Profile {
 
 /// A kiosk window at the profile's panel size, shown, with every device simulated.
 pub fn kiosk(profile: &Profile) -> Rc<Kiosk> {
+    kiosk_with(profile, &Config::default())
+}
+
+/// A kiosk window with a configuration of the test's own.
+pub fn kiosk_with(profile: &Profile, config: &Config) -> Rc<Kiosk> {
     init_backend();
-    let kiosk = Kiosk::new(&Config::default(), profile).expect("kiosk window");
+    let kiosk = Kiosk::new(config, profile).expect("kiosk window");
     kiosk.ui.window().set_size(slint::PhysicalSize::new(
         profile.panel.width_px,
         profile.panel.height_px,
@@ -204,7 +209,12 @@ pub struct Terminal {
 
 impl Terminal {
     pub fn start(profile: &Profile, name: &str) -> Terminal {
-        let kiosk = kiosk(profile);
+        Terminal::start_with(profile, name, &Config::default())
+    }
+
+    /// The simulated terminal with a configuration of the test's own.
+    pub fn start_with(profile: &Profile, name: &str, config: &Config) -> Terminal {
+        let kiosk = kiosk_with(profile, config);
         kiosk::app::install(kiosk.clone());
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -251,6 +261,9 @@ impl Terminal {
             receipt: devices.printer.clone(),
             a4: devices.a4.clone(),
             outbox: Some(outbox),
+            pad: devices.pad.clone(),
+            lights: devices.lights.clone(),
+            buzzer: devices.buzzer.clone(),
         });
         let sims = std::mem::take(&mut devices.sims);
         assert!(

@@ -46,6 +46,9 @@ pub struct TerminalSection {
     pub title: String,
     /// Where the terminal stands, shown under the title.
     pub location: String,
+    /// The 街道 and 社区 it serves: the district's figures are grouped by them (sent with the heartbeat).
+    pub street: String,
+    pub community: String,
     /// The hardware profile; relative paths are relative to this file.
     pub profile: Option<PathBuf>,
     pub language: Language,
@@ -57,6 +60,8 @@ impl Default for TerminalSection {
             id: "sim-0001".into(),
             title: "一网通办 · 政务服务自助终端".into(),
             location: "杨浦区 · 15分钟政务服务圈 · 社区服务点".into(),
+            street: "殷行街道".into(),
+            community: "开鲁新村社区".into(),
             profile: None,
             language: Language::Zh,
         }
@@ -208,6 +213,28 @@ impl Default for SpeechSection {
     }
 }
 
+/// A technician who may open the maintenance menu: a PIN, and optionally an ID card, both kept only as argon2id
+/// hashes (`kiosk technician` makes the lines).
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Technician {
+    pub name: String,
+    /// argon2id PHC string of the PIN (4 to 8 digits).
+    pub pin_hash: String,
+    /// argon2id PHC string of the technician's ID card number, to enter by card instead of PIN.
+    #[serde(default)]
+    pub card_hash: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MaintenanceSection {
+    /// `[[maintenance.technician]]` entries; none: nobody can open the menu on the terminal (`kiosk diag`
+    /// over SSH still works).
+    #[serde(rename = "technician")]
+    pub technicians: Vec<Technician>,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     pub terminal: TerminalSection,
@@ -216,9 +243,18 @@ pub struct Config {
     pub ui: UiSection,
     pub storage: StorageSection,
     pub speech: SpeechSection,
+    pub maintenance: MaintenanceSection,
 }
 
-const SECTIONS: [&str; 6] = ["terminal", "platform", "session", "ui", "storage", "speech"];
+const SECTIONS: [&str; 7] = [
+    "terminal",
+    "platform",
+    "session",
+    "ui",
+    "storage",
+    "speech",
+    "maintenance",
+];
 
 impl Config {
     /// Parses a configuration file's text, returning every problem found.
@@ -251,6 +287,9 @@ impl Config {
                 "ui" => config.ui = p.deserialize(name, value, hint).unwrap_or_default(),
                 "storage" => config.storage = p.deserialize(name, value, hint).unwrap_or_default(),
                 "speech" => config.speech = p.deserialize(name, value, hint).unwrap_or_default(),
+                "maintenance" => {
+                    config.maintenance = p.deserialize(name, value, hint).unwrap_or_default()
+                }
                 other => p.add(
                     Some(key.span()),
                     other,

@@ -1,0 +1,384 @@
+//! The maintenance menu as the view shows it: the PIN pad's state, the sections, and each section's rows
+//! (label, state, actions). Technicians read Chinese and English side by side.
+
+use crate::app::Kiosk;
+use crate::maintenance::{Consumable, Section, Setting, Test, TestState};
+use crate::session::Terminal;
+use kiosk_ui::{AppState, KioskWindow, MaintRow};
+use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
+use std::time::{Duration, Instant};
+
+const OK: i32 = 1;
+const WARN: i32 = 2;
+const BAD: i32 = 3;
+const HEADING: i32 = 4;
+const LOG_LINE: i32 = 5;
+
+fn row(label: impl Into<String>, value: impl Into<String>, level: i32) -> MaintRow {
+    MaintRow {
+        label: SharedString::from(label.into()),
+        value: SharedString::from(value.into()),
+        level,
+        ..MaintRow::default()
+    }
+}
+
+fn heading(label: &str) -> MaintRow {
+    row(label, "", HEADING)
+}
+
+fn with(mut r: MaintRow, action: &str, label: &str) -> MaintRow {
+    r.action = action.into();
+    r.action_label = label.into();
+    r
+}
+
+fn with2(mut r: MaintRow, action: &str, label: &str) -> MaintRow {
+    r.action2 = action.into();
+    r.action2_label = label.into();
+    r
+}
+
+/// A duration as a technician reads it.
+pub fn human(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        0..=119 => format!("{s} s"),
+        120..=7199 => format!("{} min", s / 60),
+        7200..=172_799 => format!("{} h", s / 3600),
+        _ => format!("{} d", s / 86_400),
+    }
+}
+
+pub const SECTION_NAMES: [&str; 6] = [
+    "设备 Devices",
+    "网络队列 Network",
+    "日志 Logs",
+    "设置 Settings",
+    "系统 System",
+    "耗材 Paper",
+];
+
+fn test_row(t: Test, state: Option<&TestState>) -> MaintRow {
+    let label = format!("测试 Test · {}", t.label());
+    match state {
+        None => with(
+            row(label, "", 0),
+            &format!("test:{}", t.name()),
+            "测试 Test",
+        ),
+        Some(TestState::Running { .. }) => row(label, t.prompt(), WARN),
+        Some(TestState::Judge) => with2(
+            with(
+                row(label, "正常吗？Did it look or sound right?", WARN),
+                &format!("judge:{}:ok", t.name()),
+                "正常 OK",
+            ),
+            &format!("judge:{}:bad", t.name()),
+            "异常 Not OK",
+        ),
+        Some(TestState::Passed(what)) => with(
+            row(label, format!("通过 passed · {what}"), OK),
+            &format!("test:{}", t.name()),
+            "再测 Again",
+        ),
+        Some(TestState::Failed(why)) => with(
+            row(label, format!("失败 failed · {why}"), BAD),
+            &format!("test:{}", t.name()),
+            "再测 Again",
+        ),
+    }
+}
+
+fn devices(t: &Terminal, now: Instant) -> Vec<MaintRow> {
+    let mut rows = vec![];
+    for line in t.health_view(now) {
+        let level = if line.state.starts_with("down") {
+            BAD
+        } else if line.state.starts_with("degraded") {
+            WARN
+        } else {
+            OK
+        };
+        let mut value = format!("{} · {}", line.state, human(line.for_));
+        if let Some(e) = &line.last_error {
+            if !line.state.starts_with("down") {
+                value.push_str(&format!(" · 上次故障 last error: {e}"));
+            }
+        }
+        rows.push(row(format!("{} ({})", line.id.0, line.class), value, level));
+        for test in Test::for_class(line.class) {
+            rows.push(test_row(*test, t.maintenance.tests.get(test)));
+        }
+    }
+    rows.push(heading("语音 Speech"));
+    rows.push(test_row(
+        Test::Speech,
+        t.maintenance.tests.get(&Test::Speech),
+    ));
+    rows
+}
+
+fn queue(k: &Kiosk) -> Vec<MaintRow> {
+    let mut rows = vec![heading("待发送队列 Outbox")];
+    match k.outbox().map(|o| o.status()) {
+        Some(Ok(s)) => {
+            let oldest = s
+                .oldest_ms
+                .map(|ms| {
+                    human(Duration::from_millis(
+                        (crate::outbox::now_ms() - ms).max(0) as u64
+                    ))
+                })
+                .unwrap_or_else(|| "—".into());
+            rows.push(with(
+                row(
+                    format!("{} 项待发送 item(s) waiting", s.queued),
+                    format!("最早 oldest: {oldest}"),
+                    if s.queued > 0 { WARN } else { OK },
+                ),
+                "send-now",
+                "立即重试 Retry now",
+            ));
+            rows.push(row(
+                "上次错误 Last error",
+                s.last_error.unwrap_or_else(|| "—".into()),
+                0,
+            ));
+        }
+        Some(Err(e)) => rows.push(row("队列不可读 Outbox unreadable", e.to_string(), BAD)),
+        None => rows.push(row("没有本地存储 No store", "", BAD)),
+    }
+    rows.push(heading("网络 Network"));
+    let addresses = crate::telemetry::addresses();
+    rows.push(row(
+        "地址 Addresses",
+        if addresses.is_empty() {
+            "—".to_string()
+        } else {
+            addresses.join(" · ")
+        },
+        if addresses.is_empty() { WARN } else { 0 },
+    ));
+    let base = k
+        .services
+        .borrow()
+        .as_ref()
+        .and_then(|s| s.platform.as_ref().map(|p| p.base().to_string()))
+        .unwrap_or_else(|| "—".into());
+    let (value, level) = match &k.upkeep.borrow().hub {
+        Some(Ok(d)) => (format!("可达 reachable · {} ms", d.as_millis()), OK),
+        Some(Err(e)) => (format!("不可达 unreachable · {e}"), BAD),
+        None => ("尚未检测 not checked yet".into(), 0),
+    };
+    rows.push(with(
+        row(format!("平台 Platform {base}"), value, level),
+        "check-network",
+        "检测 Check",
+    ));
+    rows
+}
+
+fn logs() -> Vec<MaintRow> {
+    let lines = crate::logging::recent();
+    let mut rows = vec![heading("最近日志（最新在上）Recent log, newest first")];
+    rows.extend(lines.iter().rev().take(60).map(|l| {
+        // A log line reads in one colour; its level word says what it is.
+        row(l.clone(), "", LOG_LINE)
+    }));
+    if lines.is_empty() {
+        rows.push(row("—", "", 0));
+    }
+    rows
+}
+
+fn settings(t: &Terminal, k: &Kiosk) -> Vec<MaintRow> {
+    let Some(d) = t.maintenance.draft else {
+        return vec![];
+    };
+    let u = k.upkeep.borrow();
+    let file = u
+        .config_path
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "内置默认（模拟）built-in defaults (simulation)".into());
+    let stepper = |s: Setting, label: &str, value: String| {
+        with2(
+            with(
+                row(label, value, 0),
+                &format!("adjust:{}:down", s.name()),
+                "−",
+            ),
+            &format!("adjust:{}:up", s.name()),
+            "+",
+        )
+    };
+    let switch = |s: Setting, label: &str, value: String| {
+        with(
+            row(label, value, 0),
+            &format!("adjust:{}:up", s.name()),
+            "切换 Switch",
+        )
+    };
+    let onoff = |b: bool| if b { "开 on" } else { "关 off" }.to_string();
+    vec![
+        heading(&format!("配置文件 Configuration: {file}")),
+        row(
+            "终端 Terminal",
+            format!(
+                "{} · {} / {}",
+                u.config.terminal.id, u.config.terminal.street, u.config.terminal.community
+            ),
+            0,
+        ),
+        row("平台 Platform", u.config.platform.url.0.clone(), 0),
+        stepper(
+            Setting::InactivityTimeout,
+            "无操作退出 Inactivity timeout",
+            format!("{} s", d.inactivity_timeout_s),
+        ),
+        stepper(
+            Setting::Warning,
+            "退出前提醒 Warning before",
+            format!("{} s", d.warning_s),
+        ),
+        stepper(
+            Setting::ElderAge,
+            "长辈版提示年龄 Elder mode offered from",
+            format!("{} 岁", d.elder_age),
+        ),
+        switch(
+            Setting::ElderDefault,
+            "默认长辈版 Elder mode by default",
+            onoff(d.elder_default),
+        ),
+        switch(
+            Setting::HighContrast,
+            "高对比度 High contrast",
+            onoff(d.high_contrast),
+        ),
+        switch(
+            Setting::Language,
+            "默认语言 Language",
+            d.language.code().to_string(),
+        ),
+        with(
+            row(
+                "应用 Apply",
+                "校验后写入配置，失败则回滚 validated, written, rolled back on failure",
+                0,
+            ),
+            "apply",
+            "应用 Apply",
+        ),
+    ]
+}
+
+fn system(k: &Kiosk) -> Vec<MaintRow> {
+    let u = k.upkeep.borrow();
+    vec![
+        row("固件版本 Firmware", crate::telemetry::VERSION, 0),
+        row(
+            "更新 Update (RAUC)",
+            u.update_state
+                .clone()
+                .unwrap_or_else(|| "无 RAUC（开发版）no RAUC (development build)".into()),
+            0,
+        ),
+        row("运行时间 Uptime", human(u.started.elapsed()), 0),
+        row(
+            "可用磁盘 Free disk",
+            crate::telemetry::free_disk(&u.data_dir)
+                .map(|b| format!("{:.1} GB", b as f64 / 1e9))
+                .unwrap_or_else(|| "—".into()),
+            0,
+        ),
+        row(
+            "温度 Temperature",
+            crate::telemetry::temperature()
+                .map(|c| format!("{c:.0} °C"))
+                .unwrap_or_else(|| "—".into()),
+            0,
+        ),
+        with(
+            row("重启程序 Restart the firmware", "", 0),
+            "restart",
+            "重启程序 Restart",
+        ),
+        with(
+            row("重启终端 Reboot the terminal", "", WARN),
+            "reboot",
+            "重启终端 Reboot",
+        ),
+    ]
+}
+
+fn consumables(k: &Kiosk) -> Vec<MaintRow> {
+    vec![
+        with(
+            row(
+                "小票 Receipts printed since refill",
+                k.counter(Consumable::Receipt).to_string(),
+                0,
+            ),
+            "reset:receipt",
+            "已换纸 Refilled",
+        ),
+        with(
+            row(
+                "A4 文件 A4 documents printed since refill",
+                k.counter(Consumable::A4).to_string(),
+                0,
+            ),
+            "reset:a4",
+            "已加纸 Refilled",
+        ),
+    ]
+}
+
+/// Writes the menu into the view.
+pub fn present(ui: &KioskWindow, t: &Terminal, k: &Kiosk) {
+    let s = ui.global::<AppState>();
+    let m = &t.maintenance;
+    s.set_maint_open(m.door_open());
+    if !m.door_open() {
+        if s.get_maint_rows().row_count() > 0 {
+            s.set_maint_rows(ModelRc::default());
+        }
+        s.set_maint_unlocked(false);
+        s.set_maint_message(SharedString::new());
+        s.set_maint_camera(false);
+        return;
+    }
+    let now = Instant::now();
+    s.set_maint_unlocked(m.who().is_some());
+    s.set_maint_who(m.who().unwrap_or_default().into());
+    s.set_maint_pin_length(m.pin_length() as i32);
+    let message = match (m.who(), m.locked_for(now), m.has_technicians()) {
+        (None, Some(secs), _) => format!("已锁定，{secs} 秒后再试 Locked, try again in {secs} s"),
+        (None, None, false) => {
+            "未配置维护人员 No technician is configured: add [[maintenance.technician]] to kiosk.toml (kiosk technician)".into()
+        }
+        _ => m.message.clone().unwrap_or_default(),
+    };
+    s.set_maint_message(message.into());
+    s.set_maint_camera(m.camera_test().is_some());
+    if m.who().is_none() {
+        return;
+    }
+    let names: Vec<SharedString> = SECTION_NAMES
+        .iter()
+        .map(|n| SharedString::from(*n))
+        .collect();
+    s.set_maint_sections(ModelRc::new(VecModel::from(names)));
+    s.set_maint_section(m.section.index());
+    let rows = match m.section {
+        Section::Devices => devices(t, now),
+        Section::Queue => queue(k),
+        Section::Logs => logs(),
+        Section::Settings => settings(t, k),
+        Section::System => system(k),
+        Section::Consumables => consumables(k),
+    };
+    s.set_maint_rows(ModelRc::new(VecModel::from(rows)));
+}

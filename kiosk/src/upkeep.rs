@@ -1,0 +1,511 @@
+//! The kiosk's side of keeping the terminal running: what the maintenance menu's commands do to the devices,
+//! the outbox and the system; the consumables' counters; the heartbeat to the platform every 30 s; and the
+//! configuration changes (from the menu or pushed by the platform) with their rollback.
+
+use crate::app::{local_now, Kiosk};
+use crate::config::{Config, Panel};
+use crate::maintenance::{Command, Consumable, Test};
+use crate::platform::Platform;
+use crate::settings_change::{Applied, Change};
+use kiosk_api::{ConfigResult, DeviceHealth, Heartbeat};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// How long the lights and the pad's lights blink in their tests.
+const BLINK: Duration = Duration::from_secs(3);
+
+/// What the kiosk keeps for maintenance and telemetry.
+pub struct Upkeep {
+    pub started: Instant,
+    /// The running configuration and the file it came from (None: built-in defaults of the simulation).
+    pub config: Config,
+    pub config_path: Option<PathBuf>,
+    pub panel: Panel,
+    pub data_dir: PathBuf,
+    pub simulated: bool,
+    last_heartbeat: Option<Instant>,
+    heartbeat_in_flight: bool,
+    /// The last answer of the platform: its latency, or why it did not answer.
+    pub hub: Option<Result<Duration, String>>,
+    /// What the last pushed configuration came to, for the next heartbeat.
+    pending_result: Option<ConfigResult>,
+    /// The push last handled (a push is applied once).
+    last_push: Option<String>,
+    /// RAUC's word on the installed image, read once at start (None: no RAUC here).
+    pub update_state: Option<String>,
+    /// A restart was asked for: the exit code systemd restarts the firmware on.
+    pub exit_code: Option<i32>,
+}
+
+impl Upkeep {
+    pub fn new(config: &Config, panel: &Panel) -> Upkeep {
+        Upkeep {
+            started: Instant::now(),
+            config: config.clone(),
+            config_path: None,
+            panel: panel.clone(),
+            data_dir: config.storage.data_dir.clone(),
+            simulated: false,
+            last_heartbeat: None,
+            heartbeat_in_flight: false,
+            hub: None,
+            pending_result: None,
+            last_push: None,
+            update_state: None,
+            exit_code: None,
+        }
+    }
+}
+
+/// The exit code that asks systemd to start the firmware again (`Restart=always` restarts on any exit; the
+/// code tells a restart asked for from a crash in the journal).
+pub const RESTART_EXIT_CODE: i32 = 75;
+
+fn counter_name(c: Consumable) -> String {
+    format!("counter.{}", c.name())
+}
+
+impl Kiosk {
+    /// Where the configuration lives and the data folder; `simulated`: reboots are not carried out.
+    pub fn set_files(&self, config_path: Option<PathBuf>, data_dir: PathBuf, simulated: bool) {
+        let mut u = self.upkeep.borrow_mut();
+        u.config_path = config_path;
+        u.data_dir = data_dir;
+        u.simulated = simulated;
+        drop(u);
+        // RAUC is asked once, off the UI thread.
+        if let Some(runtime) = self.services.borrow().as_ref().map(|s| s.runtime.clone()) {
+            let inbox = self.inbox();
+            runtime.spawn(async move {
+                if let Ok(state) = tokio::task::spawn_blocking(crate::telemetry::update_state).await
+                {
+                    inbox.post(move |k| k.upkeep.borrow_mut().update_state = state);
+                }
+            });
+        }
+    }
+
+    /// The exit code the firmware should end with, when a restart was asked for.
+    pub fn exit_code(&self) -> Option<i32> {
+        self.upkeep.borrow().exit_code
+    }
+
+    /// Printed receipts or A4 documents since the last refill.
+    pub fn counter(&self, c: Consumable) -> u64 {
+        self.outbox()
+            .and_then(|o| o.secret(&counter_name(c)).ok().flatten())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    }
+
+    pub(crate) fn count_printed(&self, c: Consumable) {
+        let n = self.counter(c) + 1;
+        if let Some(o) = self.outbox() {
+            if let Err(e) = o.set_secret(&counter_name(c), &n.to_string()) {
+                tracing::warn!(error = %e, "consumables counter not kept");
+            }
+        }
+    }
+
+    fn test_done(&self, t: Test, result: Result<String, String>) {
+        let fx = self.terminal.borrow_mut().test_done(t, result);
+        self.apply(fx);
+    }
+
+    fn say(&self, message: impl Into<String>) {
+        self.terminal
+            .borrow_mut()
+            .maintenance
+            .result(message.into());
+    }
+
+    /// Carries out a command of the maintenance menu.
+    pub(crate) fn maintenance_command(&self, c: Command) {
+        let services = self.services.borrow().clone();
+        let runtime = services.as_ref().map(|s| s.runtime.clone());
+        let inbox = self.inbox();
+        match c {
+            Command::RunTest(t) => self.run_test(t),
+            // The preview follows the menu's state (sync_preview); nothing else runs on after a test.
+            Command::StopTest(_) => {}
+            Command::SendNow => match self.outbox().map(|o| o.send_now()) {
+                Some(Ok(n)) => self.say(format!("{n} 项立即发送 {n} item(s) due now")),
+                Some(Err(e)) => self.say(format!("队列不可用 outbox unusable: {e}")),
+                None => self.say("此终端没有本地存储 no store on this terminal"),
+            },
+            Command::CheckNetwork => {
+                let base = services
+                    .as_ref()
+                    .and_then(|s| s.platform.as_ref().map(|p| p.base().to_string()));
+                match (runtime, base) {
+                    (Some(rt), Some(base)) => {
+                        self.say("正在检测 checking…");
+                        rt.spawn(async move {
+                            let r = Platform::probe(&base).await.map_err(|e| e.to_string());
+                            inbox.post(move |k| {
+                                k.say(match &r {
+                                    Ok(d) => {
+                                        format!("平台可达 platform reachable, {} ms", d.as_millis())
+                                    }
+                                    Err(e) => format!("平台不可达 platform unreachable: {e}"),
+                                });
+                                k.upkeep.borrow_mut().hub = Some(r);
+                            });
+                        });
+                    }
+                    _ => self.say("未配置平台 no platform configured"),
+                }
+            }
+            Command::Restart => {
+                tracing::warn!("firmware restart asked for in the maintenance menu");
+                self.upkeep.borrow_mut().exit_code = Some(RESTART_EXIT_CODE);
+                self.say("正在重启程序 restarting the firmware…");
+                // main() ends with the exit code; without an event loop (tests) this does nothing.
+                let _ = slint::quit_event_loop();
+            }
+            Command::Reboot => {
+                if self.upkeep.borrow().simulated {
+                    self.say("模拟终端不重启主机 simulated terminal: the host is not rebooted");
+                } else {
+                    tracing::warn!("reboot asked for in the maintenance menu");
+                    self.say("正在重启终端 rebooting…");
+                    if let Some(rt) = runtime {
+                        rt.spawn(async move {
+                            let r = tokio::task::spawn_blocking(|| {
+                                std::process::Command::new("systemctl")
+                                    .arg("reboot")
+                                    .status()
+                            })
+                            .await
+                            .map_err(std::io::Error::other)
+                            .and_then(|r| r);
+                            if !matches!(&r, Ok(s) if s.success()) {
+                                inbox
+                                    .post(move |k| k.say(format!("重启失败 reboot failed: {r:?}")));
+                            }
+                        });
+                    }
+                }
+            }
+            Command::ResetCounter(c) => {
+                match self.outbox().map(|o| o.set_secret(&counter_name(c), "0")) {
+                    Some(Ok(())) => self.say("计数已清零 counter reset"),
+                    Some(Err(e)) => self.say(format!("未能清零 not reset: {e}")),
+                    None => self.say("此终端没有本地存储 no store on this terminal"),
+                }
+            }
+            Command::ApplySettings(d) => self.change_config(Change::Settings(d), None),
+        }
+    }
+
+    fn run_test(&self, t: Test) {
+        let services = self.services.borrow().clone();
+        let Some(services) = services else {
+            self.test_done(t, Err("设备未启动 devices not started".into()));
+            return;
+        };
+        let inbox = self.inbox();
+        let rt = services.runtime.clone();
+        let done = move |r: Result<String, String>| {
+            inbox.post(move |k| {
+                // Test prints use paper as every other.
+                let used = match t {
+                    Test::Receipt => Some(Consumable::Receipt),
+                    Test::A4 => Some(Consumable::A4),
+                    _ => None,
+                };
+                if let (Some(c), true) = (used, r.is_ok()) {
+                    k.count_printed(c);
+                }
+                k.test_done(t, r)
+            })
+        };
+        match t {
+            Test::Receipt => match services.receipt {
+                Some(h) => {
+                    rt.spawn(async move {
+                        let receipt =
+                            crate::diag::test_receipt("终端小票打印机 terminal printer", "-");
+                        done(
+                            h.print(receipt)
+                                .await
+                                .map(|_| "已打印并切纸 printed and cut".into())
+                                .map_err(|e| e.to_string()),
+                        );
+                    });
+                }
+                None => self.test_done(t, Err("没有小票打印机 no receipt printer".into())),
+            },
+            Test::A4 => match services.a4 {
+                Some(h) => {
+                    rt.spawn(async move {
+                        let pdf = tokio::task::spawn_blocking(|| {
+                            crate::diag::a4_test_page("terminal A4 printer")
+                        })
+                        .await
+                        .map_err(|e| e.to_string())
+                        .and_then(|r| r);
+                        let r = match pdf {
+                            Ok(pdf) => h
+                                .print(kiosk_drivers::a4::driver::Document::new(
+                                    "A4 test page",
+                                    pdf,
+                                ))
+                                .await
+                                .map(|_| "已打印 printed".to_string())
+                                .map_err(|e| e.to_string()),
+                            Err(e) => Err(e),
+                        };
+                        done(r);
+                    });
+                }
+                None => self.test_done(t, Err("没有A4打印机 no A4 printer".into())),
+            },
+            Test::DocumentCamera | Test::FaceCamera => {
+                let cam = if t == Test::FaceCamera {
+                    self.face_camera.borrow().is_some()
+                } else {
+                    self.camera.borrow().is_some()
+                };
+                self.test_done(
+                    t,
+                    if cam {
+                        Ok("preview".into())
+                    } else {
+                        Err("没有这台摄像头 no such camera".into())
+                    },
+                );
+            }
+            Test::PadLights => match services.pad {
+                Some(pad) => {
+                    use kiosk_drivers::pad::driver::PadCommand;
+                    use kiosk_drivers::pad::protocol::LightMode;
+                    let sent = pad.send(PadCommand::Lights {
+                        mask: 0x1F,
+                        mode: LightMode::Slow,
+                    });
+                    match sent {
+                        Ok(()) => {
+                            rt.spawn(async move {
+                                tokio::time::sleep(BLINK).await;
+                                let _ = pad.send(PadCommand::Lights {
+                                    mask: 0,
+                                    mode: LightMode::Off,
+                                });
+                                done(Ok("blinked".into()));
+                            });
+                        }
+                        Err(_) => self.test_done(t, Err("评价器未运行 pad not running".into())),
+                    }
+                }
+                None => self.test_done(t, Err("没有评价器 no evaluation pad".into())),
+            },
+            Test::Lights => match services.lights {
+                Some(lights) => {
+                    let before = *lights.borrow();
+                    let _ = lights.send(kiosk_drivers::gpio::protocol::Flash::Medium);
+                    rt.spawn(async move {
+                        tokio::time::sleep(BLINK).await;
+                        let _ = lights.send(before);
+                        done(Ok("blinked".into()));
+                    });
+                }
+                None => self.test_done(t, Err("没有状态灯 no status lights".into())),
+            },
+            Test::Buzzer => match services.buzzer {
+                Some(b) => {
+                    let beep = kiosk_drivers::gpio::service::Beep {
+                        count: 3,
+                        on: Duration::from_millis(150),
+                        off: Duration::from_millis(150),
+                    };
+                    let r = b
+                        .send(beep)
+                        .map(|_| "beeped".to_string())
+                        .map_err(|_| "蜂鸣器未运行 buzzer not running".to_string());
+                    self.test_done(t, r);
+                }
+                None => self.test_done(t, Err("没有蜂鸣器 no buzzer".into())),
+            },
+            Test::Speech => {
+                let r = self
+                    .with_voice(|v| v.test_phrase())
+                    .unwrap_or(Err("语音未启动 speech not started".into()));
+                self.test_done(t, r);
+            }
+            // These wait for a person at the device (Maintenance::device), not for a command.
+            Test::Card | Test::Scan | Test::PadKeys | Test::Keypad | Test::HelpButton => {}
+        }
+    }
+
+    /// A configuration change, from the menu (`push` None) or the platform; its result goes to the menu or
+    /// into the next heartbeat.
+    fn change_config(&self, change: Change, push: Option<String>) {
+        let Some(runtime) = self.services.borrow().as_ref().map(|s| s.runtime.clone()) else {
+            self.say("设备未启动 not started");
+            return;
+        };
+        let (path, running) = {
+            let u = self.upkeep.borrow();
+            (u.config_path.clone(), u.config.clone())
+        };
+        let inbox = self.inbox();
+        runtime.spawn(async move {
+            let r = crate::settings_change::apply(path, running, change).await;
+            inbox.post(move |k| k.config_changed(r, push));
+        });
+    }
+
+    fn config_changed(&self, r: Result<Applied, String>, push: Option<String>) {
+        let (ok, message) = match r {
+            Ok(applied) => {
+                let message = applied.message.clone();
+                self.use_config(applied.config);
+                (true, message)
+            }
+            Err(why) => (false, format!("未应用 not applied: {why}")),
+        };
+        let who = push
+            .as_deref()
+            .map(|id| format!("platform push {id}"))
+            .unwrap_or_default();
+        match ok {
+            true => tracing::info!(%who, "configuration changed"),
+            false => tracing::warn!(%who, %message, "configuration change refused"),
+        }
+        match push {
+            Some(id) => {
+                self.upkeep.borrow_mut().pending_result = Some(ConfigResult {
+                    id,
+                    applied: ok,
+                    message,
+                });
+                // Tell the platform at once rather than in 30 s.
+                self.heartbeat_now();
+            }
+            None => self.say(message),
+        }
+    }
+
+    /// Puts a new configuration to work: session settings, the theme and the technicians at once; what
+    /// needs a restart (devices, platform URL, storage) at the next start.
+    fn use_config(&self, config: Config) {
+        let settings = crate::session::Settings::from_config(&config);
+        {
+            let mut t = self.terminal.borrow_mut();
+            t.settings = settings;
+            t.maintenance
+                .set_technicians(config.maintenance.technicians.clone());
+            if !t.in_session() {
+                t.language = settings.language;
+                t.elder = settings.elder_default;
+            }
+        }
+        let panel = self.upkeep.borrow().panel.clone();
+        crate::presenter::configure(&self.ui, &config, &panel);
+        self.upkeep.borrow_mut().config = config;
+    }
+
+    /// Every 30 s, from the kiosk's tick.
+    pub(crate) fn heartbeat_due(&self) {
+        let due = {
+            let u = self.upkeep.borrow();
+            !u.heartbeat_in_flight
+                && u.last_heartbeat
+                    .is_none_or(|t| t.elapsed() >= crate::telemetry::HEARTBEAT_EVERY)
+        };
+        if due {
+            self.heartbeat_now();
+        }
+    }
+
+    /// Sends the heartbeat now; the reply's pushed configuration is applied (once).
+    pub fn heartbeat_now(&self) {
+        let services = self.services.borrow().clone();
+        let Some((runtime, Some(platform))) = services
+            .as_ref()
+            .map(|s| (s.runtime.clone(), s.platform.clone()))
+        else {
+            return;
+        };
+        let h = self.heartbeat();
+        {
+            let mut u = self.upkeep.borrow_mut();
+            u.last_heartbeat = Some(Instant::now());
+            u.heartbeat_in_flight = true;
+        }
+        let inbox = self.inbox();
+        runtime.spawn(async move {
+            let started = Instant::now();
+            let reply = platform.heartbeat(&h).await;
+            let latency = started.elapsed();
+            inbox.post(move |k| k.heartbeat_answered(reply.map(|r| (r, latency)), h.config_result));
+        });
+    }
+
+    fn heartbeat_answered(
+        &self,
+        reply: Result<(kiosk_api::HeartbeatReply, Duration), crate::platform::PlatformError>,
+        reported: Option<ConfigResult>,
+    ) {
+        let mut u = self.upkeep.borrow_mut();
+        u.heartbeat_in_flight = false;
+        match reply {
+            Ok((r, latency)) => {
+                u.hub = Some(Ok(latency));
+                // The result reached the platform: not sent again.
+                if reported.is_some() && u.pending_result == reported {
+                    u.pending_result = None;
+                }
+                if let Some(push) = r.config {
+                    if u.last_push.as_deref() != Some(push.id.as_str()) {
+                        u.last_push = Some(push.id.clone());
+                        drop(u);
+                        tracing::info!(push = %push.id, "configuration pushed by the platform");
+                        self.change_config(Change::Whole(push.toml), Some(push.id));
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "heartbeat not answered");
+                u.hub = Some(Err(e.to_string()));
+            }
+        }
+    }
+
+    /// The heartbeat as it stands.
+    pub fn heartbeat(&self) -> Heartbeat {
+        let t = self.terminal.borrow();
+        let u = self.upkeep.borrow();
+        let status = self.outbox().and_then(|o| o.status().ok());
+        Heartbeat {
+            terminal_id: t.terminal_id.clone(),
+            version: crate::telemetry::VERSION.into(),
+            update: u.update_state.clone(),
+            uptime_s: u.started.elapsed().as_secs(),
+            street: u.config.terminal.street.clone(),
+            community: u.config.terminal.community.clone(),
+            devices: t
+                .health_view(Instant::now())
+                .into_iter()
+                .map(|l| DeviceHealth {
+                    device: l.id.0,
+                    class: l.class.to_string(),
+                    state: l.state,
+                    since_s: l.for_.as_secs(),
+                    last_error: l.last_error,
+                })
+                .collect(),
+            outbox_depth: status.as_ref().map_or(0, |s| s.queued),
+            outbox_oldest_s: status
+                .as_ref()
+                .and_then(|s| s.oldest_ms)
+                .map(|ms| ((crate::outbox::now_ms() - ms).max(0) / 1000) as u64),
+            outbox_last_error: status.and_then(|s| s.last_error),
+            free_disk_bytes: crate::telemetry::free_disk(&u.data_dir),
+            temperature_c: crate::telemetry::temperature(),
+            config_result: u.pending_result.clone(),
+            sent_at: local_now().to_rfc3339(),
+        }
+    }
+}
