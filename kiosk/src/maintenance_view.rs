@@ -221,7 +221,7 @@ fn settings(t: &Terminal, k: &Kiosk) -> Vec<MaintRow> {
         )
     };
     let onoff = |b: bool| if b { "开 on" } else { "关 off" }.to_string();
-    vec![
+    let mut rows = vec![
         heading(&format!("配置文件 Configuration: {file}")),
         row(
             "终端 Terminal",
@@ -271,7 +271,24 @@ fn settings(t: &Terminal, k: &Kiosk) -> Vec<MaintRow> {
             "apply",
             "应用 Apply",
         ),
-    ]
+    ];
+    if let Some(path) = &u.config_path {
+        rows.push(heading("文件内容 The file"));
+        match std::fs::read_to_string(path) {
+            Ok(text) => rows.extend(text.lines().map(|l| row(hide_secret(l), "", LOG_LINE))),
+            Err(e) => rows.push(row(format!("不可读 unreadable: {e}"), "", BAD)),
+        }
+    }
+    rows
+}
+
+/// A line of kiosk.toml as the menu shows it: the enrolment code and the hashes are not for the screen.
+fn hide_secret(line: &str) -> String {
+    let key = line.split('=').next().unwrap_or("").trim();
+    match key {
+        "enrolment_code" | "pin_hash" | "card_hash" => format!("{key} = ‹hidden›"),
+        _ => line.to_string(),
+    }
 }
 
 fn system(k: &Kiosk) -> Vec<MaintRow> {

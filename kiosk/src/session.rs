@@ -1972,7 +1972,14 @@ mod tests {
         assert!(t.out_of_service && t.resident.is_none());
         assert!(t.intent(Intent::Start, t0).is_empty());
         assert_eq!(t.screen, Screen::Attract);
-        assert!(t.device(card(0), t0, today()).is_empty());
+        // A card while the door is open goes to the maintenance menu (not a technician's: audited), and
+        // starts no session.
+        let fx = t.device(card(0), t0, today());
+        assert!(
+            fx.iter().all(|e| matches!(e, Effect::Audit { .. })),
+            "{fx:?}"
+        );
+        assert!(t.resident.is_none());
         t.device(DeviceEvent::DoorClosed, t0, today());
         assert!(!t.out_of_service);
     }

@@ -328,13 +328,15 @@ fn each_diagnostic_runs_against_the_simulators() {
             "{section:?} is empty"
         );
         if section == kiosk::maintenance::Section::Logs {
-            // The audit lines are logged too, without any PIN.
+            // The audit lines are logged too, without any PIN (the last one of this test: the other tests of
+            // this binary log into the same process).
             let rows = state(&t).get_maint_rows();
             let text: Vec<String> = slint::Model::iter(&rows)
                 .map(|r| r.label.to_string())
                 .collect();
             assert!(
-                text.iter().any(|l| l.contains("test card: passed")),
+                text.iter()
+                    .any(|l| l.contains("receipt paper refilled: counter reset")),
                 "{text:#?}"
             );
             assert!(!text.iter().any(|l| l.contains(PIN)));
@@ -395,6 +397,19 @@ fn settings_and_pushed_configurations_roll_back_when_they_fail() {
         .ui
         .global::<kiosk_ui::Actions>()
         .invoke_maint_section(kiosk::maintenance::Section::Settings.index());
+    t.until("the settings", |k| {
+        k.ui.global::<kiosk_ui::AppState>().get_maint_section()
+            == kiosk::maintenance::Section::Settings.index()
+    });
+    // The file is shown, its secrets are not.
+    let shown: Vec<String> = slint::Model::iter(&state(&t).get_maint_rows())
+        .map(|r| r.label.to_string())
+        .collect();
+    assert!(
+        shown.iter().any(|l| l == "pin_hash = ‹hidden›"),
+        "{shown:#?}"
+    );
+    assert!(!shown.iter().any(|l| l.contains("$argon2id")), "{shown:#?}");
     // 120 s → 30 s with a 40 s warning: invalid, refused, nothing written.
     for _ in 0..3 {
         action(&t, "adjust:inactivity-timeout:down");

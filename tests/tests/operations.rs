@@ -632,30 +632,20 @@ fn figures_and_fleet(database: Option<&str>) {
             .expect("bad ratings");
         assert_eq!(bad.as_array().map(Vec::len), Some(1), "{bad}");
         assert!(bad[0]["follow_up"].is_null());
-        assert_eq!(
-            c.post_json(
-                "/clerk/api/bad-ratings/rate-good/follow-up",
-                serde_json::json!({"note": "x"})
-            )
-            .await,
-            404
-        );
-        assert_eq!(
-            c.post_json(
-                "/clerk/api/bad-ratings/rate-bad/follow-up",
-                serde_json::json!({"note": " "})
-            )
-            .await,
-            422
-        );
-        assert_eq!(
-            c.post_json(
-                "/clerk/api/bad-ratings/rate-bad/follow-up",
-                serde_json::json!({"note": "已电话回访，居民表示理解"})
-            )
-            .await,
-            204
-        );
+        // Not a bad rating: 404; an empty note: 422; a note: recorded.
+        for (key, note, status) in [
+            ("rate-good", "x", 404),
+            ("rate-bad", " ", 422),
+            ("rate-bad", "已电话回访，居民表示理解", 204),
+        ] {
+            let path = format!("/clerk/api/bad-ratings/{key}/follow-up");
+            assert_eq!(
+                c.post_json(&path, serde_json::json!({ "note": note }))
+                    .await,
+                status,
+                "{key} {note:?}"
+            );
+        }
         let bad: Value = c
             .get("/clerk/api/bad-ratings")
             .await
