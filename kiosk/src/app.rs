@@ -732,6 +732,7 @@ impl Kiosk {
             ));
         }
         *self.services.borrow_mut() = Some(services);
+        self.restore_lock();
         let early: Vec<Effect> = self
             .early_reports
             .take()

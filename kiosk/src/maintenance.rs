@@ -312,6 +312,11 @@ pub enum Command {
     ResetCounter(Consumable),
     /// Write the settings to the configuration and apply them; the answer comes through `settings_result`.
     ApplySettings(SettingsDraft),
+    /// Keep the wrong-PIN count and how long the pad stays locked, so that a restart does not reset them.
+    KeepLock {
+        failures: u32,
+        locked_for: Duration,
+    },
 }
 
 /// A technician's touch in the menu.
@@ -477,6 +482,10 @@ impl Maintenance {
             let lock = FIRST_LOCK.saturating_mul(1 << doublings).min(MAX_LOCK);
             self.locked_until = Some(now + lock);
             out.push(self.audit(format!("locked out for {} s", lock.as_secs())));
+            out.push(Out::Command(Command::KeepLock {
+                failures: self.failures,
+                locked_for: lock,
+            }));
             self.message = Some(format!(
                 "已锁定 {} 秒 Locked for {} s",
                 lock.as_secs(),
@@ -488,17 +497,35 @@ impl Maintenance {
                 FREE_TRIES - self.failures,
                 FREE_TRIES - self.failures
             ));
+            out.push(Out::Command(Command::KeepLock {
+                failures: self.failures,
+                locked_for: Duration::ZERO,
+            }));
         }
         out
     }
 
+    /// The count and lock kept from before a restart (`locked_for` from now).
+    pub fn restore_lock(&mut self, failures: u32, locked_for: Duration, now: Instant) {
+        self.failures = failures;
+        self.locked_until = (!locked_for.is_zero()).then(|| now + locked_for);
+    }
+
     fn enter(&mut self, name: String, how: &str) -> Vec<Out> {
+        let had_failures = self.failures > 0;
         self.failures = 0;
         self.locked_until = None;
         self.who = Some(name);
         self.section = Section::Devices;
         self.message = None;
-        vec![self.audit(format!("entered the maintenance menu ({how})"))]
+        let mut out = vec![self.audit(format!("entered the maintenance menu ({how})"))];
+        if had_failures {
+            out.push(Out::Command(Command::KeepLock {
+                failures: 0,
+                locked_for: Duration::ZERO,
+            }));
+        }
+        out
     }
 
     pub fn intent(
@@ -885,6 +912,37 @@ mod tests {
         type_pin(&mut m, "246810", later);
         assert_eq!(m.who(), Some("王师傅"));
         assert_eq!(m.failures(), 0);
+    }
+
+    #[test]
+    fn the_count_and_the_lock_are_kept_for_a_restart() {
+        let t0 = Instant::now();
+        let mut m = menu();
+        m.opened();
+        let mut kept = None;
+        for _ in 0..5 {
+            for o in type_pin(&mut m, "1111", t0) {
+                if let Out::Command(Command::KeepLock {
+                    failures,
+                    locked_for,
+                }) = o
+                {
+                    kept = Some((failures, locked_for));
+                }
+            }
+        }
+        assert_eq!(kept, Some((5, FIRST_LOCK)));
+        // A new firmware process: restored from what was kept, still locked.
+        let t1 = t0 + Duration::from_secs(5);
+        let mut again = menu();
+        again.restore_lock(5, Duration::from_secs(25), t1);
+        again.opened();
+        assert!(type_pin(&mut again, "246810", t1).is_empty());
+        assert_eq!(again.locked_for(t1), Some(25));
+        // After it, one more wrong PIN doubles the lock: the count was kept too.
+        let t2 = t1 + Duration::from_secs(26);
+        let out = type_pin(&mut again, "1111", t2);
+        assert_eq!(audits(&out)[1], "locked out for 60 s");
     }
 
     #[test]

@@ -61,6 +61,9 @@ impl Upkeep {
 /// code tells a restart asked for from a crash in the journal).
 pub const RESTART_EXIT_CODE: i32 = 75;
 
+/// Where the wrong-PIN count and the lock-out's end are kept: "FAILURES UNTIL_MS".
+const LOCK_SECRET: &str = "maintenance.lock";
+
 fn counter_name(c: Consumable) -> String {
     format!("counter.{}", c.name())
 }
@@ -195,6 +198,38 @@ impl Kiosk {
                 }
             }
             Command::ApplySettings(d) => self.change_config(Change::Settings(d), None),
+            Command::KeepLock {
+                failures,
+                locked_for,
+            } => {
+                // Kept as the wall-clock end of the lock: a restart must not buy more tries.
+                let until = crate::outbox::now_ms() + locked_for.as_millis() as i64;
+                let kept = self
+                    .outbox()
+                    .map(|o| o.set_secret(LOCK_SECRET, &format!("{failures} {until}")));
+                if let Some(Err(e)) = kept {
+                    tracing::warn!(error = %e, "maintenance lock-out not kept");
+                }
+            }
+        }
+    }
+
+    /// Puts back the wrong-PIN count and lock-out kept before a restart (once the store is there).
+    pub fn restore_lock(&self) {
+        let Some(kept) = self
+            .outbox()
+            .and_then(|o| o.secret(LOCK_SECRET).ok().flatten())
+        else {
+            return;
+        };
+        let mut parts = kept.split(' ').map(str::parse::<i64>);
+        if let (Some(Ok(failures)), Some(Ok(until))) = (parts.next(), parts.next()) {
+            let left = (until - crate::outbox::now_ms()).max(0) as u64;
+            self.terminal.borrow_mut().maintenance.restore_lock(
+                u32::try_from(failures).unwrap_or(0),
+                Duration::from_millis(left),
+                Instant::now(),
+            );
         }
     }
 

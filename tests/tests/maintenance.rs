@@ -158,6 +158,28 @@ fn the_door_opens_the_menu_wrong_pins_lock_out_and_closing_it_leaves() {
         !state(&t).get_maint_unlocked(),
         "the lock-out survives the door"
     );
+    // A restart of the firmware (the menu's state made anew) finds the lock-out kept in the store.
+    door(&t, false);
+    let (_, config) = configured("maint-lock-again");
+    t.kiosk.terminal.borrow_mut().maintenance =
+        kiosk::maintenance::Maintenance::new(config.maintenance.technicians.clone());
+    assert_eq!(t.kiosk.terminal.borrow().maintenance.failures(), 0);
+    t.kiosk.restore_lock();
+    {
+        let term = t.kiosk.terminal.borrow();
+        assert_eq!(term.maintenance.failures(), 5);
+        assert!(term
+            .maintenance
+            .locked_for(std::time::Instant::now())
+            .is_some_and(|s| s > 20));
+    }
+    door(&t, true);
+    type_pin(&t, PIN);
+    t.until("a redraw", |_| true);
+    assert!(
+        !state(&t).get_maint_unlocked(),
+        "the lock-out survives a restart"
+    );
     let trail = audit_with(&t, "locked out for 30 s");
     assert_eq!(
         trail
