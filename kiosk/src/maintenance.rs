@@ -310,7 +310,7 @@ pub enum Command {
     Restart,
     Reboot,
     ResetCounter(Consumable),
-    /// Write the settings to the configuration and apply them; the answer comes through `settings_result`.
+    /// Write the settings to the configuration and apply them; the result comes back as the menu's message.
     ApplySettings(SettingsDraft),
     /// Keep the wrong-PIN count and how long the pad stays locked, so that a restart does not reset them.
     KeepLock {
