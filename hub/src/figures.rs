@@ -550,7 +550,19 @@ impl Platform {
 
     /// Records the follow-up of a 差评. False: no bad rating under this key.
     pub async fn follow_up(&self, key: &str, clerk: &str, note: &str) -> Result<bool, DbError> {
-        if !self.bad_ratings().await?.iter().any(|b| b.key == key) {
+        // Only this rating is read: a 差评 is an evaluation of level 1 or 2.
+        let body: Option<String> = sqlx::query(
+            "SELECT body FROM records WHERE kind = 'evaluation' AND idempotency_key = $1",
+        )
+        .bind(key)
+        .fetch_optional(self.db.pool())
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?;
+        let bad = body
+            .and_then(|b| serde_json::from_str::<Evaluation>(&b).ok())
+            .is_some_and(|e| e.level <= 2);
+        if !bad {
             return Ok(false);
         }
         self.by_clerk(

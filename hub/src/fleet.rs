@@ -134,6 +134,17 @@ impl Platform {
         )
         .fetch_all(self.db.pool())
         .await?;
+        // The newest push of every terminal, in one query (oldest first, so the last one kept wins).
+        let mut newest: std::collections::HashMap<String, (String, String, Option<String>)> =
+            std::collections::HashMap::new();
+        for p in sqlx::query(
+            "SELECT terminal_id, id, state, message FROM config_pushes ORDER BY created_ms, id",
+        )
+        .fetch_all(self.db.pool())
+        .await?
+        {
+            newest.insert(p.try_get(0)?, (p.try_get(1)?, p.try_get(2)?, p.try_get(3)?));
+        }
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let id: String = r.try_get(0)?;
@@ -147,11 +158,7 @@ impl Platform {
                     .filter(|d| d.state != "ok" && d.state != "simulated")
                     .count()
             });
-            let config = self
-                .config_pushes(&id)
-                .await?
-                .pop()
-                .map(|p| (p.id, p.state, p.message));
+            let config = newest.remove(&id);
             out.push(FleetRow {
                 silent: last_seen_ms.is_none_or(|t| now_ms - t >= SILENT_AFTER_MS),
                 street: r.try_get::<Option<String>, _>(1)?.unwrap_or_default(),
@@ -211,13 +218,24 @@ impl Platform {
 
     /// The technicians' audit trail of a terminal (every terminal with `None`), oldest first.
     pub async fn audit(&self, terminal: Option<&str>) -> Result<Vec<AuditEntry>, DbError> {
-        Ok(self
-            .db
-            .records(AUDIT)
+        let bodies: Vec<String> = match terminal {
+            // One terminal's trail: only its rows are read (the records carry the terminal).
+            Some(t) => sqlx::query(
+                "SELECT body FROM records WHERE kind = $1 AND terminal_id = $2 \
+                 ORDER BY received_ms, idempotency_key",
+            )
+            .bind(AUDIT)
+            .bind(t)
+            .fetch_all(self.db.pool())
             .await?
             .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?,
+            None => self.db.records(AUDIT).await?,
+        };
+        Ok(bodies
+            .iter()
             .filter_map(|b| serde_json::from_str::<AuditEntry>(b).ok())
-            .filter(|a| terminal.is_none_or(|t| a.terminal_id == t))
             .collect())
     }
 }

@@ -733,6 +733,19 @@ fn figures_and_fleet(database: Option<&str>) {
         let pushes = hub.config_pushes(T1).await.expect("pushes");
         assert_eq!(pushes.len(), 1);
         assert_eq!(pushes[0].state, "refused");
+        // The fleet view shows each terminal's newest push and what became of it.
+        let fleet = hub
+            .fleet(kiosk_hub::platform::now_ms())
+            .await
+            .expect("fleet");
+        let config = |id: &str| {
+            fleet
+                .iter()
+                .find(|r| r.terminal_id == id)
+                .and_then(|r| r.config.clone())
+        };
+        assert_eq!(config(T1).map(|c| c.1), Some("refused".to_string()));
+        assert_eq!(config(T2), None);
         assert!(pushes[0]
             .message
             .as_deref()
