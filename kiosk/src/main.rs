@@ -462,12 +462,31 @@ fn check_config(config: Option<PathBuf>, profile: Option<PathBuf>) -> ExitCode {
     }
 }
 
+/// The simulated terminal's service centre, when this build has one.
+#[cfg(feature = "simulated-hub")]
+type SimulatedHub = std::sync::Arc<kiosk_hub::Platform>;
+#[cfg(not(feature = "simulated-hub"))]
+type SimulatedHub = ();
+
+/// Without the reference hub in this build, the simulated terminal has no platform unless configured.
+#[cfg(not(feature = "simulated-hub"))]
+async fn start_hub(
+    _dir: &std::path::Path,
+    _terminal_id: &str,
+) -> Option<(String, SimulatedHub, Option<String>)> {
+    tracing::error!(
+        "this build has no simulated hub (feature simulated-hub); the platform is unreachable"
+    );
+    None
+}
+
 /// The reference hub in this process on a free loopback port, with its data beside the terminal's, and a
 /// one-time code for this terminal to enrol with (the simulator's "platform down" switch takes it down).
+#[cfg(feature = "simulated-hub")]
 async fn start_hub(
     dir: &std::path::Path,
     terminal_id: &str,
-) -> Option<(String, std::sync::Arc<kiosk_hub::Platform>, Option<String>)> {
+) -> Option<(String, SimulatedHub, Option<String>)> {
     let platform = match kiosk_hub::Platform::open(dir, None).await {
         Ok(p) => p,
         Err(e) => {
@@ -672,10 +691,15 @@ fn run(
         buzzer: devices.buzzer.clone(),
     });
     kiosk.set_files(s.config_file.clone(), data_dir.clone(), simulate);
+    // The image's RAUC (not in simulation): the slot is marked good after the self-test, updates from the menu.
+    if !simulate {
+        kiosk.set_rauc(Some(kiosk::rauc::Rauc::system()), kiosk::upkeep::GOOD_AFTER);
+    }
     let sims = std::rc::Rc::new(std::mem::take(&mut devices.sims));
     let _simulator = if simulate {
         match kiosk::simulator::Simulator::new(sims.clone()) {
             Ok(sim) => {
+                #[cfg(feature = "simulated-hub")]
                 if let Some((_, platform, _)) = &hub {
                     sim.attach_hub(platform.clone());
                 }
@@ -707,12 +731,16 @@ fn run(
         eprintln!("kiosk: cannot show the window: {e}");
         return ExitCode::FAILURE;
     }
+    // Under systemd: READY after the first frame, watchdog pings from this (the UI) thread's event loop.
+    let supervision = kiosk::service_manager::supervise(kiosk.clone());
     let result = slint::run_event_loop();
+    kiosk::service_manager::stopping();
+    drop(supervision);
     drop(devices);
     drop(tx);
     runtime.shutdown_background();
     if let Some(code) = kiosk.exit_code() {
-        tracing::warn!(code, "exiting for a restart");
+        tracing::warn!(code, "exiting for a restart or a reboot");
         return ExitCode::from(code as u8);
     }
     match result {

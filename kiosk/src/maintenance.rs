@@ -309,6 +309,8 @@ pub enum Command {
     CheckNetwork,
     Restart,
     Reboot,
+    /// Install the update bundle the System section offers (RAUC, into the slot not running).
+    InstallUpdate,
     ResetCounter(Consumable),
     /// Write the settings to the configuration and apply them; the result comes back as the menu's message.
     ApplySettings(SettingsDraft),
@@ -333,6 +335,7 @@ pub enum MaintIntent {
     CheckNetwork,
     Restart,
     Reboot,
+    InstallUpdate,
     Reset(Consumable),
     Adjust(Setting, bool),
     Apply,
@@ -349,6 +352,7 @@ impl MaintIntent {
             ["check-network"] => MaintIntent::CheckNetwork,
             ["restart"] => MaintIntent::Restart,
             ["reboot"] => MaintIntent::Reboot,
+            ["install-update"] => MaintIntent::InstallUpdate,
             ["reset", "receipt"] => MaintIntent::Reset(Consumable::Receipt),
             ["reset", "a4"] => MaintIntent::Reset(Consumable::A4),
             ["adjust", s, dir] => MaintIntent::Adjust(Setting::parse(s)?, *dir == "up"),
@@ -584,6 +588,7 @@ impl Maintenance {
             MaintIntent::CheckNetwork => self.command(Command::CheckNetwork, "network checked"),
             MaintIntent::Restart => self.command(Command::Restart, "firmware restart"),
             MaintIntent::Reboot => self.command(Command::Reboot, "reboot"),
+            MaintIntent::InstallUpdate => self.command(Command::InstallUpdate, "update: install"),
             MaintIntent::Reset(c) => self.command(
                 Command::ResetCounter(c),
                 &format!("{} paper refilled: counter reset", c.name()),

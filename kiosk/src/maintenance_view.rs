@@ -293,15 +293,9 @@ fn hide_secret(line: &str) -> String {
 
 fn system(k: &Kiosk) -> Vec<MaintRow> {
     let u = k.upkeep.borrow();
-    vec![
-        row("固件版本 Firmware", crate::telemetry::VERSION, 0),
-        row(
-            "更新 Update (RAUC)",
-            u.update_state
-                .clone()
-                .unwrap_or_else(|| "无 RAUC（开发版）no RAUC (development build)".into()),
-            0,
-        ),
+    let mut rows = vec![row("固件版本 Firmware", crate::telemetry::VERSION, 0)];
+    rows.extend(slot_rows(&u));
+    rows.extend([
         row("运行时间 Uptime", human(u.started.elapsed()), 0),
         row(
             "可用磁盘 Free disk",
@@ -327,7 +321,90 @@ fn system(k: &Kiosk) -> Vec<MaintRow> {
             "reboot",
             "重启终端 Reboot",
         ),
-    ]
+    ]);
+    rows
+}
+
+/// The image's slots and updates: which slot runs and whether it was marked good, the other slot, and the
+/// bundle a technician can install (from a USB stick or the data partition) with its progress.
+fn slot_rows(u: &crate::upkeep::Upkeep) -> Vec<MaintRow> {
+    use crate::upkeep::{SlotCheck, UpdateRun};
+    if u.rauc.is_none() {
+        return vec![row(
+            "更新 Update (RAUC)",
+            "无 RAUC（开发版或模拟终端）no RAUC (development build or simulated terminal)",
+            0,
+        )];
+    }
+    let mut rows = Vec::new();
+    match &u.slots {
+        None => rows.push(row("运行槽 Running slot", "正在询问 RAUC asking RAUC…", 0)),
+        Some(Err(e)) => rows.push(row("运行槽 Running slot", format!("RAUC: {e}"), BAD)),
+        Some(Ok(s)) => {
+            rows.push(row("运行槽 Running slot", s.summary(), 0));
+            rows.push(row("另一槽 Other slot", s.others_summary(), 0));
+        }
+    }
+    rows.push(match &u.slot_check {
+        SlotCheck::Waiting => row("自检 Self-test", "运行中 running", 0),
+        SlotCheck::Good(_) => row(
+            "自检 Self-test",
+            "通过，已标记良好 passed: slot marked good",
+            OK,
+        ),
+        SlotCheck::NotMarked(why) => row(
+            "自检 Self-test",
+            format!("未标记良好 slot not marked good: {why}"),
+            BAD,
+        ),
+    });
+    let found = crate::rauc::find_bundle(&crate::rauc::bundle_dirs(&u.data_dir));
+    let name = |p: &std::path::Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default()
+    };
+    rows.push(match (&u.update, found) {
+        (
+            UpdateRun::Running {
+                bundle,
+                percent,
+                step,
+            },
+            _,
+        ) => row(
+            "更新 Update",
+            format!("安装中 installing {bundle}: {percent}% {step}"),
+            WARN,
+        ),
+        (UpdateRun::Installed(b), _) => row(
+            "更新 Update",
+            format!("已安装 {b}，重启后运行 installed: reboot to run it"),
+            OK,
+        ),
+        (UpdateRun::Failed(e), Some(p)) => with(
+            row("更新 Update", format!("安装失败 not installed: {e}"), BAD),
+            "install-update",
+            &format!("重试 Retry {}", name(&p)),
+        ),
+        (UpdateRun::Failed(e), None) => {
+            row("更新 Update", format!("安装失败 not installed: {e}"), BAD)
+        }
+        (UpdateRun::Idle, Some(p)) => with(
+            row("更新包 Update bundle", name(&p), 0),
+            "install-update",
+            "安装 Install",
+        ),
+        (UpdateRun::Idle, None) => row(
+            "更新包 Update bundle",
+            format!(
+                "无：插入带 .raucb 的U盘 none: insert a USB stick with a .raucb bundle (or {})",
+                u.data_dir.join("updates").display()
+            ),
+            0,
+        ),
+    });
+    rows
 }
 
 fn consumables(k: &Kiosk) -> Vec<MaintRow> {

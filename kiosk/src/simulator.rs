@@ -297,6 +297,7 @@ impl Simulator {
     }
 
     /// Lets the simulator take the simulated service centre down and up again.
+    #[cfg(feature = "simulated-hub")]
     pub fn attach_hub(self: &Rc<Self>, platform: std::sync::Arc<kiosk_hub::Platform>) {
         let ww = self.window.as_weak();
         let sim = Rc::downgrade(self);

@@ -1,6 +1,6 @@
 //! What the terminal knows about itself for the heartbeat and the maintenance menu: free disk, the SoC's
-//! temperature, network addresses, the firmware version and the update state RAUC reports. Each fact that
-//! the machine cannot give is `None` (a development PC has no thermal zone, no RAUC).
+//! temperature, network addresses and the firmware version (the image's slots: `rauc`). Each fact that the
+//! machine cannot give is `None` (a development PC has no thermal zone).
 
 use std::path::Path;
 use std::time::Duration;
@@ -50,56 +50,9 @@ pub fn addresses() -> Vec<String> {
     out
 }
 
-/// The booted slot and bundle as `rauc status` reports them; `None` where RAUC is not installed. Runs a
-/// program: call it off the UI thread.
-pub fn update_state() -> Option<String> {
-    let out = std::process::Command::new("rauc")
-        .args(["status", "--output-format=json"])
-        .output()
-        .ok()?;
-    if !out.status.success() {
-        return Some(format!(
-            "rauc: {}",
-            String::from_utf8_lossy(&out.stderr).trim()
-        ));
-    }
-    Some(rauc_summary(&out.stdout))
-}
-
-/// `rauc status --output-format=json` in a line: the booted slot, its bundle version and the compatible.
-fn rauc_summary(json: &[u8]) -> String {
-    let Ok(v) = serde_json::from_slice::<serde_json::Value>(json) else {
-        return "rauc: unreadable status".into();
-    };
-    let booted = v["booted"].as_str().unwrap_or("?");
-    let compatible = v["compatible"].as_str().unwrap_or("?");
-    // The booted slot's bundle version, found among the slots (a list of one-key objects).
-    let version = v["slots"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|s| s.as_object())
-        .flat_map(|o| o.values())
-        .find(|s| s["bootname"].as_str() == Some(booted) && s["class"].as_str() == Some("rootfs"))
-        .and_then(|s| s["slot_status"]["bundle"]["version"].as_str())
-        .unwrap_or("?");
-    format!("booted {booted}, bundle {version} ({compatible})")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rauc_status_in_a_line() {
-        let json = br#"{"compatible":"kiosk-rpi4","variant":"","booted":"B","boot_primary":"rootfs.1",
-            "slots":[{"rootfs.0":{"class":"rootfs","device":"/dev/mmcblk0p2","bootname":"A","state":"inactive",
-            "slot_status":{"bundle":{"version":"0.1.0"}}}},
-            {"rootfs.1":{"class":"rootfs","device":"/dev/mmcblk0p3","bootname":"B","state":"booted",
-            "slot_status":{"bundle":{"version":"0.2.0"}}}}]}"#;
-        assert_eq!(rauc_summary(json), "booted B, bundle 0.2.0 (kiosk-rpi4)");
-        assert_eq!(rauc_summary(b"not json"), "rauc: unreadable status");
-    }
 
     #[test]
     fn facts_of_this_machine_read_without_failing() {

@@ -1,11 +1,13 @@
 //! The kiosk's side of keeping the terminal running: what the maintenance menu's commands do to the devices,
-//! the outbox and the system; the consumables' counters; the heartbeat to the platform every 30 s; and the
-//! configuration changes (from the menu or pushed by the platform) with their rollback.
+//! the outbox and the system; the consumables' counters; the heartbeat to the platform every 30 s; the
+//! configuration changes (from the menu or pushed by the platform) with their rollback; and the image's slot
+//! (RAUC): marked good after the self-test, updates installed from the menu.
 
 use crate::app::{local_now, Kiosk};
 use crate::config::{Config, Panel};
 use crate::maintenance::{Command, Consumable, Test};
 use crate::platform::Platform;
+use crate::rauc::{Rauc, Status};
 use crate::settings_change::{Applied, Change};
 use kiosk_api::{ConfigResult, DeviceHealth, Heartbeat};
 use std::path::PathBuf;
@@ -35,7 +37,47 @@ pub struct Upkeep {
     pub update_state: Option<String>,
     /// A restart was asked for: the exit code systemd restarts the firmware on.
     pub exit_code: Option<i32>,
+    /// RAUC, where the image has it (None: a development build or the simulated terminal).
+    pub rauc: Option<Rauc>,
+    /// How long the firmware must run with its first frame shown before its slot is marked good.
+    pub good_after: Duration,
+    /// The slots as RAUC last reported them, or why it could not.
+    pub slots: Option<Result<Status, String>>,
+    /// Whether the running slot was marked good after the self-test.
+    pub slot_check: SlotCheck,
+    /// An update installed from the maintenance menu.
+    pub update: UpdateRun,
 }
+
+/// The self-test that decides whether the running slot is good.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum SlotCheck {
+    /// Not yet: the first frame is not shown or the firmware has not run long enough.
+    #[default]
+    Waiting,
+    /// Marked good; RAUC's words.
+    Good(String),
+    /// The self-test failed or RAUC refused: the slot keeps counting its tries.
+    NotMarked(String),
+}
+
+/// An installation of an update bundle.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum UpdateRun {
+    #[default]
+    Idle,
+    Running {
+        bundle: String,
+        percent: u8,
+        step: String,
+    },
+    Installed(String),
+    Failed(String),
+}
+
+/// How long the firmware runs with its first frame on the screen before it marks its slot good: long enough
+/// to show that it does not crash or hang right after starting.
+pub const GOOD_AFTER: Duration = Duration::from_secs(30);
 
 impl Upkeep {
     pub fn new(config: &Config, panel: &Panel) -> Upkeep {
@@ -53,6 +95,11 @@ impl Upkeep {
             last_push: None,
             update_state: None,
             exit_code: None,
+            rauc: None,
+            good_after: GOOD_AFTER,
+            slots: None,
+            slot_check: SlotCheck::Waiting,
+            update: UpdateRun::Idle,
         }
     }
 }
@@ -60,6 +107,10 @@ impl Upkeep {
 /// The exit code that asks systemd to start the firmware again (`Restart=always` restarts on any exit; the
 /// code tells a restart asked for from a crash in the journal).
 pub const RESTART_EXIT_CODE: i32 = 75;
+
+/// The exit code that asks systemd to reboot the board (the unit's `SuccessExitStatus=76`,
+/// `RestartPreventExitStatus=76`, `SuccessAction=reboot`): the firmware's user needs no right to reboot.
+pub const REBOOT_EXIT_CODE: i32 = 76;
 
 /// Where the wrong-PIN count and the lock-out's end are kept: "FAILURES UNTIL_MS".
 const LOCK_SECRET: &str = "maintenance.lock";
@@ -76,16 +127,196 @@ impl Kiosk {
         u.data_dir = data_dir;
         u.simulated = simulated;
         drop(u);
-        // RAUC is asked once, off the UI thread.
-        if let Some(runtime) = self.services.borrow().as_ref().map(|s| s.runtime.clone()) {
-            let inbox = self.inbox();
-            runtime.spawn(async move {
-                if let Ok(state) = tokio::task::spawn_blocking(crate::telemetry::update_state).await
-                {
-                    inbox.post(move |k| k.upkeep.borrow_mut().update_state = state);
-                }
+        self.read_slots();
+    }
+
+    /// The self-test's verdict on the running slot.
+    pub fn slot_check(&self) -> SlotCheck {
+        self.upkeep.borrow().slot_check.clone()
+    }
+
+    /// The slots as RAUC last reported them (None: not asked yet, or no RAUC).
+    pub fn slots(&self) -> Option<Result<Status, String>> {
+        self.upkeep.borrow().slots.clone()
+    }
+
+    /// The update being installed from the maintenance menu, or how the last one ended.
+    pub fn update_run(&self) -> UpdateRun {
+        self.upkeep.borrow().update.clone()
+    }
+
+    /// RAUC for this terminal (None: no RAUC), and how long the firmware must run before its slot is good.
+    pub fn set_rauc(&self, rauc: Option<Rauc>, good_after: Duration) {
+        let mut u = self.upkeep.borrow_mut();
+        u.rauc = rauc;
+        u.good_after = good_after;
+        drop(u);
+        self.read_slots();
+    }
+
+    /// Asks RAUC for the slots, off the UI thread.
+    fn read_slots(&self) {
+        let Some(rauc) = self.upkeep.borrow().rauc.clone() else {
+            return;
+        };
+        let Some(runtime) = self.services.borrow().as_ref().map(|s| s.runtime.clone()) else {
+            return;
+        };
+        let inbox = self.inbox();
+        runtime.spawn(async move {
+            let status = tokio::task::spawn_blocking(move || rauc.status())
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r.map_err(|e| e.to_string()));
+            inbox.post(move |k| {
+                let mut u = k.upkeep.borrow_mut();
+                u.update_state = Some(match &status {
+                    Ok(s) => s.summary(),
+                    Err(e) => format!("rauc: {e}"),
+                });
+                u.slots = Some(status);
+                drop(u);
+                k.render();
             });
+        });
+    }
+
+    /// The first frame is on the screen (the service manager was told READY). After `good_after` more of
+    /// running, the self-test decides whether this slot is good; RAUC then stops U-Boot counting its tries.
+    pub fn first_frame_shown(&self) {
+        let (rauc, delay) = {
+            let u = self.upkeep.borrow();
+            (u.rauc.clone(), u.good_after)
+        };
+        let Some(rauc) = rauc else {
+            return;
+        };
+        let Some(runtime) = self.services.borrow().as_ref().map(|s| s.runtime.clone()) else {
+            return;
+        };
+        let inbox = self.inbox();
+        runtime.spawn(async move {
+            tokio::time::sleep(delay).await;
+            // Posted to the UI thread: that it runs at all shows the event loop is alive.
+            inbox.post(move |k| k.self_test(rauc));
+        });
+    }
+
+    /// What must hold for this slot to be good: the UI loop runs (this runs on it), the configuration loaded
+    /// without problems and the store opened (the firmware can serve residents and keep what they hand in).
+    fn self_test(&self, rauc: Rauc) {
+        let failure = if self.terminal.borrow().config_faulty {
+            Some("配置有误 the configuration has problems")
+        } else if self.outbox().is_none() {
+            Some("本地存储不可用 the store did not open")
+        } else {
+            None
+        };
+        if let Some(why) = failure {
+            tracing::error!(why, "self-test failed: the slot is not marked good");
+            self.upkeep.borrow_mut().slot_check = SlotCheck::NotMarked(why.into());
+            return;
         }
+        let Some(runtime) = self.services.borrow().as_ref().map(|s| s.runtime.clone()) else {
+            return;
+        };
+        let inbox = self.inbox();
+        runtime.spawn(async move {
+            let r = tokio::task::spawn_blocking(move || rauc.mark_good())
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r.map_err(|e| e.to_string()));
+            inbox.post(move |k| {
+                match &r {
+                    Ok(words) => tracing::info!(rauc = %words, "self-test passed: slot marked good"),
+                    Err(e) => tracing::error!(error = %e, "self-test passed but the slot was not marked good"),
+                }
+                k.upkeep.borrow_mut().slot_check = match r {
+                    Ok(words) => SlotCheck::Good(words),
+                    Err(e) => SlotCheck::NotMarked(e),
+                };
+                k.read_slots();
+            });
+        });
+    }
+
+    /// Installs the bundle the System section offers, its progress shown there.
+    fn install_update(&self) {
+        let (rauc, data_dir, running) = {
+            let u = self.upkeep.borrow();
+            (
+                u.rauc.clone(),
+                u.data_dir.clone(),
+                matches!(u.update, UpdateRun::Running { .. }),
+            )
+        };
+        if running {
+            self.say("已在安装 an update is being installed");
+            return;
+        }
+        let Some(rauc) = rauc else {
+            self.say("此终端没有 RAUC no RAUC on this terminal");
+            return;
+        };
+        let Some(bundle) = crate::rauc::find_bundle(&crate::rauc::bundle_dirs(&data_dir)) else {
+            self.say("没有找到更新包 no update bundle found");
+            return;
+        };
+        let Some(runtime) = self.services.borrow().as_ref().map(|s| s.runtime.clone()) else {
+            return;
+        };
+        let name = bundle
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        tracing::warn!(bundle = %bundle.display(), "installing an update");
+        self.upkeep.borrow_mut().update = UpdateRun::Running {
+            bundle: name.clone(),
+            percent: 0,
+            step: String::new(),
+        };
+        self.say(format!("正在安装 installing {name}"));
+        let inbox = self.inbox();
+        runtime.spawn(async move {
+            let step_inbox = inbox.clone();
+            let step_name = name.clone();
+            let r = rauc
+                .install(&bundle, move |p| {
+                    let bundle = step_name.clone();
+                    step_inbox.post(move |k| {
+                        k.upkeep.borrow_mut().update = UpdateRun::Running {
+                            bundle,
+                            percent: p.percent,
+                            step: p.message,
+                        };
+                        k.render();
+                    });
+                })
+                .await;
+            inbox.post(move |k| {
+                let (run, said) = match r {
+                    Ok(()) => {
+                        tracing::warn!(bundle = %name, "update installed; it runs after a reboot");
+                        (
+                            UpdateRun::Installed(name.clone()),
+                            format!("已安装 {name}，重启后运行 installed: reboot to run it"),
+                        )
+                    }
+                    Err(e) => {
+                        tracing::error!(bundle = %name, error = %e, "update not installed");
+                        let why = crate::rauc::explain(&e);
+                        (
+                            UpdateRun::Failed(why.clone()),
+                            format!("安装失败 not installed: {why}"),
+                        )
+                    }
+                };
+                k.upkeep.borrow_mut().update = run;
+                k.say(said);
+                k.read_slots();
+                k.render();
+            });
+        });
     }
 
     /// The exit code the firmware should end with, when a restart was asked for.
@@ -170,26 +401,14 @@ impl Kiosk {
                 if self.upkeep.borrow().simulated {
                     self.say("模拟终端不重启主机 simulated terminal: the host is not rebooted");
                 } else {
+                    // systemd reboots the board when the firmware ends with this code (see kiosk.service).
                     tracing::warn!("reboot asked for in the maintenance menu");
+                    self.upkeep.borrow_mut().exit_code = Some(REBOOT_EXIT_CODE);
                     self.say("正在重启终端 rebooting…");
-                    if let Some(rt) = runtime {
-                        rt.spawn(async move {
-                            let r = tokio::task::spawn_blocking(|| {
-                                std::process::Command::new("systemctl")
-                                    .arg("reboot")
-                                    .status()
-                            })
-                            .await
-                            .map_err(std::io::Error::other)
-                            .and_then(|r| r);
-                            if !matches!(&r, Ok(s) if s.success()) {
-                                inbox
-                                    .post(move |k| k.say(format!("重启失败 reboot failed: {r:?}")));
-                            }
-                        });
-                    }
+                    let _ = slint::quit_event_loop();
                 }
             }
+            Command::InstallUpdate => self.install_update(),
             Command::ResetCounter(c) => {
                 match self.outbox().map(|o| o.set_secret(&counter_name(c), "0")) {
                     Some(Ok(())) => self.say("计数已清零 counter reset"),

@@ -209,3 +209,123 @@ fn outbox_tells_what_waits_and_sends_it_now() {
     assert!(!empty.join("kiosk.db").exists() && !empty.join("store.key").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// An X server for a window of the simulated terminal (its desktop backend), on a display of its own.
+struct Xvfb {
+    child: std::process::Child,
+    display: String,
+}
+
+impl Xvfb {
+    fn start() -> Xvfb {
+        for n in 0..20 {
+            let display = format!(":{}", 70 + (std::process::id() as usize + n) % 200);
+            let lock = format!("/tmp/.X{}-lock", &display[1..]);
+            if std::path::Path::new(&lock).exists() {
+                continue;
+            }
+            let mut child = Command::new("Xvfb")
+                .args([
+                    display.as_str(),
+                    "-screen",
+                    "0",
+                    "1920x1080x24",
+                    "-nolisten",
+                    "tcp",
+                ])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("Xvfb (scripts/system-packages installs xvfb)");
+            let socket = format!("/tmp/.X11-unix/X{}", &display[1..]);
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+            while std::time::Instant::now() < deadline {
+                if std::path::Path::new(&socket).exists() {
+                    return Xvfb { child, display };
+                }
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("no X display could be started");
+    }
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn under_a_service_manager_the_firmware_says_ready_after_its_first_frame_and_pings_the_watchdog() {
+    use std::os::unix::net::UnixDatagram;
+    use std::time::{Duration, Instant};
+    let x = Xvfb::start();
+    let dir = std::env::temp_dir().join(format!("kiosk-cli-notify-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    // The socket systemd gives a Type=notify service, and WatchdogSec=0.6s.
+    let socket_path = dir.join("notify");
+    let socket = UnixDatagram::bind(&socket_path).expect("notify socket");
+    socket
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .expect("timeout");
+    let mut child = kiosk()
+        .args(["run", "--simulate", "--data-dir"])
+        .arg(dir.join("data"))
+        .env("DISPLAY", &x.display)
+        .env("NOTIFY_SOCKET", &socket_path)
+        .env("WATCHDOG_USEC", "600000")
+        .env_remove("WATCHDOG_PID")
+        .env_remove("WAYLAND_DISPLAY")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::fs::File::create(dir.join("stderr")).expect("log"))
+        .spawn()
+        .expect("kiosk run");
+    let mut messages: Vec<(Instant, String)> = Vec::new();
+    let mut buf = [0u8; 4096];
+    let deadline = Instant::now() + Duration::from_secs(90);
+    let mut ready_at = None;
+    while Instant::now() < deadline {
+        if let Ok(n) = socket.recv(&mut buf) {
+            let text = String::from_utf8_lossy(&buf[..n]).to_string();
+            if text.contains("READY=1") && ready_at.is_none() {
+                ready_at = Some(Instant::now());
+            }
+            messages.push((Instant::now(), text));
+        }
+        if ready_at.is_some_and(|t| t.elapsed() > Duration::from_secs(2)) {
+            break;
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!(
+                "the firmware ended ({status}): {}",
+                std::fs::read_to_string(dir.join("stderr")).unwrap_or_default()
+            );
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let log = std::fs::read_to_string(dir.join("stderr")).unwrap_or_default();
+    let ready_at = ready_at.unwrap_or_else(|| panic!("no READY=1 in 90 s: {messages:?}\n{log}"));
+    let ready = messages
+        .iter()
+        .find(|(_, m)| m.contains("READY=1"))
+        .map(|(_, m)| m.clone())
+        .unwrap_or_default();
+    assert!(ready.contains("STATUS="), "{ready}");
+    // Pings at a third of the interval (200 ms): about ten in the two seconds after READY; at least five.
+    let pings = messages
+        .iter()
+        .filter(|(t, m)| *t >= ready_at && m.trim() == "WATCHDOG=1")
+        .count();
+    assert!(pings >= 5, "{pings} pings in 2 s: {messages:?}");
+    assert!(log.contains("first frame shown; ready"), "{log}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

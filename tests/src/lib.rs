@@ -4,6 +4,7 @@
 pub mod a11y;
 pub mod clerk;
 pub mod faults;
+pub mod rauc;
 
 use i_slint_backend_testing::{ElementHandle, ElementRoot, TestingBackend, TestingBackendOptions};
 use kiosk::app::Kiosk;

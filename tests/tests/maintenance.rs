@@ -537,3 +537,220 @@ fn settings_and_pushed_configurations_roll_back_when_they_fail() {
         "{h:?}"
     );
 }
+
+/// The System section's rows as "label | value | action" lines.
+fn system_rows(t: &Terminal) -> Vec<String> {
+    slint::Model::iter(&state(t).get_maint_rows())
+        .map(|r| format!("{} | {} | {}", r.label, r.value, r.action))
+        .collect()
+}
+
+#[test]
+fn the_slot_is_marked_good_after_the_self_test_and_a_technician_installs_an_update() {
+    use kiosk::upkeep::{SlotCheck, UpdateRun};
+    use kiosk_tests::rauc::{make_bundle, RaucService};
+    let (t, config_path) = start("maint-rauc");
+    let data_dir = config_path.parent().expect("dir").to_path_buf();
+    let rauc = RaucService::start(&data_dir.join("rauc"));
+    t.kiosk.set_rauc(
+        Some(kiosk::rauc::Rauc::with("rauc", rauc.env())),
+        std::time::Duration::from_secs(1),
+    );
+    t.until("RAUC reports the slots", |k| {
+        matches!(k.slots(), Some(Ok(_)))
+    });
+
+    // The firmware is up: its first frame is shown; a second later the self-test marks slot A good.
+    t.kiosk.first_frame_shown();
+    t.until("the self-test's verdict", |k| {
+        k.slot_check() != SlotCheck::Waiting
+    });
+    assert!(
+        matches!(&t.kiosk.slot_check(), SlotCheck::Good(w) if w.contains("rootfs.0")),
+        "{:?}\n{}",
+        t.kiosk.slot_check(),
+        rauc.service_log()
+    );
+    assert!(
+        rauc.service_log().contains("marked slot rootfs.0 as good"),
+        "{}",
+        rauc.service_log()
+    );
+
+    // No bundle yet: the System section says where to put one.
+    door(&t, true);
+    type_pin(&t, PIN);
+    t.kiosk
+        .ui
+        .global::<kiosk_ui::Actions>()
+        .invoke_maint_section(kiosk::maintenance::Section::System.index());
+    t.until("the System section", |k| {
+        k.ui.global::<kiosk_ui::AppState>().get_maint_section()
+            == kiosk::maintenance::Section::System.index()
+    });
+    let rows = system_rows(&t);
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("运行槽 Running slot | booted A, boot status ")),
+        "{rows:#?}"
+    );
+    assert!(
+        rows.iter().any(|r| r.contains("Self-test | 通过")),
+        "{rows:#?}"
+    );
+    assert!(
+        rows.iter().any(|r| r.contains("none: insert a USB stick")),
+        "{rows:#?}"
+    );
+
+    // A bundle made as the image build makes it, signed with the development key, in the data partition's
+    // updates folder: the menu offers it, the technician installs it, RAUC writes it into slot B.
+    let updates = data_dir.join("updates");
+    std::fs::create_dir_all(&updates).expect("updates folder");
+    let rootfs = data_dir.join("rootfs.ext4");
+    let image: Vec<u8> = (0..(4u32 << 20))
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    std::fs::write(&rootfs, &image).expect("rootfs stand-in");
+    let bundle = updates.join("kiosk-rpi4-0.2.0.raucb");
+    let made = make_bundle(&rootfs, "0.2.0", &bundle, &[("KIOSK_RAUC_FORMAT", "plain")]);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    t.kiosk.render();
+    let rows = system_rows(&t);
+    assert!(
+        rows.iter()
+            .any(|r| r == "更新包 Update bundle | kiosk-rpi4-0.2.0.raucb | install-update"),
+        "{rows:#?}"
+    );
+    action(&t, "install-update");
+    assert!(
+        matches!(t.kiosk.update_run(), UpdateRun::Running { .. }),
+        "the menu shows the installation at once"
+    );
+    assert!(system_rows(&t)
+        .iter()
+        .any(|r| r.contains("安装中 installing kiosk-rpi4-0.2.0.raucb")));
+    snapshot(&t.kiosk, "maintenance-update-installing");
+    t.until("the installation ends", |k| {
+        !matches!(k.update_run(), UpdateRun::Running { .. })
+    });
+    assert_eq!(
+        t.kiosk.update_run(),
+        UpdateRun::Installed("kiosk-rpi4-0.2.0.raucb".into()),
+        "{}",
+        rauc.service_log()
+    );
+    let slot_b = std::fs::read(&rauc.slots[1]).expect("slot B");
+    assert_eq!(
+        &slot_b[..image.len()],
+        &image[..],
+        "slot B holds the bundle's image"
+    );
+    let slot_a = std::fs::read(&rauc.slots[0]).expect("slot A");
+    assert!(
+        slot_a.iter().all(|b| *b == 0),
+        "the running slot is untouched"
+    );
+    t.until(
+        "RAUC reports the new bundle in slot B",
+        |k| matches!(&k.slots(), Some(Ok(s)) if s.others_summary().contains("bundle 0.2.0")),
+    );
+    t.kiosk.render();
+    let rows = system_rows(&t);
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("已安装 kiosk-rpi4-0.2.0.raucb，重启后运行")),
+        "{rows:#?}"
+    );
+    assert!(
+        rows.iter()
+            .any(|r| r.starts_with("另一槽 Other slot | B: ") && r.contains("bundle 0.2.0")),
+        "{rows:#?}"
+    );
+    snapshot(&t.kiosk, "maintenance-update-installed");
+
+    // A bundle that is not one, and one signed by a key the terminal does not trust: RAUC refuses them and the
+    // menu says why; slot B keeps what it had.
+    std::fs::remove_file(&bundle).expect("remove");
+    std::fs::write(updates.join("broken.raucb"), b"not a bundle at all").expect("write");
+    action(&t, "install-update");
+    t.until("the broken bundle is refused", |k| {
+        matches!(k.update_run(), UpdateRun::Failed(_))
+    });
+    let failed = format!("{:?}", t.kiosk.update_run());
+    assert!(failed.contains("文件不是完整的更新包"), "{failed}");
+    t.kiosk.render();
+    assert!(
+        system_rows(&t)
+            .iter()
+            .any(|r| r.contains("安装失败 not installed") && r.ends_with("| install-update")),
+        "{:#?}",
+        system_rows(&t)
+    );
+    std::fs::remove_file(updates.join("broken.raucb")).expect("remove");
+    let foreign = data_dir.join("foreign");
+    std::fs::create_dir_all(&foreign).expect("dir");
+    let (key, cert) = (foreign.join("key.pem"), foreign.join("cert.pem"));
+    let made_key = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=not the district",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl");
+    assert!(
+        made_key.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made_key.stderr)
+    );
+    let (key_s, cert_s) = (key.display().to_string(), cert.display().to_string());
+    let made = make_bundle(
+        &rootfs,
+        "6.6.6",
+        &updates.join("evil.raucb"),
+        &[
+            ("KIOSK_RAUC_FORMAT", "plain"),
+            ("KIOSK_RAUC_KEY", &key_s),
+            ("KIOSK_RAUC_CERT", &cert_s),
+            ("KIOSK_RAUC_KEYRING", &cert_s),
+        ],
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    action(&t, "install-update");
+    t.until("the installation ends", |k| {
+        !matches!(k.update_run(), UpdateRun::Running { .. })
+    });
+    let refused = format!("{:?}", t.kiosk.update_run());
+    assert!(
+        matches!(t.kiosk.update_run(), UpdateRun::Failed(_)) && refused.contains("签名不受信任"),
+        "{refused}"
+    );
+    let slot_b = std::fs::read(&rauc.slots[1]).expect("slot B");
+    assert_eq!(
+        &slot_b[..image.len()],
+        &image[..],
+        "slot B still holds the good bundle"
+    );
+    snapshot(&t.kiosk, "maintenance-update-refused");
+    // The technician's actions are in the audit trail.
+    audit_with(&t, "update: install");
+}
