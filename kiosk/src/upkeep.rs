@@ -75,6 +75,16 @@ pub enum UpdateRun {
     Failed(String),
 }
 
+/// A blocking RAUC call on the runtime's blocking threads; its error as the text the menu shows.
+async fn blocking<T: Send + 'static>(
+    call: impl FnOnce() -> Result<T, crate::rauc::RaucError> + Send + 'static,
+) -> Result<T, String> {
+    tokio::task::spawn_blocking(call)
+        .await
+        .map_err(|e| e.to_string())
+        .and_then(|r| r.map_err(|e| e.to_string()))
+}
+
 /// How long the firmware runs with its first frame on the screen before it marks its slot good: long enough
 /// to show that it does not crash or hang right after starting.
 pub const GOOD_AFTER: Duration = Duration::from_secs(30);
@@ -154,20 +164,22 @@ impl Kiosk {
         self.read_slots();
     }
 
+    /// The runtime the devices and the platform calls run on (None before the services are attached).
+    fn runtime(&self) -> Option<tokio::runtime::Handle> {
+        self.services.borrow().as_ref().map(|s| s.runtime.clone())
+    }
+
     /// Asks RAUC for the slots, off the UI thread.
     fn read_slots(&self) {
         let Some(rauc) = self.upkeep.borrow().rauc.clone() else {
             return;
         };
-        let Some(runtime) = self.services.borrow().as_ref().map(|s| s.runtime.clone()) else {
+        let Some(runtime) = self.runtime() else {
             return;
         };
         let inbox = self.inbox();
         runtime.spawn(async move {
-            let status = tokio::task::spawn_blocking(move || rauc.status())
-                .await
-                .map_err(|e| e.to_string())
-                .and_then(|r| r.map_err(|e| e.to_string()));
+            let status = blocking(move || rauc.status()).await;
             inbox.post(move |k| {
                 let mut u = k.upkeep.borrow_mut();
                 u.update_state = Some(match &status {
@@ -191,7 +203,7 @@ impl Kiosk {
         let Some(rauc) = rauc else {
             return;
         };
-        let Some(runtime) = self.services.borrow().as_ref().map(|s| s.runtime.clone()) else {
+        let Some(runtime) = self.runtime() else {
             return;
         };
         let inbox = self.inbox();
@@ -217,15 +229,12 @@ impl Kiosk {
             self.upkeep.borrow_mut().slot_check = SlotCheck::NotMarked(why.into());
             return;
         }
-        let Some(runtime) = self.services.borrow().as_ref().map(|s| s.runtime.clone()) else {
+        let Some(runtime) = self.runtime() else {
             return;
         };
         let inbox = self.inbox();
         runtime.spawn(async move {
-            let r = tokio::task::spawn_blocking(move || rauc.mark_good())
-                .await
-                .map_err(|e| e.to_string())
-                .and_then(|r| r.map_err(|e| e.to_string()));
+            let r = blocking(move || rauc.mark_good()).await;
             inbox.post(move |k| {
                 match &r {
                     Ok(words) => tracing::info!(rauc = %words, "self-test passed: slot marked good"),
@@ -262,7 +271,7 @@ impl Kiosk {
             self.say("没有找到更新包 no update bundle found");
             return;
         };
-        let Some(runtime) = self.services.borrow().as_ref().map(|s| s.runtime.clone()) else {
+        let Some(runtime) = self.runtime() else {
             return;
         };
         let name = bundle
@@ -595,7 +604,7 @@ impl Kiosk {
     /// A configuration change, from the menu (`push` None) or the platform; its result goes to the menu or
     /// into the next heartbeat.
     fn change_config(&self, change: Change, push: Option<String>) {
-        let Some(runtime) = self.services.borrow().as_ref().map(|s| s.runtime.clone()) else {
+        let Some(runtime) = self.runtime() else {
             self.say("设备未启动 not started");
             return;
         };

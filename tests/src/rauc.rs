@@ -150,3 +150,51 @@ pub fn make_bundle(
         .output()
         .expect("make-bundle.sh")
 }
+
+/// A bundle of `rootfs` signed by a key nobody trusts (a throwaway self-signed certificate made in `dir`), as an
+/// attacker or a careless vendor would make it; `extra` adds to make-bundle.sh's environment.
+pub fn stranger_bundle(
+    rootfs: &Path,
+    version: &str,
+    out: &Path,
+    dir: &Path,
+    extra: &[(&str, &str)],
+) {
+    let (key, cert) = (dir.join("stranger.key"), dir.join("stranger.pem"));
+    let made = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=stranger",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let (k, c) = (key.display().to_string(), cert.display().to_string());
+    let mut env = vec![
+        ("KIOSK_RAUC_KEY", k.as_str()),
+        ("KIOSK_RAUC_CERT", c.as_str()),
+        ("KIOSK_RAUC_KEYRING", c.as_str()),
+    ];
+    env.extend_from_slice(extra);
+    let made = make_bundle(rootfs, version, out, &env);
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+}

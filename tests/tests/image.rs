@@ -3,7 +3,7 @@
 //! agree with each other (partitions, slots, device names, exit codes), and the board's own scripts make the SD
 //! card image with genimage and a signed RAUC bundle that the image's keyring accepts and a stranger's refuses.
 
-use kiosk_tests::rauc::{board, make_bundle, repo};
+use kiosk_tests::rauc::{board, repo, stranger_bundle};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -806,40 +806,8 @@ fn the_board_scripts_make_the_sd_card_image_and_a_bundle_only_the_districts_key_
     );
 
     // A bundle signed by anybody else is refused by the image's keyring.
-    let (key, cert) = (dir.join("stranger.key"), dir.join("stranger.pem"));
-    run(Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=stranger",
-            "-keyout",
-        ])
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert));
     let stranger = images.join("stranger.raucb");
-    let (k, c) = (key.display().to_string(), cert.display().to_string());
-    let made = make_bundle(
-        &rootfs,
-        "9.9.9",
-        &stranger,
-        &[
-            ("KIOSK_RAUC_KEY", &k),
-            ("KIOSK_RAUC_CERT", &c),
-            ("KIOSK_RAUC_KEYRING", &c),
-        ],
-    );
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
-    );
+    stranger_bundle(&rootfs, "9.9.9", &stranger, &dir, &[]);
     let refused = Command::new("rauc")
         .arg("info")
         .arg(format!(

@@ -548,7 +548,7 @@ fn system_rows(t: &Terminal) -> Vec<String> {
 #[test]
 fn the_slot_is_marked_good_after_the_self_test_and_a_technician_installs_an_update() {
     use kiosk::upkeep::{SlotCheck, UpdateRun};
-    use kiosk_tests::rauc::{make_bundle, RaucService};
+    use kiosk_tests::rauc::{make_bundle, stranger_bundle, RaucService};
     let (t, config_path) = start("maint-rauc");
     let data_dir = config_path.parent().expect("dir").to_path_buf();
     let rauc = RaucService::start(&data_dir.join("rauc"));
@@ -694,46 +694,12 @@ fn the_slot_is_marked_good_after_the_self_test_and_a_technician_installs_an_upda
     std::fs::remove_file(updates.join("broken.raucb")).expect("remove");
     let foreign = data_dir.join("foreign");
     std::fs::create_dir_all(&foreign).expect("dir");
-    let (key, cert) = (foreign.join("key.pem"), foreign.join("cert.pem"));
-    let made_key = std::process::Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=not the district",
-        ])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .output()
-        .expect("openssl");
-    assert!(
-        made_key.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made_key.stderr)
-    );
-    let (key_s, cert_s) = (key.display().to_string(), cert.display().to_string());
-    let made = make_bundle(
+    stranger_bundle(
         &rootfs,
         "6.6.6",
         &updates.join("evil.raucb"),
-        &[
-            ("KIOSK_RAUC_FORMAT", "plain"),
-            ("KIOSK_RAUC_KEY", &key_s),
-            ("KIOSK_RAUC_CERT", &cert_s),
-            ("KIOSK_RAUC_KEYRING", &cert_s),
-        ],
-    );
-    assert!(
-        made.status.success(),
-        "{}",
-        String::from_utf8_lossy(&made.stderr)
+        &foreign,
+        &[("KIOSK_RAUC_FORMAT", "plain")],
     );
     action(&t, "install-update");
     t.until("the installation ends", |k| {
