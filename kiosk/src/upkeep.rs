@@ -118,8 +118,8 @@ impl Upkeep {
 /// code tells a restart asked for from a crash in the journal).
 pub const RESTART_EXIT_CODE: i32 = 75;
 
-/// The exit code that asks systemd to reboot the board (the unit's `SuccessExitStatus=76`,
-/// `RestartPreventExitStatus=76`, `SuccessAction=reboot`): the firmware's user needs no right to reboot.
+/// The exit code that asks systemd to reboot the board (the unit's `RestartPreventExitStatus=76` and
+/// `FailureAction=reboot`): the firmware's user needs no right to reboot.
 pub const REBOOT_EXIT_CODE: i32 = 76;
 
 /// Where the wrong-PIN count and the lock-out's end are kept: "FAILURES UNTIL_MS".
