@@ -33,8 +33,6 @@ pub struct Upkeep {
     pending_result: Option<ConfigResult>,
     /// The push last handled (a push is applied once).
     last_push: Option<String>,
-    /// RAUC's word on the installed image, read once at start (None: no RAUC here).
-    pub update_state: Option<String>,
     /// A restart was asked for: the exit code systemd restarts the firmware on.
     pub exit_code: Option<i32>,
     /// RAUC, where the image has it (None: a development build or the simulated terminal).
@@ -103,7 +101,6 @@ impl Upkeep {
             hub: None,
             pending_result: None,
             last_push: None,
-            update_state: None,
             exit_code: None,
             rauc: None,
             good_after: GOOD_AFTER,
@@ -181,13 +178,7 @@ impl Kiosk {
         runtime.spawn(async move {
             let status = blocking(move || rauc.status()).await;
             inbox.post(move |k| {
-                let mut u = k.upkeep.borrow_mut();
-                u.update_state = Some(match &status {
-                    Ok(s) => s.summary(),
-                    Err(e) => format!("rauc: {e}"),
-                });
-                u.slots = Some(status);
-                drop(u);
+                k.upkeep.borrow_mut().slots = Some(status);
                 k.render();
             });
         });
@@ -744,7 +735,10 @@ impl Kiosk {
         Heartbeat {
             terminal_id: t.terminal_id.clone(),
             version: crate::telemetry::VERSION.into(),
-            update: u.update_state.clone(),
+            update: u.slots.as_ref().map(|r| match r {
+                Ok(s) => s.summary(),
+                Err(e) => format!("rauc: {e}"),
+            }),
             uptime_s: u.started.elapsed().as_secs(),
             street: u.config.terminal.street.clone(),
             community: u.config.terminal.community.clone(),
