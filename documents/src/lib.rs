@@ -4,12 +4,12 @@
 //! bundled Noto Sans CJK SC subset. Characters that subset lacks (rare name characters) come from a system CJK
 //! font when one is installed, else print as 〓, the customary mark for a character that cannot be set.
 
-mod fonts;
+pub mod fonts;
 mod layout;
 mod render;
 mod sheet;
 
-pub use fonts::{Fonts, BUNDLED as BUNDLED_FONT};
+pub use fonts::{bundled as bundled_fonts, font_dir, FontFileError, Fonts};
 pub use render::{render, Rendered};
 pub use sheet::{
     application_form, receipt, FormField, FormInput, ReceiptInput, Section, Sheet, Signature,
@@ -24,8 +24,8 @@ pub enum DocumentError {
         got: usize,
         expected: usize,
     },
-    #[error("the font could not be read")]
-    Font,
+    #[error(transparent)]
+    Font(#[from] FontFileError),
     #[error("the PDF could not be written: {0}")]
     Pdf(String),
 }

@@ -232,11 +232,15 @@ pub(crate) async fn login_form() -> Response {
 /// The console's font: the terminal's own CJK subset, so that every clerk's browser draws the same letters
 /// whatever fonts its machine has.
 pub(crate) async fn font() -> Response {
-    let mut r = (
-        [(header::CONTENT_TYPE, "font/otf")],
-        kiosk_documents::BUNDLED_FONT,
-    )
-        .into_response();
+    let regular = match kiosk_documents::bundled_fonts() {
+        Ok(fonts) => fonts.regular,
+        Err(e) => {
+            // The console falls back to the browser's own CJK font; the operator finds why in the log.
+            tracing::error!(error = %e, "the console's font is missing");
+            return StatusCode::NOT_FOUND.into_response();
+        }
+    };
+    let mut r = ([(header::CONTENT_TYPE, "font/otf")], regular).into_response();
     r.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=86400"),

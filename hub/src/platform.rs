@@ -795,11 +795,7 @@ pub(crate) async fn certificate(
 
 fn certificate_pdf(c: &Certificate) -> Result<Vec<u8>, kiosk_documents::DocumentError> {
     use kiosk_documents::{render, Fonts, Section, Sheet};
-    static FONTS: std::sync::OnceLock<Option<Fonts>> = std::sync::OnceLock::new();
-    let fonts = FONTS
-        .get_or_init(|| Fonts::load().ok())
-        .as_ref()
-        .ok_or(kiosk_documents::DocumentError::Font)?;
+    let fonts = Fonts::shared()?;
     let mut rows: Vec<(String, String)> = c
         .fields
         .iter()

@@ -106,12 +106,14 @@ pub struct Services {
 const CANDIDATES: usize = 8;
 
 /// Whether the screen's font draws every character of `text` (a candidate it cannot draw would be a blank
-/// key). The font is the bundled one the UI embeds.
+/// key). The font is the bundled one the screen registers; without it every candidate is offered.
 fn drawable(text: &str) -> bool {
     use ab_glyph::Font;
     static FONT: OnceLock<Option<ab_glyph::FontRef<'static>>> = OnceLock::new();
-    match FONT.get_or_init(|| ab_glyph::FontRef::try_from_slice(kiosk_documents::BUNDLED_FONT).ok())
-    {
+    match FONT.get_or_init(|| {
+        let regular = kiosk_documents::bundled_fonts().ok()?.regular;
+        ab_glyph::FontRef::try_from_slice(regular).ok()
+    }) {
         Some(f) => text.chars().all(|c| f.glyph_id(c).0 != 0),
         None => true,
     }
@@ -183,6 +185,7 @@ impl Kiosk {
     /// Builds the kiosk window for a configuration and profile; devices are probed (or marked simulated).
     pub fn new(config: &Config, profile: &Profile) -> Result<Rc<Kiosk>, slint::PlatformError> {
         let ui = KioskWindow::new()?;
+        crate::screen_fonts::register_or_log();
         presenter::configure(&ui, config, &profile.panel);
         let mut terminal = Terminal::new(Settings::from_config(config), Instant::now());
         terminal.terminal_id = config.terminal.id.clone();

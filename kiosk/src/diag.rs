@@ -195,7 +195,7 @@ pub fn test_receipt(port: &str, baud: &str) -> Receipt {
 
 /// The test page of `kiosk diag a4`: what was printed where and when, in Chinese and English.
 pub fn a4_test_page(uri: &str) -> Result<Vec<u8>, String> {
-    let fonts = kiosk_documents::Fonts::load().map_err(|e| e.to_string())?;
+    let fonts = kiosk_documents::Fonts::shared().map_err(|e| e.to_string())?;
     let stamp = crate::app::local_now()
         .format("%Y-%m-%d %H:%M:%S")
         .to_string();
@@ -215,7 +215,7 @@ pub fn a4_test_page(uri: &str) -> Result<Vec<u8>, String> {
         ],
         footer: "kiosk diag a4".into(),
     };
-    kiosk_documents::render(&sheet, &fonts)
+    kiosk_documents::render(&sheet, fonts)
         .map(|r| r.pdf)
         .map_err(|e| e.to_string())
 }
@@ -392,6 +392,21 @@ pub struct HealthRow {
     pub reason: Option<String>,
 }
 
+/// The bundled font files as a row of the health table: without them the screen and the PDFs fall back to the
+/// system's CJK font (so degraded, not down), and the technician learns which file is missing.
+fn fonts_row() -> HealthRow {
+    let (state, reason) = match kiosk_documents::bundled_fonts() {
+        Ok(_) => ("ok", None),
+        Err(e) => ("degraded", Some(e.to_string())),
+    };
+    HealthRow {
+        device: "fonts".into(),
+        class: "font files".into(),
+        state,
+        reason,
+    }
+}
+
 /// Opens every device of `profile` with the firmware's own drivers (simulated ones with their simulators),
 /// listens to what they report for `wait`, and gives each device's state; `Err` (with the same table) when
 /// a device is down. The terminal's own firmware must not be running: the devices are opened here.
@@ -444,7 +459,7 @@ pub fn health(profile: &crate::config::Profile, json: bool, wait: Duration) -> O
     });
     rt.shutdown_background();
     let _ = std::fs::remove_dir_all(&sim_dir);
-    let rows: Vec<HealthRow> = states
+    let mut rows: Vec<HealthRow> = states
         .into_iter()
         .map(|(device, class, health, paper)| {
             let (state, reason) = match health {
@@ -461,6 +476,7 @@ pub fn health(profile: &crate::config::Profile, json: bool, wait: Duration) -> O
             }
         })
         .collect();
+    rows.push(fonts_row());
     let down = rows.iter().filter(|r| r.state == "down").count();
     let text = if json {
         serde_json::to_string_pretty(&rows).unwrap_or_default()

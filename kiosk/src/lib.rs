@@ -22,6 +22,7 @@ pub mod presenter;
 pub mod preview;
 pub mod rauc;
 pub mod remote_window;
+pub mod screen_fonts;
 pub mod screen_reader;
 pub mod service_manager;
 pub mod session;

@@ -3,22 +3,6 @@
 
 use kiosk_api::{CaseRequest, IssuedDocument};
 use kiosk_documents::{render, DocumentError, Fonts, FormField, FormInput, Sheet, Signature};
-use std::sync::OnceLock;
-
-/// The fonts, loaded once (the system CJK fallback is a large file).
-fn fonts() -> Result<&'static Fonts, DocumentError> {
-    static FONTS: OnceLock<Option<Fonts>> = OnceLock::new();
-    FONTS
-        .get_or_init(|| match Fonts::load() {
-            Ok(f) => Some(f),
-            Err(e) => {
-                tracing::error!(error = %e, "no font for documents");
-                None
-            }
-        })
-        .as_ref()
-        .ok_or(DocumentError::Font)
-}
 
 /// Pixels of the signature image in the PDF (a 3:1 box, like the pad's drawing area at print resolution).
 const SIGNATURE_W: u32 = 600;
@@ -95,7 +79,7 @@ pub fn application_pdf(
         commitment: r.commitment.clone(),
         signature: signature_image(strokes),
     });
-    Ok(render(&sheet, fonts()?)?.pdf)
+    Ok(render(&sheet, Fonts::shared()?)?.pdf)
 }
 
 /// A document the platform issued, as a PDF for the A4 printer; with its name for the print queue.
@@ -111,7 +95,7 @@ pub fn issued_pdf(d: &IssuedDocument) -> Result<(String, Vec<u8>), DocumentError
         sections,
         footer: "政务服务自助终端打印".into(),
     };
-    Ok((d.title.clone(), render(&sheet, fonts()?)?.pdf))
+    Ok((d.title.clone(), render(&sheet, Fonts::shared()?)?.pdf))
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ pub struct Simulator {
 impl Simulator {
     pub fn new(devices: Rc<SimulatedDevices>) -> Result<Rc<Self>, slint::PlatformError> {
         let window = SimulatorWindow::new()?;
+        crate::screen_fonts::register_or_log();
         let labels: Vec<SharedString> = sample_cards()
             .iter()
             .map(|c| SharedString::from(c.label))

@@ -292,6 +292,8 @@ fn diag_health_checks_the_simulators_and_fails_with_a_device_down() {
         reader["state"], "ok",
         "the simulated reader answered its driver: {stdout}"
     );
+    let fonts = rows.iter().find(|r| r["device"] == "fonts").expect("fonts");
+    assert_eq!(fonts["state"], "ok", "the repository's fonts: {stdout}");
 
     // The same profile with the reader on a port that does not exist: down, named, exit 1.
     let source = kiosk::config::SIMULATED_PROFILE.replacen(
@@ -325,6 +327,35 @@ fn diag_health_checks_the_simulators_and_fails_with_a_device_down() {
         "{line}"
     );
     assert!(stdout.contains("1 down"), "{stdout}");
+}
+
+#[test]
+fn diag_health_names_a_missing_font_file_and_the_terminal_still_counts_as_up() {
+    // The image keeps the fonts in files beside the firmware; one missing is degraded (the system's CJK font
+    // draws instead), named so that the technician can put it back.
+    let dir = link("no-fonts");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_kiosk"))
+        .args(["diag", "health", "--wait", "1"])
+        .env("RUST_LOG", "off")
+        .env("KIOSK_FONT_DIR", &dir)
+        .output()
+        .expect("kiosk runs");
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("fonts"))
+        .expect("the fonts' line");
+    assert!(
+        line.contains("degraded")
+            && line.contains(
+                &dir.join("NotoSansSC-Regular-subset.otf")
+                    .display()
+                    .to_string()
+            ),
+        "{line}"
+    );
 }
 
 #[test]
