@@ -52,9 +52,6 @@ pub struct Hit {
     pub matched: Match,
 }
 
-/// The 60,000 most frequent words of jieba's dictionary (see data/README.md).
-pub const DICTIONARY: &str = include_str!("../../data/jieba-dict.txt");
-
 /// Words that carry no meaning for finding an item ("I want to", "how do I").
 const STOP: [&str; 24] = [
     "我", "想", "要", "我要", "我想", "怎么", "怎样", "如何", "办", "办理", "的", "了", "吗", "呢",
@@ -122,8 +119,14 @@ pub struct Index {
 }
 
 impl Index {
+    /// The index with the shipped dictionary; without it (a broken installation) the catalogue's own words,
+    /// single characters and jieba's HMM still segment a question.
     pub fn new(catalog: &Catalog) -> Self {
-        Self::with_dictionary(catalog, DICTIONARY)
+        let dictionary = crate::dictionary::dictionary().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "searching without the dictionary");
+            ""
+        });
+        Self::with_dictionary(catalog, dictionary)
     }
 
     /// The index with another jieba dictionary (word, frequency, part of speech per line).
@@ -261,7 +264,8 @@ mod tests {
     #[test]
     fn the_shipped_dictionary_loads_whole() {
         let mut j = Jieba::empty();
-        j.load_dict(&mut DICTIONARY.as_bytes()).unwrap();
+        let text = crate::dictionary::dictionary().unwrap();
+        j.load_dict(&mut text.as_bytes()).unwrap();
         let words: Vec<&str> = j
             .cut("打印社保缴费记录", false)
             .into_iter()

@@ -6,14 +6,15 @@ use kiosk_ime::Dictionary;
 use std::hint::black_box;
 
 fn bench(c: &mut Criterion) {
-    let dict = Dictionary::from_jieba(kiosk_catalog::DICTIONARY);
+    let text = kiosk_catalog::dictionary().expect("data/jieba-dict.txt");
+    let dict = Dictionary::from_jieba(text);
     for q in ["zhang", "zh", "shanghaishi", "bj", "yangpuqu"] {
         c.bench_function(&format!("candidates {q}"), |b| {
             b.iter(|| dict.candidates(black_box(q), 10))
         });
     }
     c.bench_function("build dictionary", |b| {
-        b.iter(|| Dictionary::from_jieba(black_box(kiosk_catalog::DICTIONARY)))
+        b.iter(|| Dictionary::from_jieba(black_box(text)))
     });
 }
 

@@ -194,7 +194,7 @@ mod tests {
 
     #[test]
     fn the_shipped_dictionary_spells_common_words_of_forms() {
-        let d = Dictionary::from_jieba(kiosk_catalog::DICTIONARY);
+        let d = Dictionary::from_jieba(kiosk_catalog::dictionary().expect("data/jieba-dict.txt"));
         let first = |c: &str| d.candidates(c, 10).first().map(|c| c.text.clone());
         assert_eq!(first("shanghai").as_deref(), Some("上海"));
         assert_eq!(first("shequ").as_deref(), Some("社区"));

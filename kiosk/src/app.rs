@@ -259,7 +259,10 @@ impl Kiosk {
                         }
                     };
                     let _ = items.set(loaded);
-                    let _ = ime.set(kiosk_ime::Dictionary::from_jieba(kiosk_catalog::DICTIONARY));
+                    // Without the dictionary file (named in the log by the index above) the keyboard offers
+                    // single characters only.
+                    let words = kiosk_catalog::dictionary().unwrap_or("");
+                    let _ = ime.set(kiosk_ime::Dictionary::from_jieba(words));
                     // Show hits for what was typed while the index was being built.
                     inbox.post(|k| k.render());
                 });

@@ -392,16 +392,21 @@ pub struct HealthRow {
     pub reason: Option<String>,
 }
 
-/// The bundled font files as a row of the health table: without them the screen and the PDFs fall back to the
-/// system's CJK font (so degraded, not down), and the technician learns which file is missing.
-fn fonts_row() -> HealthRow {
-    let (state, reason) = match kiosk_documents::bundled_fonts() {
+/// A data file the firmware ships beside its binary as a row of the health table. Without the fonts the screen
+/// and the PDFs fall back to the system's CJK font, without the dictionary search and the pinyin keyboard know
+/// fewer words: degraded, not down, and the technician learns which file is missing.
+fn data_file_row<T, E: std::fmt::Display>(
+    name: &str,
+    class: &str,
+    read: Result<T, E>,
+) -> HealthRow {
+    let (state, reason) = match read {
         Ok(_) => ("ok", None),
         Err(e) => ("degraded", Some(e.to_string())),
     };
     HealthRow {
-        device: "fonts".into(),
-        class: "font files".into(),
+        device: name.into(),
+        class: class.into(),
         state,
         reason,
     }
@@ -476,7 +481,16 @@ pub fn health(profile: &crate::config::Profile, json: bool, wait: Duration) -> O
             }
         })
         .collect();
-    rows.push(fonts_row());
+    rows.push(data_file_row(
+        "fonts",
+        "font files",
+        kiosk_documents::bundled_fonts(),
+    ));
+    rows.push(data_file_row(
+        "dictionary",
+        "search words",
+        kiosk_catalog::dictionary(),
+    ));
     let down = rows.iter().filter(|r| r.state == "down").count();
     let text = if json {
         serde_json::to_string_pretty(&rows).unwrap_or_default()

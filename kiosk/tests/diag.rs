@@ -292,8 +292,10 @@ fn diag_health_checks_the_simulators_and_fails_with_a_device_down() {
         reader["state"], "ok",
         "the simulated reader answered its driver: {stdout}"
     );
-    let fonts = rows.iter().find(|r| r["device"] == "fonts").expect("fonts");
-    assert_eq!(fonts["state"], "ok", "the repository's fonts: {stdout}");
+    for file in ["fonts", "dictionary"] {
+        let row = rows.iter().find(|r| r["device"] == file).expect(file);
+        assert_eq!(row["state"], "ok", "the repository's {file}: {stdout}");
+    }
 
     // The same profile with the reader on a port that does not exist: down, named, exit 1.
     let source = kiosk::config::SIMULATED_PROFILE.replacen(
@@ -330,32 +332,32 @@ fn diag_health_checks_the_simulators_and_fails_with_a_device_down() {
 }
 
 #[test]
-fn diag_health_names_a_missing_font_file_and_the_terminal_still_counts_as_up() {
-    // The image keeps the fonts in files beside the firmware; one missing is degraded (the system's CJK font
-    // draws instead), named so that the technician can put it back.
-    let dir = link("no-fonts");
+fn diag_health_names_missing_data_files_and_the_terminal_still_counts_as_up() {
+    // The image keeps the fonts and the search dictionary in files beside the firmware; one missing is degraded
+    // (the system's CJK font draws instead; search knows fewer words), named so that the technician can put it
+    // back.
+    let dir = link("no-data-files");
     std::fs::create_dir_all(&dir).expect("dir");
     let out = Command::new(env!("CARGO_BIN_EXE_kiosk"))
         .args(["diag", "health", "--wait", "1"])
         .env("RUST_LOG", "off")
         .env("KIOSK_FONT_DIR", &dir)
+        .env("KIOSK_DATA_DIR", &dir)
         .output()
         .expect("kiosk runs");
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}\n{stderr}");
-    let line = stdout
-        .lines()
-        .find(|l| l.starts_with("fonts"))
-        .expect("the fonts' line");
-    assert!(
-        line.contains("degraded")
-            && line.contains(
-                &dir.join("NotoSansSC-Regular-subset.otf")
-                    .display()
-                    .to_string()
-            ),
-        "{line}"
-    );
+    for (row, file) in [
+        ("fonts", "NotoSansSC-Regular-subset.otf"),
+        ("dictionary", "jieba-dict.txt"),
+    ] {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(row))
+            .expect("the file's line");
+        let path = dir.join(file).display().to_string();
+        assert!(line.contains("degraded") && line.contains(&path), "{line}");
+    }
 }
 
 #[test]

@@ -251,21 +251,29 @@ fn the_external_tree_is_complete_and_every_symbol_is_real() {
         cargo.contains("KIOSK_POST_RSYNC_HOOKS += KIOSK_VENDOR_CRATES"),
         "a local source is vendored before the offline build"
     );
-    // The fonts are files on the image: the build is told the directory the install fills (and the size
-    // check's build the same), and the two files the firmware reads are the ones installed.
+    // The fonts and the dictionary are files on the image: the build is told the directories the install fills
+    // (and the size check's build the same), and the files the firmware reads are the ones installed.
     assert!(
-        cargo.contains("KIOSK_FONT_DIR = /usr/share/kiosk/fonts")
+        cargo.contains("KIOSK_DATA_DIR = /usr/share/kiosk")
+            && cargo.contains("KIOSK_FONT_DIR = $(KIOSK_DATA_DIR)/fonts")
             && cargo.contains("KIOSK_FONT_DIR=$(KIOSK_FONT_DIR)")
-            && cargo.contains("-t $(TARGET_DIR)$(KIOSK_FONT_DIR) $(@D)/ui/fonts/*.otf"),
+            && cargo.contains("KIOSK_DATA_DIR=$(KIOSK_DATA_DIR)")
+            && cargo.contains("-t $(TARGET_DIR)$(KIOSK_FONT_DIR) $(@D)/ui/fonts/*.otf")
+            && cargo.contains(&format!(
+                "$(@D)/data/{0} $(TARGET_DIR)$(KIOSK_DATA_DIR)/{0}",
+                kiosk_catalog::DICTIONARY_FILE
+            )),
         "{cargo}"
     );
-    assert!(read(&repo("scripts/cross-build")).contains("KIOSK_FONT_DIR=/usr/share/kiosk/fonts"));
+    assert!(read(&repo("scripts/cross-build"))
+        .contains("KIOSK_FONT_DIR=/usr/share/kiosk/fonts KIOSK_DATA_DIR=/usr/share/kiosk"));
     for file in [
         kiosk_documents::fonts::REGULAR_FILE,
         kiosk_documents::fonts::BOLD_FILE,
     ] {
         assert!(repo("ui/fonts").join(file).is_file(), "{file}");
     }
+    assert!(repo("data").join(kiosk_catalog::DICTIONARY_FILE).is_file());
 
     let (known, whence) = buildroot_symbols();
     let text = read(&tree("configs/kiosk_rpi4_64_defconfig"));

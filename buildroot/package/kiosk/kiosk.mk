@@ -32,16 +32,19 @@ KIOSK_CARGO_BUILD_OPTS = \
 	--no-default-features \
 	--features kms,evdev,rpi,v4l,alsa
 
-# The screen's and the PDFs' fonts are files on the image, not 6 MB of bytes in the binary (its size budget);
-# KIOSK_FONT_DIR tells the build where they will be, and the install puts them there.
-KIOSK_FONT_DIR = /usr/share/kiosk/fonts
+# The screen's and the PDFs' fonts and the search dictionary are files on the image, not 7 MB of bytes in the
+# binary (its size budget); KIOSK_FONT_DIR and KIOSK_DATA_DIR tell the build where they will be, and the install
+# puts them there.
+KIOSK_DATA_DIR = /usr/share/kiosk
+KIOSK_FONT_DIR = $(KIOSK_DATA_DIR)/fonts
 
 # bindgen (nokhwa's V4L2 bindings) loads Buildroot's host libclang and parses the target's headers.
 KIOSK_CARGO_ENV = \
 	LIBCLANG_PATH=$(HOST_DIR)/lib \
 	BINDGEN_EXTRA_CLANG_ARGS="--sysroot=$(STAGING_DIR)" \
 	PKG_CONFIG_ALLOW_CROSS=1 \
-	KIOSK_FONT_DIR=$(KIOSK_FONT_DIR)
+	KIOSK_FONT_DIR=$(KIOSK_FONT_DIR) \
+	KIOSK_DATA_DIR=$(KIOSK_DATA_DIR)
 
 # cargo-package vendors the crates in its download step, which a local source skips: vendor them after the
 # rsync instead, so that the build itself runs --offline like every cargo package (this step needs crates.io,
@@ -54,13 +57,14 @@ endef
 KIOSK_POST_RSYNC_HOOKS += KIOSK_VENDOR_CRATES
 
 # The workspace root is a virtual manifest, so cargo install cannot be used: install the binary, the rpi4
-# hardware profile, the bundled fonts and the systemd unit.
+# hardware profile, the bundled fonts, the search dictionary and the systemd unit.
 define KIOSK_INSTALL_TARGET_CMDS
 	$(INSTALL) -D -m 0755 $(@D)/target/$(RUSTC_TARGET_NAME)/$(if $(BR2_ENABLE_DEBUG),debug,release)/kiosk \
 		$(TARGET_DIR)/usr/bin/kiosk
 	$(INSTALL) -D -m 0644 $(@D)/hardware/profiles/rpi4-community.toml \
 		$(TARGET_DIR)/etc/kiosk/profiles/rpi4-community.toml
 	$(INSTALL) -D -m 0644 -t $(TARGET_DIR)$(KIOSK_FONT_DIR) $(@D)/ui/fonts/*.otf
+	$(INSTALL) -D -m 0644 $(@D)/data/jieba-dict.txt $(TARGET_DIR)$(KIOSK_DATA_DIR)/jieba-dict.txt
 endef
 
 define KIOSK_INSTALL_INIT_SYSTEMD
