@@ -2,7 +2,8 @@
 //! `KIOSK_TEST_POSTGRES` names a server). 200 terminals on 20 streets, 60 items; every figure of the day by
 //! terminal, street, community, item and day in one call of `Platform::figures`.
 //!
-//! `cargo bench -p kiosk-hub --bench figures` (`KIOSK_BENCH_SESSIONS` sets the number, default 1000000).
+//! `cargo bench --profile hub -p kiosk-hub --bench figures` (the hub's own profile, built for speed; the default
+//! bench profile is the board firmware's, built for size) (`KIOSK_BENCH_SESSIONS` sets the number, default 1000000).
 
 use chrono::NaiveDate;
 use kiosk_hub::figures::SessionRow;
