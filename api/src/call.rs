@@ -8,6 +8,7 @@
 //! [`path::CALL_WS`]: crate::path::CALL_WS
 
 use serde::{Deserialize, Serialize};
+use std::time::Duration;
 
 /// The longest message either side may send (an SDP with many candidates is a few kB).
 pub const MAX_MESSAGE: usize = 64 * 1024;
@@ -253,6 +254,51 @@ pub enum ToClerk {
         message: String,
     },
 }
+
+/// What a running call tells the terminal (the kiosk's call task hears the hub and the media and says this).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallEvent {
+    Queued {
+        /// The hub's id of the call.
+        call: String,
+        position: u32,
+        expected_wait_secs: u32,
+    },
+    /// Nobody answered in time: offer a call-back or to keep waiting (said once per call).
+    NoAnswer,
+    Taken {
+        clerk: String,
+    },
+    /// Video and sound flow both ways.
+    Connected,
+    /// The connection to the hub or the clerk dropped; trying again.
+    Reconnecting,
+    PushForm {
+        item_code: String,
+    },
+    Capture {
+        what: String,
+    },
+    Print {
+        document: String,
+        title: String,
+    },
+    /// The hub said something went wrong; the call goes on.
+    Notice {
+        message: String,
+    },
+    Ended {
+        outcome: Outcome,
+        /// From joining to a clerk taking the call, if one did.
+        waited: Duration,
+        answered: Option<Duration>,
+    },
+}
+
+/// What the kiosk tells the call: the terminal's messages that carry no signalling (fields, captures, print
+/// results, a call-back number, hanging up). Join, offers and candidates are the call's own business: sent
+/// here they are ignored.
+pub type CallCommand = FromTerminal;
 
 #[cfg(test)]
 mod tests {

@@ -6,6 +6,7 @@
 //! [`Sensitive`].
 
 pub mod a4;
+#[cfg(feature = "io")]
 pub mod camera;
 pub mod codec;
 pub mod device;
@@ -15,16 +16,20 @@ pub mod gpio;
 pub mod idcard;
 #[cfg(feature = "evdev")]
 pub mod input;
+#[cfg(feature = "io")]
 pub mod jobs;
 pub mod keypad;
 pub mod pad;
 pub mod printer;
 
+#[cfg(feature = "io")]
 pub mod report;
 pub mod scanner;
 pub mod sensitive;
+#[cfg(feature = "io")]
 pub mod serial;
 pub mod sim;
+#[cfg(feature = "io")]
 pub mod simio;
 
 pub use device::{DeviceClass, DeviceId, Health};

@@ -8,7 +8,7 @@ use crate::devices;
 use crate::platform::{Platform, PlatformError};
 use crate::presenter;
 use crate::preview::PreviewPump;
-use crate::session::{Effect, Intent, Printer, Printout, Screen, Settings, Submit, Terminal};
+use crate::session::{Effect, Input, Intent, Printer, Printout, Screen, Setup, Submit, Terminal};
 use chrono::{Datelike, FixedOffset, Offset, Utc};
 use kiosk_drivers::a4::service::A4Handle;
 use kiosk_drivers::camera::service::CameraHandle;
@@ -46,9 +46,15 @@ fn clock() -> String {
     local_now().format("%H:%M").to_string()
 }
 
+/// How often the heartbeat is looked at and the clock on the screen redrawn (the core's own ticks come at
+/// its deadlines, not from this).
+pub const HOUSEKEEPING: std::time::Duration = std::time::Duration::from_secs(5);
+
 pub struct Kiosk {
     pub ui: KioskWindow,
     pub terminal: RefCell<Terminal>,
+    /// The core's next deadline (see `handle`).
+    deadline: slint::Timer,
     pub(crate) camera: RefCell<Option<AttachedCamera>>,
     pub(crate) face_camera: RefCell<Option<AttachedCamera>>,
     /// Which camera the running preview shows (true: the face camera).
@@ -181,16 +187,37 @@ pub(crate) struct AttachedCamera {
     pub(crate) handle: CameraHandle,
 }
 
+/// This run's random part of idempotency keys. Without the system's randomness (which a Linux board has from
+/// the kernel's pool) the clock's nanoseconds stand in: a restart then still gets keys of its own.
+fn nonce() -> u64 {
+    let mut raw = [0u8; 8];
+    match getrandom::fill(&mut raw) {
+        Ok(()) => u64::from_le_bytes(raw),
+        Err(e) => {
+            tracing::warn!(error = %e, "no system randomness; idempotency keys from the clock");
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos() as u64)
+                .unwrap_or(0)
+        }
+    }
+}
+
 impl Kiosk {
     /// Builds the kiosk window for a configuration and profile; devices are probed (or marked simulated).
     pub fn new(config: &Config, profile: &Profile) -> Result<Rc<Kiosk>, slint::PlatformError> {
         let ui = KioskWindow::new()?;
         crate::screen_fonts::register_or_log();
         presenter::configure(&ui, config, &profile.panel);
-        let mut terminal = Terminal::new(Settings::from_config(config), Instant::now());
-        terminal.terminal_id = config.terminal.id.clone();
-        terminal.maintenance =
-            crate::maintenance::Maintenance::new(config.maintenance.technicians.clone());
+        let mut terminal = Terminal::new(
+            Setup {
+                settings: config.settings(),
+                terminal_id: config.terminal.id.clone(),
+                technicians: config.maintenance.technicians.clone(),
+                nonce: nonce(),
+            },
+            Instant::now(),
+        );
         for spec in &profile.devices {
             let health = devices::probe(spec);
             match &health {
@@ -201,10 +228,12 @@ impl Kiosk {
                     tracing::debug!(device = %spec.id, class = %spec.class, health = ?h, "device ready")
                 }
             }
-            terminal.add_device(
-                DeviceId(spec.id.clone()),
-                spec.class,
-                health,
+            terminal.handle(
+                Input::DeviceAdded {
+                    id: DeviceId(spec.id.clone()),
+                    class: spec.class,
+                    health,
+                },
                 Instant::now(),
             );
         }
@@ -238,6 +267,7 @@ impl Kiosk {
             reader: crate::screen_reader::ScreenReader::default(),
             voice: RefCell::new(None),
             call: RefCell::new(None),
+            deadline: slint::Timer::default(),
             upkeep: RefCell::new(crate::upkeep::Upkeep::new(config, &profile.panel)),
         });
         {
@@ -481,8 +511,40 @@ impl Kiosk {
         if !matches!(intent, Intent::Activity) {
             self.with_voice(|v| v.stop());
         }
-        let fx = self.terminal.borrow_mut().intent(intent, Instant::now());
+        self.handle(Input::Intent(intent));
+    }
+
+    /// The one way the wiring talks to the terminal's core: an input, now; its effects carried out, the view
+    /// redrawn and the next tick set for the core's next deadline.
+    pub fn handle(&self, input: Input) {
+        let fx = self.terminal.borrow_mut().handle(input, Instant::now());
         self.apply(fx);
+        self.arm_deadline();
+    }
+
+    /// Sets the one timer of the core for its next deadline (or stops it when nothing is due).
+    fn arm_deadline(&self) {
+        let due = self.terminal.borrow().next_deadline();
+        match due {
+            Some(due) => {
+                // A deadline in the past comes due at once; the core never asks for one it has passed twice.
+                let wait = due.saturating_duration_since(Instant::now());
+                self.deadline.start(slint::TimerMode::SingleShot, wait, || {
+                    KIOSK.with(|k| {
+                        if let Some(k) = k.borrow().as_ref() {
+                            k.handle(Input::Tick);
+                        }
+                    })
+                });
+            }
+            None => self.deadline.stop(),
+        }
+    }
+
+    /// Every few seconds: the heartbeat when due, and the clock on the screen.
+    pub fn housekeeping(&self) {
+        self.heartbeat_due();
+        self.render();
     }
 
     /// Gives the kiosk its speech.
@@ -543,16 +605,15 @@ impl Kiosk {
             }
             _ => {}
         }
-        let fx = self
-            .terminal
-            .borrow_mut()
-            .device(event, Instant::now(), today());
-        self.apply(fx);
+        self.handle(Input::Device {
+            event,
+            today: today(),
+        });
     }
 
+    /// A tick of the core now, and the heartbeat if due (tools and tests that play time by hand).
     pub fn tick(&self) {
-        let fx = self.terminal.borrow_mut().tick(Instant::now());
-        self.apply(fx);
+        self.handle(Input::Tick);
         self.heartbeat_due();
     }
 
@@ -577,12 +638,10 @@ impl Kiosk {
                 Effect::VerifyCode(request) => self.call(
                     move |p| async move { p.identity(&request).await },
                     |k, reply| {
-                        let fx = k.terminal.borrow_mut().identity_verified(
+                        k.handle(Input::Identity {
                             reply,
-                            Instant::now(),
-                            today(),
-                        );
-                        k.apply(fx);
+                            today: today(),
+                        })
                     },
                 ),
                 Effect::FetchPrefill(request) => {
@@ -590,9 +649,10 @@ impl Kiosk {
                     self.call(
                         move |p| async move { p.prefill(&request).await },
                         move |k, reply| {
-                            k.terminal
-                                .borrow_mut()
-                                .prefill_arrived(&code, reply, Instant::now())
+                            k.handle(Input::Prefill {
+                                item_code: code,
+                                reply,
+                            })
                         },
                     );
                 }
@@ -618,7 +678,7 @@ impl Kiosk {
                             if let Err(e) = &reply {
                                 tracing::warn!(error = %e, "help request not delivered");
                             }
-                            k.terminal.borrow_mut().help_answered(reply, Instant::now())
+                            k.handle(Input::Help(reply))
                         },
                     )
                 }
@@ -631,16 +691,12 @@ impl Kiosk {
                             if let Err(e) = &reply {
                                 tracing::warn!(error = %e, "办不成事 report not delivered");
                             }
-                            k.terminal
-                                .borrow_mut()
-                                .not_done_answered(reply, Instant::now())
+                            k.handle(Input::NotDone(reply.map(|_| ())))
                         },
                     );
                     if queued {
                         // Kept on the terminal and sent when the platform can take it: recorded.
-                        self.terminal
-                            .borrow_mut()
-                            .not_done_answered(Ok(()), Instant::now());
+                        self.handle(Input::NotDone(Ok(())));
                     }
                 }
                 Effect::Telemetry(mut r) => {
@@ -733,7 +789,7 @@ impl Kiosk {
                 platform.clone(),
                 std::time::Duration::from_secs(2),
                 move |key, reply| {
-                    inbox.post(move |k| k.terminal.borrow_mut().case_delivered(&key, reply));
+                    inbox.post(move |k| k.handle(Input::CaseDelivered { key, reply }));
                 },
             ));
         }
@@ -818,15 +874,13 @@ impl Kiosk {
         let terminal = self.terminal_title.clone();
         let services = self.services.borrow().clone();
         let Some((runtime, Some(platform))) = services.map(|s| (s.runtime, s.platform)) else {
-            let fx = self.terminal.borrow_mut().submitted(
-                &key,
-                Err(PlatformError::Unreachable(
+            self.handle(Input::Submitted {
+                key,
+                reply: Err(PlatformError::Unreachable(
                     "no platform configured on this terminal".into(),
                 )),
-                "",
-                Instant::now(),
-            );
-            self.apply(fx);
+                wall: String::new(),
+            });
             return;
         };
         let inbox = self.inbox.clone();
@@ -895,18 +949,18 @@ impl Kiosk {
                 o.settle(&key, &reply);
             }
             inbox.post(move |k| {
-                let fx = match (reply, committed) {
-                    (Err(e), Some(provisional)) if e.is_transient() => k
-                        .terminal
-                        .borrow_mut()
-                        .queued(&key, &provisional, &shown, Instant::now()),
-                    (reply, _) => {
-                        k.terminal
-                            .borrow_mut()
-                            .submitted(&key, reply, &shown, Instant::now())
-                    }
-                };
-                k.apply(fx);
+                k.handle(match (reply, committed) {
+                    (Err(e), Some(provisional)) if e.is_transient() => Input::Queued {
+                        key,
+                        provisional,
+                        wall: shown,
+                    },
+                    (reply, _) => Input::Submitted {
+                        key,
+                        reply,
+                        wall: shown,
+                    },
+                })
             });
         });
     }
@@ -918,12 +972,17 @@ impl Kiosk {
         let receipt_printer = services.as_ref().and_then(|s| s.receipt.clone());
         let a4 = services.as_ref().and_then(|s| s.a4.clone());
         let Some(runtime) = runtime else {
-            let mut t = self.terminal.borrow_mut();
-            if p.receipt.is_some() {
-                t.printed(&p.key, Printer::Receipt, Err("no printer runtime".into()));
-            }
-            if p.document.is_some() {
-                t.printed(&p.key, Printer::A4, Err("no printer runtime".into()));
+            for (printer, wanted) in [
+                (Printer::Receipt, p.receipt.is_some()),
+                (Printer::A4, p.document.is_some()),
+            ] {
+                if wanted {
+                    self.handle(Input::Printed {
+                        key: p.key.clone(),
+                        printer,
+                        result: Err("no printer runtime".into()),
+                    });
+                }
             }
             return;
         };
@@ -946,9 +1005,11 @@ impl Kiosk {
                     if result.is_ok() {
                         k.count_printed(crate::maintenance::Consumable::Receipt);
                     }
-                    k.terminal
-                        .borrow_mut()
-                        .printed(&key, Printer::Receipt, result)
+                    k.handle(Input::Printed {
+                        key,
+                        printer: Printer::Receipt,
+                        result,
+                    })
                 });
             });
         }
@@ -982,7 +1043,11 @@ impl Kiosk {
                     if result.is_ok() {
                         k.count_printed(crate::maintenance::Consumable::A4);
                     }
-                    k.terminal.borrow_mut().printed(&key, Printer::A4, result)
+                    k.handle(Input::Printed {
+                        key,
+                        printer: Printer::A4,
+                        result,
+                    })
                 });
             });
         }
@@ -1066,9 +1131,7 @@ impl Kiosk {
     fn take_still(&self) {
         let (face, cam) = self.capture_camera();
         let Some((runtime, cam)) = cam else {
-            self.terminal
-                .borrow_mut()
-                .photo_taken(Err("no camera for this photo".into()), Instant::now());
+            self.handle(Input::Photo(Err("no camera for this photo".into())));
             return;
         };
         let inbox = self.inbox.clone();
@@ -1090,11 +1153,8 @@ impl Kiosk {
         });
     }
 
-    pub fn photo_taken(&self, result: Result<crate::session::Photo, String>) {
-        self.terminal
-            .borrow_mut()
-            .photo_taken(result, Instant::now());
-        self.render();
+    pub fn photo_taken(&self, result: Result<kiosk_core::Photo, String>) {
+        self.handle(Input::Photo(result));
     }
 
     /// The catalogue, once it is loaded (waits at most `within`; for tests and tools).

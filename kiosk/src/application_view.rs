@@ -696,8 +696,7 @@ pub fn clear(ui: &KioskWindow) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
-    use crate::session::{Intent, Settings};
+    use crate::session::{Input, Intent, Setup};
     use std::time::Instant;
 
     #[test]
@@ -705,20 +704,22 @@ mod tests {
         i_slint_backend_testing::init_no_event_loop();
         let ui = KioskWindow::new().expect("window");
         let now = Instant::now();
-        let mut t = Terminal::new(Settings::from_config(&Config::default()), now);
+        let mut t = Terminal::new(Setup::default(), now);
         let card = kiosk_drivers::sim::sample_cards().remove(2).record;
         let today = kiosk_drivers::Date::new(2026, 11, 29).unwrap();
-        t.device(
-            kiosk_drivers::DeviceEvent::CardInserted(Box::new(card)),
+        t.handle(
+            Input::Device {
+                event: kiosk_drivers::DeviceEvent::CardInserted(Box::new(card)),
+                today,
+            },
             now,
-            today,
         );
         let item = kiosk_catalog::Catalog::bundled()
             .unwrap()
             .get("HJ-002")
             .unwrap()
             .clone();
-        t.intent(Intent::OpenItem(Box::new(item)), now);
+        t.handle(Input::Intent(Intent::OpenItem(Box::new(item))), now);
         let show = |t: &Terminal| present(&ui, t, &[], Pictures { materials: false });
         show(&t);
         let s = ui.global::<AppState>();
@@ -728,7 +729,7 @@ mod tests {
         show(&t);
         assert!(s.get_form_fields() == fields && s.get_step_names() == steps);
         // A changed field hands a new one over.
-        t.intent(Intent::FocusField(2), now);
+        t.handle(Input::Intent(Intent::FocusField(2)), now);
         show(&t);
         assert!(s.get_form_fields() != fields);
         assert!(s.get_step_names() == steps);

@@ -579,8 +579,7 @@ fn run(
         }
     };
     if !s.problems.is_empty() {
-        kiosk.terminal.borrow_mut().config_faulty = true;
-        kiosk.render();
+        kiosk.handle(kiosk::session::Input::ConfigFaulty);
     }
     // Speech: the sound card as configured; the simulated terminal (no configuration) speaks into WAV files
     // under its data folder, paced like a sound card, so that nothing plays on a developer's speakers unasked.
@@ -718,13 +717,15 @@ fn run(
         None
     };
 
+    // The core asks for its ticks itself (`Kiosk::handle` sets a timer for its next deadline); this one only
+    // keeps the heartbeat and the clock on the screen current.
     let timer = slint::Timer::default();
     {
         let k = kiosk.clone();
         timer.start(
             slint::TimerMode::Repeated,
-            std::time::Duration::from_secs(1),
-            move || k.tick(),
+            kiosk::app::HOUSEKEEPING,
+            move || k.housekeeping(),
         );
     }
     if let Err(e) = kiosk.ui.show() {

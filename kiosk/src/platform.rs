@@ -14,37 +14,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
-use thiserror::Error;
 
-#[derive(Debug, Clone, Error, PartialEq, Eq)]
-pub enum PlatformError {
-    /// No answer: network down, hub stopped, deadline passed.
-    #[error("platform not reachable: {0}")]
-    Unreachable(String),
-    /// The platform answered and said no (maintenance, invalid request).
-    #[error("platform refused ({status}): {code}: {message}")]
-    Refused {
-        status: u16,
-        code: String,
-        message: String,
-    },
-    /// The platform answered something this terminal cannot read.
-    #[error("unreadable reply from the platform: {0}")]
-    BadReply(String),
-}
-
-impl PlatformError {
-    /// Whether trying again later may work. Only a request the platform says is invalid (422) or not this
-    /// terminal's to make (403) is final: anything else (down, overloaded, not enrolled yet or token revoked,
-    /// a material missing, a reply garbled on the way) is kept and retried, because dropping it would lose
-    /// what a resident handed in, and a retry under the same key is never a second case.
-    pub fn is_transient(&self) -> bool {
-        match self {
-            PlatformError::Unreachable(_) | PlatformError::BadReply(_) => true,
-            PlatformError::Refused { status, .. } => !matches!(*status, 403 | 422),
-        }
-    }
-}
+pub use kiosk_core::PlatformError;
 
 #[derive(Clone)]
 pub struct Platform {

@@ -1,6 +1,6 @@
 //! Turns the terminal's state into what the views show, through the UI's adapter globals only.
 
-use crate::catalog::{self, CATEGORIES};
+use crate::categories::{self, CATEGORIES};
 use crate::config::{Config, Language, Orientation, Panel};
 use crate::devices;
 use crate::session::{CaptureStep, Notice, Screen, Terminal};
@@ -126,7 +126,7 @@ pub fn elder_tiles(
             }
             .into(),
             hint: item_hit(i, lang).detail,
-            icon: catalog::find(&i.category)
+            icon: categories::find(&i.category)
                 .map(|c| icon(ui, c.icon))
                 .unwrap_or_default(),
         })
@@ -216,7 +216,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
     s.set_keyboard_visible(t.keyboard && t.screen == Screen::Home);
 
     if let Screen::Category(id) = t.screen {
-        if let Some(c) = catalog::find(id) {
+        if let Some(c) = categories::find(id) {
             s.set_category_title(c.name(lang).into());
         }
         if let Some(items) = changed.category {
@@ -269,7 +269,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
 
 /// A search hit as the home page lists it: the item's name, and its category, kind and time limit.
 pub fn item_hit(item: &kiosk_catalog::Item, lang: Language) -> ItemHit {
-    let category = catalog::find(&item.category)
+    let category = categories::find(&item.category)
         .map(|c| c.name(lang))
         .unwrap_or_default();
     let kind = match (item.kind, lang) {

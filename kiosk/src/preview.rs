@@ -3,7 +3,7 @@
 //! review). The pump never queues: while the UI has not drawn the last frame it skips newer ones, so a busy
 //! screen lowers the preview's rate, never its freshness, and the camera is never held up.
 
-use crate::session::Photo;
+use kiosk_core::Photo;
 use kiosk_drivers::camera::service::CameraHandle;
 use kiosk_drivers::camera::{document, to_jpeg, Frame};
 use kiosk_ui::{AppState, KioskWindow};

@@ -3,7 +3,7 @@
 //! print a document, upload a photo.
 
 use crate::app::{Inbox, Kiosk, Services};
-use crate::session::Effect;
+use crate::session::{Effect, Input};
 use kiosk_api::call::{CapturedMaterial, PrintResult};
 use kiosk_call::audio::{AudioSink, AudioSource, MeterSink};
 use kiosk_call::{Call, CallCommand, CallEvent, CallSetup, VideoIn};
@@ -12,7 +12,6 @@ use kiosk_ui::AppState;
 use slint::{ComponentHandle, Image, Rgba8Pixel, SharedPixelBuffer};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
 
 /// A call that runs, with the tasks that carry its events and video.
 pub struct RunningCall {
@@ -153,36 +152,32 @@ async fn pump_video(
 impl Kiosk {
     /// An event of the running call.
     pub fn call_event(&self, e: CallEvent) {
-        let now = Instant::now();
         match &e {
             CallEvent::PushForm { item_code } => {
                 let known = self.item(item_code).is_some();
                 if known {
                     tracing::info!(item = %item_code, "the clerk pushed a form");
-                    self.terminal.borrow_mut().call_event(e.clone(), now);
+                    self.handle(Input::Call(e.clone()));
                     self.item_selected(item_code);
                     return;
                 }
                 tracing::warn!(item = %item_code, "the clerk pushed an item this terminal does not have");
-                self.terminal.borrow_mut().call_event(
-                    CallEvent::Notice {
-                        message: "坐席推送的事项本机暂不能办理，请听坐席说明".into(),
-                    },
-                    now,
-                );
+                self.handle(Input::Call(CallEvent::Notice {
+                    message: "坐席推送的事项本机暂不能办理，请听坐席说明".into(),
+                }));
             }
             CallEvent::Print { document, title } => {
                 self.print_for_clerk(document.clone(), title.clone());
-                self.terminal.borrow_mut().call_event(e, now);
+                self.handle(Input::Call(e));
             }
             CallEvent::Ended { .. } => {
-                self.terminal.borrow_mut().call_event(e, now);
+                self.handle(Input::Call(e));
                 self.call.borrow_mut().take();
                 let s = self.ui.global::<AppState>();
                 s.set_call_video(Image::default());
                 s.set_call_video_live(false);
             }
-            _ => self.terminal.borrow_mut().call_event(e, now),
+            _ => self.handle(Input::Call(e)),
         }
         self.render();
     }
@@ -198,7 +193,7 @@ impl Kiosk {
                     Some(c) => *self.call.borrow_mut() = Some(c),
                     None => {
                         tracing::warn!("video call: no platform or not enrolled");
-                        self.terminal.borrow_mut().call_unavailable(Instant::now());
+                        self.handle(Input::CallUnavailable);
                     }
                 }
             }
@@ -257,10 +252,7 @@ impl Kiosk {
                         message,
                     }));
                 }
-                k.terminal
-                    .borrow_mut()
-                    .call_printed(&title, &result, Instant::now());
-                k.render();
+                k.handle(Input::CallPrinted { title, result });
             });
         });
     }
@@ -292,12 +284,9 @@ impl Kiosk {
                 }
                 Err(e) => {
                     tracing::warn!(error = %e, "the photo for the clerk was not uploaded");
-                    k.terminal.borrow_mut().call_event(
-                        CallEvent::Notice {
-                            message: "照片没能发送给坐席，请再拍一次".into(),
-                        },
-                        Instant::now(),
-                    );
+                    k.handle(Input::Call(CallEvent::Notice {
+                        message: "照片没能发送给坐席，请再拍一次".into(),
+                    }));
                     k.render();
                 }
             });

@@ -188,7 +188,7 @@ mod tests {
     const FILE: &str = "# The terminal at 开鲁新村\n[terminal]\nid = \"YP-YH-0001\"\n\n[session]\n# seconds\ninactivity_timeout_s = 120\n";
 
     fn draft() -> SettingsDraft {
-        SettingsDraft::of(&crate::session::Settings::from_config(&Config::default()))
+        SettingsDraft::of(&Config::default().settings())
     }
 
     fn running() -> Config {

@@ -5,7 +5,7 @@
 //! the tests in `tests/` (hub over loopback, simulated printers); this is only for looking at pages.
 
 use crate::app::Kiosk;
-use crate::session::{CaptureStep, Intent, Printer};
+use crate::session::{CaptureStep, Input, Intent, Printer};
 use kiosk_api::{CaseReply, CaseState, IssuedDocument, PrefillReply};
 use kiosk_drivers::sim::sample_cards;
 use kiosk_drivers::DeviceEvent;
@@ -29,9 +29,13 @@ pub const PAGES: [&str; 13] = [
     "not-done",
 ];
 
+/// An input for the terminal's core. Effects are dropped: the tour plays their answers itself.
+fn feed(k: &Kiosk, input: Input) {
+    let _ = k.terminal.borrow_mut().handle(input, Instant::now());
+}
+
 fn intent(k: &Kiosk, i: Intent) {
-    // Effects are dropped: the tour plays their answers itself.
-    let _ = k.terminal.borrow_mut().intent(i, Instant::now());
+    feed(k, Input::Intent(i));
 }
 
 fn item(k: &Kiosk, code: &str) -> Result<Box<kiosk_catalog::Item>, String> {
@@ -64,8 +68,7 @@ pub fn show(k: &Kiosk, page: &str, card: usize) -> Result<(), String> {
     if !PAGES.contains(&page) {
         return Err(format!("no page {page}; pages: {}", PAGES.join(", ")));
     }
-    let _ = k.terminal.borrow_mut().end_session();
-    let now = Instant::now;
+    feed(k, Input::EndSession);
     let insert = |k: &Kiosk| -> Result<(), String> {
         if k.terminal.borrow().resident.is_some() {
             return Ok(());
@@ -74,16 +77,18 @@ pub fn show(k: &Kiosk, page: &str, card: usize) -> Result<(), String> {
             .into_iter()
             .nth(card)
             .ok_or_else(|| format!("there is no sample card {card}"))?;
-        let _ = k.terminal.borrow_mut().device(
-            DeviceEvent::CardInserted(Box::new(c.record)),
-            now(),
-            kiosk_drivers::Date::new(2026, 11, 29).unwrap_or(kiosk_drivers::Date {
-                year: 2026,
-                month: 11,
-                day: 29,
-            }),
+        feed(
+            k,
+            Input::Device {
+                event: DeviceEvent::CardInserted(Box::new(c.record)),
+                today: kiosk_drivers::Date::new(2026, 11, 29).unwrap_or(kiosk_drivers::Date {
+                    year: 2026,
+                    month: 11,
+                    day: 29,
+                }),
+            },
         );
-        k.terminal.borrow_mut().elder_proposal = false;
+        intent(k, Intent::AnswerElderProposal(false));
         Ok(())
     };
     match page {
@@ -121,13 +126,15 @@ pub fn show(k: &Kiosk, page: &str, card: usize) -> Result<(), String> {
             intent(k, Intent::Next);
             let key = key(k);
             if page == "submit-failed" {
-                let _ = k.terminal.borrow_mut().submitted(
-                    &key,
-                    Err(crate::platform::PlatformError::Unreachable(
-                        "cannot connect".into(),
-                    )),
-                    "",
-                    now(),
+                feed(
+                    k,
+                    Input::Submitted {
+                        key,
+                        reply: Err(crate::platform::PlatformError::Unreachable(
+                            "cannot connect".into(),
+                        )),
+                        wall: String::new(),
+                    },
                 );
             } else {
                 let reply = CaseReply {
@@ -148,10 +155,22 @@ pub fn show(k: &Kiosk, page: &str, card: usize) -> Result<(), String> {
                         note: None,
                     }),
                 };
-                let mut t = k.terminal.borrow_mut();
-                let _ = t.submitted(&key, Ok(reply), "2026-11-29 10:00", now());
-                t.printed(&key, Printer::A4, Ok(()));
-                drop(t);
+                feed(
+                    k,
+                    Input::Submitted {
+                        key: key.clone(),
+                        reply: Ok(reply),
+                        wall: "2026-11-29 10:00".into(),
+                    },
+                );
+                feed(
+                    k,
+                    Input::Printed {
+                        key,
+                        printer: Printer::A4,
+                        result: Ok(()),
+                    },
+                );
                 intent(k, Intent::Rate(2));
                 intent(k, Intent::ToggleReason(0));
             }
@@ -162,9 +181,13 @@ pub fn show(k: &Kiosk, page: &str, card: usize) -> Result<(), String> {
             intent(k, Intent::OpenItem(item(k, "HJ-002")?));
             let mut values = std::collections::BTreeMap::new();
             values.insert("platform.phone".to_string(), "13986202608".to_string());
-            k.terminal
-                .borrow_mut()
-                .prefill_arrived("HJ-002", Ok(PrefillReply { values }), now());
+            feed(
+                k,
+                Input::Prefill {
+                    item_code: "HJ-002".into(),
+                    reply: Ok(PrefillReply { values }),
+                },
+            );
             intent(k, Intent::FocusField(2));
             for c in ["y", "a", "n", "g", "p", "u"] {
                 intent(
@@ -190,9 +213,7 @@ pub fn show(k: &Kiosk, page: &str, card: usize) -> Result<(), String> {
                 intent(k, Intent::Photograph(0));
                 intent(k, Intent::TakePhoto);
                 let doc = kiosk_drivers::camera::synthetic::document(1280, 960, 6.0);
-                k.terminal
-                    .borrow_mut()
-                    .photo_taken(crate::preview::photo(&doc), now());
+                feed(k, Input::Photo(crate::preview::photo(&doc)));
                 intent(k, Intent::UsePhoto);
                 intent(k, Intent::Next);
                 intent(k, Intent::ToggleCommitmentRead);
@@ -218,7 +239,7 @@ pub fn show(k: &Kiosk, page: &str, card: usize) -> Result<(), String> {
         }
     }
     if k.terminal.borrow().capture == CaptureStep::Taking {
-        k.terminal.borrow_mut().capture = CaptureStep::Aiming;
+        intent(k, Intent::Retake);
     }
     k.render();
     Ok(())

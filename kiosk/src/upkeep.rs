@@ -8,6 +8,7 @@ use crate::config::{Config, Panel};
 use crate::maintenance::{Command, Consumable, Test};
 use crate::platform::Platform;
 use crate::rauc::{Rauc, Status};
+use crate::session::Input;
 use crate::settings_change::{Applied, Change};
 use kiosk_api::{ConfigResult, DeviceHealth, Heartbeat};
 use std::path::PathBuf;
@@ -342,15 +343,11 @@ impl Kiosk {
     }
 
     fn test_done(&self, t: Test, result: Result<String, String>) {
-        let fx = self.terminal.borrow_mut().test_done(t, result);
-        self.apply(fx);
+        self.handle(Input::TestDone { test: t, result });
     }
 
     fn say(&self, message: impl Into<String>) {
-        self.terminal
-            .borrow_mut()
-            .maintenance
-            .result(message.into());
+        self.handle(Input::MaintenanceMessage(message.into()));
     }
 
     /// Carries out a command of the maintenance menu.
@@ -444,11 +441,10 @@ impl Kiosk {
         let mut parts = kept.split(' ').map(str::parse::<i64>);
         if let (Some(Ok(failures)), Some(Ok(until))) = (parts.next(), parts.next()) {
             let left = (until - crate::outbox::now_ms()).max(0) as u64;
-            self.terminal.borrow_mut().maintenance.restore_lock(
-                u32::try_from(failures).unwrap_or(0),
-                Duration::from_millis(left),
-                Instant::now(),
-            );
+            self.handle(Input::LockRestored {
+                failures: u32::try_from(failures).unwrap_or(0),
+                locked_for: Duration::from_millis(left),
+            });
         }
     }
 
@@ -644,17 +640,11 @@ impl Kiosk {
     /// Puts a new configuration to work: session settings, the theme and the technicians at once; what
     /// needs a restart (devices, platform URL, storage) at the next start.
     fn use_config(&self, config: Config) {
-        let settings = crate::session::Settings::from_config(&config);
-        {
-            let mut t = self.terminal.borrow_mut();
-            t.settings = settings;
-            t.maintenance
-                .set_technicians(config.maintenance.technicians.clone());
-            if !t.in_session() {
-                t.language = settings.language;
-                t.elder = settings.elder_default;
-            }
-        }
+        let settings = config.settings();
+        self.handle(Input::Configured {
+            settings,
+            technicians: config.maintenance.technicians.clone(),
+        });
         let panel = self.upkeep.borrow().panel.clone();
         crate::presenter::configure(&self.ui, &config, &panel);
         self.upkeep.borrow_mut().config = config;

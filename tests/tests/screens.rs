@@ -3,7 +3,7 @@
 //! Screenshots land in target/screenshots/.
 
 use i_slint_backend_testing::AccessibleRole;
-use kiosk::session::Intent;
+use kiosk::session::{Input, Intent};
 use kiosk_drivers::sim::sample_cards;
 use kiosk_drivers::DeviceEvent;
 use kiosk_tests::*;
@@ -701,9 +701,12 @@ fn a_photographed_page_is_reviewed_kept_and_wiped_with_the_session() {
         "没有拍到完整的材料。请把材料平放在高拍仪下的深色垫板中间，再点「拍照」。"
     )
     .is_empty());
-    // The camera's answer arrives through the event loop, which the testing backend does not run: play the
-    // step the still's task ends in.
-    kiosk.terminal.borrow_mut().capture = kiosk::session::CaptureStep::Taking;
+    // The camera's answer arrives through the event loop, which the testing backend does not run: ask the
+    // core for the still without the kiosk's camera (its effect dropped) and play the answer.
+    let _ = kiosk
+        .terminal
+        .borrow_mut()
+        .handle(Input::Intent(Intent::TakePhoto), std::time::Instant::now());
     let page = kiosk_drivers::camera::synthetic::document(1280, 960, 6.0);
     kiosk.photo_taken(kiosk::preview::photo(&page));
     let shot = snapshot(&kiosk, "capture-review-landscape-standard");
@@ -724,7 +727,10 @@ fn a_photographed_page_is_reviewed_kept_and_wiped_with_the_session() {
     );
     // A photo that comes back after the resident left is dropped.
     kiosk.intent(Intent::OpenCapture);
-    kiosk.terminal.borrow_mut().capture = kiosk::session::CaptureStep::Taking;
+    let _ = kiosk
+        .terminal
+        .borrow_mut()
+        .handle(Input::Intent(Intent::TakePhoto), std::time::Instant::now());
     kiosk.intent(Intent::Back);
     kiosk.photo_taken(kiosk::preview::photo(&page));
     assert!(kiosk.terminal.borrow().pending_photo.is_none());
@@ -736,55 +742,45 @@ fn drive_call(kiosk: &kiosk::app::Kiosk, page: PageUnderTest) {
     let now = std::time::Instant::now();
     {
         let mut t = kiosk.terminal.borrow_mut();
+        // The effects (start the call, …) are dropped: the events below stand for the hub.
+        let mut feed = |input: Input| {
+            let _ = t.handle(input, now);
+        };
         let card = sample_cards().remove(0);
-        t.device(
-            DeviceEvent::CardInserted(Box::new(card.record)),
-            now,
-            kiosk_drivers::Date::new(2026, 11, 30).expect("date"),
-        );
-        // The effect (start the call) is dropped: the events below stand for the hub.
-        t.intent(Intent::VideoCall, now);
-        t.call_event(
-            CallEvent::Queued {
-                call: "c1".into(),
-                position: 3,
-                expected_wait_secs: 95,
-            },
-            now,
-        );
+        feed(Input::Device {
+            event: DeviceEvent::CardInserted(Box::new(card.record)),
+            today: kiosk_drivers::Date::new(2026, 11, 30).expect("date"),
+        });
+        feed(Input::Intent(Intent::VideoCall));
+        feed(Input::Call(CallEvent::Queued {
+            call: "c1".into(),
+            position: 3,
+            expected_wait_secs: 95,
+        }));
         match page {
-            PageUnderTest::CallNoAnswer => t.call_event(CallEvent::NoAnswer, now),
+            PageUnderTest::CallNoAnswer => feed(Input::Call(CallEvent::NoAnswer)),
             PageUnderTest::CallPhone => {
-                t.call_event(CallEvent::NoAnswer, now);
-                t.intent(Intent::CallOfferPhone, now);
+                feed(Input::Call(CallEvent::NoAnswer));
+                feed(Input::Intent(Intent::CallOfferPhone));
                 for d in ["1", "3", "9", "1", "2", "3", "4"] {
-                    t.intent(Intent::CallPhoneKey(d.into()), now);
+                    feed(Input::Intent(Intent::CallPhoneKey(d.into())));
                 }
             }
             PageUnderTest::CallEnded | PageUnderTest::CallStrip => {
-                t.call_event(
-                    CallEvent::Taken {
-                        clerk: "王丽".into(),
-                    },
-                    now,
-                );
-                t.call_event(CallEvent::Connected, now);
+                feed(Input::Call(CallEvent::Taken {
+                    clerk: "王丽".into(),
+                }));
+                feed(Input::Call(CallEvent::Connected));
                 if page == PageUnderTest::CallEnded {
-                    t.call_event(
-                        CallEvent::Ended {
-                            outcome: kiosk_api::call::Outcome::Done,
-                            waited: std::time::Duration::from_secs(20),
-                            answered: Some(std::time::Duration::from_secs(200)),
-                        },
-                        now,
-                    );
+                    feed(Input::Call(CallEvent::Ended {
+                        outcome: kiosk_api::call::Outcome::Done,
+                        waited: std::time::Duration::from_secs(20),
+                        answered: Some(std::time::Duration::from_secs(200)),
+                    }));
                 } else {
-                    t.call_event(
-                        CallEvent::PushForm {
-                            item_code: "MZ-001".into(),
-                        },
-                        now,
-                    );
+                    feed(Input::Call(CallEvent::PushForm {
+                        item_code: "MZ-001".into(),
+                    }));
                 }
             }
             _ => {}

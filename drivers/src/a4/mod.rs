@@ -3,9 +3,13 @@
 //! `driver` talks IPP over HTTP with the `ipp` crate, `service` keeps watch and runs jobs one at a time, `sim`
 //! is a small IPP printer on loopback for the simulated terminal.
 
+#[cfg(feature = "io")]
 pub mod driver;
+#[cfg(feature = "io")]
 pub mod ippeve;
+#[cfg(feature = "io")]
 pub mod service;
+#[cfg(feature = "io")]
 pub mod sim;
 
 use crate::device::Health;

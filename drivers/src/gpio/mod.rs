@@ -2,8 +2,10 @@
 //! buzzer. Backends: the Linux GPIO character device through gpiocdev (any board), simulated lines, and (feature
 //! `rpi`) the Raspberry Pi's hardware PWM for a buzzer tone and the backlight.
 
+#[cfg(feature = "io")]
 pub mod backend;
 pub mod protocol;
 #[cfg(feature = "rpi")]
 pub mod pwm;
+#[cfg(feature = "io")]
 pub mod service;

@@ -1,10 +1,13 @@
 //! ID card reader (二代证, GA 467 SAM frames): the card record, the frame codec, the serial driver, the photo
 //! decoder and the simulated reader.
 
+#[cfg(feature = "io")]
 pub mod driver;
+#[cfg(feature = "io")]
 pub mod photo;
 pub mod protocol;
 mod record;
+#[cfg(feature = "io")]
 pub mod sim;
 
 pub use record::*;

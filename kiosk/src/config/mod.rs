@@ -8,6 +8,8 @@ pub mod profile;
 
 pub use problems::{Bounded, Problem};
 pub use profile::{Connection, DeviceSpec, Orientation, Panel, Profile};
+// The terminal's model types that the configuration names: defined with the core, read here.
+pub use kiosk_core::{Language, Technician};
 
 use problems::Problems;
 use serde::Deserialize;
@@ -19,23 +21,6 @@ pub const DEFAULT_DATA_DIR: &str = "/var/lib/kiosk";
 /// The simulated profile, built in so that `kiosk run --simulate` needs no file.
 pub const SIMULATED_PROFILE: &str = include_str!("../../../hardware/profiles/simulated.toml");
 pub const SIMULATED_PROFILE_NAME: &str = "hardware/profiles/simulated.toml (built in)";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    #[default]
-    Zh,
-    En,
-}
-
-impl Language {
-    pub fn code(self) -> &'static str {
-        match self {
-            Language::Zh => "zh",
-            Language::En => "en",
-        }
-    }
-}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -215,17 +200,6 @@ impl Default for SpeechSection {
 
 /// A technician who may open the maintenance menu: a PIN, and optionally an ID card, both kept only as argon2id
 /// hashes (`kiosk technician` makes the lines).
-#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct Technician {
-    pub name: String,
-    /// argon2id PHC string of the PIN (4 to 8 digits).
-    pub pin_hash: String,
-    /// argon2id PHC string of the technician's ID card number, to enter by card instead of PIN.
-    #[serde(default)]
-    pub card_hash: Option<String>,
-}
-
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct MaintenanceSection {
@@ -257,6 +231,20 @@ const SECTIONS: [&str; 7] = [
 ];
 
 impl Config {
+    /// What the session takes from the configuration.
+    pub fn settings(&self) -> kiosk_core::Settings {
+        kiosk_core::Settings {
+            inactivity_timeout: std::time::Duration::from_secs(
+                self.session.inactivity_timeout_s.0.into(),
+            ),
+            warning: std::time::Duration::from_secs(self.session.warning_s.0.into()),
+            elder_age: self.session.elder_age.0 as u16,
+            elder_default: self.ui.elder_mode,
+            high_contrast: self.ui.high_contrast,
+            language: self.terminal.language,
+        }
+    }
+
     /// Parses a configuration file's text, returning every problem found.
     pub fn parse(file: &Path, source: &str) -> Result<Config, Vec<Problem>> {
         let (config, problems) = Config::parse_partial(file, source);

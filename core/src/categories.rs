@@ -3,7 +3,7 @@
 //! The full catalogue of service items (事项), with forms and materials, arrives with the session issue and
 //! lives in the store; this is the fixed top level residents see first.
 
-use crate::config::Language;
+use crate::model::Language;
 
 pub struct Category {
     pub id: &'static str,

@@ -10,8 +10,8 @@
 //! `call_event`.
 
 use super::*;
+use kiosk_api::call::{CallCommand, CallEvent};
 use kiosk_api::call::{CallResident, FieldUpdate, Outcome as CallOutcome};
-use kiosk_call::{CallCommand, CallEvent};
 
 /// The longest call-back number (E.164 has at most 15 digits).
 pub const PHONE_MAX: usize = 15;
@@ -104,7 +104,7 @@ impl Terminal {
     }
 
     /// Something the call said (the kiosk posts `kiosk_call`'s events here).
-    pub fn call_event(&mut self, event: CallEvent, now: Instant) {
+    pub(crate) fn call_event(&mut self, event: CallEvent, now: Instant) {
         let Some(c) = self.call.as_mut() else {
             return;
         };
@@ -183,14 +183,14 @@ impl Terminal {
     }
 
     /// The call could not start (no platform, not enrolled): the resident is told where else to go.
-    pub fn call_unavailable(&mut self, now: Instant) {
+    pub(crate) fn call_unavailable(&mut self, now: Instant) {
         self.call = None;
         self.figures.call_joined = None;
         self.notice = Some((Notice::VideoNotConnected, now));
     }
 
     /// The clerk's document was printed (or not).
-    pub fn call_printed(&mut self, title: &str, result: &Result<(), String>, now: Instant) {
+    pub(crate) fn call_printed(&mut self, title: &str, result: &Result<(), String>, now: Instant) {
         self.notice = Some((
             if result.is_ok() {
                 Notice::CallPrinted
@@ -356,7 +356,7 @@ mod tests {
     use kiosk_drivers::sim::sample_cards;
 
     fn terminal(now: Instant) -> Terminal {
-        Terminal::new(Settings::from_config(&Config::default()), now)
+        Terminal::new(Setup::default(), now)
     }
 
     fn today() -> kiosk_drivers::Date {

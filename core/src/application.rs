@@ -2,7 +2,7 @@
 //! commitment and signature, and what the platform answered. No I/O; the session state machine owns it and the
 //! end of the session drops it (every value is `Sensitive`, zeroed on drop).
 
-use crate::platform::PlatformError;
+use crate::model::PlatformError;
 use kiosk_api::{Applicant, CaseReply, FieldValue, ItemKind, Upload};
 use kiosk_catalog::{Field, FieldType, Item, Kind, Prefill};
 use kiosk_drivers::{IdNumber, Sensitive};
@@ -202,7 +202,7 @@ pub enum PrintState {
 /// A photographed material, by its index in the item's materials.
 pub struct Attached {
     pub material: usize,
-    pub photo: crate::session::Photo,
+    pub photo: crate::model::Photo,
 }
 
 /// Reasons offered with a bad rating (★1–★2), from the offline indicators of GB/T 39735: efficiency, service
