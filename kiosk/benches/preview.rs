@@ -7,9 +7,9 @@
 
 use kiosk::app::Kiosk;
 use kiosk::config::Profile;
-use kiosk::headless::Headless;
-use kiosk::preview::{to_buffer, PREVIEW_MAX_WIDTH};
+use kiosk::dev::headless::Headless;
 use kiosk::session::Intent;
+use kiosk::view::preview::{to_buffer, PREVIEW_MAX_WIDTH};
 use kiosk_drivers::camera::synthetic::{document, stamped};
 use slint::ComponentHandle;
 use std::time::{Duration, Instant};

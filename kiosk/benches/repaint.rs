@@ -1,5 +1,5 @@
 //! Full repaint of every page at the panel's size with the software renderer (the renderer the terminal uses
-//! on linuxkms), each page shown by `kiosk::tour` with sample data.
+//! on linuxkms), each page shown by `kiosk::dev::tour` with sample data.
 //!
 //! `cargo bench -p kiosk --bench repaint` prints, per page, the median, 90th percentile and minimum of
 //! `FRAMES` full repaints (a new buffer each time, so nothing is skipped as unchanged). Target (issue 5): median
@@ -10,7 +10,7 @@
 //! the catalogue and the tour are left out).
 
 use kiosk::app::Kiosk;
-use kiosk::headless::Headless;
+use kiosk::dev::headless::Headless;
 use std::time::{Duration, Instant};
 
 #[inline(never)]
@@ -42,7 +42,7 @@ fn main() {
         .and_then(|f| f.parse().ok())
         .unwrap_or(40);
     let profile_path = std::env::var("KIOSK_REPAINT_PROFILE").ok();
-    let s = kiosk::setup::load(
+    let s = kiosk::config::setup::load(
         None,
         profile_path.as_deref().map(std::path::Path::new),
         true,
@@ -53,7 +53,7 @@ fn main() {
     let (w, h) = (s.profile.panel.width_px, s.profile.panel.height_px);
     let pages: Vec<&str> = match &only {
         Some(p) => vec![p.as_str()],
-        None => kiosk::tour::PAGES.to_vec(),
+        None => kiosk::dev::tour::PAGES.to_vec(),
     };
     println!("full repaint at {w}×{h}, software renderer, {frames} frames per page");
     for page in pages {
@@ -75,7 +75,7 @@ fn main() {
 }
 
 fn show(kiosk: &Kiosk, page: &str) {
-    if let Err(e) = kiosk::tour::show(kiosk, page, 2) {
+    if let Err(e) = kiosk::dev::tour::show(kiosk, page, 2) {
         panic!("{e}");
     }
 }

@@ -1,16 +1,12 @@
 //! `kiosk`: the firmware's command line.
 
-use clap::{Parser, Subcommand, ValueEnum};
-use kiosk::app::{self, Kiosk};
-use kiosk::headless::{self, Headless};
-use kiosk::session::Intent;
-use kiosk::setup::{self, Setup};
-use kiosk_drivers::sim::sample_cards;
+use clap::{Parser, Subcommand};
+use kiosk::app::Kiosk;
+use kiosk::config::setup::{self, Setup};
 use kiosk_drivers::DeviceEvent;
 use slint::ComponentHandle;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::Instant;
 
 #[derive(Parser)]
 #[command(
@@ -99,7 +95,7 @@ enum Command {
         profile: Option<PathBuf>,
         /// The page: attract, home, search, category, capture, identify, form, materials, sign, review,
         /// submit-failed, done or not-done (sample data; nothing is sent anywhere).
-        #[arg(long, default_value = "home", value_parser = clap::builder::PossibleValuesParser::new(kiosk::tour::PAGES))]
+        #[arg(long, default_value = "home", value_parser = clap::builder::PossibleValuesParser::new(kiosk::dev::tour::PAGES))]
         page: String,
         /// Insert this sample card first (0 = the 74-year-old resident; pages of an item use card 2 if none).
         #[arg(long, value_name = "N")]
@@ -174,10 +170,12 @@ enum Diag {
         port: String,
         #[arg(long, default_value_t = 9600)]
         baud: u32,
-        #[arg(long, value_enum, default_value = "cr")]
-        terminator: DiagTerminator,
-        #[arg(long, value_enum, default_value = "line")]
-        protocol: DiagScanProtocol,
+        /// cr, crlf, lf or none
+        #[arg(long, default_value = "cr")]
+        terminator: kiosk_drivers::scanner::protocol::Terminator,
+        /// line, honeywell or newland
+        #[arg(long, default_value = "line")]
+        protocol: kiosk_drivers::scanner::protocol::ScanProtocol,
         #[arg(long)]
         json: bool,
         #[arg(long, default_value_t = 30)]
@@ -229,23 +227,7 @@ enum Diag {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum DiagTerminator {
-    Cr,
-    Crlf,
-    Lf,
-    None,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum DiagScanProtocol {
-    Line,
-    Honeywell,
-    Newland,
-}
-
 fn diag(d: Diag) -> ExitCode {
-    use kiosk_drivers::scanner::protocol::{ScanProtocol, Terminator};
     use std::time::Duration;
     let secs = Duration::from_secs;
     let outcome = match d {
@@ -258,7 +240,7 @@ fn diag(d: Diag) -> ExitCode {
             let simulate = config.is_none() && profile.is_none();
             let s = setup::load(config.as_deref(), profile.as_deref(), simulate);
             print_problems(&s);
-            let (report, ok) = match kiosk::diag::health(&s.profile, json, secs(wait)) {
+            let (report, ok) = match kiosk::dev::diag::health(&s.profile, json, secs(wait)) {
                 Ok(r) => (r, true),
                 Err(r) => (r, false),
             };
@@ -274,7 +256,7 @@ fn diag(d: Diag) -> ExitCode {
             baud,
             json,
             wait,
-        } => kiosk::diag::idcard(&port, baud, json, secs(wait)),
+        } => kiosk::dev::diag::idcard(&port, baud, json, secs(wait)),
         Diag::Scanner {
             port,
             baud,
@@ -282,30 +264,17 @@ fn diag(d: Diag) -> ExitCode {
             protocol,
             json,
             wait,
-        } => {
-            let t = match terminator {
-                DiagTerminator::Cr => Terminator::Cr,
-                DiagTerminator::Crlf => Terminator::CrLf,
-                DiagTerminator::Lf => Terminator::Lf,
-                DiagTerminator::None => Terminator::None,
-            };
-            let p = match protocol {
-                DiagScanProtocol::Line => ScanProtocol::Line,
-                DiagScanProtocol::Honeywell => ScanProtocol::Honeywell,
-                DiagScanProtocol::Newland => ScanProtocol::Newland,
-            };
-            kiosk::diag::scanner(&port, baud, t, p, json, secs(wait))
-        }
-        Diag::Printer { port, baud } => kiosk::diag::printer(&port, baud),
-        Diag::Pad { port, baud, wait } => kiosk::diag::pad(&port, baud, secs(wait)),
-        Diag::A4 { uri, file, wait } => kiosk::diag::a4(&uri, file.as_deref(), secs(wait)),
+        } => kiosk::dev::diag::scanner(&port, baud, terminator, protocol, json, secs(wait)),
+        Diag::Printer { port, baud } => kiosk::dev::diag::printer(&port, baud),
+        Diag::Pad { port, baud, wait } => kiosk::dev::diag::pad(&port, baud, secs(wait)),
+        Diag::A4 { uri, file, wait } => kiosk::dev::diag::a4(&uri, file.as_deref(), secs(wait)),
         Diag::Gpio {
             chip,
             line,
             active_low,
             output,
             watch,
-        } => kiosk::diag::gpio(&chip, line, active_low, output, secs(watch)),
+        } => kiosk::dev::diag::gpio(&chip, line, active_low, output, secs(watch)),
     };
     match outcome {
         Ok(report) => {
@@ -320,7 +289,7 @@ fn diag(d: Diag) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    kiosk::logging::init();
+    kiosk::system::logging::init();
     let cli = Cli::parse();
     match cli.command {
         Command::Run {
@@ -333,13 +302,15 @@ fn main() -> ExitCode {
         Command::Diag { device } => diag(device),
         Command::Catalog { what } => {
             let outcome = match what {
-                CatalogCommand::List { json, file } => kiosk::items::list(file.as_deref(), json),
+                CatalogCommand::List { json, file } => {
+                    kiosk::view::items::list(file.as_deref(), json)
+                }
                 CatalogCommand::Search {
                     query,
                     json,
                     limit,
                     file,
-                } => kiosk::items::search(file.as_deref(), &query, limit, json),
+                } => kiosk::view::items::search(file.as_deref(), &query, limit, json),
             };
             match outcome {
                 Ok(text) => {
@@ -353,7 +324,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Outbox { data_dir, send_now } => {
-            match kiosk::outbox::report(&data_dir, send_now) {
+            match kiosk::platform::outbox::report(&data_dir, send_now) {
                 Ok(text) => {
                     println!("{text}");
                     ExitCode::SUCCESS
@@ -374,7 +345,9 @@ fn main() -> ExitCode {
             elder,
             english,
             report,
-        } => screenshot(&out, config, profile, page, card, elder, english, report),
+        } => kiosk::dev::screenshot::screenshot(
+            &out, config, profile, page, card, elder, english, report,
+        ),
     }
 }
 
@@ -425,13 +398,6 @@ fn toml_string(s: &str) -> String {
     toml_edit::Value::from(s).to_string().trim().to_string()
 }
 
-fn report_problems(s: &Setup) {
-    for p in &s.problems {
-        eprintln!("{p}");
-        tracing::error!(file = %p.file.display(), line = p.line, key = %p.key, "{}", p.message);
-    }
-}
-
 fn print_problems(s: &Setup) {
     for p in &s.problems {
         eprintln!("{p}");
@@ -462,72 +428,8 @@ fn check_config(config: Option<PathBuf>, profile: Option<PathBuf>) -> ExitCode {
     }
 }
 
-/// The simulated terminal's service centre, when this build has one.
-#[cfg(feature = "simulated-hub")]
-type SimulatedHub = std::sync::Arc<kiosk_hub::Platform>;
-#[cfg(not(feature = "simulated-hub"))]
-type SimulatedHub = ();
-
-/// Without the reference hub in this build, the simulated terminal has no platform unless configured.
-#[cfg(not(feature = "simulated-hub"))]
-async fn start_hub(
-    _dir: &std::path::Path,
-    _terminal_id: &str,
-) -> Option<(String, SimulatedHub, Option<String>)> {
-    tracing::error!(
-        "this build has no simulated hub (feature simulated-hub); the platform is unreachable"
-    );
-    None
-}
-
-/// The reference hub in this process on a free loopback port, with its data beside the terminal's, and a
-/// one-time code for this terminal to enrol with (the simulator's "platform down" switch takes it down).
-#[cfg(feature = "simulated-hub")]
-async fn start_hub(
-    dir: &std::path::Path,
-    terminal_id: &str,
-) -> Option<(String, SimulatedHub, Option<String>)> {
-    let platform = match kiosk_hub::Platform::open(dir, None).await {
-        Ok(p) => p,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot open the simulated hub; the platform is unreachable");
-            return None;
-        }
-    };
-    let code = match platform
-        .enrolment_code(terminal_id, std::time::Duration::from_secs(600))
-        .await
-    {
-        Ok(c) => Some(c),
-        Err(e) => {
-            tracing::error!(error = %e, "no enrolment code from the simulated hub");
-            None
-        }
-    };
-    match kiosk_hub::bind(std::net::SocketAddr::from(([127, 0, 0, 1], 0))).await {
-        Ok((listener, addr)) => {
-            tokio::spawn(kiosk_hub::serve_with(listener, platform.clone()));
-            tracing::info!(%addr, "simulated service centre (hub) listening");
-            // A clerk to play the remote virtual window with: a fresh password each run, for this machine only.
-            let mut raw = [0u8; 8];
-            if getrandom::fill(&mut raw).is_ok() {
-                let password: String = raw.iter().map(|b| format!("{b:02x}")).collect();
-                match platform.add_clerk("demo", &password).await {
-                    Ok(()) => println!(
-                        "视频办 clerk console: http://{addr}/clerk (user demo, password {password})"
-                    ),
-                    Err(e) => tracing::warn!(error = %e, "no demo clerk for the console"),
-                }
-            }
-            Some((format!("http://{addr}/api/v1"), platform, code))
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "cannot start the simulated hub; the platform is unreachable");
-            None
-        }
-    }
-}
-
+/// `kiosk run`: the composition root. The configuration loaded, the window, devices, store, platform (the
+/// simulated hub in simulation), speech and the event loop put together.
 fn run(
     config: Option<PathBuf>,
     profile: Option<PathBuf>,
@@ -535,7 +437,7 @@ fn run(
     data_dir: Option<PathBuf>,
 ) -> ExitCode {
     let mut s = setup::load(config.as_deref(), profile.as_deref(), simulate);
-    report_problems(&s);
+    kiosk::config::setup::report(&s);
     tracing::info!(profile = %s.profile_name, simulate, "starting");
     if simulate && config.is_none() {
         // A technician to open the maintenance menu with (the simulator's door switch): a fresh PIN each run.
@@ -587,8 +489,8 @@ fn run(
     if simulate && config.is_none() {
         speech.output = kiosk::config::SpeechOutput::Files;
     }
-    kiosk.attach_voice(kiosk::voice::Voice::new(&speech, &data_dir));
-    app::install(kiosk.clone());
+    kiosk.attach_voice(kiosk::view::voice::Voice::new(&speech, &data_dir));
+    kiosk::app::install(kiosk.clone());
 
     // Devices (and the simulator) publish into this channel; a tokio task hands each event to the UI thread.
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<DeviceEvent>();
@@ -632,7 +534,10 @@ fn run(
     // The platform: the configured one, or with --simulate and no configuration the reference hub in this
     // process on a free loopback port (the simulator's "platform down" switch takes it down).
     let hub = if simulate && config.is_none() {
-        runtime.block_on(start_hub(&data_dir.join("hub"), &s.config.terminal.id))
+        runtime.block_on(kiosk::dev::hub::start_hub(
+            &data_dir.join("hub"),
+            &s.config.terminal.id,
+        ))
     } else {
         None
     };
@@ -653,7 +558,7 @@ fn run(
         .and_then(|key| kiosk_store::Store::open(&data_dir.join("kiosk.db"), &key))
     {
         Ok(store) => {
-            let outbox = kiosk::outbox::Outbox::new(store);
+            let outbox = kiosk::platform::outbox::Outbox::new(store);
             // Nothing personal stays longer than the retention limit, delivered or not.
             match outbox.purge(s.config.storage.retention_days.0) {
                 Ok(0) => {}
@@ -672,14 +577,14 @@ fn run(
             .as_ref()
             .and_then(|(_, _, code)| code.clone())
             .or_else(|| s.config.platform.enrolment_code.clone());
-        runtime.spawn(kiosk::enrolment::enrol_until_done(
+        runtime.spawn(kiosk::platform::enrolment::enrol_until_done(
             p.clone(),
             outbox.clone(),
             s.config.terminal.id.clone(),
             code,
         ));
     }
-    kiosk.attach_services(app::Services {
+    kiosk.attach_services(kiosk::app::Services {
         runtime: runtime.handle().clone(),
         platform,
         receipt: devices.printer.clone(),
@@ -692,11 +597,14 @@ fn run(
     kiosk.set_files(s.config_file.clone(), data_dir.clone(), simulate);
     // The image's RAUC (not in simulation): the slot is marked good after the self-test, updates from the menu.
     if !simulate {
-        kiosk.set_rauc(Some(kiosk::rauc::Rauc::system()), kiosk::upkeep::GOOD_AFTER);
+        kiosk.set_rauc(
+            Some(kiosk::system::rauc::Rauc::system()),
+            kiosk::system::upkeep::GOOD_AFTER,
+        );
     }
     let sims = std::rc::Rc::new(std::mem::take(&mut devices.sims));
     let _simulator = if simulate {
-        match kiosk::simulator::Simulator::new(sims.clone()) {
+        match kiosk::dev::simulator::Simulator::new(sims.clone()) {
             Ok(sim) => {
                 #[cfg(feature = "simulated-hub")]
                 if let Some((_, platform, _)) = &hub {
@@ -733,9 +641,12 @@ fn run(
         return ExitCode::FAILURE;
     }
     // Under systemd: READY after the first frame, watchdog pings from this (the UI) thread's event loop.
-    let supervision = kiosk::service_manager::supervise(kiosk.clone());
+    let supervision = kiosk::system::service_manager::supervise({
+        let k = kiosk.clone();
+        move || k.first_frame_shown()
+    });
     let result = slint::run_event_loop();
-    kiosk::service_manager::stopping();
+    kiosk::system::service_manager::stopping();
     drop(supervision);
     drop(devices);
     drop(tx);
@@ -751,87 +662,4 @@ fn run(
             ExitCode::FAILURE
         }
     }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn screenshot(
-    out: &Path,
-    config: Option<PathBuf>,
-    profile: Option<PathBuf>,
-    page: String,
-    card: Option<usize>,
-    elder: bool,
-    english: bool,
-    report: bool,
-) -> ExitCode {
-    let started = Instant::now();
-    let s = setup::load(config.as_deref(), profile.as_deref(), true);
-    report_problems(&s);
-    let headless = match Headless::init() {
-        Ok(h) => h,
-        Err(e) => {
-            eprintln!("kiosk: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let kiosk = match Kiosk::new(&s.config, &s.profile) {
-        Ok(k) => k,
-        Err(e) => {
-            eprintln!("kiosk: cannot create the window: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    if let Some(i) = card {
-        match sample_cards().into_iter().nth(i) {
-            Some(c) => kiosk.device(DeviceEvent::CardInserted(Box::new(c.record))),
-            None => {
-                eprintln!(
-                    "kiosk: there is no sample card {i}; there are {}",
-                    sample_cards().len()
-                );
-                return ExitCode::FAILURE;
-            }
-        }
-        // A screenshot shows the page, not the elder-mode question.
-        kiosk.intent(Intent::AnswerElderProposal(elder));
-    }
-    if let Err(e) = kiosk::tour::show(&kiosk, &page, card.unwrap_or(2)) {
-        eprintln!("kiosk: {e}");
-        return ExitCode::FAILURE;
-    }
-    if elder && !kiosk.terminal.borrow().elder {
-        kiosk.intent(Intent::ToggleElder);
-    }
-    if english {
-        kiosk.intent(Intent::ToggleLanguage);
-    }
-    if let Err(e) = kiosk.ui.show() {
-        eprintln!("kiosk: cannot show the window: {e}");
-        return ExitCode::FAILURE;
-    }
-    let (w, h) = (s.profile.panel.width_px, s.profile.panel.height_px);
-    let frame = headless.frame(w, h);
-    if report {
-        println!(
-            "first-frame {:.1} ms",
-            started.elapsed().as_secs_f64() * 1000.0
-        );
-    }
-    if let Err(e) = headless::write_png(out, w, h, &frame) {
-        eprintln!("kiosk: {e}");
-        return ExitCode::FAILURE;
-    }
-    if report {
-        if let Some(kb) = peak_rss_kib() {
-            println!("peak-rss {kb} KiB");
-        }
-    }
-    ExitCode::SUCCESS
-}
-
-/// Peak resident memory of this process (VmHWM), from /proc on Linux.
-fn peak_rss_kib() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
 }

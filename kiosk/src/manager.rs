@@ -5,7 +5,7 @@
 //!
 //! Must be called inside the tokio runtime (its tasks are spawned there).
 
-use crate::config::profile::{Protocol, RareCharacters, Terminator as ProfileTerminator};
+use crate::config::profile::{Protocol, RareCharacters};
 use crate::config::{Connection, DeviceSpec, Profile};
 use kiosk_drivers::a4::driver::A4Printer;
 use kiosk_drivers::a4::service::{A4Handle, A4Service};
@@ -140,15 +140,6 @@ pub fn scan_protocol(p: Protocol) -> ScanProtocol {
     }
 }
 
-pub fn terminator(t: ProfileTerminator) -> Terminator {
-    match t {
-        ProfileTerminator::Cr => Terminator::Cr,
-        ProfileTerminator::Crlf => Terminator::CrLf,
-        ProfileTerminator::Lf => Terminator::Lf,
-        ProfileTerminator::None => Terminator::None,
-    }
-}
-
 /// The receipt layout: rare characters drawn with a system CJK font when so configured and one is installed,
 /// else printed as the replacement character.
 pub fn receipt_layout(rare: RareCharacters, replacement: char) -> Layout {
@@ -208,7 +199,7 @@ pub fn start(profile: &Profile, sim_dir: &Path, events: UnboundedSender<DeviceEv
                 port,
                 baud,
                 terminator: t,
-            } => (port.clone(), *baud, terminator(*t)),
+            } => (port.clone(), *baud, *t),
             Connection::Simulated => {
                 let link = sim_dir.join(&spec.id);
                 match start_sim(spec, &link, &mut d.sims) {

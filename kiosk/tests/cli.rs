@@ -159,7 +159,7 @@ fn outbox_tells_what_waits_and_sends_it_now() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("dir");
     let key = kiosk_store::load_or_create_key(&dir.join("store.key")).expect("key");
-    let now = kiosk::outbox::now_ms();
+    let now = kiosk::platform::outbox::now_ms();
     {
         let mut s = kiosk_store::Store::open(&dir.join("kiosk.db"), &key).expect("store");
         for k in ["a", "b"] {
@@ -192,7 +192,9 @@ fn outbox_tells_what_waits_and_sends_it_now() {
     assert!(out.status.success());
     let s = kiosk_store::Store::open(&dir.join("kiosk.db"), &key).expect("store");
     assert_eq!(
-        s.due(kiosk::outbox::now_ms(), 10).expect("due").len(),
+        s.due(kiosk::platform::outbox::now_ms(), 10)
+            .expect("due")
+            .len(),
         2,
         "due now"
     );

@@ -114,7 +114,7 @@ async fn the_simulated_terminal_prints_a4_and_takes_document_stills() {
     let dir = std::env::temp_dir().join(format!("kiosk-manager-a4-{}", std::process::id()));
     let (tx, _rx) = unbounded_channel();
     let devices = manager::start(&profile, &dir, tx);
-    let pdf = kiosk::diag::a4_test_page("simulated").expect("test page");
+    let pdf = kiosk::view::paperwork::a4_test_page("simulated").expect("test page");
     let report = devices
         .a4
         .as_ref()

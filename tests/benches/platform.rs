@@ -7,7 +7,7 @@
 //!
 //! `cargo bench -p kiosk-tests --bench platform` (`KIOSK_BENCH_CASES` sets the number of cases, default 1000).
 
-use kiosk::outbox::Outbox;
+use kiosk::platform::outbox::Outbox;
 use std::time::{Duration, Instant};
 
 /// A case with 12 fields (and a photo when given).

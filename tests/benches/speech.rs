@@ -27,7 +27,7 @@ fn main() {
         always: true,
         ..SpeechSection::default()
     };
-    kiosk.attach_voice(kiosk::voice::Voice::paced(&speech, &dir, false));
+    kiosk.attach_voice(kiosk::view::voice::Voice::paced(&speech, &dir, false));
     let speaker = || kiosk.with_voice(|v| v.speaker().map(|s| s.last()));
     let mut latencies = Vec::with_capacity(n);
     for i in 0..n {

@@ -223,7 +223,7 @@ pub fn sample_pdf() -> Vec<u8> {
         rows: vec![("缴费月数".into(), "12".into())],
         note: None,
     };
-    kiosk::paperwork::issued_pdf(&d).expect("a PDF").1
+    kiosk::view::paperwork::issued_pdf(&d).expect("a PDF").1
 }
 
 /// The hub on a free loopback port (SQLite in a fresh folder) with clerks, and a terminal enrolled on it.

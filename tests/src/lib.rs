@@ -252,7 +252,7 @@ impl Terminal {
         let _ = std::fs::remove_dir_all(dir.join("store"));
         std::fs::create_dir_all(dir.join("store")).expect("store folder");
         let key = kiosk_store::load_or_create_key(&dir.join("store/key")).expect("store key");
-        let outbox = kiosk::outbox::Outbox::new(
+        let outbox = kiosk::platform::outbox::Outbox::new(
             kiosk_store::Store::open(&dir.join("store/kiosk.db"), &key).expect("store"),
         );
         let platform = enrolled(&rt, &url, &hub, &kiosk.terminal.borrow().terminal_id);
@@ -334,7 +334,7 @@ impl Terminal {
             .iter()
             .find(|e| {
                 e.accessible_role()
-                    .is_some_and(kiosk::screen_reader::is_actionable)
+                    .is_some_and(kiosk::view::screen_reader::is_actionable)
             })
             .unwrap_or(&found[0]);
         target.invoke_accessible_default_action();

@@ -2,7 +2,7 @@
 //! the middle of an upload, an answer lost after the hub took the case, and a slow hub. Nothing is lost,
 //! nothing is duplicated, the backoff grows, and a cut upload resumes where the hub is.
 
-use kiosk::outbox::Outbox;
+use kiosk::platform::outbox::Outbox;
 use kiosk_tests::faults::{Fault, FaultProxy};
 use std::time::{Duration, Instant};
 

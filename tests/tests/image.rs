@@ -463,7 +463,7 @@ fn the_units_and_udev_rules_parse_and_give_the_profile_its_devices() {
         "User=kiosk",
         &format!(
             "RestartPreventExitStatus={}",
-            kiosk::upkeep::REBOOT_EXIT_CODE
+            kiosk::system::upkeep::REBOOT_EXIT_CODE
         ),
         "FailureAction=reboot",
         "StartLimitAction=reboot",
@@ -471,7 +471,7 @@ fn the_units_and_udev_rules_parse_and_give_the_profile_its_devices() {
         assert!(good.contains(needed), "kiosk.service lacks {needed}");
     }
     assert_eq!(
-        kiosk::upkeep::RESTART_EXIT_CODE,
+        kiosk::system::upkeep::RESTART_EXIT_CODE,
         75,
         "restarted by Restart=always"
     );
@@ -589,7 +589,7 @@ fn the_units_and_udev_rules_parse_and_give_the_profile_its_devices() {
         board("rootfs-overlay/etc/kiosk/kiosk.toml"),
         repo("hardware/profiles/rpi4-community.toml"),
     );
-    let s = kiosk::setup::load(Some(&config), Some(&profile_file), false);
+    let s = kiosk::config::setup::load(Some(&config), Some(&profile_file), false);
     let problems: Vec<String> = s.problems.iter().map(|p| p.to_string()).collect();
     assert!(problems.is_empty(), "{problems:#?}");
     assert_eq!(s.config.storage.data_dir, Path::new("/var/lib/kiosk"));
@@ -667,9 +667,9 @@ fn partitions_slots_and_paths_agree_across_the_files() {
     let rules = read(&board(
         "rootfs-overlay/etc/udev/rules.d/70-kiosk-devices.rules",
     ));
-    assert!(rules.contains(&format!("$devnode {}\"", kiosk::rauc::USB_MOUNT)));
+    assert!(rules.contains(&format!("$devnode {}\"", kiosk::system::rauc::USB_MOUNT)));
     assert!(post_build.contains("/media/usb"));
-    let dirs = kiosk::rauc::bundle_dirs(Path::new("/var/lib/kiosk"));
+    let dirs = kiosk::system::rauc::bundle_dirs(Path::new("/var/lib/kiosk"));
     assert!(tmpfiles.contains(&format!("d {} 0750 kiosk kiosk", dirs[1].display())));
     // The firmware may talk to RAUC (its D-Bus policy), and a kernel console never writes on the screen.
     let policy = read(&board("rootfs-overlay/etc/dbus-1/system.d/kiosk-rauc.conf"));

@@ -42,7 +42,7 @@ fn reach(term: &Terminal, label: &str) -> usize {
             return n;
         }
     }
-    let all: Vec<String> = kiosk::screen_reader::actionable_elements(&term.kiosk.ui)
+    let all: Vec<String> = kiosk::view::screen_reader::actionable_elements(&term.kiosk.ui)
         .iter()
         .map(|e| e.accessible_label().unwrap_or_default().to_string())
         .collect();
@@ -72,7 +72,7 @@ fn a_payment_record_printed_and_rated_with_the_keypad_only() {
         ..SpeechSection::default()
     };
     term.kiosk
-        .attach_voice(kiosk::voice::Voice::paced(&speech, &dir, false));
+        .attach_voice(kiosk::view::voice::Voice::paced(&speech, &dir, false));
     let k = term.kiosk.clone();
     let card = sample_cards().remove(2);
     let name = card.record.name.expose().clone();
@@ -160,7 +160,7 @@ fn a_payment_record_printed_and_rated_with_the_keypad_only() {
 fn elder_mode_speaks_by_itself_and_the_timeout_warning_is_said_and_extended_by_any_key() {
     let term = Terminal::start(&profile("simulated"), "elder-speech");
     let dir = scratch("elder-speech");
-    term.kiosk.attach_voice(kiosk::voice::Voice::paced(
+    term.kiosk.attach_voice(kiosk::view::voice::Voice::paced(
         &SpeechSection {
             output: SpeechOutput::Files,
             ..SpeechSection::default()

@@ -28,7 +28,7 @@ fn configured(name: &str) -> (PathBuf, kiosk::config::Config) {
 }
 
 fn start(name: &str) -> (Terminal, PathBuf) {
-    kiosk::logging::keep_recent();
+    kiosk::system::logging::keep_recent();
     let (path, config) = configured(name);
     let t = Terminal::start_with(&profile("simulated"), name, &config);
     t.kiosk.set_files(
@@ -210,7 +210,7 @@ fn each_diagnostic_runs_against_the_simulators() {
         ..Default::default()
     };
     t.kiosk
-        .attach_voice(kiosk::voice::Voice::paced(&speech, &dir, false));
+        .attach_voice(kiosk::view::voice::Voice::paced(&speech, &dir, false));
     door(&t, true);
     type_pin(&t, PIN);
     t.until("the menu", |k| {
@@ -464,7 +464,8 @@ fn settings_and_pushed_configurations_roll_back_when_they_fail() {
     );
     assert!(written.contains("# A test terminal"));
     assert_eq!(
-        std::fs::read_to_string(kiosk::settings_change::previous_path(&path)).expect("previous"),
+        std::fs::read_to_string(kiosk::system::settings_change::previous_path(&path))
+            .expect("previous"),
         original
     );
     door(&t, false);
@@ -547,13 +548,13 @@ fn system_rows(t: &Terminal) -> Vec<String> {
 
 #[test]
 fn the_slot_is_marked_good_after_the_self_test_and_a_technician_installs_an_update() {
-    use kiosk::upkeep::{SlotCheck, UpdateRun};
+    use kiosk::system::upkeep::{SlotCheck, UpdateRun};
     use kiosk_tests::rauc::{make_bundle, stranger_bundle, RaucService};
     let (t, config_path) = start("maint-rauc");
     let data_dir = config_path.parent().expect("dir").to_path_buf();
     let rauc = RaucService::start(&data_dir.join("rauc"));
     t.kiosk.set_rauc(
-        Some(kiosk::rauc::Rauc::with("rauc", rauc.env())),
+        Some(kiosk::system::rauc::Rauc::with("rauc", rauc.env())),
         std::time::Duration::from_secs(1),
     );
     t.until("RAUC reports the slots", |k| {

@@ -2,7 +2,7 @@
 //! terminal (the store is a file) and is delivered once with its photo intact; a case whose answer was lost is
 //! not taken twice.
 
-use kiosk::outbox::Outbox;
+use kiosk::platform::outbox::Outbox;
 use kiosk::platform::Platform;
 use kiosk_store::Store;
 use std::time::Duration;
@@ -92,7 +92,7 @@ fn a_kept_case_survives_a_restart_and_is_delivered_once() {
 
 #[test]
 fn enrolment_spends_a_code_once_keeps_the_token_and_enrols_again_after_a_revocation() {
-    use kiosk::enrolment::{enrol, Enrolled};
+    use kiosk::platform::enrolment::{enrol, Enrolled};
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let (base, hub) = kiosk_tests::hub_on_loopback(&rt);
     let dir = kiosk_tests::scratch("enrol");

@@ -503,7 +503,7 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
             .match_descendants()
             .match_predicate(|e| {
                 e.accessible_role()
-                    .is_some_and(kiosk::screen_reader::is_actionable)
+                    .is_some_and(kiosk::view::screen_reader::is_actionable)
             })
             .find_all()
             .iter()
@@ -634,7 +634,8 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
 /// the pump's hand-over): a synthetic page from the document camera into the capture page.
 fn show_camera_frame(kiosk: &kiosk::app::Kiosk) {
     let frame = kiosk_drivers::camera::synthetic::document(1280, 960, 4.0);
-    let buffer = kiosk::preview::to_buffer(&frame, kiosk::preview::PREVIEW_MAX_WIDTH).unwrap();
+    let buffer =
+        kiosk::view::preview::to_buffer(&frame, kiosk::view::preview::PREVIEW_MAX_WIDTH).unwrap();
     let s = kiosk.ui.global::<kiosk_ui::AppState>();
     s.set_camera_frame(slint::Image::from_rgb8(buffer));
     s.set_camera_live(true);
@@ -708,7 +709,7 @@ fn a_photographed_page_is_reviewed_kept_and_wiped_with_the_session() {
         .borrow_mut()
         .handle(Input::Intent(Intent::TakePhoto), std::time::Instant::now());
     let page = kiosk_drivers::camera::synthetic::document(1280, 960, 6.0);
-    kiosk.photo_taken(kiosk::preview::photo(&page));
+    kiosk.photo_taken(kiosk::view::preview::photo(&page));
     let shot = snapshot(&kiosk, "capture-review-landscape-standard");
     for label in ["使用这张", "重拍", "拍好的材料"] {
         assert!(!find(&kiosk.ui, label).is_empty(), "no {label}");
@@ -732,7 +733,7 @@ fn a_photographed_page_is_reviewed_kept_and_wiped_with_the_session() {
         .borrow_mut()
         .handle(Input::Intent(Intent::TakePhoto), std::time::Instant::now());
     kiosk.intent(Intent::Back);
-    kiosk.photo_taken(kiosk::preview::photo(&page));
+    kiosk.photo_taken(kiosk::view::preview::photo(&page));
     assert!(kiosk.terminal.borrow().pending_photo.is_none());
 }
 

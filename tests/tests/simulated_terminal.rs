@@ -4,8 +4,8 @@
 
 use i_slint_backend_testing::ElementHandle;
 use kiosk::app::Kiosk;
+use kiosk::dev::simulator::Simulator;
 use kiosk::manager::{self, Devices};
-use kiosk::simulator::Simulator;
 use kiosk_drivers::{DeviceEvent, Health, PaperState};
 use kiosk_tests::*;
 use slint::ComponentHandle;

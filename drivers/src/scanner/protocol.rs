@@ -9,14 +9,29 @@ pub const MAX_SCAN: usize = 7200;
 /// A Newland reply frame is short; anything longer is not one.
 const MAX_REPLY: usize = 96;
 
-/// What ends a scan on the line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What ends a scan on the line. Named as the profile (`terminator = "crlf"`) and `kiosk diag scanner
+/// --terminator` say it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Terminator {
     Cr,
     CrLf,
     Lf,
     /// Nothing: a scan ends when the line goes quiet (the driver calls [`ScanDecoder::finish`]).
     None,
+}
+
+impl std::str::FromStr for Terminator {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "cr" => Terminator::Cr,
+            "crlf" => Terminator::CrLf,
+            "lf" => Terminator::Lf,
+            "none" => Terminator::None,
+            _ => return Err(format!("{s}: use cr, crlf, lf or none")),
+        })
+    }
 }
 
 /// How the terminal asks for scans.
@@ -28,6 +43,18 @@ pub enum ScanProtocol {
     Honeywell,
     /// Newland command frames (`7E 01 30 30 30 30 … 3B 03`), answered with `02 01 30 30 30 30 … 06 3B 03`.
     Newland,
+}
+
+impl std::str::FromStr for ScanProtocol {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "line" => ScanProtocol::Line,
+            "honeywell" => ScanProtocol::Honeywell,
+            "newland" => ScanProtocol::Newland,
+            _ => return Err(format!("{s}: use line, honeywell or newland")),
+        })
+    }
 }
 
 pub const HONEYWELL_START: [u8; 3] = [0x16, 0x54, 0x0D];

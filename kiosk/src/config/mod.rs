@@ -5,6 +5,7 @@
 
 pub mod problems;
 pub mod profile;
+pub mod setup;
 
 pub use problems::{Bounded, Problem};
 pub use profile::{Connection, DeviceSpec, Orientation, Panel, Profile};
@@ -154,7 +155,7 @@ impl Default for StorageSection {
     fn default() -> Self {
         Self {
             data_dir: PathBuf::from(DEFAULT_DATA_DIR),
-            retention_days: Bounded(crate::outbox::RETENTION_DAYS),
+            retention_days: Bounded(crate::platform::outbox::RETENTION_DAYS),
         }
     }
 }

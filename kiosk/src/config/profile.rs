@@ -50,14 +50,8 @@ pub enum Protocol {
     Evdev,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Terminator {
-    Cr,
-    Crlf,
-    Lf,
-    None,
-}
+/// The scanner's codec says what ends a scan; the profile names it the same way.
+pub use kiosk_drivers::scanner::protocol::Terminator;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "u32")]

@@ -8,7 +8,7 @@
 //! `crash_drill hub --data-dir DIR --listen ADDR [--enrol ID]` runs the reference hub (SQLite in DIR) and
 //! prints `code CODE` for a terminal to enrol with, then `listening`.
 
-use kiosk::outbox::Outbox;
+use kiosk::platform::outbox::Outbox;
 use kiosk::platform::Platform;
 use std::io::Write;
 use std::time::Duration;
@@ -101,7 +101,7 @@ fn main() -> std::process::ExitCode {
                 eprintln!("crash_drill: client: {e}");
                 std::process::exit(1)
             });
-            rt.block_on(kiosk::enrolment::enrol_until_done(
+            rt.block_on(kiosk::platform::enrolment::enrol_until_done(
                 platform.clone(),
                 Some(outbox.clone()),
                 terminal.clone(),

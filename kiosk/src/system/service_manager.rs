@@ -3,10 +3,8 @@
 //! killed and restarted like a crashed one; STATUS= for `systemctl status`. Outside systemd (no NOTIFY_SOCKET)
 //! nothing is sent and nothing fails.
 
-use crate::app::Kiosk;
 use sd_notify::NotifyState;
 use slint::{Timer, TimerMode};
-use std::rc::Rc;
 use std::time::Duration;
 
 /// The pings' timer; the supervision lasts as long as this is kept.
@@ -20,15 +18,16 @@ fn notify(states: &[NotifyState]) {
     }
 }
 
-/// Starts the supervision; call it after the window is shown and before the event loop runs.
-pub fn supervise(kiosk: Rc<Kiosk>) -> Supervision {
+/// Starts the supervision; call it after the window is shown and before the event loop runs. `first_frame`
+/// runs once the first frame is on the screen (the kiosk's self-test then starts).
+pub fn supervise(first_frame: impl FnOnce() + 'static) -> Supervision {
     // The linuxkms event loop runs timers, then renders, then waits. A zero-delay timer armed from a zero-delay
     // timer therefore fires in the second turn of the loop, after the first frame was drawn and presented.
     Timer::single_shot(Duration::ZERO, move || {
         Timer::single_shot(Duration::ZERO, move || {
             notify(&[NotifyState::Ready, NotifyState::Status("serving residents")]);
             tracing::info!("first frame shown; ready");
-            kiosk.first_frame_shown();
+            first_frame();
         })
     });
     // Pinged from the UI thread's timers: if the event loop hangs, the pings stop and systemd restarts us.

@@ -2,7 +2,7 @@
 //! the session, carries the clerk's video into the UI, and does what the clerk asks that needs I/O: fetch and
 //! print a document, upload a photo.
 
-use crate::app::{Inbox, Kiosk, Services};
+use super::{Inbox, Kiosk, Services};
 use crate::session::{Effect, Input};
 use kiosk_api::call::{CapturedMaterial, PrintResult};
 use kiosk_call::audio::{AudioSink, AudioSource, MeterSink};
@@ -30,10 +30,6 @@ impl Drop for RunningCall {
 impl RunningCall {
     pub fn send(&self, c: CallCommand) {
         self.call.send(c);
-    }
-
-    pub fn media_stats(&self) -> Option<Arc<kiosk_call::MediaStats>> {
-        self.call.media_stats()
     }
 }
 

@@ -47,7 +47,9 @@ fn item(k: &Kiosk, code: &str) -> Result<Box<kiosk_catalog::Item>, String> {
 
 fn camera_frame(k: &Kiosk) {
     let frame = kiosk_drivers::camera::synthetic::document(1280, 960, 4.0);
-    if let Some(buf) = crate::preview::to_buffer(&frame, crate::preview::PREVIEW_MAX_WIDTH) {
+    if let Some(buf) =
+        crate::view::preview::to_buffer(&frame, crate::view::preview::PREVIEW_MAX_WIDTH)
+    {
         let s = k.ui.global::<kiosk_ui::AppState>();
         s.set_camera_frame(slint::Image::from_rgb8(buf));
         s.set_camera_live(true);
@@ -213,7 +215,7 @@ pub fn show(k: &Kiosk, page: &str, card: usize) -> Result<(), String> {
                 intent(k, Intent::Photograph(0));
                 intent(k, Intent::TakePhoto);
                 let doc = kiosk_drivers::camera::synthetic::document(1280, 960, 6.0);
-                feed(k, Input::Photo(crate::preview::photo(&doc)));
+                feed(k, Input::Photo(crate::view::preview::photo(&doc)));
                 intent(k, Intent::UsePhoto);
                 intent(k, Intent::Next);
                 intent(k, Intent::ToggleCommitmentRead);

@@ -9,8 +9,8 @@
 //! always when the terminal is set so; each session starts at the default volume, with nothing remembered.
 
 use crate::config::{Language, SpeechOutput, SpeechSection};
-use crate::screen_reader::Description;
 use crate::session::{CaptureStep, Screen, Terminal};
+use crate::view::screen_reader::Description;
 use kiosk_speech::{EspeakNg, Lang, NullSink, Speaker, Volume};
 use kiosk_ui::AppState;
 use slint::Model;

@@ -115,3 +115,45 @@ mod tests {
         assert!(signature_image(&[]).is_none());
     }
 }
+
+/// The test receipt of `kiosk diag printer` and the maintenance menu: when, where, and every kind of mark.
+pub fn test_receipt(port: &str, baud: &str) -> kiosk_drivers::printer::protocol::Receipt {
+    let stamp = crate::system::clock::local_now()
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    kiosk_drivers::printer::protocol::Receipt::new()
+        .title("打印测试 Print test")
+        .row("时间 Time", stamp)
+        .row("端口 Port", port)
+        .row("速率 Baud", baud)
+        .text("中文、English、数字 0123456789")
+        .separator()
+        .qr("https://kiosk.example.invalid/print-test")
+}
+
+/// The test page of `kiosk diag a4`: what was printed where and when, in Chinese and English.
+pub fn a4_test_page(uri: &str) -> Result<Vec<u8>, String> {
+    let fonts = kiosk_documents::Fonts::shared().map_err(|e| e.to_string())?;
+    let stamp = crate::system::clock::local_now()
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    let sheet = kiosk_documents::Sheet {
+        issuer: "自助终端维护 Terminal maintenance".into(),
+        title: "A4 打印测试 Print test".into(),
+        subtitle: None,
+        sections: vec![
+            kiosk_documents::Section::Rows(vec![
+                ("时间 Time".into(), stamp),
+                ("打印机 Printer".into(), uri.into()),
+                ("固件 Firmware".into(), env!("CARGO_PKG_VERSION").into()),
+            ]),
+            kiosk_documents::Section::Paragraph(
+                "中文、English、数字 0123456789。这一页打印清楚、没有缺字，A4 打印机就可以为居民打印申请表和回执。".into(),
+            ),
+        ],
+        footer: "kiosk diag a4".into(),
+    };
+    kiosk_documents::render(&sheet, fonts)
+        .map(|r| r.pdf)
+        .map_err(|e| e.to_string())
+}

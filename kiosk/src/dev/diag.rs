@@ -8,7 +8,6 @@ use kiosk_drivers::idcard::photo::PhotoDecoder;
 use kiosk_drivers::pad::driver::Pad;
 use kiosk_drivers::pad::protocol::LightMode;
 use kiosk_drivers::printer::driver::ReceiptPrinter;
-use kiosk_drivers::printer::protocol::Receipt;
 use kiosk_drivers::scanner::driver::{Scanner, ScannerConfig};
 use kiosk_drivers::scanner::protocol::{ScanProtocol, Terminator};
 use kiosk_drivers::sensitive::{mask_id_number, mask_name};
@@ -167,7 +166,7 @@ pub fn printer(port: &str, baud: u32) -> Outcome {
                 crate::config::profile::DEFAULT_REPLACEMENT,
             ));
         let before = p.status().await.map_err(|e| fail("the printer does not answer", e))?;
-        let receipt = test_receipt(port, &baud.to_string());
+        let receipt = crate::view::paperwork::test_receipt(port, &baud.to_string());
         let report = p.print(&receipt).await.map_err(|e| fail("test receipt not printed", e))?;
         Ok(format!(
             "status before: {before:?}\ntest receipt printed and cut (job {}, {} bytes)\nstatus after: {:?}",
@@ -178,48 +177,6 @@ pub fn printer(port: &str, baud: u32) -> Outcome {
     })
 }
 
-/// The test receipt of `kiosk diag printer` and the maintenance menu: when, where, and every kind of mark.
-pub fn test_receipt(port: &str, baud: &str) -> Receipt {
-    let stamp = crate::app::local_now()
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string();
-    Receipt::new()
-        .title("打印测试 Print test")
-        .row("时间 Time", stamp)
-        .row("端口 Port", port)
-        .row("速率 Baud", baud)
-        .text("中文、English、数字 0123456789")
-        .separator()
-        .qr("https://kiosk.example.invalid/print-test")
-}
-
-/// The test page of `kiosk diag a4`: what was printed where and when, in Chinese and English.
-pub fn a4_test_page(uri: &str) -> Result<Vec<u8>, String> {
-    let fonts = kiosk_documents::Fonts::shared().map_err(|e| e.to_string())?;
-    let stamp = crate::app::local_now()
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string();
-    let sheet = kiosk_documents::Sheet {
-        issuer: "自助终端维护 Terminal maintenance".into(),
-        title: "A4 打印测试 Print test".into(),
-        subtitle: None,
-        sections: vec![
-            kiosk_documents::Section::Rows(vec![
-                ("时间 Time".into(), stamp),
-                ("打印机 Printer".into(), uri.into()),
-                ("固件 Firmware".into(), env!("CARGO_PKG_VERSION").into()),
-            ]),
-            kiosk_documents::Section::Paragraph(
-                "中文、English、数字 0123456789。这一页打印清楚、没有缺字，A4 打印机就可以为居民打印申请表和回执。".into(),
-            ),
-        ],
-        footer: "kiosk diag a4".into(),
-    };
-    kiosk_documents::render(&sheet, fonts)
-        .map(|r| r.pdf)
-        .map_err(|e| e.to_string())
-}
-
 pub fn a4(uri: &str, file: Option<&std::path::Path>, wait: Duration) -> Outcome {
     let (name, pdf) = match file {
         Some(f) => (
@@ -228,7 +185,10 @@ pub fn a4(uri: &str, file: Option<&std::path::Path>, wait: Duration) -> Outcome 
                 .unwrap_or_else(|| "document".into()),
             std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?,
         ),
-        None => ("print-test".to_string(), a4_test_page(uri)?),
+        None => (
+            "print-test".to_string(),
+            crate::view::paperwork::a4_test_page(uri)?,
+        ),
     };
     let hint = |e: &DeviceError| match e {
         DeviceError::NotConnected { .. } => {

@@ -82,7 +82,7 @@ impl<S: tracing::Subscriber> Layer<S> for Recent {
         event: &tracing::Event<'_>,
         _ctx: tracing_subscriber::layer::Context<'_, S>,
     ) {
-        let time = crate::app::local_now().format("%m-%d %H:%M:%S");
+        let time = crate::system::clock::local_now().format("%m-%d %H:%M:%S");
         let mut line = Line(format!("{time} {}", event.metadata().level()));
         event.record(&mut line);
         if let Ok(mut lines) = recent_lines().lock() {

@@ -1,12 +1,22 @@
 //! The maintenance menu as the view shows it: the PIN pad's state, the sections, and each section's rows
 //! (label, state, actions). Technicians read Chinese and English side by side.
 
-use crate::app::Kiosk;
-use crate::maintenance::{Consumable, Section, Setting, Test, TestState};
+use crate::maintenance::{Section, Setting, Test, TestState};
 use crate::session::Terminal;
 use kiosk_ui::{AppState, KioskWindow, MaintRow};
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 use std::time::{Duration, Instant};
+
+/// What the menu shows besides the terminal's own state: plain facts the wiring gathers for it.
+pub struct Facts<'a> {
+    /// The outbox's state (`None`: no store on this terminal). Read only for the network section.
+    pub outbox: Option<Result<kiosk_store::OutboxStatus, String>>,
+    /// The platform's address, if one is configured.
+    pub platform: Option<String>,
+    pub upkeep: &'a crate::system::upkeep::Upkeep,
+    pub receipts: u64,
+    pub a4: u64,
+}
 
 const OK: i32 = 1;
 const WARN: i32 = 2;
@@ -119,15 +129,15 @@ fn devices(t: &Terminal, now: Instant) -> Vec<MaintRow> {
     rows
 }
 
-fn queue(k: &Kiosk) -> Vec<MaintRow> {
+fn queue(k: &Facts<'_>) -> Vec<MaintRow> {
     let mut rows = vec![heading("待发送队列 Outbox")];
-    match k.outbox().map(|o| o.status()) {
+    match k.outbox.clone() {
         Some(Ok(s)) => {
             let oldest = s
                 .oldest_ms
                 .map(|ms| {
                     human(Duration::from_millis(
-                        (crate::outbox::now_ms() - ms).max(0) as u64
+                        (crate::platform::outbox::now_ms() - ms).max(0) as u64,
                     ))
                 })
                 .unwrap_or_else(|| "—".into());
@@ -146,11 +156,11 @@ fn queue(k: &Kiosk) -> Vec<MaintRow> {
                 0,
             ));
         }
-        Some(Err(e)) => rows.push(row("队列不可读 Outbox unreadable", e.to_string(), BAD)),
+        Some(Err(e)) => rows.push(row("队列不可读 Outbox unreadable", e, BAD)),
         None => rows.push(row("没有本地存储 No store", "", BAD)),
     }
     rows.push(heading("网络 Network"));
-    let addresses = crate::telemetry::addresses();
+    let addresses = crate::platform::telemetry::addresses();
     rows.push(row(
         "地址 Addresses",
         if addresses.is_empty() {
@@ -160,13 +170,8 @@ fn queue(k: &Kiosk) -> Vec<MaintRow> {
         },
         if addresses.is_empty() { WARN } else { 0 },
     ));
-    let base = k
-        .services
-        .borrow()
-        .as_ref()
-        .and_then(|s| s.platform.as_ref().map(|p| p.base().to_string()))
-        .unwrap_or_else(|| "—".into());
-    let (value, level) = match &k.upkeep.borrow().hub {
+    let base = k.platform.clone().unwrap_or_else(|| "—".into());
+    let (value, level) = match &k.upkeep.hub {
         Some(Ok(d)) => (format!("可达 reachable · {} ms", d.as_millis()), OK),
         Some(Err(e)) => (format!("不可达 unreachable · {e}"), BAD),
         None => ("尚未检测 not checked yet".into(), 0),
@@ -180,7 +185,7 @@ fn queue(k: &Kiosk) -> Vec<MaintRow> {
 }
 
 fn logs() -> Vec<MaintRow> {
-    let lines = crate::logging::recent();
+    let lines = crate::system::logging::recent();
     let mut rows = vec![heading("最近日志（最新在上）Recent log, newest first")];
     rows.extend(lines.iter().rev().take(60).map(|l| {
         // A log line reads in one colour; its level word says what it is.
@@ -192,11 +197,11 @@ fn logs() -> Vec<MaintRow> {
     rows
 }
 
-fn settings(t: &Terminal, k: &Kiosk) -> Vec<MaintRow> {
+fn settings(t: &Terminal, k: &Facts<'_>) -> Vec<MaintRow> {
     let Some(d) = t.maintenance.draft else {
         return vec![];
     };
-    let u = k.upkeep.borrow();
+    let u = k.upkeep;
     let file = u
         .config_path
         .as_ref()
@@ -291,22 +296,26 @@ fn hide_secret(line: &str) -> String {
     }
 }
 
-fn system(k: &Kiosk) -> Vec<MaintRow> {
-    let u = k.upkeep.borrow();
-    let mut rows = vec![row("固件版本 Firmware", crate::telemetry::VERSION, 0)];
-    rows.extend(slot_rows(&u));
+fn system(k: &Facts<'_>) -> Vec<MaintRow> {
+    let u = k.upkeep;
+    let mut rows = vec![row(
+        "固件版本 Firmware",
+        crate::platform::telemetry::VERSION,
+        0,
+    )];
+    rows.extend(slot_rows(u));
     rows.extend([
         row("运行时间 Uptime", human(u.started.elapsed()), 0),
         row(
             "可用磁盘 Free disk",
-            crate::telemetry::free_disk(&u.data_dir)
+            crate::platform::telemetry::free_disk(&u.data_dir)
                 .map(|b| format!("{:.1} GB", b as f64 / 1e9))
                 .unwrap_or_else(|| "—".into()),
             0,
         ),
         row(
             "温度 Temperature",
-            crate::telemetry::temperature()
+            crate::platform::telemetry::temperature()
                 .map(|c| format!("{c:.0} °C"))
                 .unwrap_or_else(|| "—".into()),
             0,
@@ -327,8 +336,8 @@ fn system(k: &Kiosk) -> Vec<MaintRow> {
 
 /// The image's slots and updates: which slot runs and whether it was marked good, the other slot, and the
 /// bundle a technician can install (from a USB stick or the data partition) with its progress.
-fn slot_rows(u: &crate::upkeep::Upkeep) -> Vec<MaintRow> {
-    use crate::upkeep::{SlotCheck, UpdateRun};
+fn slot_rows(u: &crate::system::upkeep::Upkeep) -> Vec<MaintRow> {
+    use crate::system::upkeep::{SlotCheck, UpdateRun};
     if u.rauc.is_none() {
         return vec![row(
             "更新 Update (RAUC)",
@@ -358,7 +367,7 @@ fn slot_rows(u: &crate::upkeep::Upkeep) -> Vec<MaintRow> {
             BAD,
         ),
     });
-    let found = crate::rauc::find_bundle(&crate::rauc::bundle_dirs(&u.data_dir));
+    let found = crate::system::rauc::find_bundle(&crate::system::rauc::bundle_dirs(&u.data_dir));
     let name = |p: &std::path::Path| {
         p.file_name()
             .map(|n| n.to_string_lossy().to_string())
@@ -407,12 +416,12 @@ fn slot_rows(u: &crate::upkeep::Upkeep) -> Vec<MaintRow> {
     rows
 }
 
-fn consumables(k: &Kiosk) -> Vec<MaintRow> {
+fn consumables(k: &Facts<'_>) -> Vec<MaintRow> {
     vec![
         with(
             row(
                 "小票 Receipts printed since refill",
-                k.counter(Consumable::Receipt).to_string(),
+                k.receipts.to_string(),
                 0,
             ),
             "reset:receipt",
@@ -421,7 +430,7 @@ fn consumables(k: &Kiosk) -> Vec<MaintRow> {
         with(
             row(
                 "A4 文件 A4 documents printed since refill",
-                k.counter(Consumable::A4).to_string(),
+                k.a4.to_string(),
                 0,
             ),
             "reset:a4",
@@ -431,7 +440,8 @@ fn consumables(k: &Kiosk) -> Vec<MaintRow> {
 }
 
 /// Writes the menu into the view.
-pub fn present(ui: &KioskWindow, t: &Terminal, k: &Kiosk) {
+/// Writes the menu into the view.
+pub fn present(ui: &KioskWindow, t: &Terminal, k: &Facts<'_>) {
     let s = ui.global::<AppState>();
     let m = &t.maintenance;
     s.set_maint_open(m.door_open());

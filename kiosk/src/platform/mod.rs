@@ -5,6 +5,10 @@
 //! guess. Every call carries the terminal's token (from enrolment); materials go first, in chunks that resume
 //! where the platform says it is.
 
+pub mod enrolment;
+pub mod outbox;
+pub mod telemetry;
+
 use kiosk_api::{
     path, ApiError, CaseReply, CaseRequest, EnrolReply, EnrolRequest, Evaluation, HelpReply,
     HelpRequest, IdentityReply, IdentityRequest, MaterialRef, MaterialStatus, NotDoneReport,

@@ -1,131 +1,22 @@
-//! The kiosk's side of keeping the terminal running: what the maintenance menu's commands do to the devices,
-//! the outbox and the system; the consumables' counters; the heartbeat to the platform every 30 s; the
-//! configuration changes (from the menu or pushed by the platform) with their rollback; and the image's slot
-//! (RAUC): marked good after the self-test, updates installed from the menu.
+//! The technicians' and the service centre's side of the running kiosk: maintenance commands and tests,
+//! configuration changes, RAUC updates and the heartbeat.
 
-use crate::app::{local_now, Kiosk};
-use crate::config::{Config, Panel};
+use crate::app::Kiosk;
+use crate::config::Config;
 use crate::maintenance::{Command, Consumable, Test};
 use crate::platform::Platform;
-use crate::rauc::{Rauc, Status};
 use crate::session::Input;
-use crate::settings_change::{Applied, Change};
+use crate::system::clock::local_now;
+use crate::system::rauc::{Rauc, Status};
+use crate::system::settings_change::{Applied, Change};
 use kiosk_api::{ConfigResult, DeviceHealth, Heartbeat};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use crate::system::upkeep::*;
+
 /// How long the lights and the pad's lights blink in their tests.
 const BLINK: Duration = Duration::from_secs(3);
-
-/// What the kiosk keeps for maintenance and telemetry.
-pub struct Upkeep {
-    pub started: Instant,
-    /// The running configuration and the file it came from (None: built-in defaults of the simulation).
-    pub config: Config,
-    pub config_path: Option<PathBuf>,
-    pub panel: Panel,
-    pub data_dir: PathBuf,
-    pub simulated: bool,
-    last_heartbeat: Option<Instant>,
-    heartbeat_in_flight: bool,
-    /// The last answer of the platform: its latency, or why it did not answer.
-    pub hub: Option<Result<Duration, String>>,
-    /// What the last pushed configuration came to, for the next heartbeat.
-    pending_result: Option<ConfigResult>,
-    /// The push last handled (a push is applied once).
-    last_push: Option<String>,
-    /// A restart was asked for: the exit code systemd restarts the firmware on.
-    pub exit_code: Option<i32>,
-    /// RAUC, where the image has it (None: a development build or the simulated terminal).
-    pub rauc: Option<Rauc>,
-    /// How long the firmware must run with its first frame shown before its slot is marked good.
-    pub good_after: Duration,
-    /// The slots as RAUC last reported them, or why it could not.
-    pub slots: Option<Result<Status, String>>,
-    /// Whether the running slot was marked good after the self-test.
-    pub slot_check: SlotCheck,
-    /// An update installed from the maintenance menu.
-    pub update: UpdateRun,
-}
-
-/// The self-test that decides whether the running slot is good.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum SlotCheck {
-    /// Not yet: the first frame is not shown or the firmware has not run long enough.
-    #[default]
-    Waiting,
-    /// Marked good; RAUC's words.
-    Good(String),
-    /// The self-test failed or RAUC refused: the slot keeps counting its tries.
-    NotMarked(String),
-}
-
-/// An installation of an update bundle.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum UpdateRun {
-    #[default]
-    Idle,
-    Running {
-        bundle: String,
-        percent: u8,
-        step: String,
-    },
-    Installed(String),
-    Failed(String),
-}
-
-/// A blocking RAUC call on the runtime's blocking threads; its error as the text the menu shows.
-async fn blocking<T: Send + 'static>(
-    call: impl FnOnce() -> Result<T, crate::rauc::RaucError> + Send + 'static,
-) -> Result<T, String> {
-    tokio::task::spawn_blocking(call)
-        .await
-        .map_err(|e| e.to_string())
-        .and_then(|r| r.map_err(|e| e.to_string()))
-}
-
-/// How long the firmware runs with its first frame on the screen before it marks its slot good: long enough
-/// to show that it does not crash or hang right after starting.
-pub const GOOD_AFTER: Duration = Duration::from_secs(30);
-
-impl Upkeep {
-    pub fn new(config: &Config, panel: &Panel) -> Upkeep {
-        Upkeep {
-            started: Instant::now(),
-            config: config.clone(),
-            config_path: None,
-            panel: panel.clone(),
-            data_dir: config.storage.data_dir.clone(),
-            simulated: false,
-            last_heartbeat: None,
-            heartbeat_in_flight: false,
-            hub: None,
-            pending_result: None,
-            last_push: None,
-            exit_code: None,
-            rauc: None,
-            good_after: GOOD_AFTER,
-            slots: None,
-            slot_check: SlotCheck::Waiting,
-            update: UpdateRun::Idle,
-        }
-    }
-}
-
-/// The exit code that asks systemd to start the firmware again (`Restart=always` restarts on any exit; the
-/// code tells a restart asked for from a crash in the journal).
-pub const RESTART_EXIT_CODE: i32 = 75;
-
-/// The exit code that asks systemd to reboot the board (the unit's `RestartPreventExitStatus=76` and
-/// `FailureAction=reboot`): the firmware's user needs no right to reboot.
-pub const REBOOT_EXIT_CODE: i32 = 76;
-
-/// Where the wrong-PIN count and the lock-out's end are kept: "FAILURES UNTIL_MS".
-const LOCK_SECRET: &str = "maintenance.lock";
-
-fn counter_name(c: Consumable) -> String {
-    format!("counter.{}", c.name())
-}
 
 impl Kiosk {
     /// Where the configuration lives and the data folder; `simulated`: reboots are not carried out.
@@ -259,7 +150,9 @@ impl Kiosk {
             self.say("此终端没有 RAUC no RAUC on this terminal");
             return;
         };
-        let Some(bundle) = crate::rauc::find_bundle(&crate::rauc::bundle_dirs(&data_dir)) else {
+        let Some(bundle) =
+            crate::system::rauc::find_bundle(&crate::system::rauc::bundle_dirs(&data_dir))
+        else {
             self.say("没有找到更新包 no update bundle found");
             return;
         };
@@ -305,7 +198,7 @@ impl Kiosk {
                     }
                     Err(e) => {
                         tracing::error!(bundle = %name, error = %e, "update not installed");
-                        let why = crate::rauc::explain(&e);
+                        let why = crate::system::rauc::explain(&e);
                         (
                             UpdateRun::Failed(why.clone()),
                             format!("安装失败 not installed: {why}"),
@@ -419,7 +312,7 @@ impl Kiosk {
                 locked_for,
             } => {
                 // Kept as the wall-clock end of the lock: a restart must not buy more tries.
-                let until = crate::outbox::now_ms() + locked_for.as_millis() as i64;
+                let until = crate::platform::outbox::now_ms() + locked_for.as_millis() as i64;
                 let kept = self
                     .outbox()
                     .map(|o| o.set_secret(LOCK_SECRET, &format!("{failures} {until}")));
@@ -440,7 +333,7 @@ impl Kiosk {
         };
         let mut parts = kept.split(' ').map(str::parse::<i64>);
         if let (Some(Ok(failures)), Some(Ok(until))) = (parts.next(), parts.next()) {
-            let left = (until - crate::outbox::now_ms()).max(0) as u64;
+            let left = (until - crate::platform::outbox::now_ms()).max(0) as u64;
             self.handle(Input::LockRestored {
                 failures: u32::try_from(failures).unwrap_or(0),
                 locked_for: Duration::from_millis(left),
@@ -474,8 +367,10 @@ impl Kiosk {
             Test::Receipt => match services.receipt {
                 Some(h) => {
                     rt.spawn(async move {
-                        let receipt =
-                            crate::diag::test_receipt("终端小票打印机 terminal printer", "-");
+                        let receipt = crate::view::paperwork::test_receipt(
+                            "终端小票打印机 terminal printer",
+                            "-",
+                        );
                         done(
                             h.print(receipt)
                                 .await
@@ -490,7 +385,7 @@ impl Kiosk {
                 Some(h) => {
                     rt.spawn(async move {
                         let pdf = tokio::task::spawn_blocking(|| {
-                            crate::diag::a4_test_page("terminal A4 printer")
+                            crate::view::paperwork::a4_test_page("terminal A4 printer")
                         })
                         .await
                         .map_err(|e| e.to_string())
@@ -601,7 +496,7 @@ impl Kiosk {
         };
         let inbox = self.inbox();
         runtime.spawn(async move {
-            let r = crate::settings_change::apply(path, running, change).await;
+            let r = crate::system::settings_change::apply(path, running, change).await;
             inbox.post(move |k| k.config_changed(r, push));
         });
     }
@@ -646,7 +541,7 @@ impl Kiosk {
             technicians: config.maintenance.technicians.clone(),
         });
         let panel = self.upkeep.borrow().panel.clone();
-        crate::presenter::configure(&self.ui, &config, &panel);
+        crate::view::presenter::configure(&self.ui, &config, &panel);
         self.upkeep.borrow_mut().config = config;
     }
 
@@ -656,7 +551,7 @@ impl Kiosk {
             let u = self.upkeep.borrow();
             !u.heartbeat_in_flight
                 && u.last_heartbeat
-                    .is_none_or(|t| t.elapsed() >= crate::telemetry::HEARTBEAT_EVERY)
+                    .is_none_or(|t| t.elapsed() >= crate::platform::telemetry::HEARTBEAT_EVERY)
         };
         if due {
             self.heartbeat_now();
@@ -724,7 +619,7 @@ impl Kiosk {
         let status = self.outbox().and_then(|o| o.status().ok());
         Heartbeat {
             terminal_id: t.terminal_id.clone(),
-            version: crate::telemetry::VERSION.into(),
+            version: crate::platform::telemetry::VERSION.into(),
             update: u.slots.as_ref().map(|r| match r {
                 Ok(s) => s.summary(),
                 Err(e) => format!("rauc: {e}"),
@@ -747,10 +642,10 @@ impl Kiosk {
             outbox_oldest_s: status
                 .as_ref()
                 .and_then(|s| s.oldest_ms)
-                .map(|ms| ((crate::outbox::now_ms() - ms).max(0) / 1000) as u64),
+                .map(|ms| ((crate::platform::outbox::now_ms() - ms).max(0) / 1000) as u64),
             outbox_last_error: status.and_then(|s| s.last_error),
-            free_disk_bytes: crate::telemetry::free_disk(&u.data_dir),
-            temperature_c: crate::telemetry::temperature(),
+            free_disk_bytes: crate::platform::telemetry::free_disk(&u.data_dir),
+            temperature_c: crate::platform::telemetry::temperature(),
             config_result: u.pending_result.clone(),
             sent_at: local_now().to_rfc3339(),
         }

@@ -152,14 +152,14 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
         Screen::Apply => t
             .application
             .as_ref()
-            .map(crate::application_view::page)
+            .map(crate::view::application_view::page)
             .unwrap_or(Page::Home),
     });
-    crate::application_view::present(
+    crate::view::application_view::present(
         ui,
         t,
         changed.candidates,
-        crate::application_view::Pictures {
+        crate::view::application_view::Pictures {
             materials: changed.materials,
         },
     );

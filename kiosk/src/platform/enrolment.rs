@@ -2,7 +2,7 @@
 //! process starts in simulation) for its token, keeps the token sealed in the store and sends it on every
 //! call. A code is spent once; a new code in the configuration (after a revocation) enrols again.
 
-use crate::outbox::Outbox;
+use crate::platform::outbox::Outbox;
 use crate::platform::{Platform, PlatformError};
 use std::time::Duration;
 

@@ -21,7 +21,7 @@ pub struct Simulator {
 impl Simulator {
     pub fn new(devices: Rc<SimulatedDevices>) -> Result<Rc<Self>, slint::PlatformError> {
         let window = SimulatorWindow::new()?;
-        crate::screen_fonts::register_or_log();
+        crate::view::screen_fonts::register_or_log();
         let labels: Vec<SharedString> = sample_cards()
             .iter()
             .map(|c| SharedString::from(c.label))
@@ -336,7 +336,7 @@ impl Simulator {
     }
 
     fn push_log(&self, line: String) {
-        let stamp = crate::app::local_now().format("%H:%M:%S");
+        let stamp = crate::system::clock::local_now().format("%H:%M:%S");
         self.log.insert(0, format!("{stamp}  {line}").into());
         while self.log.row_count() > LOG_LINES {
             self.log.remove(LOG_LINES);

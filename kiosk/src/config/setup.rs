@@ -104,3 +104,11 @@ fn fallback_profile() -> Profile {
         },
     }
 }
+
+/// Says every problem of the configuration and profile on standard error and in the log.
+pub fn report(s: &Setup) {
+    for p in &s.problems {
+        eprintln!("{p}");
+        tracing::error!(file = %p.file.display(), line = p.line, key = %p.key, "{}", p.message);
+    }
+}

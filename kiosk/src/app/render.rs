@@ -1,0 +1,121 @@
+//! The redraw: the core's state into the views, the screen reader and speech following it.
+
+use super::*;
+
+impl Kiosk {
+    pub fn render(&self) {
+        let t = self.terminal.borrow();
+        let items = self.items.get().and_then(Option::as_ref);
+        let search = (t.search.clone(), t.language, items.is_some());
+        let hits: Option<Vec<kiosk_ui::ItemHit>> =
+            (self.shown_search.borrow().as_ref() != Some(&search)).then(|| match items {
+                Some(items) if !t.search.is_empty() => items
+                    .index
+                    .search(&t.search, HITS)
+                    .iter()
+                    .filter_map(|h| items.catalog.get(&h.code))
+                    .map(|i| presenter::item_hit(i, t.language))
+                    .collect(),
+                _ => Vec::new(),
+            });
+        if hits.is_some() {
+            *self.shown_search.borrow_mut() = Some(search);
+        }
+        let photo = t.pending_photo.as_ref().map(|p| p.id);
+        let photo_changed = self.shown_photo.replace(photo) != photo;
+        let materials: Vec<u64> = t
+            .application
+            .as_ref()
+            .map(|a| a.attached.iter().map(|x| x.photo.id).collect())
+            .unwrap_or_default();
+        let materials_changed = *self.shown_materials.borrow() != materials;
+        if materials_changed {
+            *self.shown_materials.borrow_mut() = materials;
+        }
+        let category_key = match t.screen {
+            Screen::Category(id) => Some((id, t.language, items.is_some())),
+            _ => None,
+        };
+        let category: Option<Vec<kiosk_ui::ItemHit>> =
+            (*self.shown_category.borrow() != category_key).then(|| match (category_key, items) {
+                (Some((id, lang, _)), Some(items)) => items
+                    .catalog
+                    .items
+                    .iter()
+                    // 证明打印 gathers every document to print, whichever office issues it.
+                    .filter(|i| {
+                        i.category == id
+                            || (id == "certificate-print" && i.kind == kiosk_catalog::Kind::Print)
+                    })
+                    .map(|i| presenter::item_hit(i, lang))
+                    .collect(),
+                _ => Vec::new(),
+            });
+        if category.is_some() {
+            *self.shown_category.borrow_mut() = category_key;
+        }
+        let elder: Option<Vec<kiosk_ui::CategoryTile>> = match items {
+            Some(items) if self.shown_elder.get() != Some(t.language) => {
+                self.shown_elder.set(Some(t.language));
+                Some(presenter::elder_tiles(
+                    &self.ui,
+                    &self.elder_items,
+                    &items.catalog,
+                    t.language,
+                ))
+            }
+            _ => None,
+        };
+        let candidates: Vec<String> = match (t.application.as_ref(), self.ime.get()) {
+            (Some(a), Some(d)) if !a.composition.is_empty() => candidates_for(d, &a.composition)
+                .into_iter()
+                .map(|c| c.text)
+                .collect(),
+            _ => Vec::new(),
+        };
+        presenter::present(
+            &self.ui,
+            &t,
+            &clock(),
+            presenter::Changed {
+                hits: hits.as_deref(),
+                photo: photo_changed,
+                materials: materials_changed,
+                category: category.as_deref(),
+                candidates: &candidates,
+                elder_items: elder.as_deref(),
+            },
+        );
+        {
+            let upkeep = self.upkeep.borrow();
+            let m = &t.maintenance;
+            // The store is read only for the section on the screen.
+            let shown = |s| m.who().is_some() && m.section == s;
+            use crate::maintenance::{Consumable, Section};
+            let outbox = shown(Section::Queue)
+                .then(|| self.outbox().map(|o| o.status().map_err(|e| e.to_string())))
+                .flatten();
+            let counter = |c| {
+                if shown(Section::Consumables) {
+                    self.counter(c)
+                } else {
+                    0
+                }
+            };
+            let facts = crate::view::maintenance_view::Facts {
+                outbox,
+                platform: self
+                    .services
+                    .borrow()
+                    .as_ref()
+                    .and_then(|s| s.platform.as_ref().map(|p| p.base().to_string())),
+                upkeep: &upkeep,
+                receipts: counter(Consumable::Receipt),
+                a4: counter(Consumable::A4),
+            };
+            crate::view::maintenance_view::present(&self.ui, &t, &facts);
+        }
+        self.reader.follow(&self.ui);
+        self.with_voice(|v| v.screen_changed(&t, &self.ui.global::<kiosk_ui::AppState>()));
+    }
+}
