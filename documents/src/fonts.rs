@@ -163,6 +163,12 @@ impl Fonts {
         self.fallback.is_some()
     }
 
+    /// Whether a font of these draws `c` (a fallback font being there says nothing of what it covers:
+    /// Noto Sans CJK's first face has no CJK Extension B).
+    pub fn draws(&self, c: char) -> bool {
+        self.main.has(c) || self.fallback.as_ref().is_some_and(|f| f.has(c))
+    }
+
     /// The face that draws `c`, and the character actually drawn (the mark when none has it).
     pub(crate) fn face_for(&self, c: char) -> (&Face, char) {
         if self.main.has(c) || c.is_whitespace() {

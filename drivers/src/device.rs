@@ -131,3 +131,11 @@ impl Health {
         !matches!(self, Health::Down { .. })
     }
 }
+
+/// Paper state of a printer, from its status sensor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaperState {
+    Ok,
+    NearEnd,
+    Out,
+}

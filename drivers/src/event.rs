@@ -2,6 +2,7 @@
 //! session makes of them.
 
 use crate::a4::{Condition, JobState};
+pub use crate::device::PaperState;
 use crate::device::{DeviceId, Health};
 use crate::idcard::IdCardRecord;
 use crate::scanner::ScanPayload;
@@ -23,14 +24,6 @@ impl Rating {
     pub fn is_bad(self) -> bool {
         self.0 <= 2
     }
-}
-
-/// Paper state of a printer, from its status sensor.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PaperState {
-    Ok,
-    NearEnd,
-    Out,
 }
 
 /// A key of the tactile keypad (non-visual use: raised keys, audio through the headphone jack).

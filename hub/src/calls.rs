@@ -21,8 +21,9 @@ use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 use crate::clerks;
+use crate::common::now_ms;
 use crate::db::CallRecord;
-use crate::platform::{now_ms, Platform};
+use crate::platform::Platform;
 use crate::TerminalId;
 
 /// How long a dropped terminal may take to come back before its call ends as dropped.
@@ -257,7 +258,7 @@ async fn terminal_session(p: Arc<Platform>, terminal: String, mut socket: WebSoc
             resume,
             ..
         }) => {
-            let Ok(fresh) = crate::platform::random_hex(12) else {
+            let Ok(fresh) = crate::common::random_hex(12) else {
                 tracing::error!("no system randomness for a call id");
                 let _ = send_json(
                     &mut socket,
@@ -672,9 +673,9 @@ pub(crate) async fn print(
     let Some(call) = call else {
         return crate::error(StatusCode::CONFLICT, "no-call", "当前没有通话");
     };
-    let id = match crate::platform::random_hex(12) {
+    let id = match crate::common::random_hex(12) {
         Ok(id) => id,
-        Err(e) => return crate::platform::storage(e),
+        Err(e) => return crate::common::storage(e),
     };
     if let Some(c) = s.calls.get_mut(&call) {
         c.documents.insert(id.clone(), (title.clone(), body));
@@ -728,6 +729,6 @@ pub(crate) async fn material(
             )
                 .into_response()
         }
-        Err(e) => crate::platform::storage(e),
+        Err(e) => crate::common::storage(e),
     }
 }

@@ -13,7 +13,8 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::platform::{now_ms, Platform};
+use crate::common::now_ms;
+use crate::platform::Platform;
 
 pub const COOKIE: &str = "kiosk_clerk";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -101,8 +102,8 @@ impl Clerks {
     }
 
     fn open(&self, name: &str) -> Result<String, getrandom::Error> {
-        let token = crate::platform::random_hex(32)?;
-        let csrf = crate::platform::random_hex(32)?;
+        let token = crate::common::random_hex(32)?;
+        let csrf = crate::common::random_hex(32)?;
         let mut s = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
         s.retain(|_, v| v.expires > now);

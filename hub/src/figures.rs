@@ -16,8 +16,9 @@
 //! Every figure is computed from sums that add up (counts and totals), so one pass over a day's sessions
 //! grouped by terminal, item and day gives every grouping: by terminal, street, community, item and day.
 
+use crate::common::now_ms;
 use crate::db::DbError;
-use crate::platform::{now_ms, Platform};
+use crate::platform::Platform;
 use chrono::{FixedOffset, NaiveDate, Offset, TimeZone, Utc};
 use kiosk_api::{Evaluation, Outcome, SessionFigures};
 use serde::Serialize;

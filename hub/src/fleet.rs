@@ -2,8 +2,10 @@
 //! silent for 2 minutes flagged, configurations pushed to a terminal and what became of them, and the
 //! technicians' audit trail.
 
+use crate::common::{now_ms, other_terminal, storage};
 use crate::db::DbError;
-use crate::platform::{now_ms, other_terminal, storage, take, Platform, Record};
+use crate::platform::Platform;
+use crate::records::{take, Record};
 use crate::{error, TerminalId};
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -177,7 +179,7 @@ impl Platform {
     pub async fn push_config(&self, terminal: &str, toml: &str) -> Result<String, crate::HubError> {
         let id = format!(
             "cfg-{}",
-            crate::platform::random_hex(8).map_err(|e| crate::HubError::Random(e.to_string()))?
+            crate::common::random_hex(8).map_err(|e| crate::HubError::Random(e.to_string()))?
         );
         let now = now_ms();
         sqlx::query(

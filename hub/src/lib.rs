@@ -8,6 +8,7 @@
 pub mod calls;
 pub mod charts;
 pub mod clerks;
+pub mod common;
 pub mod db;
 pub mod devdata;
 pub mod figures;
@@ -15,6 +16,7 @@ pub mod fleet;
 pub mod materials;
 pub mod operations;
 pub mod platform;
+pub mod records;
 pub use platform::{HubError, Platform, Received};
 
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -157,17 +159,17 @@ async fn enrol(State(p): State<Arc<Platform>>, Json(r): Json<EnrolRequest>) -> R
             "终端编号应为1至64个字符",
         );
     }
-    let token = match platform::random_hex(32) {
+    let token = match common::random_hex(32) {
         Ok(t) => t,
-        Err(e) => return platform::storage(e),
+        Err(e) => return common::storage(e),
     };
     match p
         .db
         .enrol(
-            &platform::code_hash(&r.code),
+            &common::code_hash(&r.code),
             &r.terminal_id,
             &kiosk_api::sha256_hex(token.as_bytes()),
-            platform::now_ms(),
+            common::now_ms(),
         )
         .await
     {
@@ -176,7 +178,7 @@ async fn enrol(State(p): State<Arc<Platform>>, Json(r): Json<EnrolRequest>) -> R
             Json(EnrolReply { token }).into_response()
         }
         Ok(false) => unauthorised("注册码无效、已使用或已过期"),
-        Err(e) => platform::storage(e),
+        Err(e) => common::storage(e),
     }
 }
 
@@ -212,7 +214,7 @@ async fn authorise(State(p): State<Arc<Platform>>, mut req: Request, next: Next)
             next.run(req).await
         }
         Ok(None) => unauthorised("终端凭证无效或已吊销"),
-        Err(e) => platform::storage(e),
+        Err(e) => common::storage(e),
     }
 }
 
@@ -267,8 +269,8 @@ impl utoipa::Modify for TerminalToken {
     info(title = "Kiosk hub platform API", description = "What the self-service terminals send to the service centre, and its answers."),
     paths(
         health, openapi, enrol,
-        platform::identity, platform::prefill, platform::cases, platform::evaluations, platform::help,
-        platform::not_done, platform::figures, platform::telemetry, platform::certificate, materials::status, materials::upload,
+        platform::identity, platform::prefill, platform::cases, records::evaluations, records::help,
+        records::not_done, records::figures, records::telemetry, platform::certificate, materials::status, materials::upload,
         calls::document, fleet::heartbeat, fleet::audit,
     ),
     modifiers(&TerminalToken)
@@ -281,11 +283,11 @@ pub fn router_with(platform: Arc<Platform>) -> Router {
         .route(path::IDENTITY, post(platform::identity))
         .route(path::PREFILL, post(platform::prefill))
         .route(path::CASES, post(platform::cases))
-        .route(path::EVALUATIONS, post(platform::evaluations))
-        .route(path::HELP, post(platform::help))
-        .route(path::NOT_DONE, post(platform::not_done))
-        .route(path::FIGURES, post(platform::figures))
-        .route(path::TELEMETRY, post(platform::telemetry))
+        .route(path::EVALUATIONS, post(records::evaluations))
+        .route(path::HELP, post(records::help))
+        .route(path::NOT_DONE, post(records::not_done))
+        .route(path::FIGURES, post(records::figures))
+        .route(path::TELEMETRY, post(records::telemetry))
         .route(path::HEARTBEAT, post(fleet::heartbeat))
         .route(path::AUDIT, post(fleet::audit))
         .route("/certificates/{number}", get(platform::certificate))

@@ -6,9 +6,10 @@
 //! byte arrives the hash is checked and the file moves to `<sha256>`; a mismatch discards it. The database
 //! mirrors the progress for the fleet view; the file is the truth.
 
+use crate::common::{now_ms, storage};
 use crate::db::Db;
 use crate::error;
-use crate::platform::{now_ms, storage, Platform};
+use crate::platform::Platform;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

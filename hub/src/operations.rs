@@ -3,8 +3,9 @@
 //! trail), the figures with charts and CSV, case decisions and the follow-up of bad ratings.
 
 use crate::clerks::{authorised, refuse, security_headers};
+use crate::common::{now_ms, storage};
 use crate::figures::DECISIONS;
-use crate::platform::{now_ms, storage, Platform};
+use crate::platform::Platform;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};

@@ -5,18 +5,18 @@
 //! used key with another body is refused. The hub plays the service centre from its data set (`devdata`):
 //! prefill from the real-name record and certificates, 随申码 tokens, documents of print items.
 
+use crate::common::*;
 use crate::db::{Certificate, Db, DbError, Incoming, Resident, Taken};
 use crate::{devdata, error, materials, TerminalId};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use kiosk_api::{
-    sha256_hex, ApiError, Applicant, CaseReply, CaseRequest, CaseState, DeviceReport, Evaluation,
-    HelpReply, HelpRequest, IdentityReply, IdentityRequest, IssuedDocument, ItemKind,
-    NotDoneReport, PrefillReply, PrefillRequest, SessionFigures, Ticket, IDEMPOTENCY_KEY,
+    ApiError, Applicant, CaseReply, CaseRequest, CaseState, DeviceReport, Evaluation, HelpRequest,
+    IdentityReply, IdentityRequest, IssuedDocument, ItemKind, NotDoneReport, PrefillReply,
+    PrefillRequest, SessionFigures,
 };
-use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path as FsPath, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -68,7 +68,7 @@ pub mod kind {
 }
 
 /// Longest idempotency key, terminal id or code taken (longer is a client bug or an attack).
-const MAX_ID: usize = 128;
+pub(crate) const MAX_ID: usize = 128;
 
 /// The hub's platform state, shared by its handlers.
 pub struct Platform {
@@ -225,81 +225,8 @@ impl Platform {
     }
 }
 
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
-}
-
-/// Enrolment codes are compared without case or dashes (a person types them).
-/// `bytes` random bytes as hex: tokens, session ids, call ids. No fallback: without the system's randomness
-/// nothing secret or unique can be made, and the caller refuses.
-pub(crate) fn random_hex(bytes: usize) -> Result<String, getrandom::Error> {
-    let mut raw = vec![0u8; bytes];
-    getrandom::fill(&mut raw)?;
-    Ok(raw.iter().map(|b| format!("{b:02x}")).collect())
-}
-
-pub(crate) fn code_hash(code: &str) -> String {
-    let norm: String = code
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    sha256_hex(norm.as_bytes())
-}
-
-/// A database failure: the terminal tries again later (its outbox keeps the request).
-pub(crate) fn storage(e: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "hub storage failed");
-    error(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "storage",
-        "平台存储暂不可用，请稍后重试",
-    )
-}
-
-pub(crate) fn invalid(message: &str) -> Response {
-    error(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message)
-}
-
-fn key_reused() -> Response {
-    error(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "idempotency-key-reused",
-        "该幂等键已用于另一份请求",
-    )
-}
-
-/// A terminal may write only as itself: the refusal when a request names another.
-pub(crate) fn other_terminal(who: &TerminalId, claimed: &str) -> Option<Response> {
-    (who.0 != claimed).then(|| {
-        error(
-            StatusCode::FORBIDDEN,
-            "terminal-mismatch",
-            "请求中的终端编号与凭证不符",
-        )
-    })
-}
-
 fn too_long(values: &[&str]) -> bool {
     values.iter().any(|v| v.chars().count() > MAX_ID)
-}
-
-/// The canonical bytes of a request and their hash (serde writes a struct's fields in one order).
-fn canonical<T: Serialize>(value: &T) -> (String, String) {
-    let body = serde_json::to_string(value).unwrap_or_default();
-    let hash = sha256_hex(body.as_bytes());
-    (body, hash)
-}
-
-fn reply_json(stored: &str) -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        stored.to_string(),
-    )
-        .into_response()
 }
 
 fn identity_of(r: &Resident) -> IdentityReply {
@@ -543,229 +470,6 @@ pub(crate) async fn cases(
         Ok(Taken::KeyReused) => key_reused(),
         Err(e) => storage(e),
     }
-}
-
-/// A write without a key in its body (ratings, help, 办不成事, figures): the key comes in the
-/// `Idempotency-Key` header, and each kind has its own tickets.
-pub(crate) trait Record: Serialize {
-    const KIND: &'static str;
-    fn terminal_id(&self) -> &str;
-    /// Why the platform cannot take it, if it cannot.
-    fn problem(&self) -> Option<&'static str> {
-        None
-    }
-    /// The stored answer for the `n`th of its kind.
-    fn reply(n: i64) -> String;
-}
-
-fn ticket(prefix: &str, seq: i64) -> String {
-    serde_json::to_string(&Ticket {
-        ticket: format!("{prefix}{seq:06}"),
-    })
-    .unwrap_or_default()
-}
-
-impl Record for Evaluation {
-    const KIND: &'static str = kind::EVALUATION;
-    fn terminal_id(&self) -> &str {
-        &self.terminal_id
-    }
-    fn problem(&self) -> Option<&'static str> {
-        (!(1..=5).contains(&self.level)).then_some("评价等级应为1至5")
-    }
-    fn reply(n: i64) -> String {
-        ticket("PJ", n)
-    }
-}
-
-impl Record for HelpRequest {
-    const KIND: &'static str = kind::HELP;
-    fn terminal_id(&self) -> &str {
-        &self.terminal_id
-    }
-    fn reply(n: i64) -> String {
-        serde_json::to_string(&HelpReply {
-            ticket: format!("BB{n:06}"),
-            message: "已通知帮办人员，请在终端旁稍候。".into(),
-        })
-        .unwrap_or_default()
-    }
-}
-
-impl Record for NotDoneReport {
-    const KIND: &'static str = kind::NOT_DONE;
-    fn terminal_id(&self) -> &str {
-        &self.terminal_id
-    }
-    fn reply(n: i64) -> String {
-        ticket("BCS", n)
-    }
-}
-
-impl Record for SessionFigures {
-    const KIND: &'static str = kind::FIGURES;
-    fn terminal_id(&self) -> &str {
-        &self.terminal_id
-    }
-    fn problem(&self) -> Option<&'static str> {
-        let finite = self.session_s.is_finite() && self.steps.iter().all(|(_, s)| s.is_finite());
-        (!finite).then_some("时长应为有限数值")
-    }
-    fn reply(n: i64) -> String {
-        ticket("F", n)
-    }
-}
-
-impl Record for DeviceReport {
-    const KIND: &'static str = kind::TELEMETRY;
-    fn terminal_id(&self) -> &str {
-        &self.terminal_id
-    }
-    fn reply(n: i64) -> String {
-        ticket("T", n)
-    }
-}
-
-/// Takes a record once per kind and key, from the terminal it names.
-pub(crate) async fn take<T: Record>(
-    p: &Platform,
-    who: &TerminalId,
-    headers: &HeaderMap,
-    value: &T,
-) -> Response {
-    if let Some(r) = other_terminal(who, value.terminal_id()) {
-        return r;
-    }
-    if let Some(why) = value.problem() {
-        return invalid(why);
-    }
-    let key = headers
-        .get(IDEMPOTENCY_KEY)
-        .and_then(|v| v.to_str().ok())
-        .filter(|k| !k.is_empty() && k.chars().count() <= MAX_ID);
-    let Some(key) = key else {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "idempotency-key-missing",
-            "缺少 Idempotency-Key 请求头（1至128个字符）",
-        );
-    };
-    let (body, hash) = canonical(value);
-    let incoming = Incoming {
-        key,
-        terminal_id: &who.0,
-        body_hash: &hash,
-        body: &body,
-        now_ms: now_ms(),
-    };
-    match p.db.take_record(T::KIND, &incoming, T::reply).await {
-        Ok(Taken::New(r) | Taken::Repeat(r)) => reply_json(&r),
-        Ok(Taken::KeyReused) => key_reused(),
-        Err(e) => storage(e),
-    }
-}
-
-/// 好差评 of a case, levels 1–5; 1 and 2 are followed up.
-#[utoipa::path(post, path = "/api/v1/evaluations", tag = "platform", request_body = Evaluation,
-    params(("Idempotency-Key" = String, Header, min_length = 1, max_length = 128, description = "Once per rating")),
-    security(("terminal" = [])),
-    responses(
-        (status = 200, description = "Recorded", body = Ticket),
-        (status = 400, description = "No Idempotency-Key", body = ApiError),
-        (status = 403, description = "The rating names another terminal", body = ApiError),
-        (status = 422, description = "Level out of range, or the key was used for another rating", body = ApiError)))]
-pub(crate) async fn evaluations(
-    State(p): State<Arc<Platform>>,
-    Extension(who): Extension<TerminalId>,
-    headers: HeaderMap,
-    Json(e): Json<Evaluation>,
-) -> Response {
-    take(&p, &who, &headers, &e).await
-}
-
-/// A resident asked for a person.
-#[utoipa::path(post, path = "/api/v1/help", tag = "platform", request_body = HelpRequest,
-    params(("Idempotency-Key" = String, Header, min_length = 1, max_length = 128, description = "Once per request")),
-    security(("terminal" = [])),
-    responses(
-        (status = 200, description = "Staff told", body = HelpReply),
-        (status = 400, description = "No Idempotency-Key", body = ApiError),
-        (status = 403, description = "The request names another terminal", body = ApiError),
-        (status = 422, description = "The key was used for another request", body = ApiError)))]
-pub(crate) async fn help(
-    State(p): State<Arc<Platform>>,
-    Extension(who): Extension<TerminalId>,
-    headers: HeaderMap,
-    Json(h): Json<HelpRequest>,
-) -> Response {
-    take(&p, &who, &headers, &h).await
-}
-
-/// 办不成事: item, step and reason.
-#[utoipa::path(post, path = "/api/v1/not-done", tag = "platform", request_body = NotDoneReport,
-    params(("Idempotency-Key" = String, Header, min_length = 1, max_length = 128, description = "Once per report")),
-    security(("terminal" = [])),
-    responses(
-        (status = 200, description = "Recorded for follow-up", body = Ticket),
-        (status = 400, description = "No Idempotency-Key", body = ApiError),
-        (status = 403, description = "The report names another terminal", body = ApiError),
-        (status = 422, description = "The key was used for another report", body = ApiError)))]
-pub(crate) async fn not_done(
-    State(p): State<Arc<Platform>>,
-    Extension(who): Extension<TerminalId>,
-    headers: HeaderMap,
-    Json(n): Json<NotDoneReport>,
-) -> Response {
-    take(&p, &who, &headers, &n).await
-}
-
-/// The operations figures of one session, without personal data.
-#[utoipa::path(post, path = "/api/v1/figures", tag = "platform", request_body = SessionFigures,
-    params(("Idempotency-Key" = String, Header, min_length = 1, max_length = 128, description = "Once per session")),
-    security(("terminal" = [])),
-    responses(
-        (status = 200, description = "Recorded", body = Ticket),
-        (status = 400, description = "No Idempotency-Key", body = ApiError),
-        (status = 403, description = "The figures name another terminal", body = ApiError),
-        (status = 422, description = "Durations not finite, or the key was used for other figures", body = ApiError)))]
-pub(crate) async fn figures(
-    State(p): State<Arc<Platform>>,
-    Extension(who): Extension<TerminalId>,
-    headers: HeaderMap,
-    Json(f): Json<SessionFigures>,
-) -> Response {
-    let reply = take(&p, &who, &headers, &f).await;
-    if !reply.status().is_success() {
-        return reply;
-    }
-    // The figures' row; a retry after a failure here (503) finds the record taken and adds the row then.
-    let key = headers
-        .get(IDEMPOTENCY_KEY)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let row = crate::figures::SessionRow::of(&f, now_ms());
-    match p.add_session(key, &who.0, &row).await {
-        Ok(()) => reply,
-        Err(e) => storage(e),
-    }
-}
-
-/// A device of the terminal changed health (the fleet view reads these).
-#[utoipa::path(post, path = "/api/v1/telemetry", tag = "platform", request_body = DeviceReport,
-    params(("Idempotency-Key" = String, Header, min_length = 1, max_length = 128, description = "Once per report")),
-    security(("terminal" = [])),
-    responses(
-        (status = 200, description = "Recorded", body = Ticket),
-        (status = 400, description = "No Idempotency-Key", body = ApiError),
-        (status = 403, description = "The report names another terminal", body = ApiError),
-        (status = 422, description = "The key was used for another report", body = ApiError)))]
-pub(crate) async fn telemetry(
-    State(p): State<Arc<Platform>>,
-    Extension(who): Extension<TerminalId>,
-    headers: HeaderMap,
-    Json(r): Json<DeviceReport>,
-) -> Response {
-    take(&p, &who, &headers, &r).await
 }
 
 /// An electronic certificate as a PDF, for printing or for a clerk.

@@ -255,7 +255,7 @@ impl Terminal {
         let outbox = kiosk::platform::outbox::Outbox::new(
             kiosk_store::Store::open(&dir.join("store/kiosk.db"), &key).expect("store"),
         );
-        let platform = enrolled(&rt, &url, &hub, &kiosk.terminal.borrow().terminal_id);
+        let platform = enrolled(&rt, &url, &hub, &kiosk.terminal.borrow().terminal_id());
         kiosk.attach_services(kiosk::app::Services {
             runtime: rt.handle().clone(),
             platform: Some(platform),
@@ -316,7 +316,7 @@ impl Terminal {
             .expect("simulated reader")
             .insert(record);
         self.until("the card is read", |k| {
-            k.terminal.borrow().resident.is_some()
+            k.terminal.borrow().resident().is_some()
         });
     }
 
@@ -371,12 +371,12 @@ pub fn ui_text(root: &impl ElementRoot) -> String {
 
 /// The step of the application under way.
 pub fn step(k: &Kiosk) -> Option<kiosk::application::Step> {
-    k.terminal.borrow().application.as_ref().map(|a| a.step)
+    k.terminal.borrow().application().as_ref().map(|a| a.step)
 }
 
 /// Where the A4 document (`a4`) or the receipt of the case under way stands.
 pub fn printout(k: &Kiosk, a4: bool) -> Option<kiosk::application::PrintState> {
-    k.terminal.borrow().application.as_ref().map(|a| {
+    k.terminal.borrow().application().as_ref().map(|a| {
         if a4 {
             a.document.clone()
         } else {

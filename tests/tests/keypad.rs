@@ -132,7 +132,10 @@ fn a_payment_record_printed_and_rated_with_the_keypad_only() {
 
     reach(&term, "非常满意");
     press(&term, KeypadKey::Select);
-    assert!(k.terminal.borrow().resident.is_none(), "the session ended");
+    assert!(
+        k.terminal.borrow().resident().is_none(),
+        "the session ended"
+    );
     term.until("the rating reaches the hub", |_| {
         !term.received().evaluations.is_empty()
     });
@@ -171,21 +174,21 @@ fn elder_mode_speaks_by_itself_and_the_timeout_warning_is_said_and_extended_by_a
     let k = term.kiosk.clone();
     // A senior's card: elder mode is offered, and the offer is spoken once elder mode is on.
     term.insert_card(sample_cards().remove(0).record);
-    assert!(k.terminal.borrow().elder_proposal);
+    assert!(k.terminal.borrow().elder_proposal());
     assert!(
         spoken(&term).is_empty(),
         "a standard-mode session is not talked at"
     );
     term.touch("使用长辈版");
-    assert!(k.terminal.borrow().elder);
+    assert!(k.terminal.borrow().elder());
     // No key pressed: elder mode alone reads the screen.
     assert!(said(&term, "首页"), "{:?}", spoken(&term));
     // The resident steps away: the warning comes at once, and it is spoken.
     k.device(DeviceEvent::PresenceLost);
-    assert!(k.terminal.borrow().warning_left.is_some());
+    assert!(k.terminal.borrow().warning_left().is_some());
     assert!(said(&term, "还在办理吗"), "{:?}", spoken(&term));
     // Any key extends the session.
     press(&term, KeypadKey::Down);
-    assert!(k.terminal.borrow().warning_left.is_none());
-    assert!(k.terminal.borrow().resident.is_some());
+    assert!(k.terminal.borrow().warning_left().is_none());
+    assert!(k.terminal.borrow().resident().is_some());
 }

@@ -46,7 +46,7 @@ fn door(t: &Terminal, open: bool) {
         .expect("simulated GPIO")
         .set_door_open(open);
     t.until("the door switch is seen", |k| {
-        k.terminal.borrow().maintenance.door_open() == open
+        k.terminal.borrow().maintenance().door_open() == open
     });
 }
 
@@ -72,7 +72,7 @@ fn test_state(t: &Terminal, test: Test) -> Option<TestState> {
     t.kiosk
         .terminal
         .borrow()
-        .maintenance
+        .maintenance()
         .tests
         .get(&test)
         .cloned()
@@ -82,7 +82,7 @@ fn until_test(t: &Terminal, test: Test, what: fn(&TestState) -> bool) {
     t.until(&format!("test {test:?}"), |k| {
         k.terminal
             .borrow()
-            .maintenance
+            .maintenance()
             .tests
             .get(&test)
             .is_some_and(what)
@@ -125,7 +125,7 @@ fn the_door_opens_the_menu_wrong_pins_lock_out_and_closing_it_leaves() {
     assert!(state(&t).get_maint_open());
     assert!(!state(&t).get_maint_unlocked());
     assert!(
-        t.kiosk.terminal.borrow().resident.is_none(),
+        t.kiosk.terminal.borrow().resident().is_none(),
         "the session ended"
     );
     assert!(
@@ -138,7 +138,7 @@ fn the_door_opens_the_menu_wrong_pins_lock_out_and_closing_it_leaves() {
     for i in 1..=5 {
         type_pin(&t, "1111");
         t.until("the answer", |k| {
-            k.terminal.borrow().maintenance.failures() == i
+            k.terminal.borrow().maintenance().failures() == i
         });
     }
     t.until("the lock-out is shown", |k| {
@@ -158,18 +158,25 @@ fn the_door_opens_the_menu_wrong_pins_lock_out_and_closing_it_leaves() {
         !state(&t).get_maint_unlocked(),
         "the lock-out survives the door"
     );
-    // A restart of the firmware (the menu's state made anew) finds the lock-out kept in the store.
+    // A restart of the firmware (the terminal's state made anew) finds the lock-out kept in the store.
     door(&t, false);
     let (_, config) = configured("maint-lock-again");
-    t.kiosk.terminal.borrow_mut().maintenance =
-        kiosk::maintenance::Maintenance::new(config.maintenance.technicians.clone());
-    assert_eq!(t.kiosk.terminal.borrow().maintenance.failures(), 0);
+    *t.kiosk.terminal.borrow_mut() = kiosk::session::Terminal::new(
+        kiosk::session::Setup {
+            settings: config.settings(),
+            terminal_id: config.terminal.id.clone(),
+            technicians: config.maintenance.technicians.clone(),
+            nonce: 1,
+        },
+        std::time::Instant::now(),
+    );
+    assert_eq!(t.kiosk.terminal.borrow().maintenance().failures(), 0);
     t.kiosk.restore_lock();
     {
         let term = t.kiosk.terminal.borrow();
-        assert_eq!(term.maintenance.failures(), 5);
+        assert_eq!(term.maintenance().failures(), 5);
         assert!(term
-            .maintenance
+            .maintenance()
             .locked_for(std::time::Instant::now())
             .is_some_and(|s| s > 20));
     }
@@ -232,7 +239,7 @@ fn each_diagnostic_runs_against_the_simulators() {
         other => panic!("{other:?}"),
     }
     assert!(
-        t.kiosk.terminal.borrow().resident.is_none(),
+        t.kiosk.terminal.borrow().resident().is_none(),
         "a card in the menu starts no session"
     );
     // A scan.
@@ -318,7 +325,7 @@ fn each_diagnostic_runs_against_the_simulators() {
     t.sims.gpio.as_ref().expect("gpio").press_help();
     until_test(&t, Test::HelpButton, passed);
     assert!(
-        t.kiosk.terminal.borrow().call.is_none(),
+        t.kiosk.terminal.borrow().call().is_none(),
         "the help button calls nobody during maintenance"
     );
     // Speech: a sentence is spoken (here into a WAV file), then judged.
@@ -401,8 +408,8 @@ fn each_diagnostic_runs_against_the_simulators() {
     t.until("the idle screen", |k| {
         !k.ui.global::<kiosk_ui::AppState>().get_maint_open()
     });
-    assert!(t.kiosk.terminal.borrow().maintenance.tests.is_empty());
-    assert!(t.kiosk.terminal.borrow().maintenance.who().is_none());
+    assert!(t.kiosk.terminal.borrow().maintenance().tests.is_empty());
+    assert!(t.kiosk.terminal.borrow().maintenance().who().is_none());
     audit_with(&t, "left the maintenance menu (door closed)");
 }
 
@@ -455,7 +462,7 @@ fn settings_and_pushed_configurations_roll_back_when_they_fail() {
     action(&t, "adjust:warning:down");
     action(&t, "apply");
     t.until("applied", |k| {
-        k.terminal.borrow().settings.inactivity_timeout == std::time::Duration::from_secs(30)
+        k.terminal.borrow().settings().inactivity_timeout == std::time::Duration::from_secs(30)
     });
     let written = std::fs::read_to_string(&path).expect("config");
     assert!(
@@ -509,7 +516,7 @@ fn settings_and_pushed_configurations_roll_back_when_they_fail() {
     );
     assert_eq!(std::fs::read_to_string(&path).expect("config"), before);
     assert_eq!(
-        t.kiosk.terminal.borrow().settings.inactivity_timeout,
+        t.kiosk.terminal.borrow().settings().inactivity_timeout,
         std::time::Duration::from_secs(30),
         "the running settings are the old ones"
     );
@@ -519,12 +526,12 @@ fn settings_and_pushed_configurations_roll_back_when_they_fail() {
     assert!(r.starts_with("applied"), "{r}");
     assert_eq!(std::fs::read_to_string(&path).expect("config"), good);
     assert_eq!(
-        t.kiosk.terminal.borrow().settings.inactivity_timeout,
+        t.kiosk.terminal.borrow().settings().inactivity_timeout,
         std::time::Duration::from_secs(300)
     );
     // The heartbeat told the fleet view the site and the devices.
     let fleet =
-        t.rt.block_on(t.hub.fleet(kiosk_hub::platform::now_ms()))
+        t.rt.block_on(t.hub.fleet(kiosk_hub::common::now_ms()))
             .expect("fleet");
     let row = fleet
         .iter()

@@ -536,7 +536,7 @@ fn figures_and_fleet(database: Option<&str>) {
             422
         );
 
-        let today = kiosk_hub::figures::day_of_ms(kiosk_hub::platform::now_ms());
+        let today = kiosk_hub::figures::day_of_ms(kiosk_hub::common::now_ms());
         let q = format!("from=2026-11-27&to={today}");
         // Without a login: refused.
         let anon = reqwest::get(format!("{origin}/clerk/api/figures?{q}"))
@@ -665,10 +665,7 @@ fn figures_and_fleet(database: Option<&str>) {
         assert_eq!(forged.status().as_u16(), 403);
 
         // The fleet: two heard from, one never; silence counts from the last heartbeat.
-        let fleet = hub
-            .fleet(kiosk_hub::platform::now_ms())
-            .await
-            .expect("fleet");
+        let fleet = hub.fleet(kiosk_hub::common::now_ms()).await.expect("fleet");
         let row = |id: &str, rows: &[kiosk_hub::fleet::FleetRow]| {
             rows.iter()
                 .find(|r| r.terminal_id == id)
@@ -734,10 +731,7 @@ fn figures_and_fleet(database: Option<&str>) {
         assert_eq!(pushes.len(), 1);
         assert_eq!(pushes[0].state, "refused");
         // The fleet view shows each terminal's newest push and what became of it.
-        let fleet = hub
-            .fleet(kiosk_hub::platform::now_ms())
-            .await
-            .expect("fleet");
+        let fleet = hub.fleet(kiosk_hub::common::now_ms()).await.expect("fleet");
         let config = |id: &str| {
             fleet
                 .iter()
@@ -804,7 +798,7 @@ fn the_operations_page_shows_the_fleet_the_figures_and_takes_a_follow_up() {
     rt.block_on(async {
         t1.heartbeat(&heartbeat(T1, "殷行街道", "开鲁新村社区")).await.expect("heartbeat");
         t2.heartbeat(&heartbeat(T2, "五角场街道", "政通路社区")).await.expect("heartbeat");
-        let today = kiosk_hub::figures::day_of_ms(kiosk_hub::platform::now_ms());
+        let today = kiosk_hub::figures::day_of_ms(kiosk_hub::common::now_ms());
         for (i, s) in sessions().iter_mut().enumerate() {
             // Today, so that the page's default period (the last 7 days) shows them.
             let mut f = figures_of(s);

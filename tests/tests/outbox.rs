@@ -143,3 +143,93 @@ fn enrolment_spends_a_code_once_keeps_the_token_and_enrols_again_after_a_revocat
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The submission use case on its own (`app::deliver`, what the kiosk runs when the core asks to submit),
+/// against the hub: taken with its application PDF; kept with a provisional number while the hub is down and
+/// delivered once later; refused outright without a store to keep it in.
+#[test]
+fn a_submission_answers_the_core_with_the_platforms_case_or_a_provisional_number() {
+    use kiosk::session::{Input, Submit};
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let (base, hub) = kiosk_tests::hub_on_loopback(&rt);
+    let platform: Platform = kiosk_tests::enrolled(&rt, &base, &hub, "T3");
+    let dir = kiosk_tests::scratch("deliver");
+    let key = kiosk_store::load_or_create_key(&dir.join("key")).expect("key");
+    let outbox = Outbox::new(Store::open(&dir.join("kiosk.db"), &key).expect("store"));
+    let photo = photo();
+    let submit = |key: &str| Submit {
+        request: kiosk_tests::sample_case(key, "T3", &[&photo]),
+        uploads: vec![photo.clone()],
+        strokes: vec![vec![(0.1, 0.5), (0.4, 0.2), (0.8, 0.6)]],
+    };
+    let deliver = |key: &str, outbox: Option<Outbox>| {
+        rt.block_on(kiosk::app::deliver(
+            submit(key),
+            platform.clone(),
+            outbox,
+            "测试终端".into(),
+        ))
+    };
+
+    match deliver("T3-up", Some(outbox.clone())) {
+        Input::Submitted {
+            key,
+            reply: Ok(reply),
+            wall,
+        } => {
+            assert_eq!(key, "T3-up");
+            assert!(!reply.case_number.is_empty());
+            assert!(!wall.is_empty(), "the receipt's time");
+        }
+        other => panic!("{other:?}"),
+    }
+    let got = kiosk_tests::received(&rt, &hub);
+    let body = got
+        .bodies
+        .iter()
+        .find(|b| b.idempotency_key == "T3-up")
+        .expect("the case at the hub");
+    assert!(
+        body.application_pdf.is_some(),
+        "the signed PDF went with it"
+    );
+    assert_eq!(outbox.status().expect("status").queued, 0);
+
+    hub.set_available(false);
+    let provisional = match deliver("T3-down", Some(outbox.clone())) {
+        Input::Queued {
+            key, provisional, ..
+        } => {
+            assert_eq!(key, "T3-down");
+            provisional
+        }
+        other => panic!("{other:?}"),
+    };
+    assert!(provisional.starts_with('L'), "{provisional}");
+    assert_eq!(outbox.status().expect("status").queued, 1);
+    // Without a store nothing can be kept: the resident is told it was not submitted.
+    assert!(matches!(
+        deliver("T3-nostore", None),
+        Input::Submitted { reply: Err(ref e), .. } if e.is_transient()
+    ));
+
+    hub.set_available(true);
+    let mut delivered = Vec::new();
+    for _ in 0..40 {
+        delivered.extend(rt.block_on(outbox.round(&platform)).delivered);
+        if !delivered.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(
+        delivered
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect::<Vec<_>>(),
+        ["T3-down"]
+    );
+    assert!(!kiosk_tests::received(&rt, &hub)
+        .cases
+        .contains_key("T3-nostore"));
+}

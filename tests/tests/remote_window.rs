@@ -561,13 +561,13 @@ fn on_the_terminal_one_touch_reaches_a_clerk() {
     });
     t.insert_card(kiosk_drivers::sim::sample_cards().remove(0).record);
     t.until("the resident identified", |k| {
-        k.terminal.borrow().resident.is_some()
+        k.terminal.borrow().resident().is_some()
     });
 
     t.touch("视频办");
     t.until("a place in the queue", |k| {
         matches!(
-            k.terminal.borrow().call.as_ref().map(|c| &c.phase),
+            k.terminal.borrow().call().as_ref().map(|c| &c.phase),
             Some(CallPhase::Waiting { .. })
         )
     });
@@ -586,7 +586,7 @@ fn on_the_terminal_one_touch_reaches_a_clerk() {
     });
     t.until("talking", |k| {
         matches!(
-            k.terminal.borrow().call.as_ref().map(|c| &c.phase),
+            k.terminal.borrow().call().as_ref().map(|c| &c.phase),
             Some(CallPhase::Talking { connected: true })
         )
     });
@@ -614,14 +614,14 @@ fn on_the_terminal_one_touch_reaches_a_clerk() {
     t.until("the pushed form", |k| {
         k.terminal
             .borrow()
-            .application
+            .application()
             .as_ref()
             .is_some_and(|a| a.item.code == "MZ-001")
     });
     t.until("the call strip", |k| {
         k.terminal
             .borrow()
-            .call
+            .call()
             .as_ref()
             .is_some_and(|c| !c.expanded)
     });
@@ -629,7 +629,7 @@ fn on_the_terminal_one_touch_reaches_a_clerk() {
         .kiosk
         .terminal
         .borrow()
-        .application
+        .application()
         .as_ref()
         .and_then(|a| a.fields.iter().position(|f| f.field.id == "phone"));
     if let Some(i) = phone {
@@ -654,7 +654,7 @@ fn on_the_terminal_one_touch_reaches_a_clerk() {
     )));
     assert_eq!(status, Value::from(200));
     t.until("the printed notice", |k| {
-        k.terminal.borrow().notice.map(|n| n.0) == Some(kiosk::session::Notice::CallPrinted)
+        k.terminal.borrow().notice().map(|n| n.0) == Some(kiosk::session::Notice::CallPrinted)
     });
     t.rt.block_on(browser.until(
         "the print at the console",
@@ -670,17 +670,17 @@ fn on_the_terminal_one_touch_reaches_a_clerk() {
     });
     t.until("the end of the call", |k| {
         matches!(
-            k.terminal.borrow().call.as_ref().map(|c| &c.phase),
+            k.terminal.borrow().call().as_ref().map(|c| &c.phase),
             Some(CallPhase::Ended { .. })
         )
     });
     snapshot(&t.kiosk, "call-ended");
     t.touch("非常满意");
     t.until("the call rated and gone", |k| {
-        k.terminal.borrow().call.is_none()
+        k.terminal.borrow().call().is_none()
     });
     assert_eq!(
-        t.kiosk.terminal.borrow().screen,
+        t.kiosk.terminal.borrow().screen(),
         kiosk::session::Screen::Apply,
         "the form is still there"
     );
@@ -688,7 +688,7 @@ fn on_the_terminal_one_touch_reaches_a_clerk() {
     assert_eq!(calls.len(), 1);
     assert_eq!(
         (calls[0].outcome.as_str(), calls[0].terminal_id.as_str()),
-        ("done", t.kiosk.terminal.borrow().terminal_id.as_str())
+        ("done", t.kiosk.terminal.borrow().terminal_id())
     );
     t.rt.block_on(browser.finish());
 }

@@ -82,7 +82,7 @@ fn drive_to(term: &Terminal, page: PageUnderTest) {
     term.until("prefill", |k| {
         k.terminal
             .borrow()
-            .application
+            .application()
             .as_ref()
             .is_some_and(|a| a.prefill != PrefillState::Waiting)
     });
@@ -112,7 +112,7 @@ fn drive_to(term: &Terminal, page: PageUnderTest) {
         kiosk.intent(Intent::Photograph(0));
         kiosk.intent(Intent::TakePhoto);
         term.until("the document camera's still", |k| {
-            k.terminal.borrow().capture == kiosk::session::CaptureStep::Review
+            *k.terminal.borrow().capture() == kiosk::session::CaptureStep::Review
         });
         kiosk.intent(Intent::UsePhoto);
         kiosk.intent(Intent::Next);
@@ -146,7 +146,7 @@ fn drive_to(term: &Terminal, page: PageUnderTest) {
     term.until("the platform's answer", |k| {
         k.terminal
             .borrow()
-            .application
+            .application()
             .as_ref()
             .is_some_and(|a| !matches!(a.submission, kiosk::application::Submission::Waiting))
     });
@@ -246,9 +246,9 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
             assert!(!k.is_empty(), "no key {key}");
             k[0].invoke_accessible_default_action();
         }
-        assert_eq!(kiosk.terminal.borrow().search, "sbjf");
+        assert_eq!(kiosk.terminal.borrow().search(), "sbjf");
     }
-    assert_eq!(kiosk.terminal.borrow().elder, elder);
+    assert_eq!(kiosk.terminal.borrow().elder(), elder);
     let name = format!(
         "{}-{}-{}",
         match page {
@@ -660,20 +660,20 @@ fn typing_initials_finds_the_item_and_touching_it_opens_it() {
     assert_eq!(first.title.as_str(), "养老金资格认证");
     assert_eq!(first.detail.as_str(), "社保 · 申请 · 即办");
     find(&kiosk.ui, "删除")[0].invoke_accessible_default_action();
-    assert_eq!(kiosk.terminal.borrow().search, "yl");
+    assert_eq!(kiosk.terminal.borrow().search(), "yl");
     find(&kiosk.ui, "清空")[0].invoke_accessible_default_action();
-    assert!(kiosk.terminal.borrow().search.is_empty());
+    assert!(kiosk.terminal.borrow().search().is_empty());
     for key in ["k", "a", "i", "d", "i", "a", "n"] {
         find(&kiosk.ui, key)[0].invoke_accessible_default_action();
     }
     find(&kiosk.ui, "开店一件事")[0].invoke_accessible_default_action();
     let t = kiosk.terminal.borrow();
-    assert_eq!(t.screen, kiosk::session::Screen::Apply);
-    let a = t.application.as_ref().expect("the item opens");
+    assert_eq!(t.screen(), kiosk::session::Screen::Apply);
+    let a = t.application().as_ref().expect("the item opens");
     assert_eq!(a.item.code, "QY-001");
     // Nobody is identified and the item needs the ID card: the terminal asks for it first.
     assert_eq!(a.step, kiosk::application::Step::Identify);
-    assert!(!t.keyboard);
+    assert!(!t.keyboard());
 }
 
 #[test]
@@ -694,7 +694,7 @@ fn a_photographed_page_is_reviewed_kept_and_wiped_with_the_session() {
     kiosk.intent(Intent::TakePhoto);
     // Without a camera the photo fails at once and the resident is asked to try again.
     assert!(matches!(
-        kiosk.terminal.borrow().capture,
+        kiosk.terminal.borrow().capture(),
         kiosk::session::CaptureStep::Failed(_)
     ));
     assert!(!find(
@@ -719,11 +719,14 @@ fn a_photographed_page_is_reviewed_kept_and_wiped_with_the_session() {
     let bright = ink_where(&shot, &view, |r, g, b| r > 230 && g > 230 && b > 230);
     assert!(bright > 0.2, "page pixels {bright:.2}");
     kiosk.intent(Intent::UsePhoto);
-    assert_eq!(kiosk.terminal.borrow().screen, kiosk::session::Screen::Home);
-    assert_eq!(kiosk.terminal.borrow().materials.len(), 1);
+    assert_eq!(
+        kiosk.terminal.borrow().screen(),
+        kiosk::session::Screen::Home
+    );
+    assert_eq!(kiosk.terminal.borrow().materials().len(), 1);
     kiosk.device(DeviceEvent::CardRemoved);
     assert!(
-        kiosk.terminal.borrow().materials.is_empty(),
+        kiosk.terminal.borrow().materials().is_empty(),
         "wiped with the session"
     );
     // A photo that comes back after the resident left is dropped.
@@ -734,7 +737,7 @@ fn a_photographed_page_is_reviewed_kept_and_wiped_with_the_session() {
         .handle(Input::Intent(Intent::TakePhoto), std::time::Instant::now());
     kiosk.intent(Intent::Back);
     kiosk.photo_taken(kiosk::view::preview::photo(&page));
-    assert!(kiosk.terminal.borrow().pending_photo.is_none());
+    assert!(kiosk.terminal.borrow().pending_photo().is_none());
 }
 
 /// Puts the session on a call page as the call's events would (no hub: the pages only).

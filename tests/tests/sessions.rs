@@ -69,8 +69,8 @@ fn assert_wiped(kiosk: &Kiosk, traces: &[&str]) {
         "the photo left the view"
     );
     let t = kiosk.terminal.borrow();
-    assert!(t.resident.is_none() && t.application.is_none() && t.materials.is_empty());
-    assert!(t.pending_photo.is_none());
+    assert!(t.resident().is_none() && t.application().is_none() && t.materials().is_empty());
+    assert!(t.pending_photo().is_none());
 }
 
 #[test]
@@ -112,7 +112,7 @@ fn a_payment_record_is_printed_in_four_touches_and_rated() {
     assert_eq!(
         k.terminal
             .borrow()
-            .application
+            .application()
             .as_ref()
             .map(|a| a.document.clone()),
         Some(PrintState::Printed)
@@ -130,7 +130,10 @@ fn a_payment_record_is_printed_in_four_touches_and_rated() {
     );
     snapshot(&k, "e2e-print-done");
     term.touch("非常满意");
-    assert!(k.terminal.borrow().resident.is_none(), "the session ended");
+    assert!(
+        k.terminal.borrow().resident().is_none(),
+        "the session ended"
+    );
     term.until("the rating and the figures reach the hub", |_| {
         let r = term.received();
         !r.evaluations.is_empty() && !r.figures.is_empty()
@@ -178,11 +181,11 @@ fn searching_sbjf_finds_the_item_and_the_prefilled_form_prints() {
     let card = sample_cards().remove(0);
     term.sims.reader.as_ref().unwrap().insert(card.record);
     term.until("the card is read", |k| {
-        k.terminal.borrow().resident.is_some()
+        k.terminal.borrow().resident().is_some()
     });
     // The senior is offered elder mode in a strip; taking it costs one touch, ignoring it none.
     term.touch("使用长辈版");
-    assert!(k.terminal.borrow().elder);
+    assert!(k.terminal.borrow().elder());
     // Elder mode's home shows the common items; search is behind 全部事项.
     term.touch("全部事项");
     term.touch("搜索事项");
@@ -198,9 +201,9 @@ fn searching_sbjf_finds_the_item_and_the_prefilled_form_prints() {
     });
     snapshot(&k, "e2e-sbjf-done-portrait-elder");
     term.touch("满意");
-    assert!(k.terminal.borrow().resident.is_none());
+    assert!(k.terminal.borrow().resident().is_none());
     assert!(
-        !k.terminal.borrow().elder,
+        !k.terminal.borrow().elder(),
         "elder mode ends with the session"
     );
 }
@@ -242,14 +245,14 @@ fn an_application_with_a_photo_a_signature_and_a_bad_rating_by_touch() {
     );
     term.sims.reader.as_ref().unwrap().insert(card.record);
     term.until("the card is read", |k| {
-        k.terminal.borrow().resident.is_some()
+        k.terminal.borrow().resident().is_some()
     });
     term.touch("户籍与居住证");
     term.touch("居住登记");
     term.until("prefill from the platform", |k| {
         !find(&k.ui, "来自一网通办实名信息").is_empty()
     });
-    let phone = k.terminal.borrow().application.as_ref().unwrap().fields[3]
+    let phone = k.terminal.borrow().application().as_ref().unwrap().fields[3]
         .value
         .expose()
         .clone();
@@ -270,7 +273,7 @@ fn an_application_with_a_photo_a_signature_and_a_bad_rating_by_touch() {
     for key in ["1", "0", "8"] {
         term.touch(key);
     }
-    let address = k.terminal.borrow().application.as_ref().unwrap().fields[2]
+    let address = k.terminal.borrow().application().as_ref().unwrap().fields[2]
         .value
         .expose()
         .clone();
@@ -282,10 +285,13 @@ fn an_application_with_a_photo_a_signature_and_a_bad_rating_by_touch() {
     term.touch("下一步");
     assert_eq!(step(&k), Some(Step::Materials));
     term.touch("拍照");
-    assert_eq!(k.terminal.borrow().screen, kiosk::session::Screen::Capture);
+    assert_eq!(
+        k.terminal.borrow().screen(),
+        kiosk::session::Screen::Capture
+    );
     term.touch("拍照");
     term.until("the straightened page", |k| {
-        k.terminal.borrow().capture == kiosk::session::CaptureStep::Review
+        *k.terminal.borrow().capture() == kiosk::session::CaptureStep::Review
     });
     term.touch("使用这张");
     assert!(!find(&k.ui, "已拍照").is_empty());
@@ -293,7 +299,7 @@ fn an_application_with_a_photo_a_signature_and_a_bad_rating_by_touch() {
     assert_eq!(step(&k), Some(Step::Sign));
     term.touch("我已阅读并承诺");
     draw_signature(&k);
-    assert!(k.terminal.borrow().application.as_ref().unwrap().signed());
+    assert!(k.terminal.borrow().application().as_ref().unwrap().signed());
     snapshot(&k, "e2e-apply-signed");
     term.touch("下一步");
     assert_eq!(step(&k), Some(Step::Review));
@@ -302,7 +308,14 @@ fn an_application_with_a_photo_a_signature_and_a_bad_rating_by_touch() {
     term.until("the receipt", |k| {
         printout(k, false) != Some(PrintState::Printing)
     });
-    let case = match &k.terminal.borrow().application.as_ref().unwrap().submission {
+    let case = match &k
+        .terminal
+        .borrow()
+        .application()
+        .as_ref()
+        .unwrap()
+        .submission
+    {
         Submission::Accepted(r) => r.case_number.clone(),
         other => panic!("{other:?}"),
     };
@@ -367,7 +380,7 @@ fn a_platform_that_is_down_is_said_and_one_retry_makes_one_case() {
     let card = sample_cards().remove(2);
     term.sims.reader.as_ref().unwrap().insert(card.record);
     term.until("the card is read", |k| {
-        k.terminal.borrow().resident.is_some()
+        k.terminal.borrow().resident().is_some()
     });
     term.hub.set_available(false);
     term.touch("社保");
@@ -376,7 +389,7 @@ fn a_platform_that_is_down_is_said_and_one_retry_makes_one_case() {
     term.until("the refusal", |k| {
         k.terminal
             .borrow()
-            .application
+            .application()
             .as_ref()
             .is_some_and(|a| matches!(a.submission, Submission::Failed(_)))
     });
@@ -395,7 +408,7 @@ fn an_application_the_platform_cannot_take_now_is_kept_numbered_and_delivered_la
     let card = sample_cards().remove(2);
     term.sims.reader.as_ref().unwrap().insert(card.record);
     term.until("the card is read", |k| {
-        k.terminal.borrow().resident.is_some()
+        k.terminal.borrow().resident().is_some()
     });
     term.hub.set_available(false);
     term.touch("医保");
@@ -404,7 +417,14 @@ fn an_application_the_platform_cannot_take_now_is_kept_numbered_and_delivered_la
     assert_eq!(step(&k), Some(Step::Review));
     term.touch("提交");
     term.until("the case is kept", |k| step(k) == Some(Step::Done));
-    let provisional = match &k.terminal.borrow().application.as_ref().unwrap().submission {
+    let provisional = match &k
+        .terminal
+        .borrow()
+        .application()
+        .as_ref()
+        .unwrap()
+        .submission
+    {
         Submission::Queued { provisional } => provisional.clone(),
         other => panic!("{other:?}"),
     };
@@ -447,5 +467,5 @@ fn a_suishenma_identifies_through_the_platform() {
         .expect("simulated scanner")
         .show(&(kiosk_hub::platform::DEMO_CODE_PREFIX.to_string() + "7Q2W9E4R1T"));
     term.until("the platform's answer", |k| step(k) == Some(Step::Form));
-    assert!(k.terminal.borrow().resident.is_some());
+    assert!(k.terminal.borrow().resident().is_some());
 }

@@ -155,7 +155,7 @@ fn a_card_from_the_simulator_greets_the_resident_and_its_removal_wipes_them() {
             "{trace:?} still in the UI after the session ended:\n{text}"
         );
     }
-    assert!(kiosk.terminal.borrow().resident.is_none());
+    assert!(kiosk.terminal.borrow().resident().is_none());
 }
 
 #[test]

@@ -43,7 +43,7 @@ fn one_session(term: &Terminal, n: usize) {
         printout(k, true) != Some(PrintState::Printing)
     });
     k.intent(kiosk::session::Intent::Rate(4));
-    assert!(k.terminal.borrow().resident.is_none());
+    assert!(k.terminal.borrow().resident().is_none());
 }
 
 #[test]

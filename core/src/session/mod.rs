@@ -310,43 +310,43 @@ pub struct HealthLine {
 }
 
 pub struct Terminal {
-    pub settings: Settings,
-    pub screen: Screen,
-    pub resident: Option<Resident>,
-    pub elder: bool,
-    pub language: Language,
-    pub elder_proposal: bool,
-    pub notice: Option<(Notice, Instant)>,
-    pub out_of_service: bool,
-    pub search: String,
+    settings: Settings,
+    screen: Screen,
+    resident: Option<Resident>,
+    elder: bool,
+    language: Language,
+    elder_proposal: bool,
+    notice: Option<(Notice, Instant)>,
+    out_of_service: bool,
+    search: String,
     /// The on-screen keyboard of the search shows.
-    pub keyboard: bool,
-    pub devices: BTreeMap<DeviceId, DeviceState>,
-    pub presence: bool,
+    keyboard: bool,
+    devices: BTreeMap<DeviceId, DeviceState>,
+    presence: bool,
     /// The configuration or profile had problems: residents are told that some things may not work.
-    pub config_faulty: bool,
+    config_faulty: bool,
     last_activity: Instant,
     /// Seconds left when the timeout warning shows, else `None`.
-    pub warning_left: Option<u64>,
-    pub capture: CaptureStep,
+    warning_left: Option<u64>,
+    capture: CaptureStep,
     /// The photo being reviewed.
-    pub pending_photo: Option<Photo>,
+    pending_photo: Option<Photo>,
     /// Materials photographed in this session.
-    pub materials: Vec<Photo>,
+    materials: Vec<Photo>,
     /// The screen to go back to from the capture screen.
     capture_return: Screen,
     /// The item under way.
-    pub application: Option<Application>,
+    application: Option<Application>,
     /// An item chosen before identifying: opened when the card is read.
     pending_item: Option<Box<kiosk_catalog::Item>>,
     /// This terminal's id, for the platform.
-    pub terminal_id: String,
+    terminal_id: String,
     /// The reason chosen on the 办不成事 page.
-    pub not_done_reason: Option<usize>,
+    not_done_reason: Option<usize>,
     /// The remote virtual window's call, while there is one.
-    pub call: Option<CallState>,
+    call: Option<CallState>,
     /// The technicians' menu, open while the cabinet door is.
-    pub maintenance: crate::maintenance::Maintenance,
+    maintenance: crate::maintenance::Maintenance,
     figures: FigureClock,
     /// This run's random part of idempotency keys, and how many keys and photos it has numbered.
     nonce: u64,
@@ -354,6 +354,119 @@ pub struct Terminal {
     photos: u64,
     /// The latest time an input came with (countdowns are timed from it).
     seen: Instant,
+}
+
+/// What the screens, speech and the wiring read of the terminal; it changes only through `handle`.
+impl Terminal {
+    /// The settings in force.
+    pub fn settings(&self) -> Settings {
+        self.settings
+    }
+
+    /// The screen shown.
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    /// The identified resident, wiped when the session ends.
+    pub fn resident(&self) -> &Option<Resident> {
+        &self.resident
+    }
+
+    /// Elder mode (长辈版) is on.
+    pub fn elder(&self) -> bool {
+        self.elder
+    }
+
+    /// The language of the screens.
+    pub fn language(&self) -> Language {
+        self.language
+    }
+
+    /// Elder mode is being offered to a resident over the configured age.
+    pub fn elder_proposal(&self) -> bool {
+        self.elder_proposal
+    }
+
+    /// The banner shown, and since when.
+    pub fn notice(&self) -> Option<(Notice, Instant)> {
+        self.notice
+    }
+
+    /// The cabinet door is open: residents are not served.
+    pub fn out_of_service(&self) -> bool {
+        self.out_of_service
+    }
+
+    /// The search text.
+    pub fn search(&self) -> &str {
+        &self.search
+    }
+
+    /// The on-screen keyboard of the search shows.
+    pub fn keyboard(&self) -> bool {
+        self.keyboard
+    }
+
+    /// Every device's state.
+    pub fn devices(&self) -> &BTreeMap<DeviceId, DeviceState> {
+        &self.devices
+    }
+
+    /// Someone stands at the terminal.
+    pub fn presence(&self) -> bool {
+        self.presence
+    }
+
+    /// The configuration or profile had problems: residents are told that some things may not work.
+    pub fn config_faulty(&self) -> bool {
+        self.config_faulty
+    }
+
+    /// Seconds left when the timeout warning shows, else `None`.
+    pub fn warning_left(&self) -> Option<u64> {
+        self.warning_left
+    }
+
+    /// Where photographing a material is.
+    pub fn capture(&self) -> &CaptureStep {
+        &self.capture
+    }
+
+    /// The photo being reviewed.
+    pub fn pending_photo(&self) -> &Option<Photo> {
+        &self.pending_photo
+    }
+
+    /// Materials photographed in this session.
+    pub fn materials(&self) -> &[Photo] {
+        &self.materials
+    }
+
+    /// The item under way.
+    pub fn application(&self) -> &Option<Application> {
+        &self.application
+    }
+
+    /// This terminal's id, for the platform.
+    pub fn terminal_id(&self) -> &str {
+        &self.terminal_id
+    }
+
+    /// The reason chosen on the 办不成事 page.
+    pub fn not_done_reason(&self) -> Option<usize> {
+        self.not_done_reason
+    }
+
+    /// The remote virtual window's call, while there is one.
+    pub fn call(&self) -> &Option<CallState> {
+        &self.call
+    }
+
+    /// The technicians' menu, open while the cabinet door is.
+    pub fn maintenance(&self) -> &crate::maintenance::Maintenance {
+        &self.maintenance
+    }
 }
 
 /// Times and counts of one session for its figures (operations-kpis.md).

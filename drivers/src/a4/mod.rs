@@ -13,7 +13,7 @@ pub mod service;
 pub mod sim;
 
 use crate::device::Health;
-use crate::event::PaperState;
+use crate::device::PaperState;
 use ipp::prelude::{DelimiterTag, IppAttributes, IppValue};
 use std::collections::BTreeSet;
 

@@ -2,6 +2,7 @@
 //! consumers at once. The preview always gets the newest frame and may skip some (a slow screen never holds the
 //! camera up); a still capture gets the next frame whole, never a skipped one. Stills are encoded as JPEG.
 
+pub mod demand;
 pub mod document;
 pub mod service;
 pub mod synthetic;

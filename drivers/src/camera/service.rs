@@ -7,6 +7,7 @@
 //! driver error) makes the camera down with the reason; waiting stills get that reason, the preview goes
 //! blank, and the source is reopened with backoff until it comes back.
 
+use super::demand::{backoff, Demand, IDLE_LOOK};
 use super::{Frame, StillError};
 use crate::device::{DeviceId, Health};
 use crate::event::DeviceEvent;
@@ -80,28 +81,6 @@ impl Source {
 }
 
 type StillReply = oneshot::Sender<Result<Frame, StillError>>;
-
-/// Who wants frames now: open previews and stills asked for and not yet answered.
-#[derive(Default)]
-pub struct Demand {
-    previews: std::sync::atomic::AtomicUsize,
-    stills: std::sync::atomic::AtomicUsize,
-    wake: tokio::sync::Notify,
-}
-
-impl Demand {
-    pub fn wanted(&self) -> bool {
-        self.previews.load(Ordering::Acquire) > 0 || self.stills.load(Ordering::Acquire) > 0
-    }
-
-    /// Waits until frames are wanted (or `poll` passes, for a look at an idle camera).
-    pub async fn until_wanted(&self, poll: Duration) {
-        if self.wanted() {
-            return;
-        }
-        let _ = tokio::time::timeout(poll, self.wake.notified()).await;
-    }
-}
 
 /// A preview subscription: the newest frame, while it lives the camera streams.
 pub struct Preview {
@@ -264,11 +243,6 @@ fn start_inner(source: Source, mut health: Option<HealthReport>) -> CameraHandle
     }
 }
 
-/// How long a failed source waits before it is opened again: 0.5 s doubling to 8 s.
-pub fn backoff(failures: u32) -> Duration {
-    Duration::from_millis(500 * 2u64.pow(failures.min(4)))
-}
-
 async fn synthetic(
     width: usize,
     height: usize,
@@ -341,8 +315,5 @@ async fn synthetic(
         }
     }
 }
-
-/// How often an idle camera is looked at (is it still there?).
-pub const IDLE_LOOK: Duration = Duration::from_secs(1);
 
 const VANISHED: &str = "the camera vanished (unplugged or its driver failed); reopening";

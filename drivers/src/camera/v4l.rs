@@ -3,7 +3,7 @@
 //! decoded with zune-jpeg rather than nokhwa's mozjpeg, which would add a C build; YUYV, NV12, grey and raw RGB
 //! are converted with nokhwa's own helpers. A camera that fails is closed and opened again with backoff.
 
-use super::service::Demand;
+use super::demand::Demand;
 use super::Frame;
 use nokhwa::pixel_format::RgbFormat;
 use nokhwa::utils::{CameraFormat, CameraIndex, FrameFormat, RequestedFormat, RequestedFormatType};
@@ -70,9 +70,9 @@ pub fn to_rgb(buf: &Buffer) -> Result<(usize, usize, Vec<u8>), String> {
     Ok((w, h, rgb))
 }
 
-/// Whether to go on waiting while idle: checks `demand` every 50 ms for at most `super::service::IDLE_LOOK`.
+/// Whether to go on waiting while idle: checks `demand` every 50 ms for at most `super::demand::IDLE_LOOK`.
 fn idle(demand: &Demand, stop: &AtomicBool) -> bool {
-    let end = Instant::now() + super::service::IDLE_LOOK;
+    let end = Instant::now() + super::demand::IDLE_LOOK;
     while Instant::now() < end {
         if demand.wanted() || stop.load(Ordering::Relaxed) {
             return false;
@@ -123,7 +123,7 @@ pub fn run(
                 if out.blocking_send(Err(why)).is_err() {
                     return;
                 }
-                std::thread::sleep(super::service::backoff(failures));
+                std::thread::sleep(super::demand::backoff(failures));
                 failures += 1;
                 continue;
             }
@@ -168,7 +168,7 @@ pub fn run(
                     if out.blocking_send(Err(why)).is_err() {
                         return;
                     }
-                    std::thread::sleep(super::service::backoff(failures));
+                    std::thread::sleep(super::demand::backoff(failures));
                     failures += 1;
                     break;
                 }

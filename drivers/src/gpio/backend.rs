@@ -5,19 +5,10 @@ use gpiocdev::line::{EdgeDetection, EdgeKind, Value};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use thiserror::Error;
 use tokio::sync::mpsc::{unbounded_channel, UnboundedReceiver, UnboundedSender};
 use tokio::time::Instant;
 
-#[derive(Debug, Error)]
-pub enum GpioError {
-    #[error("{chip} line {line}: {reason}")]
-    Line {
-        chip: String,
-        line: u32,
-        reason: String,
-    },
-}
+pub use super::GpioError;
 
 /// One input line: its level when requested, then every raw change with the time it was seen.
 pub struct InputLine {

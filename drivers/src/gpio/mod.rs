@@ -9,3 +9,14 @@ pub mod protocol;
 pub mod pwm;
 #[cfg(feature = "io")]
 pub mod service;
+
+/// A GPIO line that cannot be had or driven (shared by the character-device and PWM backends).
+#[derive(Debug, thiserror::Error)]
+pub enum GpioError {
+    #[error("{chip} line {line}: {reason}")]
+    Line {
+        chip: String,
+        line: u32,
+        reason: String,
+    },
+}

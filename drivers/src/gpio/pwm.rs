@@ -2,7 +2,7 @@
 //! (piezo elements without their own oscillator need one), and the panel backlight's brightness. Everything else
 //! uses the portable character device; rppal was retired by its author, so it stays behind this feature.
 
-use super::backend::GpioError;
+use super::GpioError;
 use rppal::pwm::{Channel, Polarity, Pwm};
 
 fn err(channel: u8, e: rppal::pwm::Error) -> GpioError {

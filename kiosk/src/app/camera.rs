@@ -19,7 +19,7 @@ impl Kiosk {
     pub(super) fn capture_camera(&self) -> (bool, Option<(tokio::runtime::Handle, CameraHandle)>) {
         let face = {
             let t = self.terminal.borrow();
-            t.maintenance
+            t.maintenance()
                 .camera_test()
                 .unwrap_or_else(|| t.capture_face())
         };
@@ -46,7 +46,7 @@ impl Kiosk {
     pub(super) fn sync_preview(&self) {
         let wanted = {
             let t = self.terminal.borrow();
-            t.screen == Screen::Capture || t.maintenance.camera_test().is_some()
+            t.screen() == Screen::Capture || t.maintenance().camera_test().is_some()
         };
         let (face, cam) = self.capture_camera();
         let mut preview = self.preview.borrow_mut();

@@ -108,7 +108,7 @@ impl Kiosk {
                 Effect::Audit { technician, action } => {
                     tracing::info!(%technician, %action, "maintenance");
                     let entry = kiosk_api::AuditEntry {
-                        terminal_id: self.terminal.borrow().terminal_id.clone(),
+                        terminal_id: self.terminal.borrow().terminal_id().to_string(),
                         technician,
                         action,
                         at: local_now().to_rfc3339(),

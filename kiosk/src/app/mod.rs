@@ -223,7 +223,7 @@ impl Kiosk {
             );
         }
         let down = terminal
-            .devices
+            .devices()
             .values()
             .filter(|d| !d.health.is_usable())
             .count();
@@ -347,7 +347,7 @@ impl Kiosk {
     /// session as their touch buttons are. Every key is activity for the session.
     fn keypad(&self, key: KeypadKey) {
         use crate::view::screen_reader::Move;
-        let lang = self.terminal.borrow().language;
+        let lang = self.terminal.borrow().language();
         self.with_voice(|v| v.keypad());
         match key {
             KeypadKey::Up | KeypadKey::Left | KeypadKey::Down | KeypadKey::Right => {
@@ -447,7 +447,7 @@ impl Kiosk {
     /// The candidates of the pinyin bar for what is being composed.
     pub fn candidates(&self) -> Vec<kiosk_ime::Candidate> {
         let t = self.terminal.borrow();
-        match (t.application.as_ref(), self.ime.get()) {
+        match (t.application().as_ref(), self.ime.get()) {
             (Some(a), Some(d)) if !a.composition.is_empty() => candidates_for(d, &a.composition),
             _ => Vec::new(),
         }

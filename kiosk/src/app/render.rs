@@ -6,25 +6,25 @@ impl Kiosk {
     pub fn render(&self) {
         let t = self.terminal.borrow();
         let items = self.items.get().and_then(Option::as_ref);
-        let search = (t.search.clone(), t.language, items.is_some());
+        let search = (t.search().to_string(), t.language(), items.is_some());
         let hits: Option<Vec<kiosk_ui::ItemHit>> =
             (self.shown_search.borrow().as_ref() != Some(&search)).then(|| match items {
-                Some(items) if !t.search.is_empty() => items
+                Some(items) if !t.search().is_empty() => items
                     .index
-                    .search(&t.search, HITS)
+                    .search(&t.search(), HITS)
                     .iter()
                     .filter_map(|h| items.catalog.get(&h.code))
-                    .map(|i| presenter::item_hit(i, t.language))
+                    .map(|i| presenter::item_hit(i, t.language()))
                     .collect(),
                 _ => Vec::new(),
             });
         if hits.is_some() {
             *self.shown_search.borrow_mut() = Some(search);
         }
-        let photo = t.pending_photo.as_ref().map(|p| p.id);
+        let photo = t.pending_photo().as_ref().map(|p| p.id);
         let photo_changed = self.shown_photo.replace(photo) != photo;
         let materials: Vec<u64> = t
-            .application
+            .application()
             .as_ref()
             .map(|a| a.attached.iter().map(|x| x.photo.id).collect())
             .unwrap_or_default();
@@ -32,8 +32,8 @@ impl Kiosk {
         if materials_changed {
             *self.shown_materials.borrow_mut() = materials;
         }
-        let category_key = match t.screen {
-            Screen::Category(id) => Some((id, t.language, items.is_some())),
+        let category_key = match t.screen() {
+            Screen::Category(id) => Some((id, t.language(), items.is_some())),
             _ => None,
         };
         let category: Option<Vec<kiosk_ui::ItemHit>> =
@@ -55,18 +55,18 @@ impl Kiosk {
             *self.shown_category.borrow_mut() = category_key;
         }
         let elder: Option<Vec<kiosk_ui::CategoryTile>> = match items {
-            Some(items) if self.shown_elder.get() != Some(t.language) => {
-                self.shown_elder.set(Some(t.language));
+            Some(items) if self.shown_elder.get() != Some(t.language()) => {
+                self.shown_elder.set(Some(t.language()));
                 Some(presenter::elder_tiles(
                     &self.ui,
                     &self.elder_items,
                     &items.catalog,
-                    t.language,
+                    t.language(),
                 ))
             }
             _ => None,
         };
-        let candidates: Vec<String> = match (t.application.as_ref(), self.ime.get()) {
+        let candidates: Vec<String> = match (t.application().as_ref(), self.ime.get()) {
             (Some(a), Some(d)) if !a.composition.is_empty() => candidates_for(d, &a.composition)
                 .into_iter()
                 .map(|c| c.text)
@@ -88,7 +88,7 @@ impl Kiosk {
         );
         {
             let upkeep = self.upkeep.borrow();
-            let m = &t.maintenance;
+            let m = &t.maintenance();
             // The store is read only for the section on the screen.
             let shown = |s| m.who().is_some() && m.section == s;
             use crate::maintenance::{Consumable, Section};

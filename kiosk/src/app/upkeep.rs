@@ -100,7 +100,7 @@ impl Kiosk {
     /// What must hold for this slot to be good: the UI loop runs (this runs on it), the configuration loaded
     /// without problems and the store opened (the firmware can serve residents and keep what they hand in).
     fn self_test(&self, rauc: Rauc) {
-        let failure = if self.terminal.borrow().config_faulty {
+        let failure = if self.terminal.borrow().config_faulty() {
             Some("配置有误 the configuration has problems")
         } else if self.outbox().is_none() {
             Some("本地存储不可用 the store did not open")
@@ -618,7 +618,7 @@ impl Kiosk {
         let u = self.upkeep.borrow();
         let status = self.outbox().and_then(|o| o.status().ok());
         Heartbeat {
-            terminal_id: t.terminal_id.clone(),
+            terminal_id: t.terminal_id().to_string(),
             version: crate::platform::telemetry::VERSION.into(),
             update: u.slots.as_ref().map(|r| match r {
                 Ok(s) => s.summary(),

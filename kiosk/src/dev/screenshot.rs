@@ -57,7 +57,7 @@ pub fn screenshot(
         eprintln!("kiosk: {e}");
         return ExitCode::FAILURE;
     }
-    if elder && !kiosk.terminal.borrow().elder {
+    if elder && !kiosk.terminal.borrow().elder() {
         kiosk.intent(Intent::ToggleElder);
     }
     if english {

@@ -59,7 +59,7 @@ fn camera_frame(k: &Kiosk) {
 fn key(k: &Kiosk) -> String {
     k.terminal
         .borrow()
-        .application
+        .application()
         .as_ref()
         .map(|a| a.idempotency_key.clone())
         .unwrap_or_default()
@@ -72,7 +72,7 @@ pub fn show(k: &Kiosk, page: &str, card: usize) -> Result<(), String> {
     }
     feed(k, Input::EndSession);
     let insert = |k: &Kiosk| -> Result<(), String> {
-        if k.terminal.borrow().resident.is_some() {
+        if k.terminal.borrow().resident().is_some() {
             return Ok(());
         }
         let c = sample_cards()
@@ -240,7 +240,7 @@ pub fn show(k: &Kiosk, page: &str, card: usize) -> Result<(), String> {
             }
         }
     }
-    if k.terminal.borrow().capture == CaptureStep::Taking {
+    if *k.terminal.borrow().capture() == CaptureStep::Taking {
         intent(k, Intent::Retake);
     }
     k.render();

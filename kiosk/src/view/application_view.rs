@@ -244,7 +244,7 @@ pub struct Pictures {
 
 pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: Pictures) {
     let s = ui.global::<AppState>();
-    let lang = t.language;
+    let lang = t.language();
     update(
         s.get_not_done_reasons(),
         NOT_DONE_REASONS
@@ -252,14 +252,14 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
             .enumerate()
             .map(|(i, (zh, en))| Choice {
                 text: zh_en(lang, zh, en),
-                selected: t.not_done_reason == Some(i),
+                selected: t.not_done_reason() == Some(i),
                 index: i as i32,
             })
             .collect(),
         |x, y| x == y,
         |m| s.set_not_done_reasons(m),
     );
-    let Some(a) = t.application.as_ref() else {
+    let Some(a) = t.application().as_ref() else {
         // Only once after an application: the models are left empty, not rebuilt every second.
         if s.get_form_fields().row_count() > 0
             || !s.get_item_title().is_empty()
@@ -269,7 +269,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
         }
         return;
     };
-    if t.screen == Screen::Apply {
+    if t.screen() == Screen::Apply {
         s.set_page(page(a));
     }
     s.set_item_title(match lang {

@@ -118,13 +118,13 @@ fn devices(t: &Terminal, now: Instant) -> Vec<MaintRow> {
         }
         rows.push(row(format!("{} ({})", line.id.0, line.class), value, level));
         for test in Test::for_class(line.class) {
-            rows.push(test_row(*test, t.maintenance.tests.get(test)));
+            rows.push(test_row(*test, t.maintenance().tests.get(test)));
         }
     }
     rows.push(heading("语音 Speech"));
     rows.push(test_row(
         Test::Speech,
-        t.maintenance.tests.get(&Test::Speech),
+        t.maintenance().tests.get(&Test::Speech),
     ));
     rows
 }
@@ -198,7 +198,7 @@ fn logs() -> Vec<MaintRow> {
 }
 
 fn settings(t: &Terminal, k: &Facts<'_>) -> Vec<MaintRow> {
-    let Some(d) = t.maintenance.draft else {
+    let Some(d) = t.maintenance().draft else {
         return vec![];
     };
     let u = k.upkeep;
@@ -443,7 +443,7 @@ fn consumables(k: &Facts<'_>) -> Vec<MaintRow> {
 /// Writes the menu into the view.
 pub fn present(ui: &KioskWindow, t: &Terminal, k: &Facts<'_>) {
     let s = ui.global::<AppState>();
-    let m = &t.maintenance;
+    let m = &t.maintenance();
     s.set_maint_open(m.door_open());
     if !m.door_open() {
         if s.get_maint_rows().row_count() > 0 {

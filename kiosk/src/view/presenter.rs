@@ -134,15 +134,15 @@ pub fn elder_tiles(
 }
 
 pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>) {
-    let lang = t.language;
+    let lang = t.language();
     let theme = ui.global::<Theme>();
-    theme.set_elder(t.elder);
-    theme.set_high_contrast(t.settings.high_contrast);
+    theme.set_elder(t.elder());
+    theme.set_high_contrast(t.settings().high_contrast);
 
     let s = ui.global::<AppState>();
     s.set_language(lang.code().into());
     s.set_clock(clock.into());
-    s.set_page(match t.screen {
+    s.set_page(match t.screen() {
         Screen::Attract => Page::Attract,
         Screen::Home => Page::Home,
         Screen::Category(_) => Page::Category,
@@ -150,7 +150,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
         Screen::NotDone => Page::NotDone,
         // The application's step decides (below).
         Screen::Apply => t
-            .application
+            .application()
             .as_ref()
             .map(crate::view::application_view::page)
             .unwrap_or(Page::Home),
@@ -163,17 +163,17 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
             materials: changed.materials,
         },
     );
-    s.set_capture_step(match t.capture {
+    s.set_capture_step(match t.capture() {
         CaptureStep::Aiming => UiCaptureStep::Aiming,
         CaptureStep::Taking => UiCaptureStep::Taking,
         CaptureStep::Review => UiCaptureStep::Review,
         CaptureStep::Failed(_) => UiCaptureStep::Failed,
     });
-    s.set_materials_count(t.materials.len().min(i32::MAX as usize) as i32);
+    s.set_materials_count(t.materials().len().min(i32::MAX as usize) as i32);
     s.set_capture_face(t.capture_face());
 
     s.set_greeting_name(
-        t.resident
+        t.resident()
             .as_ref()
             .map(|r| mask_name(r.name.expose()))
             .unwrap_or_default()
@@ -182,7 +182,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
 
     let tiles: Vec<CategoryTile> = CATEGORIES
         .iter()
-        .filter(|c| c.matches(&t.search))
+        .filter(|c| c.matches(&t.search()))
         .map(|c| CategoryTile {
             id: c.id.into(),
             title: c.name(lang).into(),
@@ -191,8 +191,8 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
         })
         .collect();
     s.set_categories(ModelRc::new(VecModel::from(tiles)));
-    if s.get_search_text().as_str() != t.search {
-        s.set_search_text(t.search.as_str().into());
+    if s.get_search_text().as_str() != t.search() {
+        s.set_search_text(t.search().into());
     }
     if let Some(tiles) = changed.elder_items {
         s.set_elder_items(ModelRc::new(VecModel::from(tiles.to_vec())));
@@ -202,7 +202,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
     }
     if changed.photo {
         // The reviewed page is shown from the session's copy; with none, the old picture leaves the view.
-        s.set_capture_result(match &t.pending_photo {
+        s.set_capture_result(match &t.pending_photo() {
             Some(p) if p.view.expose().len() == (p.view_width * p.view_height * 3) as usize => {
                 Image::from_rgb8(SharedPixelBuffer::<Rgb8Pixel>::clone_from_slice(
                     p.view.expose(),
@@ -213,9 +213,9 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
             _ => Image::default(),
         });
     }
-    s.set_keyboard_visible(t.keyboard && t.screen == Screen::Home);
+    s.set_keyboard_visible(t.keyboard() && t.screen() == Screen::Home);
 
-    if let Screen::Category(id) = t.screen {
+    if let Screen::Category(id) = t.screen() {
         if let Some(c) = categories::find(id) {
             s.set_category_title(c.name(lang).into());
         }
@@ -226,7 +226,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
         s.set_category_items(ModelRc::default());
     }
 
-    match t.notice {
+    match t.notice() {
         Some((n, _)) => {
             s.set_notice_visible(true);
             s.set_notice_text(notice_text(n, lang).into());
@@ -241,8 +241,8 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
             s.set_notice_text(SharedString::new());
         }
     }
-    let mut alert = devices::resident_alert(t.devices.values(), lang);
-    if t.config_faulty {
+    let mut alert = devices::resident_alert(t.devices().values(), lang);
+    if t.config_faulty() {
         let faulty = match lang {
             Language::Zh => "终端配置有误，部分功能可能不可用，请告知工作人员",
             Language::En => {
@@ -256,15 +256,15 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
         };
     }
     s.set_device_alert(alert.into());
-    s.set_out_of_service(t.out_of_service);
-    s.set_elder_proposal(t.elder_proposal);
+    s.set_out_of_service(t.out_of_service());
+    s.set_elder_proposal(t.elder_proposal());
     present_call(&s, t);
-    if t.call.as_ref().is_some_and(|c| c.expanded) {
+    if t.call().as_ref().is_some_and(|c| c.expanded) {
         s.set_page(Page::Call);
     }
-    s.set_timeout_warning(t.warning_left.is_some());
-    s.set_timeout_seconds(t.warning_left.unwrap_or(0).min(i32::MAX as u64) as i32);
-    s.set_presence(t.presence);
+    s.set_timeout_warning(t.warning_left().is_some());
+    s.set_timeout_seconds(t.warning_left().unwrap_or(0).min(i32::MAX as u64) as i32);
+    s.set_presence(t.presence());
 }
 
 /// A search hit as the home page lists it: the item's name, and its category, kind and time limit.
@@ -301,7 +301,7 @@ pub fn item_hit(item: &kiosk_catalog::Item, lang: Language) -> ItemHit {
 /// 视频办: the call's state for the call page and the call strip.
 fn present_call(s: &AppState, t: &Terminal) {
     use crate::session::CallPhase as Phase;
-    let Some(c) = t.call.as_ref() else {
+    let Some(c) = t.call().as_ref() else {
         s.set_call_phase(UiCallPhase::None);
         return;
     };
@@ -331,5 +331,5 @@ fn present_call(s: &AppState, t: &Terminal) {
         s.set_call_rateable(c.clerk.is_some() && outcome != kiosk_api::call::Outcome::CallBack);
     }
     s.set_call_notice(c.notice.clone().unwrap_or_default().into());
-    s.set_call_has_page(t.application.is_some() || t.screen == Screen::Capture);
+    s.set_call_has_page(t.application().is_some() || t.screen() == Screen::Capture);
 }

@@ -124,14 +124,14 @@ fn narrate_call(c: &crate::session::CallState, lang: Language, n: &mut Narration
 
 /// What the screen now shown says, from the session and the view state the presenter wrote.
 pub fn narrate(t: &Terminal, s: &AppState) -> Narration {
-    let lang = t.language;
+    let lang = t.language();
     let mut n = Narration::default();
     let keys = pick(
         lang,
         "用上下键选择，确认键办理，返回键返回，帮助键呼叫帮办，重复键再听一遍。",
         "Use up and down to move, select to choose, back to go back, help to call staff, repeat to hear this again.",
     );
-    if t.out_of_service {
+    if t.out_of_service() {
         n.screen = "out-of-service".into();
         n.say(
             "oos",
@@ -143,11 +143,11 @@ pub fn narrate(t: &Terminal, s: &AppState) -> Narration {
         );
         return n;
     }
-    if let Some(c) = t.call.as_ref().filter(|c| c.expanded) {
+    if let Some(c) = t.call().as_ref().filter(|c| c.expanded) {
         narrate_call(c, lang, &mut n);
         return n;
     }
-    match t.screen {
+    match t.screen() {
         Screen::Attract => {
             n.screen = "attract".into();
             n.say(
@@ -195,7 +195,7 @@ pub fn narrate(t: &Terminal, s: &AppState) -> Narration {
         }
         Screen::Capture => {
             n.screen = "capture".into();
-            let step = match &t.capture {
+            let step = match &t.capture() {
                 CaptureStep::Aiming => pick(
                     lang,
                     "拍摄材料。请把材料平放在高拍仪下的垫板中间，然后选择拍照。",
@@ -227,7 +227,11 @@ pub fn narrate(t: &Terminal, s: &AppState) -> Narration {
             );
         }
         Screen::Apply => {
-            let step = t.application.as_ref().map(|a| a.step.name()).unwrap_or("");
+            let step = t
+                .application()
+                .as_ref()
+                .map(|a| a.step.name())
+                .unwrap_or("");
             n.screen = format!("apply-{step}");
             let names = s.get_step_names();
             let index = s.get_step_index();
@@ -330,7 +334,7 @@ pub fn narrate(t: &Terminal, s: &AppState) -> Narration {
             }
         }
     }
-    if t.elder_proposal {
+    if t.elder_proposal() {
         n.say(
             "elder",
             pick(
@@ -429,7 +433,7 @@ impl Voice {
     }
 
     fn active(&self, t: &Terminal) -> bool {
-        self.always || t.elder || self.headset.get() || self.keypad_used.get()
+        self.always || t.elder() || self.headset.get() || self.keypad_used.get()
     }
 
     /// After each redraw: says what is new on the screen.
@@ -451,8 +455,11 @@ impl Voice {
                 .collect()
         };
         if !new.is_empty() && active {
-            let text = self.compose(new.iter().map(|p| (p.text.as_str(), p.private)), t.language);
-            self.say(&text, t.language);
+            let text = self.compose(
+                new.iter().map(|p| (p.text.as_str(), p.private)),
+                t.language(),
+            );
+            self.say(&text, t.language());
         }
         *last = now;
     }
@@ -462,9 +469,9 @@ impl Voice {
         let last = self.last.borrow();
         let text = self.compose(
             last.parts.iter().map(|p| (p.text.as_str(), p.private)),
-            t.language,
+            t.language(),
         );
-        self.say(&text, t.language);
+        self.say(&text, t.language());
     }
 
     /// Says what the screen reader reached.
@@ -519,7 +526,7 @@ impl Voice {
 
     /// Headphones in or out. In: that is said, then the screen from its start, now with its personal data.
     pub fn headset(&self, plugged: bool, t: &Terminal) {
-        let lang = t.language;
+        let lang = t.language();
         self.headset.set(plugged);
         let note = match (plugged, lang) {
             (true, Language::Zh) => "已插入耳机。",
