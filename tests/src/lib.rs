@@ -255,7 +255,7 @@ impl Terminal {
         let outbox = kiosk::platform::outbox::Outbox::new(
             kiosk_store::Store::open(&dir.join("store/kiosk.db"), &key).expect("store"),
         );
-        let platform = enrolled(&rt, &url, &hub, &kiosk.terminal.borrow().terminal_id());
+        let platform = enrolled(&rt, &url, &hub, kiosk.terminal.borrow().terminal_id());
         kiosk.attach_services(kiosk::app::Services {
             runtime: rt.handle().clone(),
             platform: Some(platform),

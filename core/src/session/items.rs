@@ -69,8 +69,6 @@ impl Terminal {
         self.pending_item = None;
     }
 
-    /// A unique key per application (the platform takes each case once per key).
-
     pub(super) fn next(&mut self, fx: &mut Vec<Effect>) {
         let printer_ok = self.application.as_ref().is_some_and(|a| {
             a.item.kind != kiosk_catalog::Kind::Print || self.printer_ready(a.item.kind)

@@ -11,7 +11,7 @@ impl Kiosk {
             (self.shown_search.borrow().as_ref() != Some(&search)).then(|| match items {
                 Some(items) if !t.search().is_empty() => items
                     .index
-                    .search(&t.search(), HITS)
+                    .search(t.search(), HITS)
                     .iter()
                     .filter_map(|h| items.catalog.get(&h.code))
                     .map(|i| presenter::item_hit(i, t.language()))

@@ -98,24 +98,6 @@ pub fn issued_pdf(d: &IssuedDocument) -> Result<(String, Vec<u8>), DocumentError
     Ok((d.title.clone(), render(&sheet, Fonts::shared()?)?.pdf))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_signature_is_drawn_where_it_was_signed() {
-        // A stroke across and a short one down: fitted into the image, centred.
-        let sig = signature_image(&[vec![(0.1, 0.5), (0.9, 0.5)], vec![(0.5, 0.45), (0.5, 0.55)]])
-            .unwrap();
-        let alpha = |x: u32, y: u32| sig.rgba[((y * SIGNATURE_W + x) * 4 + 3) as usize];
-        assert_eq!(alpha(300, 150), 255, "ink on the stroke");
-        assert_eq!(alpha(20, 150), 255, "the stroke reaches across");
-        assert_eq!(alpha(300, 20), 0, "nothing far from it");
-        assert_eq!(alpha(100, 60), 0);
-        assert!(signature_image(&[]).is_none());
-    }
-}
-
 /// The test receipt of `kiosk diag printer` and the maintenance menu: when, where, and every kind of mark.
 pub fn test_receipt(port: &str, baud: &str) -> kiosk_drivers::printer::protocol::Receipt {
     let stamp = crate::system::clock::local_now()
@@ -156,4 +138,22 @@ pub fn a4_test_page(uri: &str) -> Result<Vec<u8>, String> {
     kiosk_documents::render(&sheet, fonts)
         .map(|r| r.pdf)
         .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_signature_is_drawn_where_it_was_signed() {
+        // A stroke across and a short one down: fitted into the image, centred.
+        let sig = signature_image(&[vec![(0.1, 0.5), (0.9, 0.5)], vec![(0.5, 0.45), (0.5, 0.55)]])
+            .unwrap();
+        let alpha = |x: u32, y: u32| sig.rgba[((y * SIGNATURE_W + x) * 4 + 3) as usize];
+        assert_eq!(alpha(300, 150), 255, "ink on the stroke");
+        assert_eq!(alpha(20, 150), 255, "the stroke reaches across");
+        assert_eq!(alpha(300, 20), 0, "nothing far from it");
+        assert_eq!(alpha(100, 60), 0);
+        assert!(signature_image(&[]).is_none());
+    }
 }

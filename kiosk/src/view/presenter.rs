@@ -182,7 +182,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
 
     let tiles: Vec<CategoryTile> = CATEGORIES
         .iter()
-        .filter(|c| c.matches(&t.search()))
+        .filter(|c| c.matches(t.search()))
         .map(|c| CategoryTile {
             id: c.id.into(),
             title: c.name(lang).into(),
