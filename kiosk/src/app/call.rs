@@ -175,7 +175,6 @@ impl Kiosk {
             }
             _ => self.handle(Input::Call(e)),
         }
-        self.render();
     }
 
     /// Runs the call's effects.

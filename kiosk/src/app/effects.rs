@@ -147,7 +147,10 @@ impl Kiosk {
             }
         }
         self.sync_preview();
-        self.render();
+        // Jobs drained together are drawn once, after the last (`drain`).
+        if !self.draining.get() {
+            self.render();
+        }
     }
 }
 

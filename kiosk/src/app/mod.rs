@@ -40,6 +40,8 @@ pub struct Kiosk {
     pub terminal: RefCell<Terminal>,
     /// The core's next deadline (see `handle`).
     deadline: slint::Timer,
+    /// Jobs from the inbox are running: their inputs are drawn once, when the last is done.
+    draining: std::cell::Cell<bool>,
     pub(crate) camera: RefCell<Option<AttachedCamera>>,
     pub(crate) face_camera: RefCell<Option<AttachedCamera>>,
     /// Which camera the running preview shows (true: the face camera).
@@ -49,7 +51,8 @@ pub struct Kiosk {
     /// moment); `None` inside when the catalogue file is not valid (the category tiles still work).
     items: Arc<OnceLock<Option<Items>>>,
     /// What the view was last given: the search (text, language, whether the index was there) and the photo
-    /// under review. Redraws happen every second; the hits are searched and the photo copied only on change.
+    /// under review. Redraws come with every input and the clock; the hits are searched and the photo copied
+    /// only on change.
     shown_search: RefCell<Option<(String, crate::config::Language, bool)>>,
     shown_photo: std::cell::Cell<Option<u64>>,
     /// Photo ids of the application's materials last handed to the view.
@@ -253,6 +256,7 @@ impl Kiosk {
             voice: RefCell::new(None),
             call: RefCell::new(None),
             deadline: slint::Timer::default(),
+            draining: std::cell::Cell::new(false),
             upkeep: RefCell::new(crate::system::upkeep::Upkeep::new(config, &profile.panel)),
         });
         {
@@ -411,10 +415,12 @@ impl Kiosk {
     /// Runs what other threads posted, in order, then redraws once; returns how many ran.
     pub fn drain(&self) -> usize {
         let (mut n, mut redraw) = (0, false);
+        self.draining.set(true);
         while let Ok(job) = self.mail.try_recv() {
             redraw |= job(self);
             n += 1;
         }
+        self.draining.set(false);
         if redraw {
             self.apply(Vec::new());
         }

@@ -104,11 +104,14 @@ impl Kiosk {
             };
             let facts = crate::view::maintenance_view::Facts {
                 outbox,
-                platform: self
-                    .services
-                    .borrow()
-                    .as_ref()
-                    .and_then(|s| s.platform.as_ref().map(|p| p.base().to_string())),
+                platform: shown(Section::Queue)
+                    .then(|| {
+                        self.services
+                            .borrow()
+                            .as_ref()
+                            .and_then(|s| s.platform.as_ref().map(|p| p.base().to_string()))
+                    })
+                    .flatten(),
                 upkeep: &upkeep,
                 receipts: counter(Consumable::Receipt),
                 a4: counter(Consumable::A4),

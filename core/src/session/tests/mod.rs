@@ -42,3 +42,33 @@ pub(super) fn photo() -> Photo {
 mod applications;
 mod door;
 mod navigation;
+
+/// What `plain` leaves out, every ending carries: the session's figures, exactly once, before it ends; an
+/// input after the end ends nothing more.
+#[test]
+fn every_session_that_ends_carries_its_figures_once() {
+    let t0 = Instant::now();
+    for end in [
+        DeviceEvent::CardRemoved,
+        DeviceEvent::DoorOpened,
+        DeviceEvent::PresenceLost,
+    ] {
+        let mut t = terminal(t0);
+        t.device(card(1), t0, today());
+        let mut fx = t.device(end.clone(), t0, today());
+        // Walking away ends the session only when the warning runs out.
+        fx.extend(t.tick(t0 + Duration::from_secs(3600)));
+        let figures: Vec<&Effect> = fx
+            .iter()
+            .filter(|e| matches!(e, Effect::Figures(_)))
+            .collect();
+        assert_eq!(figures.len(), 1, "{end:?}: {fx:?}");
+        let at = |want: fn(&Effect) -> bool| fx.iter().position(want);
+        assert!(
+            at(|e| matches!(e, Effect::Figures(_))) < at(|e| matches!(e, Effect::SessionEnded(_))),
+            "{end:?}: {fx:?}"
+        );
+        assert!(plain(fx).iter().all(|e| !matches!(e, Effect::Figures(_))));
+        assert!(t.device(DeviceEvent::CardRemoved, t0, today()).is_empty());
+    }
+}
