@@ -22,8 +22,8 @@ fn main() {
     kiosk.ui.show().expect("show");
     let (w, h) = (profile.panel.width_px, profile.panel.height_px);
     let page = document(1280, 960, 4.0);
-    let state = kiosk.ui.global::<kiosk_ui::AppState>();
-    state.set_camera_live(true);
+    let capture = kiosk.ui.global::<kiosk_ui::CaptureAdapter>();
+    capture.set_camera_live(true);
     let _ = headless.frame(w, h);
 
     let n = 60u32;
@@ -32,7 +32,7 @@ fn main() {
         let frame = stamped(&page, u64::from(i), Duration::ZERO);
         let t = Instant::now();
         let buf = to_buffer(&frame, PREVIEW_MAX_WIDTH).expect("buffer");
-        state.set_camera_frame(slint::Image::from_rgb8(buf));
+        capture.set_camera_frame(slint::Image::from_rgb8(buf));
         convert += t.elapsed();
         let t = Instant::now();
         std::hint::black_box(headless.frame(w, h));

@@ -100,7 +100,7 @@ fn a_payment_record_printed_and_rated_with_the_keypad_only() {
     assert!(said(&term, "社保缴费记录打印。"), "{:?}", spoken(&term));
     // The focus ring is drawn where the keypad is.
     reach(&term, "打印");
-    assert!(k.ui.global::<kiosk_ui::AppState>().get_focus_visible());
+    assert!(k.ui.global::<kiosk_ui::ShellAdapter>().get_focus_visible());
     snapshot(&k, "keypad-focus-on-print");
     // Volume up is said at the new volume.
     press(&term, KeypadKey::VolumeUp);

@@ -50,8 +50,8 @@ fn door(t: &Terminal, open: bool) {
     });
 }
 
-fn state(t: &Terminal) -> kiosk_ui::AppState<'_> {
-    t.kiosk.ui.global::<kiosk_ui::AppState>()
+fn state(t: &Terminal) -> kiosk_ui::MaintenanceAdapter<'_> {
+    t.kiosk.ui.global::<kiosk_ui::MaintenanceAdapter>()
 }
 
 fn type_pin(t: &Terminal, pin: &str) {
@@ -64,8 +64,8 @@ fn type_pin(t: &Terminal, pin: &str) {
 fn action(t: &Terminal, id: &str) {
     t.kiosk
         .ui
-        .global::<kiosk_ui::Actions>()
-        .invoke_maint_action(id.into());
+        .global::<kiosk_ui::MaintenanceAdapter>()
+        .invoke_action(id.into());
 }
 
 fn test_state(t: &Terminal, test: Test) -> Option<TestState> {
@@ -122,8 +122,8 @@ fn the_door_opens_the_menu_wrong_pins_lock_out_and_closing_it_leaves() {
     t.insert_card(card);
     door(&t, true);
     t.until("the PIN pad", |_| true);
-    assert!(state(&t).get_maint_open());
-    assert!(!state(&t).get_maint_unlocked());
+    assert!(state(&t).get_open());
+    assert!(!state(&t).get_unlocked());
     assert!(
         t.kiosk.terminal.borrow().resident().is_none(),
         "the session ended"
@@ -142,22 +142,19 @@ fn the_door_opens_the_menu_wrong_pins_lock_out_and_closing_it_leaves() {
         });
     }
     t.until("the lock-out is shown", |k| {
-        k.ui.global::<kiosk_ui::AppState>()
-            .get_maint_message()
+        k.ui.global::<kiosk_ui::MaintenanceAdapter>()
+            .get_message()
             .contains("Locked")
     });
     // Locked: the right PIN does not open it, nor does closing and opening the door.
     type_pin(&t, PIN);
     t.until("a redraw", |_| true);
-    assert!(!state(&t).get_maint_unlocked());
+    assert!(!state(&t).get_unlocked());
     door(&t, false);
     door(&t, true);
     type_pin(&t, PIN);
     t.until("a redraw", |_| true);
-    assert!(
-        !state(&t).get_maint_unlocked(),
-        "the lock-out survives the door"
-    );
+    assert!(!state(&t).get_unlocked(), "the lock-out survives the door");
     // A restart of the firmware (the terminal's state made anew) finds the lock-out kept in the store.
     door(&t, false);
     let (_, config) = configured("maint-lock-again");
@@ -183,10 +180,7 @@ fn the_door_opens_the_menu_wrong_pins_lock_out_and_closing_it_leaves() {
     door(&t, true);
     type_pin(&t, PIN);
     t.until("a redraw", |_| true);
-    assert!(
-        !state(&t).get_maint_unlocked(),
-        "the lock-out survives a restart"
-    );
+    assert!(!state(&t).get_unlocked(), "the lock-out survives a restart");
     let trail = audit_with(&t, "locked out for 30 s");
     assert_eq!(
         trail
@@ -202,10 +196,11 @@ fn the_door_opens_the_menu_wrong_pins_lock_out_and_closing_it_leaves() {
     // Closing the door leaves: the idle screen, nothing of the menu.
     door(&t, false);
     t.until("the idle screen", |k| {
-        let s = k.ui.global::<kiosk_ui::AppState>();
-        !s.get_maint_open() && s.get_page() == kiosk_ui::Page::Attract
+        let maint = k.ui.global::<kiosk_ui::MaintenanceAdapter>();
+        let shell = k.ui.global::<kiosk_ui::ShellAdapter>();
+        !maint.get_open() && shell.get_page() == kiosk_ui::Page::Attract
     });
-    assert_eq!(state(&t).get_maint_pin_length(), 0);
+    assert_eq!(state(&t).get_pin_length(), 0);
 }
 
 #[test]
@@ -221,9 +216,9 @@ fn each_diagnostic_runs_against_the_simulators() {
     door(&t, true);
     type_pin(&t, PIN);
     t.until("the menu", |k| {
-        k.ui.global::<kiosk_ui::AppState>().get_maint_unlocked()
+        k.ui.global::<kiosk_ui::MaintenanceAdapter>().get_unlocked()
     });
-    assert_eq!(state(&t).get_maint_who(), "王师傅");
+    assert_eq!(state(&t).get_who(), "王师傅");
     snapshot(&t.kiosk, "maintenance-devices");
 
     // A card: read, and shown masked.
@@ -267,7 +262,7 @@ fn each_diagnostic_runs_against_the_simulators() {
         // The preview pump runs (its frames reach the window through the event loop's queue, which the
         // testing backend does not run; the capture page's tests look at frames).
         t.until("the preview runs", |k| k.preview_frames_shown().is_some());
-        assert!(state(&t).get_maint_camera());
+        assert!(state(&t).get_camera());
         snapshot(&t.kiosk, &format!("maintenance-{id}"));
         action(&t, &format!("judge:{id}:ok"));
         until_test(&t, test, passed);
@@ -347,19 +342,19 @@ fn each_diagnostic_runs_against_the_simulators() {
     for section in kiosk::maintenance::Section::ALL {
         t.kiosk
             .ui
-            .global::<kiosk_ui::Actions>()
-            .invoke_maint_section(section.index());
+            .global::<kiosk_ui::MaintenanceAdapter>()
+            .invoke_choose_section(section.index());
         t.until("the section", |k| {
-            k.ui.global::<kiosk_ui::AppState>().get_maint_section() == section.index()
+            k.ui.global::<kiosk_ui::MaintenanceAdapter>().get_section() == section.index()
         });
         assert!(
-            slint::Model::row_count(&state(&t).get_maint_rows()) > 0,
+            slint::Model::row_count(&state(&t).get_rows()) > 0,
             "{section:?} is empty"
         );
         if section == kiosk::maintenance::Section::Logs {
             // The audit lines are logged too, without any PIN (the last one of this test: the other tests of
             // this binary log into the same process).
-            let rows = state(&t).get_maint_rows();
+            let rows = state(&t).get_rows();
             let text: Vec<String> = slint::Model::iter(&rows)
                 .map(|r| r.label.to_string())
                 .collect();
@@ -374,8 +369,8 @@ fn each_diagnostic_runs_against_the_simulators() {
     }
     action(&t, "check-network");
     t.until("the platform answers", |k| {
-        k.ui.global::<kiosk_ui::AppState>()
-            .get_maint_message()
+        k.ui.global::<kiosk_ui::MaintenanceAdapter>()
+            .get_message()
             .contains("reachable")
     });
 
@@ -406,7 +401,7 @@ fn each_diagnostic_runs_against_the_simulators() {
     // The door closes: out of the menu, its tests and their results gone.
     door(&t, false);
     t.until("the idle screen", |k| {
-        !k.ui.global::<kiosk_ui::AppState>().get_maint_open()
+        !k.ui.global::<kiosk_ui::MaintenanceAdapter>().get_open()
     });
     assert!(t.kiosk.terminal.borrow().maintenance().tests.is_empty());
     assert!(t.kiosk.terminal.borrow().maintenance().who().is_none());
@@ -420,18 +415,18 @@ fn settings_and_pushed_configurations_roll_back_when_they_fail() {
     door(&t, true);
     type_pin(&t, PIN);
     t.until("the menu", |k| {
-        k.ui.global::<kiosk_ui::AppState>().get_maint_unlocked()
+        k.ui.global::<kiosk_ui::MaintenanceAdapter>().get_unlocked()
     });
     t.kiosk
         .ui
-        .global::<kiosk_ui::Actions>()
-        .invoke_maint_section(kiosk::maintenance::Section::Settings.index());
+        .global::<kiosk_ui::MaintenanceAdapter>()
+        .invoke_choose_section(kiosk::maintenance::Section::Settings.index());
     t.until("the settings", |k| {
-        k.ui.global::<kiosk_ui::AppState>().get_maint_section()
+        k.ui.global::<kiosk_ui::MaintenanceAdapter>().get_section()
             == kiosk::maintenance::Section::Settings.index()
     });
     // The file is shown, its secrets are not.
-    let shown: Vec<String> = slint::Model::iter(&state(&t).get_maint_rows())
+    let shown: Vec<String> = slint::Model::iter(&state(&t).get_rows())
         .map(|r| r.label.to_string())
         .collect();
     assert!(
@@ -446,14 +441,14 @@ fn settings_and_pushed_configurations_roll_back_when_they_fail() {
     action(&t, "adjust:warning:up");
     action(&t, "apply");
     t.until("the refusal", |k| {
-        k.ui.global::<kiosk_ui::AppState>()
-            .get_maint_message()
+        k.ui.global::<kiosk_ui::MaintenanceAdapter>()
+            .get_message()
             .contains("not applied")
     });
     assert!(
-        state(&t).get_maint_message().contains("warning"),
+        state(&t).get_message().contains("warning"),
         "{}",
-        state(&t).get_maint_message()
+        state(&t).get_message()
     );
     assert_eq!(std::fs::read_to_string(&path).expect("config"), original);
     snapshot(&t.kiosk, "maintenance-settings-refused");
@@ -548,7 +543,7 @@ fn settings_and_pushed_configurations_roll_back_when_they_fail() {
 
 /// The System section's rows as "label | value | action" lines.
 fn system_rows(t: &Terminal) -> Vec<String> {
-    slint::Model::iter(&state(t).get_maint_rows())
+    slint::Model::iter(&state(t).get_rows())
         .map(|r| format!("{} | {} | {}", r.label, r.value, r.action))
         .collect()
 }
@@ -590,10 +585,10 @@ fn the_slot_is_marked_good_after_the_self_test_and_a_technician_installs_an_upda
     type_pin(&t, PIN);
     t.kiosk
         .ui
-        .global::<kiosk_ui::Actions>()
-        .invoke_maint_section(kiosk::maintenance::Section::System.index());
+        .global::<kiosk_ui::MaintenanceAdapter>()
+        .invoke_choose_section(kiosk::maintenance::Section::System.index());
     t.until("the System section", |k| {
-        k.ui.global::<kiosk_ui::AppState>().get_maint_section()
+        k.ui.global::<kiosk_ui::MaintenanceAdapter>().get_section()
             == kiosk::maintenance::Section::System.index()
     });
     let rows = system_rows(&t);

@@ -591,7 +591,7 @@ fn on_the_terminal_one_touch_reaches_a_clerk() {
         )
     });
     t.until("the clerk's picture on the terminal", |k| {
-        k.ui.global::<kiosk_ui::AppState>().get_call_video_live()
+        k.ui.global::<kiosk_ui::CallAdapter>().get_video_live()
     });
     let shot = snapshot(&t.kiosk, "call-talking");
     assert!(kiosk_tests::ui_text(&t.kiosk.ui).contains(CLERK));

@@ -636,9 +636,9 @@ fn show_camera_frame(kiosk: &kiosk::app::Kiosk) {
     let frame = kiosk_drivers::camera::synthetic::document(1280, 960, 4.0);
     let buffer =
         kiosk::view::preview::to_buffer(&frame, kiosk::view::preview::PREVIEW_MAX_WIDTH).unwrap();
-    let s = kiosk.ui.global::<kiosk_ui::AppState>();
-    s.set_camera_frame(slint::Image::from_rgb8(buffer));
-    s.set_camera_live(true);
+    let capture = kiosk.ui.global::<kiosk_ui::CaptureAdapter>();
+    capture.set_camera_frame(slint::Image::from_rgb8(buffer));
+    capture.set_camera_live(true);
 }
 
 #[test]
@@ -654,7 +654,7 @@ fn typing_initials_finds_the_item_and_touching_it_opens_it() {
     for key in ["y", "l", "j"] {
         find(&kiosk.ui, key)[0].invoke_accessible_default_action();
     }
-    let hits = kiosk.ui.global::<kiosk_ui::AppState>().get_search_hits();
+    let hits = kiosk.ui.global::<kiosk_ui::HomeAdapter>().get_search_hits();
     use slint::Model;
     let first = hits.row_data(0).expect("a hit");
     assert_eq!(first.title.as_str(), "养老金资格认证");

@@ -11,36 +11,40 @@ use slint::{ComponentHandle, Model};
 
 /// Everything the view models hold as text, pictures by their size.
 fn view_models(kiosk: &Kiosk) -> String {
-    let s = kiosk.ui.global::<kiosk_ui::AppState>();
+    let shell = kiosk.ui.global::<kiosk_ui::ShellAdapter>();
+    let home = kiosk.ui.global::<kiosk_ui::HomeAdapter>();
+    let form = kiosk.ui.global::<kiosk_ui::ApplicationAdapter>();
+    let done = kiosk.ui.global::<kiosk_ui::DoneAdapter>();
+    let capture = kiosk.ui.global::<kiosk_ui::CaptureAdapter>();
     let mut out = vec![
-        s.get_greeting_name().to_string(),
-        s.get_search_text().to_string(),
-        s.get_item_title().to_string(),
-        s.get_composition().to_string(),
-        s.get_prefill_note().to_string(),
-        s.get_signature_path().to_string(),
-        s.get_case_number().to_string(),
-        s.get_case_state().to_string(),
-        s.get_printed_title().to_string(),
-        s.get_notice_text().to_string(),
-        s.get_submit_error().to_string(),
-        format!("capture {:?}", s.get_capture_result().size()),
-        format!("camera {:?}", s.get_camera_frame().size()),
+        shell.get_greeting_name().to_string(),
+        home.get_search_text().to_string(),
+        form.get_item_title().to_string(),
+        form.get_composition().to_string(),
+        form.get_prefill_note().to_string(),
+        form.get_signature_path().to_string(),
+        done.get_case_number().to_string(),
+        done.get_case_state().to_string(),
+        done.get_printed_title().to_string(),
+        shell.get_notice_text().to_string(),
+        form.get_submit_error().to_string(),
+        format!("capture {:?}", capture.get_result().size()),
+        format!("camera {:?}", capture.get_camera_frame().size()),
     ];
-    for f in s.get_form_fields().iter() {
+    for f in form.get_form_fields().iter() {
         out.push(format!("{} {} {}", f.label, f.value, f.source));
     }
-    for r in s
+    for r in form
         .get_review_rows()
         .iter()
-        .chain(s.get_printed_rows().iter())
+        .chain(done.get_printed_rows().iter())
     {
         out.push(format!("{} {}", r.label, r.value));
     }
-    for m in s.get_material_rows().iter() {
+    for m in form.get_material_rows().iter() {
         out.push(format!("{} {:?}", m.name, m.thumbnail.size()));
     }
-    for c in s.get_candidates().iter() {
+    for c in form.get_candidates().iter() {
         out.push(c.to_string());
     }
     out.join("\n")
@@ -57,14 +61,16 @@ fn assert_wiped(kiosk: &Kiosk, traces: &[&str]) {
             "{t:?} still in the view models:\n{models}"
         );
     }
-    let s = kiosk.ui.global::<kiosk_ui::AppState>();
-    assert_eq!(s.get_form_fields().row_count(), 0);
-    assert_eq!(s.get_material_rows().row_count(), 0);
-    assert_eq!(s.get_review_rows().row_count(), 0);
-    assert_eq!(s.get_printed_rows().row_count(), 0);
-    assert!(s.get_signature_path().is_empty());
+    let form = kiosk.ui.global::<kiosk_ui::ApplicationAdapter>();
+    let done = kiosk.ui.global::<kiosk_ui::DoneAdapter>();
+    let capture = kiosk.ui.global::<kiosk_ui::CaptureAdapter>();
+    assert_eq!(form.get_form_fields().row_count(), 0);
+    assert_eq!(form.get_material_rows().row_count(), 0);
+    assert_eq!(form.get_review_rows().row_count(), 0);
+    assert_eq!(done.get_printed_rows().row_count(), 0);
+    assert!(form.get_signature_path().is_empty());
     assert_eq!(
-        s.get_capture_result().size().width,
+        capture.get_result().size().width,
         0,
         "the photo left the view"
     );
@@ -263,7 +269,7 @@ fn an_application_with_a_photo_a_signature_and_a_bad_rating_by_touch() {
         term.touch(key);
     }
     let first =
-        k.ui.global::<kiosk_ui::AppState>()
+        k.ui.global::<kiosk_ui::ApplicationAdapter>()
             .get_candidates()
             .row_data(0)
             .unwrap();

@@ -166,7 +166,10 @@ fn help_door_scanner_and_paper_are_answered_on_screen() {
     rig.press("帮办按钮 · help", |e| {
         matches!(e, DeviceEvent::HelpPressed)
     });
-    let notice = kiosk.ui.global::<kiosk_ui::AppState>().get_notice_text();
+    let notice = kiosk
+        .ui
+        .global::<kiosk_ui::ShellAdapter>()
+        .get_notice_text();
     assert!(
         notice.contains("12345"),
         "help says where to get a person: {notice}"
@@ -175,7 +178,10 @@ fn help_door_scanner_and_paper_are_answered_on_screen() {
     rig.press("扫 随申码", |e| {
         matches!(e, DeviceEvent::CodeScanned(_))
     });
-    let notice = kiosk.ui.global::<kiosk_ui::AppState>().get_notice_text();
+    let notice = kiosk
+        .ui
+        .global::<kiosk_ui::ShellAdapter>()
+        .get_notice_text();
     assert!(notice.contains("随申码"), "{notice}");
     snapshot(&kiosk, "e2e-suishenma-notice");
 
@@ -189,7 +195,10 @@ fn help_door_scanner_and_paper_are_answered_on_screen() {
             }
         )
     });
-    let alert = kiosk.ui.global::<kiosk_ui::AppState>().get_device_alert();
+    let alert = kiosk
+        .ui
+        .global::<kiosk_ui::ShellAdapter>()
+        .get_device_alert();
     assert_eq!(alert.as_str(), "暂不可用：回执打印机缺纸");
     rig.press("纸正常", |e| {
         matches!(
@@ -203,7 +212,7 @@ fn help_door_scanner_and_paper_are_answered_on_screen() {
     assert_eq!(
         kiosk
             .ui
-            .global::<kiosk_ui::AppState>()
+            .global::<kiosk_ui::ShellAdapter>()
             .get_device_alert()
             .as_str(),
         ""
@@ -222,7 +231,7 @@ fn help_door_scanner_and_paper_are_answered_on_screen() {
     assert_eq!(
         kiosk
             .ui
-            .global::<kiosk_ui::AppState>()
+            .global::<kiosk_ui::ShellAdapter>()
             .get_device_alert()
             .as_str(),
         "暂不可用：身份证阅读器暂停服务"
@@ -245,7 +254,7 @@ fn help_door_scanner_and_paper_are_answered_on_screen() {
     assert_eq!(
         kiosk
             .ui
-            .global::<kiosk_ui::AppState>()
+            .global::<kiosk_ui::ShellAdapter>()
             .get_device_alert()
             .as_str(),
         ""
@@ -308,7 +317,7 @@ fn faults_injected_from_the_simulator_reach_the_screen_and_clear() {
     let mut rig = Rig::new("simulated", "faults");
     let kiosk = rig.kiosk.clone();
     let alert = |k: &Kiosk| {
-        k.ui.global::<kiosk_ui::AppState>()
+        k.ui.global::<kiosk_ui::ShellAdapter>()
             .get_device_alert()
             .to_string()
     };

@@ -1,5 +1,6 @@
 //! The terminal's views, written in Slint. Rust talks to them only through the exported globals
-//! (`Theme`, `AppState`, `Actions`) and the windows' callbacks; nothing in this crate does I/O.
+//! (`Theme`, one adapter per page or area: `ShellAdapter`, `HomeAdapter`, `CaptureAdapter`, `ApplicationAdapter`,
+//! `DoneAdapter`, `CallAdapter`, `MaintenanceAdapter`) and the windows' callbacks; nothing in this crate does I/O.
 
 slint::include_modules!();
 

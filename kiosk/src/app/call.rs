@@ -8,7 +8,7 @@ use kiosk_api::call::{CapturedMaterial, PrintResult};
 use kiosk_call::audio::{AudioSink, AudioSource, MeterSink};
 use kiosk_call::{Call, CallCommand, CallEvent, CallSetup, VideoIn};
 use kiosk_drivers::camera::service::CameraHandle;
-use kiosk_ui::AppState;
+use kiosk_ui::CallAdapter;
 use slint::{ComponentHandle, Image, Rgba8Pixel, SharedPixelBuffer};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -136,9 +136,9 @@ async fn pump_video(
         inbox.post_view(move |k| {
             // A frame that arrives after the call ended is dropped.
             if k.call.borrow().is_some() {
-                let s = k.ui.global::<AppState>();
-                s.set_call_video(Image::from_rgba8(buffer));
-                s.set_call_video_live(true);
+                let call_ui = k.ui.global::<CallAdapter>();
+                call_ui.set_video(Image::from_rgba8(buffer));
+                call_ui.set_video_live(true);
             }
             done.store(false, Ordering::Release);
         });
@@ -169,9 +169,9 @@ impl Kiosk {
             CallEvent::Ended { .. } => {
                 self.handle(Input::Call(e));
                 self.call.borrow_mut().take();
-                let s = self.ui.global::<AppState>();
-                s.set_call_video(Image::default());
-                s.set_call_video_live(false);
+                let call_ui = self.ui.global::<CallAdapter>();
+                call_ui.set_video(Image::default());
+                call_ui.set_video_live(false);
             }
             _ => self.handle(Input::Call(e)),
         }
@@ -199,9 +199,9 @@ impl Kiosk {
                 }
                 if leave {
                     // The call's end arrives as an event; the video stops now.
-                    let s = self.ui.global::<AppState>();
-                    s.set_call_video(Image::default());
-                    s.set_call_video_live(false);
+                    let call_ui = self.ui.global::<CallAdapter>();
+                    call_ui.set_video(Image::default());
+                    call_ui.set_video_live(false);
                 }
             }
             Effect::CallShare { name, jpeg } => self.share_with_clerk(name, jpeg),

@@ -61,9 +61,9 @@ impl Kiosk {
             }
             (false, true, _) => {
                 *preview = None;
-                let s = self.ui.global::<kiosk_ui::AppState>();
-                s.set_camera_frame(slint::Image::default());
-                s.set_camera_live(false);
+                let capture = self.ui.global::<kiosk_ui::CaptureAdapter>();
+                capture.set_camera_frame(slint::Image::default());
+                capture.set_camera_live(false);
             }
             _ => {}
         }

@@ -24,7 +24,7 @@ use kiosk_drivers::a4::service::A4Handle;
 use kiosk_drivers::camera::service::CameraHandle;
 use kiosk_drivers::printer::driver::PrinterHandle;
 use kiosk_drivers::{DeviceEvent, DeviceId, KeypadKey};
-use kiosk_ui::{Actions, KioskWindow};
+use kiosk_ui::KioskWindow;
 use slint::ComponentHandle;
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};

@@ -119,6 +119,6 @@ impl Kiosk {
             crate::view::maintenance_view::present(&self.ui, &t, &facts);
         }
         self.reader.follow(&self.ui);
-        self.with_voice(|v| v.screen_changed(&t, &self.ui.global::<kiosk_ui::AppState>()));
+        self.with_voice(|v| v.screen_changed(&t, &self.ui));
     }
 }

@@ -50,9 +50,9 @@ fn camera_frame(k: &Kiosk) {
     if let Some(buf) =
         crate::view::preview::to_buffer(&frame, crate::view::preview::PREVIEW_MAX_WIDTH)
     {
-        let s = k.ui.global::<kiosk_ui::AppState>();
-        s.set_camera_frame(slint::Image::from_rgb8(buf));
-        s.set_camera_live(true);
+        let capture = k.ui.global::<kiosk_ui::CaptureAdapter>();
+        capture.set_camera_frame(slint::Image::from_rgb8(buf));
+        capture.set_camera_live(true);
     }
 }
 

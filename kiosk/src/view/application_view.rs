@@ -11,7 +11,8 @@ use crate::config::Language;
 use crate::session::{Screen, Terminal};
 use kiosk_api::CaseState;
 use kiosk_ui::{
-    AppState, Choice, FieldKeyboard, FormField, KioskWindow, MaterialRow, Page, Row, SubmitState,
+    ApplicationAdapter, Choice, DoneAdapter, FieldKeyboard, FormField, KioskWindow, MaterialRow,
+    Page, Row, ShellAdapter, SubmitState,
 };
 use slint::{
     ComponentHandle, Image, Model, ModelRc, Rgb8Pixel, SharedPixelBuffer, SharedString, VecModel,
@@ -243,10 +244,12 @@ pub struct Pictures {
 }
 
 pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: Pictures) {
-    let s = ui.global::<AppState>();
+    let done = ui.global::<DoneAdapter>();
+    let form = ui.global::<ApplicationAdapter>();
+    let shell = ui.global::<ShellAdapter>();
     let lang = t.language();
     update(
-        s.get_not_done_reasons(),
+        done.get_not_done_reasons(),
         NOT_DONE_REASONS
             .iter()
             .enumerate()
@@ -257,26 +260,26 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
             })
             .collect(),
         |x, y| x == y,
-        |m| s.set_not_done_reasons(m),
+        |m| done.set_not_done_reasons(m),
     );
     let Some(a) = t.application().as_ref() else {
         // Only once after an application: the models are left empty, not rebuilt every second.
-        if s.get_form_fields().row_count() > 0
-            || !s.get_item_title().is_empty()
-            || s.get_material_rows().row_count() > 0
+        if form.get_form_fields().row_count() > 0
+            || !form.get_item_title().is_empty()
+            || form.get_material_rows().row_count() > 0
         {
             clear(ui);
         }
         return;
     };
     if t.screen() == Screen::Apply {
-        s.set_page(page(a));
+        shell.set_page(page(a));
     }
-    s.set_item_title(match lang {
+    form.set_item_title(match lang {
         Language::Zh => a.item.name.as_str().into(),
         Language::En => a.item.name_en.as_str().into(),
     });
-    s.set_item_detail(
+    form.set_item_detail(
         match lang {
             Language::Zh => format!("{} · 办理时限：{}", a.item.department, a.item.time_limit),
             Language::En => a.item.department.clone(),
@@ -285,15 +288,15 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
     );
     let (names, index) = steps(a, lang);
     update(
-        s.get_step_names(),
+        form.get_step_names(),
         names,
         |x, y| x == y,
-        |m| s.set_step_names(m),
+        |m| form.set_step_names(m),
     );
-    s.set_step_index(index);
+    form.set_step_index(index);
 
     let printer_ok = t.printer_ready(a.item.kind);
-    s.set_printer_warning(if printer_ok || a.step >= Step::Done {
+    form.set_printer_warning(if printer_ok || a.step >= Step::Done {
         SharedString::new()
     } else if a.item.kind == kiosk_catalog::Kind::Print {
         zh_en(
@@ -365,9 +368,9 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
             "".into(),
         ),
     };
-    s.set_next_text(next);
-    s.set_next_enabled(enabled);
-    s.set_next_hint(hint);
+    form.set_next_text(next);
+    form.set_next_enabled(enabled);
+    form.set_next_hint(hint);
 
     // The form.
     let fields: Vec<FormField> = a
@@ -407,31 +410,31 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
             }
         })
         .collect();
-    update(s.get_form_fields(), fields, same_field, |m| {
-        s.set_form_fields(m)
+    update(form.get_form_fields(), fields, same_field, |m| {
+        form.set_form_fields(m)
     });
     let kb = a
         .focus
         .and_then(|i| a.slot_ref(i))
         .map(|f| f.keyboard())
         .unwrap_or(Keyboard::None);
-    s.set_field_keyboard(match kb {
+    form.set_field_keyboard(match kb {
         Keyboard::None => FieldKeyboard::None,
         Keyboard::Digits => FieldKeyboard::Digits,
         Keyboard::IdNumber => FieldKeyboard::IdNumber,
         Keyboard::Amount => FieldKeyboard::Amount,
         Keyboard::Chinese => FieldKeyboard::Chinese,
     });
-    s.set_composition(a.composition.as_str().into());
-    s.set_field_latin(a.latin);
+    form.set_composition(a.composition.as_str().into());
+    form.set_field_latin(a.latin);
     update(
-        s.get_candidates(),
+        form.get_candidates(),
         candidates.iter().map(|c| c.as_str().into()).collect(),
         |x, y| x == y,
-        |m| s.set_candidates(m),
+        |m| form.set_candidates(m),
     );
     let prefilled = a.fields.iter().filter(|f| f.prefilled).count();
-    s.set_prefill_note(match (a.prefill, lang) {
+    form.set_prefill_note(match (a.prefill, lang) {
         (PrefillState::Failed, Language::Zh) => {
             "暂时无法获取您在政府部门的信息，请手动填写。".into()
         }
@@ -453,7 +456,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
     });
 
     // Materials.
-    if pictures.materials || s.get_material_rows().row_count() != a.item.materials.len() {
+    if pictures.materials || form.get_material_rows().row_count() != a.item.materials.len() {
         let rows: Vec<MaterialRow> = a
             .item
             .materials
@@ -484,14 +487,14 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
                 }
             })
             .collect();
-        s.set_material_rows(model(rows));
+        form.set_material_rows(model(rows));
     }
 
     // Commitment and signature.
-    s.set_commitment_text(a.item.commitment.as_deref().unwrap_or("").into());
-    s.set_commitment_read(a.commitment_read);
-    s.set_signature_path(signature_path(&a.strokes).into());
-    s.set_signed(a.signed());
+    form.set_commitment_text(a.item.commitment.as_deref().unwrap_or("").into());
+    form.set_commitment_read(a.commitment_read);
+    form.set_signature_path(signature_path(&a.strokes).into());
+    form.set_signed(a.signed());
 
     // Review.
     let mut review: Vec<Row> = a
@@ -522,17 +525,17 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
         });
     }
     update(
-        s.get_review_rows(),
+        form.get_review_rows(),
         review,
         |x, y| x == y,
-        |m| s.set_review_rows(m),
+        |m| form.set_review_rows(m),
     );
 
     // Submission.
     match &a.submission {
         Submission::Failed(e) => {
-            s.set_submit_state(SubmitState::Failed);
-            s.set_submit_error(if e.is_transient() {
+            form.set_submit_state(SubmitState::Failed);
+            form.set_submit_error(if e.is_transient() {
                 zh_en(
                     lang,
                     "暂时连不上政务服务平台，您的申请还没有提交。可以稍后点「重新提交」，或请工作人员帮助。",
@@ -547,25 +550,25 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
             });
         }
         _ => {
-            s.set_submit_state(SubmitState::Waiting);
-            s.set_submit_error(SharedString::new());
+            form.set_submit_state(SubmitState::Waiting);
+            form.set_submit_error(SharedString::new());
         }
     }
 
     // A case kept on the terminal until the platform can take it.
     if let Submission::Queued { provisional } = &a.submission {
-        s.set_case_number(SharedString::new());
-        s.set_case_state(zh_en(
+        done.set_case_number(SharedString::new());
+        done.set_case_state(zh_en(
             lang,
             "已保存，网络恢复后自动提交",
             "Saved here: it is sent as soon as the network is back",
         ));
-        s.set_provisional_number(provisional.as_str().into());
-        s.set_receipt_status(print_status(&a.receipt, false, lang));
-        s.set_document_status(SharedString::new());
-        s.set_printed_title(zh_en(lang, "受理回执", "Receipt"));
+        done.set_provisional_number(provisional.as_str().into());
+        done.set_receipt_status(print_status(&a.receipt, false, lang));
+        done.set_document_status(SharedString::new());
+        done.set_printed_title(zh_en(lang, "受理回执", "Receipt"));
         update(
-            s.get_printed_rows(),
+            done.get_printed_rows(),
             receipt_rows(
                 a,
                 zh_en(lang, "暂存编号", "Provisional number"),
@@ -574,15 +577,15 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
                 false,
             ),
             |x, y| x == y,
-            |m| s.set_printed_rows(m),
+            |m| done.set_printed_rows(m),
         );
     } else {
-        s.set_provisional_number(SharedString::new());
+        done.set_provisional_number(SharedString::new());
     }
     // The case.
     if let Submission::Accepted(reply) = &a.submission {
-        s.set_case_number(reply.case_number.as_str().into());
-        s.set_case_state(match (reply.state, lang) {
+        done.set_case_number(reply.case_number.as_str().into());
+        done.set_case_state(match (reply.state, lang) {
             (CaseState::Done, Language::Zh) => "已办结".into(),
             (CaseState::Done, Language::En) => "Done".into(),
             (CaseState::Accepted, Language::Zh) => {
@@ -590,13 +593,13 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
             }
             (CaseState::Accepted, Language::En) => "Accepted".into(),
         });
-        s.set_receipt_status(print_status(&a.receipt, false, lang));
-        s.set_document_status(print_status(&a.document, true, lang));
+        done.set_receipt_status(print_status(&a.receipt, false, lang));
+        done.set_document_status(print_status(&a.document, true, lang));
         match &reply.document {
             Some(d) => {
-                s.set_printed_title(d.title.as_str().into());
+                done.set_printed_title(d.title.as_str().into());
                 update(
-                    s.get_printed_rows(),
+                    done.get_printed_rows(),
                     d.rows
                         .iter()
                         .map(|(k, v)| Row {
@@ -605,13 +608,13 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
                         })
                         .collect(),
                     |x, y| x == y,
-                    |m| s.set_printed_rows(m),
+                    |m| done.set_printed_rows(m),
                 );
             }
             None => {
-                s.set_printed_title(zh_en(lang, "受理回执", "Receipt"));
+                done.set_printed_title(zh_en(lang, "受理回执", "Receipt"));
                 update(
-                    s.get_printed_rows(),
+                    done.get_printed_rows(),
                     receipt_rows(
                         a,
                         zh_en(lang, "受理编号", "Case number"),
@@ -620,15 +623,15 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
                         true,
                     ),
                     |x, y| x == y,
-                    |m| s.set_printed_rows(m),
+                    |m| done.set_printed_rows(m),
                 );
             }
         }
     }
-    s.set_rating(a.rating.map_or(0, i32::from));
-    s.set_rating_comment(a.comment.value.expose().as_str().into());
-    s.set_comment_slot(a.comment_slot().min(i32::MAX as usize) as i32);
-    s.set_comment_focused(a.focus == Some(a.comment_slot()));
+    done.set_rating(a.rating.map_or(0, i32::from));
+    done.set_rating_comment(a.comment.value.expose().as_str().into());
+    done.set_comment_slot(a.comment_slot().min(i32::MAX as usize) as i32);
+    done.set_comment_focused(a.focus == Some(a.comment_slot()));
     let reasons = |column: usize| -> Vec<Choice> {
         BAD_RATING_REASONS
             .iter()
@@ -642,55 +645,56 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
             .collect()
     };
     update(
-        s.get_rating_reasons_left(),
+        done.get_rating_reasons_left(),
         reasons(0),
         |x, y| x == y,
-        |m| s.set_rating_reasons_left(m),
+        |m| done.set_rating_reasons_left(m),
     );
     update(
-        s.get_rating_reasons_right(),
+        done.get_rating_reasons_right(),
         reasons(1),
         |x, y| x == y,
-        |m| s.set_rating_reasons_right(m),
+        |m| done.set_rating_reasons_right(m),
     );
 }
 
 /// Empties every model of an application: nothing of the last resident stays in the view.
 pub fn clear(ui: &KioskWindow) {
-    let s = ui.global::<AppState>();
-    s.set_item_title(SharedString::new());
-    s.set_item_detail(SharedString::new());
-    s.set_step_names(ModelRc::default());
-    s.set_step_index(0);
-    s.set_next_text(SharedString::new());
-    s.set_next_hint(SharedString::new());
-    s.set_printer_warning(SharedString::new());
-    s.set_form_fields(ModelRc::default());
-    s.set_field_keyboard(FieldKeyboard::None);
-    s.set_composition(SharedString::new());
-    s.set_field_latin(false);
-    s.set_candidates(ModelRc::default());
-    s.set_prefill_note(SharedString::new());
-    s.set_material_rows(ModelRc::default());
-    s.set_commitment_text(SharedString::new());
-    s.set_commitment_read(false);
-    s.set_signature_path(SharedString::new());
-    s.set_signed(false);
-    s.set_review_rows(ModelRc::default());
-    s.set_submit_state(SubmitState::Waiting);
-    s.set_submit_error(SharedString::new());
-    s.set_case_number(SharedString::new());
-    s.set_provisional_number(SharedString::new());
-    s.set_case_state(SharedString::new());
-    s.set_receipt_status(SharedString::new());
-    s.set_document_status(SharedString::new());
-    s.set_printed_title(SharedString::new());
-    s.set_printed_rows(ModelRc::default());
-    s.set_rating(0);
-    s.set_rating_comment(SharedString::new());
-    s.set_comment_focused(false);
-    s.set_rating_reasons_left(ModelRc::default());
-    s.set_rating_reasons_right(ModelRc::default());
+    let form = ui.global::<ApplicationAdapter>();
+    let done = ui.global::<DoneAdapter>();
+    form.set_item_title(SharedString::new());
+    form.set_item_detail(SharedString::new());
+    form.set_step_names(ModelRc::default());
+    form.set_step_index(0);
+    form.set_next_text(SharedString::new());
+    form.set_next_hint(SharedString::new());
+    form.set_printer_warning(SharedString::new());
+    form.set_form_fields(ModelRc::default());
+    form.set_field_keyboard(FieldKeyboard::None);
+    form.set_composition(SharedString::new());
+    form.set_field_latin(false);
+    form.set_candidates(ModelRc::default());
+    form.set_prefill_note(SharedString::new());
+    form.set_material_rows(ModelRc::default());
+    form.set_commitment_text(SharedString::new());
+    form.set_commitment_read(false);
+    form.set_signature_path(SharedString::new());
+    form.set_signed(false);
+    form.set_review_rows(ModelRc::default());
+    form.set_submit_state(SubmitState::Waiting);
+    form.set_submit_error(SharedString::new());
+    done.set_case_number(SharedString::new());
+    done.set_provisional_number(SharedString::new());
+    done.set_case_state(SharedString::new());
+    done.set_receipt_status(SharedString::new());
+    done.set_document_status(SharedString::new());
+    done.set_printed_title(SharedString::new());
+    done.set_printed_rows(ModelRc::default());
+    done.set_rating(0);
+    done.set_rating_comment(SharedString::new());
+    done.set_comment_focused(false);
+    done.set_rating_reasons_left(ModelRc::default());
+    done.set_rating_reasons_right(ModelRc::default());
 }
 
 #[cfg(test)]
@@ -722,16 +726,16 @@ mod tests {
         t.handle(Input::Intent(Intent::OpenItem(Box::new(item))), now);
         let show = |t: &Terminal| present(&ui, t, &[], Pictures { materials: false });
         show(&t);
-        let s = ui.global::<AppState>();
-        let (fields, steps) = (s.get_form_fields(), s.get_step_names());
+        let form = ui.global::<ApplicationAdapter>();
+        let (fields, steps) = (form.get_form_fields(), form.get_step_names());
         assert!(fields.row_count() > 0);
         // A redraw with nothing changed (the clock's) keeps the very same models.
         show(&t);
-        assert!(s.get_form_fields() == fields && s.get_step_names() == steps);
+        assert!(form.get_form_fields() == fields && form.get_step_names() == steps);
         // A changed field hands a new one over.
         t.handle(Input::Intent(Intent::FocusField(2)), now);
         show(&t);
-        assert!(s.get_form_fields() != fields);
-        assert!(s.get_step_names() == steps);
+        assert!(form.get_form_fields() != fields);
+        assert!(form.get_step_names() == steps);
     }
 }

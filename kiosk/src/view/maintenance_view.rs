@@ -3,7 +3,7 @@
 
 use crate::maintenance::{Section, Setting, Test, TestState};
 use crate::session::Terminal;
-use kiosk_ui::{AppState, KioskWindow, MaintRow};
+use kiosk_ui::{KioskWindow, MaintRow, MaintenanceAdapter};
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 use std::time::{Duration, Instant};
 
@@ -442,22 +442,22 @@ fn consumables(k: &Facts<'_>) -> Vec<MaintRow> {
 /// Writes the menu into the view.
 /// Writes the menu into the view.
 pub fn present(ui: &KioskWindow, t: &Terminal, k: &Facts<'_>) {
-    let s = ui.global::<AppState>();
+    let maint = ui.global::<MaintenanceAdapter>();
     let m = &t.maintenance();
-    s.set_maint_open(m.door_open());
+    maint.set_open(m.door_open());
     if !m.door_open() {
-        if s.get_maint_rows().row_count() > 0 {
-            s.set_maint_rows(ModelRc::default());
+        if maint.get_rows().row_count() > 0 {
+            maint.set_rows(ModelRc::default());
         }
-        s.set_maint_unlocked(false);
-        s.set_maint_message(SharedString::new());
-        s.set_maint_camera(false);
+        maint.set_unlocked(false);
+        maint.set_message(SharedString::new());
+        maint.set_camera(false);
         return;
     }
     let now = Instant::now();
-    s.set_maint_unlocked(m.who().is_some());
-    s.set_maint_who(m.who().unwrap_or_default().into());
-    s.set_maint_pin_length(m.pin_length() as i32);
+    maint.set_unlocked(m.who().is_some());
+    maint.set_who(m.who().unwrap_or_default().into());
+    maint.set_pin_length(m.pin_length() as i32);
     let message = match (m.who(), m.locked_for(now), m.has_technicians()) {
         (None, Some(secs), _) => format!("已锁定，{secs} 秒后再试 Locked, try again in {secs} s"),
         (None, None, false) => {
@@ -465,8 +465,8 @@ pub fn present(ui: &KioskWindow, t: &Terminal, k: &Facts<'_>) {
         }
         _ => m.message.clone().unwrap_or_default(),
     };
-    s.set_maint_message(message.into());
-    s.set_maint_camera(m.camera_test().is_some());
+    maint.set_message(message.into());
+    maint.set_camera(m.camera_test().is_some());
     if m.who().is_none() {
         return;
     }
@@ -474,8 +474,8 @@ pub fn present(ui: &KioskWindow, t: &Terminal, k: &Facts<'_>) {
         .iter()
         .map(|n| SharedString::from(*n))
         .collect();
-    s.set_maint_sections(ModelRc::new(VecModel::from(names)));
-    s.set_maint_section(m.section.index());
+    maint.set_sections(ModelRc::new(VecModel::from(names)));
+    maint.set_section(m.section.index());
     let rows = match m.section {
         Section::Devices => devices(t, now),
         Section::Queue => queue(k),
@@ -484,5 +484,5 @@ pub fn present(ui: &KioskWindow, t: &Terminal, k: &Facts<'_>) {
         Section::System => system(k),
         Section::Consumables => consumables(k),
     };
-    s.set_maint_rows(ModelRc::new(VecModel::from(rows)));
+    maint.set_rows(ModelRc::new(VecModel::from(rows)));
 }

@@ -6,8 +6,9 @@ use crate::devices;
 use crate::session::{CaptureStep, Notice, Screen, Terminal};
 use kiosk_drivers::sensitive::mask_name;
 use kiosk_ui::{
-    AppState, CallPhase as UiCallPhase, CaptureStep as UiCaptureStep, CategoryTile, IconPaths,
-    ItemHit, KioskWindow, NoticeKind, Page, Theme,
+    CallAdapter, CallPhase as UiCallPhase, CaptureAdapter, CaptureStep as UiCaptureStep,
+    CategoryTile, HomeAdapter, IconPaths, ItemHit, KioskWindow, NoticeKind, Page, ShellAdapter,
+    Theme,
 };
 use slint::{
     ComponentHandle, Image, ModelRc, Rgb8Pixel, SharedPixelBuffer, SharedString, VecModel,
@@ -18,9 +19,9 @@ pub fn configure(ui: &KioskWindow, config: &Config, panel: &Panel) {
     let theme = ui.global::<Theme>();
     theme.set_mm(panel.px_per_mm());
     theme.set_portrait(panel.orientation == Orientation::Portrait);
-    let state = ui.global::<AppState>();
-    state.set_terminal_title(config.terminal.title.as_str().into());
-    state.set_location(config.terminal.location.as_str().into());
+    let shell = ui.global::<ShellAdapter>();
+    shell.set_terminal_title(config.terminal.title.as_str().into());
+    shell.set_location(config.terminal.location.as_str().into());
 }
 
 fn icon(ui: &KioskWindow, key: &str) -> SharedString {
@@ -139,10 +140,13 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
     theme.set_elder(t.elder());
     theme.set_high_contrast(t.settings().high_contrast);
 
-    let s = ui.global::<AppState>();
-    s.set_language(lang.code().into());
-    s.set_clock(clock.into());
-    s.set_page(match t.screen() {
+    let shell = ui.global::<ShellAdapter>();
+    let capture = ui.global::<CaptureAdapter>();
+    let home = ui.global::<HomeAdapter>();
+    let call_ui = ui.global::<CallAdapter>();
+    shell.set_language(lang.code().into());
+    shell.set_clock(clock.into());
+    shell.set_page(match t.screen() {
         Screen::Attract => Page::Attract,
         Screen::Home => Page::Home,
         Screen::Category(_) => Page::Category,
@@ -163,16 +167,16 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
             materials: changed.materials,
         },
     );
-    s.set_capture_step(match t.capture() {
+    capture.set_step(match t.capture() {
         CaptureStep::Aiming => UiCaptureStep::Aiming,
         CaptureStep::Taking => UiCaptureStep::Taking,
         CaptureStep::Review => UiCaptureStep::Review,
         CaptureStep::Failed(_) => UiCaptureStep::Failed,
     });
-    s.set_materials_count(t.materials().len().min(i32::MAX as usize) as i32);
-    s.set_capture_face(t.capture_face());
+    capture.set_materials_count(t.materials().len().min(i32::MAX as usize) as i32);
+    capture.set_face(t.capture_face());
 
-    s.set_greeting_name(
+    shell.set_greeting_name(
         t.resident()
             .as_ref()
             .map(|r| mask_name(r.name.expose()))
@@ -190,19 +194,19 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
             icon: icon(ui, c.icon),
         })
         .collect();
-    s.set_categories(ModelRc::new(VecModel::from(tiles)));
-    if s.get_search_text().as_str() != t.search() {
-        s.set_search_text(t.search().into());
+    home.set_categories(ModelRc::new(VecModel::from(tiles)));
+    if home.get_search_text().as_str() != t.search() {
+        home.set_search_text(t.search().into());
     }
     if let Some(tiles) = changed.elder_items {
-        s.set_elder_items(ModelRc::new(VecModel::from(tiles.to_vec())));
+        home.set_elder_items(ModelRc::new(VecModel::from(tiles.to_vec())));
     }
     if let Some(hits) = changed.hits {
-        s.set_search_hits(ModelRc::new(VecModel::from(hits.to_vec())));
+        home.set_search_hits(ModelRc::new(VecModel::from(hits.to_vec())));
     }
     if changed.photo {
         // The reviewed page is shown from the session's copy; with none, the old picture leaves the view.
-        s.set_capture_result(match &t.pending_photo() {
+        capture.set_result(match &t.pending_photo() {
             Some(p) if p.view.expose().len() == (p.view_width * p.view_height * 3) as usize => {
                 Image::from_rgb8(SharedPixelBuffer::<Rgb8Pixel>::clone_from_slice(
                     p.view.expose(),
@@ -213,32 +217,32 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
             _ => Image::default(),
         });
     }
-    s.set_keyboard_visible(t.keyboard() && t.screen() == Screen::Home);
+    home.set_keyboard_visible(t.keyboard() && t.screen() == Screen::Home);
 
     if let Screen::Category(id) = t.screen() {
         if let Some(c) = categories::find(id) {
-            s.set_category_title(c.name(lang).into());
+            home.set_category_title(c.name(lang).into());
         }
         if let Some(items) = changed.category {
-            s.set_category_items(ModelRc::new(VecModel::from(items.to_vec())));
+            home.set_category_items(ModelRc::new(VecModel::from(items.to_vec())));
         }
     } else if changed.category.is_some() {
-        s.set_category_items(ModelRc::default());
+        home.set_category_items(ModelRc::default());
     }
 
     match t.notice() {
         Some((n, _)) => {
-            s.set_notice_visible(true);
-            s.set_notice_text(notice_text(n, lang).into());
-            s.set_notice_kind(if n.is_error() {
+            shell.set_notice_visible(true);
+            shell.set_notice_text(notice_text(n, lang).into());
+            shell.set_notice_kind(if n.is_error() {
                 NoticeKind::Error
             } else {
                 NoticeKind::Info
             });
         }
         None => {
-            s.set_notice_visible(false);
-            s.set_notice_text(SharedString::new());
+            shell.set_notice_visible(false);
+            shell.set_notice_text(SharedString::new());
         }
     }
     let mut alert = devices::resident_alert(t.devices().values(), lang);
@@ -255,16 +259,16 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
             format!("{faulty}；{alert}")
         };
     }
-    s.set_device_alert(alert.into());
-    s.set_out_of_service(t.out_of_service());
-    s.set_elder_proposal(t.elder_proposal());
-    present_call(&s, t);
+    shell.set_device_alert(alert.into());
+    shell.set_out_of_service(t.out_of_service());
+    shell.set_elder_proposal(t.elder_proposal());
+    present_call(&call_ui, t);
     if t.call().as_ref().is_some_and(|c| c.expanded) {
-        s.set_page(Page::Call);
+        shell.set_page(Page::Call);
     }
-    s.set_timeout_warning(t.warning_left().is_some());
-    s.set_timeout_seconds(t.warning_left().unwrap_or(0).min(i32::MAX as u64) as i32);
-    s.set_presence(t.presence());
+    shell.set_timeout_warning(t.warning_left().is_some());
+    shell.set_timeout_seconds(t.warning_left().unwrap_or(0).min(i32::MAX as u64) as i32);
+    shell.set_presence(t.presence());
 }
 
 /// A search hit as the home page lists it: the item's name, and its category, kind and time limit.
@@ -299,13 +303,13 @@ pub fn item_hit(item: &kiosk_catalog::Item, lang: Language) -> ItemHit {
 }
 
 /// 视频办: the call's state for the call page and the call strip.
-fn present_call(s: &AppState, t: &Terminal) {
+fn present_call(call_ui: &CallAdapter, t: &Terminal) {
     use crate::session::CallPhase as Phase;
     let Some(c) = t.call().as_ref() else {
-        s.set_call_phase(UiCallPhase::None);
+        call_ui.set_phase(UiCallPhase::None);
         return;
     };
-    s.set_call_phase(match &c.phase {
+    call_ui.set_phase(match &c.phase {
         Phase::Joining => UiCallPhase::Joining,
         Phase::Waiting { .. } => UiCallPhase::Waiting,
         Phase::Phone => UiCallPhase::Phone,
@@ -319,17 +323,17 @@ fn present_call(s: &AppState, t: &Terminal) {
         expected_wait_secs,
     } = c.phase
     {
-        s.set_call_position(position.min(i32::MAX as u32) as i32);
-        s.set_call_wait_minutes(expected_wait_secs.div_ceil(60).clamp(1, 999) as i32);
+        call_ui.set_position(position.min(i32::MAX as u32) as i32);
+        call_ui.set_wait_minutes(expected_wait_secs.div_ceil(60).clamp(1, 999) as i32);
     }
-    s.set_call_no_answer(c.no_answer);
-    s.set_call_clerk(c.clerk.clone().unwrap_or_default().into());
-    s.set_call_phone(c.phone.expose().as_str().into());
-    s.set_call_phone_ok((7..=crate::session::PHONE_MAX).contains(&c.phone.expose().len()));
+    call_ui.set_no_answer(c.no_answer);
+    call_ui.set_clerk(c.clerk.clone().unwrap_or_default().into());
+    call_ui.set_phone(c.phone.expose().as_str().into());
+    call_ui.set_phone_ok((7..=crate::session::PHONE_MAX).contains(&c.phone.expose().len()));
     if let Phase::Ended { outcome } = c.phase {
-        s.set_call_outcome(outcome.as_str().into());
-        s.set_call_rateable(c.clerk.is_some() && outcome != kiosk_api::call::Outcome::CallBack);
+        call_ui.set_outcome(outcome.as_str().into());
+        call_ui.set_rateable(c.clerk.is_some() && outcome != kiosk_api::call::Outcome::CallBack);
     }
-    s.set_call_notice(c.notice.clone().unwrap_or_default().into());
-    s.set_call_has_page(t.application().is_some() || t.screen() == Screen::Capture);
+    call_ui.set_notice(c.notice.clone().unwrap_or_default().into());
+    call_ui.set_has_page(t.application().is_some() || t.screen() == Screen::Capture);
 }

@@ -6,7 +6,7 @@
 use kiosk_core::Photo;
 use kiosk_drivers::camera::service::CameraHandle;
 use kiosk_drivers::camera::{document, to_jpeg, Frame};
-use kiosk_ui::{AppState, KioskWindow};
+use kiosk_ui::{CaptureAdapter, KioskWindow};
 use slint::{ComponentHandle, Image, Rgb8Pixel, SharedPixelBuffer};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -76,16 +76,16 @@ impl PreviewPump {
                 let (ui, done, counter) = (ui.clone(), in_flight.clone(), counter.clone());
                 let sent = slint::invoke_from_event_loop(move || {
                     if let Some(ui) = ui.upgrade() {
-                        let s = ui.global::<AppState>();
+                        let capture = ui.global::<CaptureAdapter>();
                         match buffer {
                             Some(b) => {
-                                s.set_camera_frame(Image::from_rgb8(b));
-                                s.set_camera_live(true);
+                                capture.set_camera_frame(Image::from_rgb8(b));
+                                capture.set_camera_live(true);
                                 counter.fetch_add(1, Ordering::Relaxed);
                             }
                             None => {
-                                s.set_camera_frame(Image::default());
-                                s.set_camera_live(false);
+                                capture.set_camera_frame(Image::default());
+                                capture.set_camera_live(false);
                             }
                         }
                     }

@@ -11,7 +11,7 @@
 
 use crate::config::Language;
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
-use kiosk_ui::{AppState, KioskWindow};
+use kiosk_ui::{KioskWindow, ShellAdapter};
 use slint::ComponentHandle;
 use std::cell::RefCell;
 
@@ -256,17 +256,17 @@ impl ScreenReader {
 
     pub fn clear(&self, ui: &KioskWindow) {
         *self.focused.borrow_mut() = None;
-        ui.global::<AppState>().set_focus_visible(false);
+        ui.global::<ShellAdapter>().set_focus_visible(false);
     }
 
     fn show(&self, ui: &KioskWindow, e: &ElementHandle) {
         let r = Rect::of(e);
-        let s = ui.global::<AppState>();
-        s.set_focus_x(r.x);
-        s.set_focus_y(r.y);
-        s.set_focus_width(r.w);
-        s.set_focus_height(r.h);
-        s.set_focus_visible(true);
+        let shell = ui.global::<ShellAdapter>();
+        shell.set_focus_x(r.x);
+        shell.set_focus_y(r.y);
+        shell.set_focus_width(r.w);
+        shell.set_focus_height(r.h);
+        shell.set_focus_visible(true);
     }
 }
 

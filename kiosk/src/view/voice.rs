@@ -12,7 +12,8 @@ use crate::config::{Language, SpeechOutput, SpeechSection};
 use crate::session::{CaptureStep, Screen, Terminal};
 use crate::view::screen_reader::Description;
 use kiosk_speech::{EspeakNg, Lang, NullSink, Speaker, Volume};
-use kiosk_ui::AppState;
+use kiosk_ui::{ApplicationAdapter, DoneAdapter, HomeAdapter, KioskWindow, ShellAdapter};
+use slint::ComponentHandle as _;
 use slint::Model;
 use std::cell::{Cell, RefCell};
 use std::path::Path;
@@ -123,7 +124,7 @@ fn narrate_call(c: &crate::session::CallState, lang: Language, n: &mut Narration
 }
 
 /// What the screen now shown says, from the session and the view state the presenter wrote.
-pub fn narrate(t: &Terminal, s: &AppState) -> Narration {
+pub fn narrate(t: &Terminal, ui: &KioskWindow) -> Narration {
     let lang = t.language();
     let mut n = Narration::default();
     let keys = pick(
@@ -162,7 +163,7 @@ pub fn narrate(t: &Terminal, s: &AppState) -> Narration {
         }
         Screen::Home => {
             n.screen = "home".into();
-            let name = s.get_greeting_name().to_string();
+            let name = ui.global::<ShellAdapter>().get_greeting_name().to_string();
             if !name.is_empty() {
                 n.say_private(
                     "greeting",
@@ -184,12 +185,18 @@ pub fn narrate(t: &Terminal, s: &AppState) -> Narration {
         }
         Screen::Category(id) => {
             n.screen = format!("category-{id}");
-            let count = s.get_category_items().row_count();
+            let count = ui.global::<HomeAdapter>().get_category_items().row_count();
             n.say(
                 "category",
                 match lang {
-                    Language::Zh => format!("{}，共{count}项。", s.get_category_title()),
-                    Language::En => format!("{}: {count} services.", s.get_category_title()),
+                    Language::Zh => format!(
+                        "{}，共{count}项。",
+                        ui.global::<HomeAdapter>().get_category_title()
+                    ),
+                    Language::En => format!(
+                        "{}: {count} services.",
+                        ui.global::<HomeAdapter>().get_category_title()
+                    ),
                 },
             );
         }
@@ -233,8 +240,8 @@ pub fn narrate(t: &Terminal, s: &AppState) -> Narration {
                 .map(|a| a.step.name())
                 .unwrap_or("");
             n.screen = format!("apply-{step}");
-            let names = s.get_step_names();
-            let index = s.get_step_index();
+            let names = ui.global::<ApplicationAdapter>().get_step_names();
+            let index = ui.global::<ApplicationAdapter>().get_step_index();
             let count = names.row_count();
             let step_name = usize::try_from(index)
                 .ok()
@@ -245,18 +252,23 @@ pub fn narrate(t: &Terminal, s: &AppState) -> Narration {
                 match lang {
                     Language::Zh if count > 1 => format!(
                         "{}。第{}步，共{count}步：{step_name}。",
-                        s.get_item_title(),
+                        ui.global::<ApplicationAdapter>().get_item_title(),
                         index + 1
                     ),
                     Language::En if count > 1 => format!(
                         "{}. Step {} of {count}: {step_name}.",
-                        s.get_item_title(),
+                        ui.global::<ApplicationAdapter>().get_item_title(),
                         index + 1
                     ),
-                    _ => format!("{}。", s.get_item_title()),
+                    _ => format!("{}。", ui.global::<ApplicationAdapter>().get_item_title()),
                 },
             );
-            n.say("printer", s.get_printer_warning().to_string());
+            n.say(
+                "printer",
+                ui.global::<ApplicationAdapter>()
+                    .get_printer_warning()
+                    .to_string(),
+            );
             match step {
                 "identify" => n.say(
                     "identify",
@@ -266,7 +278,7 @@ pub fn narrate(t: &Terminal, s: &AppState) -> Narration {
                         "This service needs your identity: insert your ID card or scan your Suishenma.",
                     ),
                 ),
-                "form" => n.say("prefill", s.get_prefill_note().to_string()),
+                "form" => n.say("prefill", ui.global::<ApplicationAdapter>().get_prefill_note().to_string()),
                 "sign" => n.say(
                     "sign",
                     pick(
@@ -284,7 +296,7 @@ pub fn narrate(t: &Terminal, s: &AppState) -> Narration {
                     ),
                 ),
                 "submit" => {
-                    let error = s.get_submit_error().to_string();
+                    let error = ui.global::<ApplicationAdapter>().get_submit_error().to_string();
                     if error.is_empty() {
                         n.say("submitting", pick(lang, "正在提交，请稍候。", "Submitting, please wait."));
                     } else {
@@ -292,8 +304,8 @@ pub fn narrate(t: &Terminal, s: &AppState) -> Narration {
                     }
                 }
                 "done" => {
-                    let case = s.get_case_number().to_string();
-                    let provisional = s.get_provisional_number().to_string();
+                    let case = ui.global::<DoneAdapter>().get_case_number().to_string();
+                    let provisional = ui.global::<DoneAdapter>().get_provisional_number().to_string();
                     if !case.is_empty() {
                         n.say(
                             "case",
@@ -303,12 +315,12 @@ pub fn narrate(t: &Terminal, s: &AppState) -> Narration {
                             },
                         );
                     } else if !provisional.is_empty() {
-                        n.say("case", s.get_case_state().to_string());
+                        n.say("case", ui.global::<DoneAdapter>().get_case_state().to_string());
                     }
-                    n.say("receipt", s.get_receipt_status().to_string());
-                    n.say("document", s.get_document_status().to_string());
+                    n.say("receipt", ui.global::<DoneAdapter>().get_receipt_status().to_string());
+                    n.say("document", ui.global::<DoneAdapter>().get_document_status().to_string());
                     // What is printed, read out (5.1.3.16): it is the resident's own record.
-                    let rows = s.get_printed_rows();
+                    let rows = ui.global::<DoneAdapter>().get_printed_rows();
                     if rows.row_count() > 0 {
                         let text: Vec<String> = rows
                             .iter()
@@ -316,10 +328,10 @@ pub fn narrate(t: &Terminal, s: &AppState) -> Narration {
                             .collect();
                         n.say_private(
                             "printed",
-                            format!("{}。{}。", s.get_printed_title(), text.join("；")),
+                            format!("{}。{}。", ui.global::<DoneAdapter>().get_printed_title(), text.join("；")),
                         );
                     }
-                    if s.get_rating() == 0 {
+                    if ui.global::<DoneAdapter>().get_rating() == 0 {
                         n.say(
                             "rate",
                             pick(
@@ -330,7 +342,7 @@ pub fn narrate(t: &Terminal, s: &AppState) -> Narration {
                         );
                     }
                 }
-                _ => n.say("next", s.get_next_hint().to_string()),
+                _ => n.say("next", ui.global::<ApplicationAdapter>().get_next_hint().to_string()),
             }
         }
     }
@@ -344,14 +356,17 @@ pub fn narrate(t: &Terminal, s: &AppState) -> Narration {
             ),
         );
     }
-    if s.get_notice_visible() {
-        n.say("notice", s.get_notice_text().to_string());
+    if ui.global::<ShellAdapter>().get_notice_visible() {
+        n.say(
+            "notice",
+            ui.global::<ShellAdapter>().get_notice_text().to_string(),
+        );
     }
-    let alert = s.get_device_alert().to_string();
+    let alert = ui.global::<ShellAdapter>().get_device_alert().to_string();
     if !alert.is_empty() {
         n.say("alert", alert);
     }
-    if s.get_timeout_warning() {
+    if ui.global::<ShellAdapter>().get_timeout_warning() {
         n.say(
             "timeout",
             pick(
@@ -437,8 +452,8 @@ impl Voice {
     }
 
     /// After each redraw: says what is new on the screen.
-    pub fn screen_changed(&self, t: &Terminal, s: &AppState) {
-        let now = narrate(t, s);
+    pub fn screen_changed(&self, t: &Terminal, ui: &KioskWindow) {
+        let now = narrate(t, ui);
         let active = self.active(t);
         // Speech just came on (elder mode accepted, headphones in): the screen is read from its start.
         let came_on = active && !self.was_active.replace(active);
