@@ -2,8 +2,9 @@
 //! commitment and signature, and what the platform answered. No I/O; the session state machine owns it and the
 //! end of the session drops it (every value is `Sensitive`, zeroed on drop).
 
+pub use crate::model::CardData;
 use crate::model::PlatformError;
-use kiosk_api::{Applicant, CaseReply, FieldValue, ItemKind, Upload};
+use kiosk_api::{CaseReply, FieldValue, ItemKind, Upload};
 use kiosk_catalog::{Field, FieldType, Item, Kind, Prefill};
 use kiosk_drivers::{IdNumber, Sensitive};
 
@@ -671,57 +672,6 @@ impl Application {
             Kind::Apply => ItemKind::Apply,
             Kind::Book => ItemKind::Book,
             Kind::Query => ItemKind::Query,
-        }
-    }
-}
-
-/// What the ID card gives a form. Wiped with the session.
-pub struct CardData {
-    pub name: Sensitive<String>,
-    pub id_number: Sensitive<String>,
-    pub sex: String,
-    pub birth: String,
-    pub address: Sensitive<String>,
-}
-
-impl std::fmt::Debug for CardData {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("CardData(…)")
-    }
-}
-
-impl CardData {
-    pub fn from_record(r: &kiosk_drivers::IdCardRecord) -> CardData {
-        use kiosk_drivers::Sex;
-        CardData {
-            name: Sensitive::new(r.name.expose().clone()),
-            id_number: Sensitive::new(r.id_number.expose().as_str().to_string()),
-            sex: match r.sex {
-                Sex::Male => "男",
-                Sex::Female => "女",
-                _ => "",
-            }
-            .into(),
-            birth: r.birth_date.to_string(),
-            address: Sensitive::new(r.address.expose().clone()),
-        }
-    }
-
-    /// What the platform says of the holder of a 随申码.
-    pub fn from_identity(r: &kiosk_api::IdentityReply) -> CardData {
-        CardData {
-            name: Sensitive::new(r.applicant.name.clone()),
-            id_number: Sensitive::new(r.applicant.id_number.clone()),
-            sex: r.sex.clone(),
-            birth: r.birth_date.clone(),
-            address: Sensitive::new(r.address.clone()),
-        }
-    }
-
-    pub fn applicant(&self) -> Applicant {
-        Applicant {
-            name: self.name.expose().clone(),
-            id_number: self.id_number.expose().clone(),
         }
     }
 }

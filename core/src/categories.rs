@@ -20,17 +20,11 @@ pub struct Category {
 
 impl Category {
     pub fn name(&self, lang: Language) -> &'static str {
-        match lang {
-            Language::Zh => self.zh,
-            Language::En => self.en,
-        }
+        lang.pick(self.zh, self.en)
     }
 
     pub fn hint(&self, lang: Language) -> &'static str {
-        match lang {
-            Language::Zh => self.hint_zh,
-            Language::En => self.hint_en,
-        }
+        lang.pick(self.hint_zh, self.hint_en)
     }
 
     /// Whether a search text finds this category: its names, hint, keywords or any item, either language,

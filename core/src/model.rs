@@ -1,7 +1,6 @@
 //! The terminal's model types, shared by the session, applications, maintenance and the call: who is at the
 //! terminal, what they photographed, how the terminal is set up, and what the platform answered.
 
-use crate::application::CardData;
 use kiosk_drivers::Sensitive;
 use serde::Deserialize;
 use std::time::Duration;
@@ -20,6 +19,15 @@ impl Language {
         match self {
             Language::Zh => "zh",
             Language::En => "en",
+        }
+    }
+
+    /// The one way the Rust side says a thing in the resident's language: both wordings side by side where
+    /// the sentence is written (the views' own words are `@tr` in Slint, translated in ui/translations).
+    pub fn pick<T>(self, zh: T, en: T) -> T {
+        match self {
+            Language::Zh => zh,
+            Language::En => en,
         }
     }
 }
@@ -127,6 +135,57 @@ impl Default for Settings {
             elder_default: false,
             high_contrast: false,
             language: Language::Zh,
+        }
+    }
+}
+
+/// What the ID card gives a form. Wiped with the session.
+pub struct CardData {
+    pub name: Sensitive<String>,
+    pub id_number: Sensitive<String>,
+    pub sex: String,
+    pub birth: String,
+    pub address: Sensitive<String>,
+}
+
+impl std::fmt::Debug for CardData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CardData(…)")
+    }
+}
+
+impl CardData {
+    pub fn from_record(r: &kiosk_drivers::IdCardRecord) -> CardData {
+        use kiosk_drivers::Sex;
+        CardData {
+            name: Sensitive::new(r.name.expose().clone()),
+            id_number: Sensitive::new(r.id_number.expose().as_str().to_string()),
+            sex: match r.sex {
+                Sex::Male => "男",
+                Sex::Female => "女",
+                _ => "",
+            }
+            .into(),
+            birth: r.birth_date.to_string(),
+            address: Sensitive::new(r.address.expose().clone()),
+        }
+    }
+
+    /// What the platform says of the holder of a 随申码.
+    pub fn from_identity(r: &kiosk_api::IdentityReply) -> CardData {
+        CardData {
+            name: Sensitive::new(r.applicant.name.clone()),
+            id_number: Sensitive::new(r.applicant.id_number.clone()),
+            sex: r.sex.clone(),
+            birth: r.birth_date.clone(),
+            address: Sensitive::new(r.address.clone()),
+        }
+    }
+
+    pub fn applicant(&self) -> kiosk_api::Applicant {
+        kiosk_api::Applicant {
+            name: self.name.expose().clone(),
+            id_number: self.id_number.expose().clone(),
         }
     }
 }

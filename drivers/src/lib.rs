@@ -19,6 +19,8 @@ pub mod input;
 #[cfg(feature = "io")]
 pub mod jobs;
 pub mod keypad;
+#[cfg(feature = "io")]
+pub mod manager;
 pub mod pad;
 pub mod printer;
 
@@ -31,6 +33,7 @@ pub mod serial;
 pub mod sim;
 #[cfg(feature = "io")]
 pub mod simio;
+pub mod spec;
 
 pub use device::{DeviceClass, DeviceId, Health};
 pub use error::DeviceError;

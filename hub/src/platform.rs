@@ -7,7 +7,8 @@
 
 use crate::common::*;
 use crate::db::{Certificate, Db, DbError, Incoming, Resident, Taken};
-use crate::{devdata, error, materials, TerminalId};
+use crate::materials::files::MaterialFiles;
+use crate::{devdata, error, TerminalId};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -73,13 +74,13 @@ pub(crate) const MAX_ID: usize = 128;
 /// The hub's platform state, shared by its handlers.
 pub struct Platform {
     pub(crate) db: Db,
-    pub(crate) materials: materials::MaterialFiles,
+    pub(crate) materials: MaterialFiles,
     /// When false every platform call answers 503, as a platform under maintenance does (the simulator's
     /// "platform down" switch, tests).
     available: AtomicBool,
-    pub(crate) clerks: crate::clerks::Clerks,
+    pub(crate) clerks: crate::clerks::sessions::Clerks,
     /// The remote virtual window's queue and live calls.
-    pub calls: crate::calls::Exchange,
+    pub calls: crate::calls::exchange::Exchange,
 }
 
 impl Platform {
@@ -111,14 +112,13 @@ impl Platform {
                 "development data set created"
             );
         }
-        let materials =
-            materials::MaterialFiles::open(&data_dir.join("materials")).map_err(dir_err)?;
+        let materials = MaterialFiles::open(&data_dir.join("materials")).map_err(dir_err)?;
         Ok(Arc::new(Platform {
             db,
             materials,
             available: AtomicBool::new(true),
-            clerks: crate::clerks::Clerks::default(),
-            calls: crate::calls::Exchange::default(),
+            clerks: crate::clerks::sessions::Clerks::default(),
+            calls: crate::calls::exchange::Exchange::default(),
         }))
     }
 

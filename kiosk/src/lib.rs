@@ -2,7 +2,6 @@
 //!
 //! - `app`: the composition root (`Kiosk`), the effect interpreter and the jobs that answer the core;
 //! - `config`: kiosk.toml, the hardware profile and loading both;
-//! - `devices`, `manager`: probing and running the profile's devices;
 //! - `platform`: the platform client, the outbox, enrolment and the heartbeat's facts;
 //! - `system`: the clock, logging, configuration changes, RAUC, systemd and the upkeep's state;
 //! - `view`: the core's state into the Slint views, speech and the screen reader, the PDFs;
@@ -16,8 +15,6 @@ pub use kiosk_core::{application, categories, maintenance, session};
 pub mod app;
 pub mod config;
 pub mod dev;
-pub mod devices;
-pub mod manager;
 pub mod platform;
 pub mod system;
 pub mod view;

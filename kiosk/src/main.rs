@@ -515,7 +515,7 @@ fn run(
     // Serial device drivers (and, simulated, the devices themselves on pseudo-terminals).
     let mut devices = {
         let _runtime = runtime.enter();
-        kiosk::manager::start(&s.profile, &data_dir.join("dev"), tx.clone())
+        kiosk_drivers::manager::start(&s.profile.devices, &data_dir.join("dev"), tx.clone())
     };
     if let Some((_, _, cam)) = devices
         .cameras

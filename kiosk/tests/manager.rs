@@ -2,7 +2,7 @@
 //! once and back once, by itself; no storm of health events.
 
 use kiosk::config::Profile;
-use kiosk::manager;
+use kiosk_drivers::manager;
 use kiosk_drivers::simio::LineControls;
 use kiosk_drivers::{DeviceEvent, Health};
 use std::collections::BTreeMap;
@@ -34,7 +34,7 @@ async fn health_transitions_are_reported_once_each() {
     let profile = Profile::simulated().expect("built-in profile");
     let dir = std::env::temp_dir().join(format!("kiosk-manager-{}", std::process::id()));
     let (tx, mut rx) = unbounded_channel();
-    let devices = manager::start(&profile, &dir, tx);
+    let devices = manager::start(&profile.devices, &dir, tx);
     let first = collect(&mut rx, Duration::from_secs(3)).await;
     for id in [
         "idcard",
@@ -113,7 +113,7 @@ async fn the_simulated_terminal_prints_a4_and_takes_document_stills() {
     let profile = Profile::simulated().expect("built-in profile");
     let dir = std::env::temp_dir().join(format!("kiosk-manager-a4-{}", std::process::id()));
     let (tx, _rx) = unbounded_channel();
-    let devices = manager::start(&profile, &dir, tx);
+    let devices = manager::start(&profile.devices, &dir, tx);
     let pdf = kiosk::view::paperwork::a4_test_page("simulated").expect("test page");
     let report = devices
         .a4

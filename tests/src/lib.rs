@@ -203,8 +203,8 @@ pub struct Terminal {
     pub hub: std::sync::Arc<kiosk_hub::Platform>,
     /// The hub's API base URL (`http://127.0.0.1:PORT/api/v1`).
     pub url: String,
-    pub devices: kiosk::manager::Devices,
-    pub sims: kiosk::manager::SimulatedDevices,
+    pub devices: kiosk_drivers::manager::Devices,
+    pub sims: kiosk_drivers::manager::SimulatedDevices,
     pub rt: tokio::runtime::Runtime,
 }
 
@@ -227,7 +227,7 @@ impl Terminal {
         let dir = std::env::temp_dir().join(format!("kiosk-t-{}-{name}", std::process::id()));
         let mut devices = {
             let _g = rt.enter();
-            kiosk::manager::start(profile, &dir, tx)
+            kiosk_drivers::manager::start(&profile.devices, &dir, tx)
         };
         let inbox = kiosk.inbox();
         rt.spawn(async move {
@@ -334,7 +334,7 @@ impl Terminal {
             .iter()
             .find(|e| {
                 e.accessible_role()
-                    .is_some_and(kiosk::view::screen_reader::is_actionable)
+                    .is_some_and(kiosk_ui::present::screen_reader::is_actionable)
             })
             .unwrap_or(&found[0]);
         target.invoke_accessible_default_action();

@@ -42,7 +42,7 @@ fn reach(term: &Terminal, label: &str) -> usize {
             return n;
         }
     }
-    let all: Vec<String> = kiosk::view::screen_reader::actionable_elements(&term.kiosk.ui)
+    let all: Vec<String> = kiosk_ui::present::screen_reader::actionable_elements(&term.kiosk.ui)
         .iter()
         .map(|e| e.accessible_label().unwrap_or_default().to_string())
         .collect();

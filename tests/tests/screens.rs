@@ -9,6 +9,10 @@ use kiosk_drivers::DeviceEvent;
 use kiosk_tests::*;
 use slint::ComponentHandle;
 
+#[path = "screens/calls.rs"]
+mod calls;
+use calls::*;
+
 #[derive(Clone, Copy, PartialEq)]
 enum PageUnderTest {
     Attract,
@@ -503,7 +507,7 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
             .match_descendants()
             .match_predicate(|e| {
                 e.accessible_role()
-                    .is_some_and(kiosk::view::screen_reader::is_actionable)
+                    .is_some_and(kiosk_ui::present::screen_reader::is_actionable)
             })
             .find_all()
             .iter()
@@ -738,111 +742,4 @@ fn a_photographed_page_is_reviewed_kept_and_wiped_with_the_session() {
     kiosk.intent(Intent::Back);
     kiosk.photo_taken(kiosk::view::preview::photo(&page));
     assert!(kiosk.terminal.borrow().pending_photo().is_none());
-}
-
-/// Puts the session on a call page as the call's events would (no hub: the pages only).
-fn drive_call(kiosk: &kiosk::app::Kiosk, page: PageUnderTest) {
-    use kiosk_call::CallEvent;
-    let now = std::time::Instant::now();
-    {
-        let mut t = kiosk.terminal.borrow_mut();
-        // The effects (start the call, …) are dropped: the events below stand for the hub.
-        let mut feed = |input: Input| {
-            let _ = t.handle(input, now);
-        };
-        let card = sample_cards().remove(0);
-        feed(Input::Device {
-            event: DeviceEvent::CardInserted(Box::new(card.record)),
-            today: kiosk_drivers::Date::new(2026, 11, 30).expect("date"),
-        });
-        feed(Input::Intent(Intent::VideoCall));
-        feed(Input::Call(CallEvent::Queued {
-            call: "c1".into(),
-            position: 3,
-            expected_wait_secs: 95,
-        }));
-        match page {
-            PageUnderTest::CallNoAnswer => feed(Input::Call(CallEvent::NoAnswer)),
-            PageUnderTest::CallPhone => {
-                feed(Input::Call(CallEvent::NoAnswer));
-                feed(Input::Intent(Intent::CallOfferPhone));
-                for d in ["1", "3", "9", "1", "2", "3", "4"] {
-                    feed(Input::Intent(Intent::CallPhoneKey(d.into())));
-                }
-            }
-            PageUnderTest::CallEnded | PageUnderTest::CallStrip => {
-                feed(Input::Call(CallEvent::Taken {
-                    clerk: "王丽".into(),
-                }));
-                feed(Input::Call(CallEvent::Connected));
-                if page == PageUnderTest::CallEnded {
-                    feed(Input::Call(CallEvent::Ended {
-                        outcome: kiosk_api::call::Outcome::Done,
-                        waited: std::time::Duration::from_secs(20),
-                        answered: Some(std::time::Duration::from_secs(200)),
-                    }));
-                } else {
-                    feed(Input::Call(CallEvent::PushForm {
-                        item_code: "MZ-001".into(),
-                    }));
-                }
-            }
-            _ => {}
-        }
-    }
-    if page == PageUnderTest::CallStrip {
-        kiosk.intent(Intent::OpenItem(item(kiosk, "MZ-001")));
-    }
-    kiosk.render();
-}
-
-/// Every page in both modes and both orientations.
-macro_rules! every_way {
-    ($($name:ident => $page:expr),* $(,)?) => {
-        mod pages {
-            use super::*;
-            $(
-                mod $name {
-                    use super::*;
-                    #[test]
-                    fn landscape_standard() {
-                        check_screen("simulated", false, $page);
-                    }
-                    #[test]
-                    fn landscape_elder() {
-                        check_screen("simulated", true, $page);
-                    }
-                    #[test]
-                    fn portrait_standard() {
-                        check_screen("rpi4-community", false, $page);
-                    }
-                    #[test]
-                    fn portrait_elder() {
-                        check_screen("rpi4-community", true, $page);
-                    }
-                }
-            )*
-        }
-    };
-}
-
-every_way! {
-    attract => PageUnderTest::Attract,
-    home => PageUnderTest::Home,
-    search => PageUnderTest::Search,
-    capture => PageUnderTest::Capture,
-    category => PageUnderTest::Category,
-    identify => PageUnderTest::Identify,
-    form => PageUnderTest::Form,
-    materials => PageUnderTest::Materials,
-    sign => PageUnderTest::Sign,
-    review => PageUnderTest::Review,
-    submit_failed => PageUnderTest::SubmitFailed,
-    queued => PageUnderTest::Queued,
-    done => PageUnderTest::Done,
-    not_done => PageUnderTest::NotDone,
-    call_no_answer => PageUnderTest::CallNoAnswer,
-    call_phone => PageUnderTest::CallPhone,
-    call_ended => PageUnderTest::CallEnded,
-    call_strip => PageUnderTest::CallStrip,
 }

@@ -5,7 +5,7 @@
 use i_slint_backend_testing::ElementHandle;
 use kiosk::app::Kiosk;
 use kiosk::dev::simulator::Simulator;
-use kiosk::manager::{self, Devices};
+use kiosk_drivers::manager::{self, Devices};
 use kiosk_drivers::{DeviceEvent, Health, PaperState};
 use kiosk_tests::*;
 use slint::ComponentHandle;
@@ -36,7 +36,7 @@ impl Rig {
         let dir = std::env::temp_dir().join(format!("kiosk-e2e-{}-{name}", std::process::id()));
         let mut devices = {
             let _g = rt.enter();
-            manager::start(&profile, &dir, tx.clone())
+            manager::start(&profile.devices, &dir, tx.clone())
         };
         let sims = Rc::new(std::mem::take(&mut devices.sims));
         let sim = Simulator::new(sims).expect("simulator window");

@@ -4,6 +4,8 @@
 
 slint::include_modules!();
 
+pub mod present;
+
 /// Languages the UI is translated into; the source strings are zh-CN.
 pub const LANGUAGES: [&str; 2] = ["zh", "en"];
 

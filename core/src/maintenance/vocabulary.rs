@@ -361,3 +361,29 @@ pub enum Out {
     Audit { technician: String, action: String },
     Command(Command),
 }
+
+/// The self-test that decides whether the running slot is good.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum SlotCheck {
+    /// Not yet: the first frame is not shown or the firmware has not run long enough.
+    #[default]
+    Waiting,
+    /// Marked good; RAUC's words.
+    Good(String),
+    /// The self-test failed or RAUC refused: the slot keeps counting its tries.
+    NotMarked(String),
+}
+
+/// An installation of an update bundle.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum UpdateRun {
+    #[default]
+    Idle,
+    Running {
+        bundle: String,
+        percent: u8,
+        step: String,
+    },
+    Installed(String),
+    Failed(String),
+}

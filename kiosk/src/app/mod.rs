@@ -14,16 +14,15 @@ mod wiring;
 pub use case::deliver;
 
 use crate::config::{Config, Profile};
-use crate::devices;
 use crate::platform::{Platform, PlatformError};
 use crate::session::{Effect, Input, Intent, Printer, Printout, Screen, Setup, Submit, Terminal};
 use crate::system::clock::{clock, local_now, today};
-use crate::view::presenter;
 use crate::view::preview::PreviewPump;
 use kiosk_drivers::a4::service::A4Handle;
 use kiosk_drivers::camera::service::CameraHandle;
 use kiosk_drivers::printer::driver::PrinterHandle;
 use kiosk_drivers::{DeviceEvent, DeviceId, KeypadKey};
+use kiosk_ui::present as presenter;
 use kiosk_ui::KioskWindow;
 use slint::ComponentHandle;
 use std::cell::RefCell;
@@ -71,7 +70,7 @@ pub struct Kiosk {
     inbox: Inbox,
     mail: std::sync::mpsc::Receiver<Job>,
     /// The keypad's focus on the screen.
-    pub reader: crate::view::screen_reader::ScreenReader,
+    pub reader: kiosk_ui::present::screen_reader::ScreenReader,
     /// Speech; None until attached (the headless tests of screens run without it).
     voice: RefCell<Option<crate::view::voice::Voice>>,
     /// The remote virtual window's call, while one runs.
@@ -196,7 +195,7 @@ impl Kiosk {
     pub fn new(config: &Config, profile: &Profile) -> Result<Rc<Kiosk>, slint::PlatformError> {
         let ui = KioskWindow::new()?;
         crate::view::screen_fonts::register_or_log();
-        presenter::configure(&ui, config, &profile.panel);
+        configure_view(&ui, config, &profile.panel);
         let mut terminal = Terminal::new(
             Setup {
                 settings: config.settings(),
@@ -207,7 +206,7 @@ impl Kiosk {
             Instant::now(),
         );
         for spec in &profile.devices {
-            let health = devices::probe(spec);
+            let health = spec.starting_health();
             match &health {
                 kiosk_drivers::Health::Down { reason } => {
                     tracing::error!(device = %spec.id, class = %spec.class, %reason, "device down")
@@ -252,7 +251,7 @@ impl Kiosk {
             terminal_title: config.terminal.title.clone(),
             inbox: Inbox(mail_tx),
             mail,
-            reader: crate::view::screen_reader::ScreenReader::default(),
+            reader: kiosk_ui::present::screen_reader::ScreenReader::default(),
             voice: RefCell::new(None),
             call: RefCell::new(None),
             deadline: slint::Timer::default(),
@@ -350,7 +349,7 @@ impl Kiosk {
     /// A key of the tactile keypad: the screen reader's keys are handled here, the others (back, help) by the
     /// session as their touch buttons are. Every key is activity for the session.
     fn keypad(&self, key: KeypadKey) {
-        use crate::view::screen_reader::Move;
+        use kiosk_ui::present::screen_reader::Move;
         let lang = self.terminal.borrow().language();
         self.with_voice(|v| v.keypad());
         match key {
@@ -503,4 +502,17 @@ pub fn install(kiosk: Rc<Kiosk>) {
 /// Forgets the kiosk of this thread (its window closes when the last reference goes).
 pub fn uninstall() {
     KIOSK.with(|k| *k.borrow_mut() = None);
+}
+
+/// What the views show that does not change while the terminal runs, from the configuration and the panel.
+pub(crate) fn configure_view(ui: &KioskWindow, config: &Config, panel: &crate::config::Panel) {
+    presenter::configure(
+        ui,
+        presenter::Fixed {
+            title: &config.terminal.title,
+            location: &config.terminal.location,
+            px_per_mm: panel.px_per_mm(),
+            portrait: panel.orientation == crate::config::Orientation::Portrait,
+        },
+    );
 }

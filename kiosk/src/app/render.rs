@@ -1,6 +1,8 @@
 //! The redraw: the core's state into the views, the screen reader and speech following it.
 
 use super::*;
+use kiosk_ui::present::maintenance::{Facts, OutboxFacts, QueueFacts, SettingsFacts, SystemFacts};
+use std::time::Duration;
 
 impl Kiosk {
     pub fn render(&self) {
@@ -86,39 +88,90 @@ impl Kiosk {
                 elder_items: elder.as_deref(),
             },
         );
-        {
-            let upkeep = self.upkeep.borrow();
-            let m = &t.maintenance();
-            // The store is read only for the section on the screen.
-            let shown = |s| m.who().is_some() && m.section == s;
-            use crate::maintenance::{Consumable, Section};
-            let outbox = shown(Section::Queue)
-                .then(|| self.outbox().map(|o| o.status().map_err(|e| e.to_string())))
-                .flatten();
-            let counter = |c| {
-                if shown(Section::Consumables) {
-                    self.counter(c)
-                } else {
-                    0
-                }
-            };
-            let facts = crate::view::maintenance_view::Facts {
-                outbox,
-                platform: shown(Section::Queue)
-                    .then(|| {
-                        self.services
-                            .borrow()
-                            .as_ref()
-                            .and_then(|s| s.platform.as_ref().map(|p| p.base().to_string()))
-                    })
-                    .flatten(),
-                upkeep: &upkeep,
-                receipts: counter(Consumable::Receipt),
-                a4: counter(Consumable::A4),
-            };
-            crate::view::maintenance_view::present(&self.ui, &t, &facts);
-        }
+        kiosk_ui::present::maintenance::present(&self.ui, &t, &self.maintenance_facts(&t));
         self.reader.follow(&self.ui);
         self.with_voice(|v| v.screen_changed(&t, &self.ui));
+    }
+
+    /// What the maintenance menu shows besides the core's state, read only for the section on the screen.
+    fn maintenance_facts(&self, t: &Terminal) -> Facts {
+        use crate::maintenance::{Consumable, Section};
+        use crate::platform::telemetry;
+        let m = t.maintenance();
+        let shown = |s| m.door_open() && m.who().is_some() && m.section == s;
+        let upkeep = self.upkeep.borrow();
+        let counter = |c| {
+            if shown(Section::Consumables) {
+                self.counter(c)
+            } else {
+                0
+            }
+        };
+        Facts {
+            now: Instant::now(),
+            queue: shown(Section::Queue).then(|| QueueFacts {
+                outbox: self.outbox().map(|o| {
+                    o.status()
+                        .map(|s| OutboxFacts {
+                            queued: s.queued,
+                            oldest: s.oldest_ms.map(|ms| {
+                                Duration::from_millis(
+                                    (crate::platform::outbox::now_ms() - ms).max(0) as u64,
+                                )
+                            }),
+                            last_error: s.last_error,
+                        })
+                        .map_err(|e| e.to_string())
+                }),
+                addresses: telemetry::addresses(),
+                platform: self
+                    .services
+                    .borrow()
+                    .as_ref()
+                    .and_then(|s| s.platform.as_ref().map(|p| p.base().to_string())),
+                hub: upkeep.hub.clone(),
+            }),
+            log: if shown(Section::Logs) {
+                crate::system::logging::recent()
+            } else {
+                Vec::new()
+            },
+            settings: shown(Section::Settings).then(|| SettingsFacts {
+                file: upkeep.config_path.as_ref().map(|p| p.display().to_string()),
+                terminal: format!(
+                    "{} · {} / {}",
+                    upkeep.config.terminal.id,
+                    upkeep.config.terminal.street,
+                    upkeep.config.terminal.community
+                ),
+                platform: upkeep.config.platform.url.0.clone(),
+                text: upkeep
+                    .config_path
+                    .as_ref()
+                    .map(|p| std::fs::read_to_string(p).map_err(|e| e.to_string())),
+            }),
+            system: shown(Section::System).then(|| {
+                use crate::system::rauc::{bundle_dirs, find_bundle};
+                SystemFacts {
+                    version: telemetry::VERSION.to_string(),
+                    uptime: upkeep.started.elapsed(),
+                    free_disk: telemetry::free_disk(&upkeep.data_dir),
+                    temperature: telemetry::temperature(),
+                    rauc: upkeep.rauc.is_some(),
+                    slots: upkeep.slots.as_ref().map(|r| {
+                        r.as_ref()
+                            .map(|s| (s.summary(), s.others_summary()))
+                            .map_err(Clone::clone)
+                    }),
+                    slot_check: upkeep.slot_check.clone(),
+                    update: upkeep.update.clone(),
+                    bundle: find_bundle(&bundle_dirs(&upkeep.data_dir))
+                        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().to_string())),
+                    updates_dir: upkeep.data_dir.join("updates").display().to_string(),
+                }
+            }),
+            receipts: counter(Consumable::Receipt),
+            a4: counter(Consumable::A4),
+        }
     }
 }

@@ -541,7 +541,7 @@ impl Kiosk {
             technicians: config.maintenance.technicians.clone(),
         });
         let panel = self.upkeep.borrow().panel.clone();
-        crate::view::presenter::configure(&self.ui, &config, &panel);
+        super::configure_view(&self.ui, &config, &panel);
         self.upkeep.borrow_mut().config = config;
     }
 

@@ -2,6 +2,11 @@
 
 use super::problems::{Problem, Problems};
 use kiosk_drivers::{DeviceClass, KeypadKey};
+// The device specs are the drivers' (one copy of each enum); the profile is how a terminal writes them.
+pub use kiosk_drivers::spec::{
+    default_protocol, protocol_fits, Baud, Connection, DeviceSpec, Protocol, RareCharacters,
+    Terminator, DEFAULT_REPLACEMENT, DEFAULT_TONE_HZ,
+};
 use serde::Deserialize;
 use std::path::Path;
 use toml::de::DeValue;
@@ -33,56 +38,6 @@ impl Panel {
         self.width_px as f32 / self.width_mm
     }
 }
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Protocol {
-    Ga467,
-    SerialLine,
-    Honeywell,
-    Newland,
-    HidKeyboard,
-    Escpos,
-    Ipp,
-    V4l2,
-    EvaluationPad,
-    Gpio,
-    Evdev,
-}
-
-/// The scanner's codec says what ends a scan; the profile names it the same way.
-pub use kiosk_drivers::scanner::protocol::Terminator;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(try_from = "u32")]
-pub struct Baud(pub u32);
-
-impl TryFrom<u32> for Baud {
-    type Error = String;
-    fn try_from(v: u32) -> Result<Self, String> {
-        match v {
-            9600 | 19200 | 38400 | 57600 | 115200 => Ok(Baud(v)),
-            _ => Err(format!("{v} is not a serial speed these devices use: use 9600, 19200, 38400, 57600 or 115200")),
-        }
-    }
-}
-
-/// What a receipt printer does with a character its two-byte font lacks (rare characters in names).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RareCharacters {
-    /// Print the line as an image drawn with a CJK font of the system (the replacement where it has no glyph).
-    #[default]
-    Image,
-    /// Print the replacement character.
-    Replace,
-}
-
-/// A piezo buzzer's usual resonance.
-pub const DEFAULT_TONE_HZ: u32 = 2700;
-
-/// The replacement character when none is configured.
-pub const DEFAULT_REPLACEMENT: char = '□';
 
 /// One `[[device]]` entry as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -124,54 +79,6 @@ struct RawDevice {
     replacement: Option<char>,
 }
 
-/// How the terminal reaches a device.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Connection {
-    Simulated,
-    Serial {
-        port: String,
-        baud: u32,
-        terminator: Terminator,
-    },
-    Input {
-        port: String,
-    },
-    Gpio {
-        chip: String,
-        line: u32,
-        active_low: bool,
-    },
-    /// A buzzer on a Raspberry Pi hardware PWM channel, sounding a tone.
-    Pwm {
-        channel: u8,
-        tone_hz: u32,
-    },
-    /// A keypad with one GPIO line per key.
-    GpioKeys {
-        chip: String,
-        keys: Vec<(KeypadKey, u32)>,
-        active_low: bool,
-    },
-    Ipp {
-        uri: String,
-    },
-    Camera {
-        device: String,
-    },
-}
-
-#[derive(Debug, Clone)]
-pub struct DeviceSpec {
-    pub id: String,
-    pub class: DeviceClass,
-    pub model: String,
-    pub protocol: Protocol,
-    pub connection: Connection,
-    /// Receipt printers only.
-    pub rare_characters: RareCharacters,
-    pub replacement: char,
-}
-
 #[derive(Debug, Clone)]
 pub struct Profile {
     pub name: String,
@@ -186,34 +93,6 @@ struct ProfileSection {
     name: String,
     #[serde(default)]
     description: String,
-}
-
-fn default_protocol(class: DeviceClass) -> Protocol {
-    match class {
-        DeviceClass::IdCardReader => Protocol::Ga467,
-        DeviceClass::QrScanner => Protocol::SerialLine,
-        DeviceClass::ReceiptPrinter => Protocol::Escpos,
-        DeviceClass::A4Printer => Protocol::Ipp,
-        DeviceClass::FaceCamera | DeviceClass::DocumentCamera => Protocol::V4l2,
-        DeviceClass::EvaluationPad => Protocol::EvaluationPad,
-        DeviceClass::TactileKeypad => Protocol::Evdev,
-        DeviceClass::Lights
-        | DeviceClass::HelpButton
-        | DeviceClass::PresenceSensor
-        | DeviceClass::DoorSwitch
-        | DeviceClass::Buzzer => Protocol::Gpio,
-    }
-}
-
-fn protocol_fits(class: DeviceClass, protocol: Protocol) -> bool {
-    use Protocol::*;
-    match class {
-        DeviceClass::QrScanner => {
-            matches!(protocol, SerialLine | Honeywell | Newland | HidKeyboard)
-        }
-        DeviceClass::TactileKeypad => matches!(protocol, Evdev | Gpio),
-        _ => protocol == default_protocol(class),
-    }
 }
 
 impl Profile {

@@ -161,7 +161,7 @@ pub fn scanner(
 
 pub fn printer(port: &str, baud: u32) -> Outcome {
     runtime()?.block_on(async {
-        let mut p = ReceiptPrinter::new(port, baud, crate::manager::receipt_layout(
+        let mut p = ReceiptPrinter::new(port, baud, kiosk_drivers::manager::receipt_layout(
                 Default::default(),
                 crate::config::profile::DEFAULT_REPLACEMENT,
             ));
@@ -386,18 +386,11 @@ pub fn health(profile: &crate::config::Profile, json: bool, wait: Duration) -> O
     let mut states: Vec<(String, String, Health, Option<String>)> = profile
         .devices
         .iter()
-        .map(|s| {
-            (
-                s.id.clone(),
-                s.class.to_string(),
-                crate::devices::probe(s),
-                None,
-            )
-        })
+        .map(|s| (s.id.clone(), s.class.to_string(), s.starting_health(), None))
         .collect();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     rt.block_on(async {
-        let _devices = crate::manager::start(profile, &sim_dir, tx);
+        let _devices = kiosk_drivers::manager::start(&profile.devices, &sim_dir, tx);
         let deadline = Instant::now() + wait;
         while let Ok(Some(event)) = tokio::time::timeout_at(deadline, rx.recv()).await {
             let find = |states: &mut Vec<(String, String, Health, Option<String>)>, id: &str| {

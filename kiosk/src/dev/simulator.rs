@@ -3,7 +3,7 @@
 //! drivers talk to, so a card inserted here is read over GA 467 frames like a real one; the GPIO inputs (help
 //! button, door, presence) are simulated lines that bounce like contacts and go through the GPIO services.
 
-use crate::manager::SimulatedDevices;
+use kiosk_drivers::manager::SimulatedDevices;
 use kiosk_drivers::sim::{sample_cards, SAMPLE_CODES};
 use kiosk_drivers::simio::LineControls;
 use kiosk_drivers::{KeypadKey, PaperState};

@@ -10,6 +10,9 @@ use kiosk_api::ConfigResult;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+// The menu shows them: they are the core's maintenance vocabulary.
+pub use kiosk_core::maintenance::{SlotCheck, UpdateRun};
+
 /// What the kiosk keeps for maintenance and telemetry.
 pub struct Upkeep {
     pub started: Instant,
@@ -39,32 +42,6 @@ pub struct Upkeep {
     pub slot_check: SlotCheck,
     /// An update installed from the maintenance menu.
     pub update: UpdateRun,
-}
-
-/// The self-test that decides whether the running slot is good.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum SlotCheck {
-    /// Not yet: the first frame is not shown or the firmware has not run long enough.
-    #[default]
-    Waiting,
-    /// Marked good; RAUC's words.
-    Good(String),
-    /// The self-test failed or RAUC refused: the slot keeps counting its tries.
-    NotMarked(String),
-}
-
-/// An installation of an update bundle.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub enum UpdateRun {
-    #[default]
-    Idle,
-    Running {
-        bundle: String,
-        percent: u8,
-        step: String,
-    },
-    Installed(String),
-    Failed(String),
 }
 
 /// A blocking RAUC call on the runtime's blocking threads; its error as the text the menu shows.

@@ -5,30 +5,29 @@
 //!
 //! Must be called inside the tokio runtime (its tasks are spawned there).
 
-use crate::config::profile::{Protocol, RareCharacters};
-use crate::config::{Connection, DeviceSpec, Profile};
-use kiosk_drivers::a4::driver::A4Printer;
-use kiosk_drivers::a4::service::{A4Handle, A4Service};
-use kiosk_drivers::a4::sim::A4Sim;
-use kiosk_drivers::camera::service::{start_reporting, CameraHandle, Plug, Scene, Source};
-use kiosk_drivers::gpio::backend::{Backend, SimGpio};
-use kiosk_drivers::gpio::protocol::Flash;
-use kiosk_drivers::gpio::service::{
+use crate::a4::driver::A4Printer;
+use crate::a4::service::{A4Handle, A4Service};
+use crate::a4::sim::A4Sim;
+use crate::camera::service::{start_reporting, CameraHandle, Plug, Scene, Source};
+use crate::gpio::backend::{Backend, SimGpio};
+use crate::gpio::protocol::Flash;
+use crate::gpio::service::{
     run_buzzer, run_input, run_keypad, run_light, Beep, InputRole, LineSpec,
 };
-use kiosk_drivers::idcard::driver::{Reader, ReaderService};
-use kiosk_drivers::idcard::photo::PhotoDecoder;
-use kiosk_drivers::idcard::sim::ReaderSim;
-use kiosk_drivers::pad::driver::{Pad, PadCommand, PadService};
-use kiosk_drivers::pad::sim::PadSim;
-use kiosk_drivers::printer::driver::{PrinterHandle, PrinterService, ReceiptPrinter};
-use kiosk_drivers::printer::protocol::{Fallback, Layout};
-use kiosk_drivers::printer::raster::LazyFont;
-use kiosk_drivers::printer::sim::PrinterSim;
-use kiosk_drivers::scanner::driver::{Scanner, ScannerConfig, ScannerService};
-use kiosk_drivers::scanner::protocol::{ScanProtocol, Terminator};
-use kiosk_drivers::scanner::sim::ScannerSim;
-use kiosk_drivers::{DeviceClass, DeviceEvent, DeviceId, Health, KeypadKey};
+use crate::idcard::driver::{Reader, ReaderService};
+use crate::idcard::photo::PhotoDecoder;
+use crate::idcard::sim::ReaderSim;
+use crate::pad::driver::{Pad, PadCommand, PadService};
+use crate::pad::sim::PadSim;
+use crate::printer::driver::{PrinterHandle, PrinterService, ReceiptPrinter};
+use crate::printer::protocol::{Fallback, Layout};
+use crate::printer::raster::LazyFont;
+use crate::printer::sim::PrinterSim;
+use crate::scanner::driver::{Scanner, ScannerConfig, ScannerService};
+use crate::scanner::protocol::{ScanProtocol, Terminator};
+use crate::scanner::sim::ScannerSim;
+use crate::spec::{Connection, DeviceSpec, Protocol, RareCharacters};
+use crate::{DeviceClass, DeviceEvent, DeviceId, Health, KeypadKey};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -175,7 +174,11 @@ fn serial_class(c: DeviceClass) -> bool {
 }
 
 /// Starts drivers (and simulators under `sim_dir`) for the serial devices of `profile`.
-pub fn start(profile: &Profile, sim_dir: &Path, events: UnboundedSender<DeviceEvent>) -> Devices {
+pub fn start(
+    profile: &[DeviceSpec],
+    sim_dir: &Path,
+    events: UnboundedSender<DeviceEvent>,
+) -> Devices {
     let mut d = Devices {
         sims: SimulatedDevices::default(),
         printer: None,
@@ -192,7 +195,7 @@ pub fn start(profile: &Profile, sim_dir: &Path, events: UnboundedSender<DeviceEv
     start_cameras(profile, &events, &mut d);
     let mut photo: Option<Arc<PhotoDecoder>> = None;
     let mut photo_looked = false;
-    for spec in profile.devices.iter().filter(|s| serial_class(s.class)) {
+    for spec in profile.iter().filter(|s| serial_class(s.class)) {
         let id = DeviceId(spec.id.clone());
         let (path, baud, term) = match &spec.connection {
             Connection::Serial {
@@ -218,12 +221,11 @@ pub fn start(profile: &Profile, sim_dir: &Path, events: UnboundedSender<DeviceEv
             }
             #[cfg(feature = "evdev")]
             Connection::Input { port } if spec.class == DeviceClass::QrScanner => {
-                d.tasks
-                    .push(tokio::spawn(kiosk_drivers::scanner::evdev_input::run(
-                        id.clone(),
-                        port.clone(),
-                        events.clone(),
-                    )));
+                d.tasks.push(tokio::spawn(crate::scanner::evdev_input::run(
+                    id.clone(),
+                    port.clone(),
+                    events.clone(),
+                )));
                 d.driven.push(id);
                 continue;
             }
@@ -306,12 +308,8 @@ pub fn start(profile: &Profile, sim_dir: &Path, events: UnboundedSender<DeviceEv
 }
 
 /// Starts the A4 printer's service: IPP to the profile's URI, or to a simulated IPP printer on loopback.
-fn start_a4(profile: &Profile, events: &UnboundedSender<DeviceEvent>, d: &mut Devices) {
-    for spec in profile
-        .devices
-        .iter()
-        .filter(|s| s.class == DeviceClass::A4Printer)
-    {
+fn start_a4(profile: &[DeviceSpec], events: &UnboundedSender<DeviceEvent>, d: &mut Devices) {
+    for spec in profile.iter().filter(|s| s.class == DeviceClass::A4Printer) {
         let id = DeviceId(spec.id.clone());
         let uri = match &spec.connection {
             Connection::Ipp { uri } => uri.clone(),
@@ -364,8 +362,8 @@ fn camera_mode(class: DeviceClass, simulated: bool) -> (usize, usize, u32) {
 }
 
 /// Starts one service per camera: V4L2 through nokhwa (feature `v4l`), or a synthetic camera.
-fn start_cameras(profile: &Profile, events: &UnboundedSender<DeviceEvent>, d: &mut Devices) {
-    let cameras = profile.devices.iter().filter(|s| {
+fn start_cameras(profile: &[DeviceSpec], events: &UnboundedSender<DeviceEvent>, d: &mut Devices) {
+    let cameras = profile.iter().filter(|s| {
         matches!(
             s.class,
             DeviceClass::FaceCamera | DeviceClass::DocumentCamera
@@ -429,7 +427,7 @@ fn gpio_role(c: DeviceClass) -> Option<InputRole> {
 
 /// Starts the GPIO services: real lines through the GPIO character device, simulated ones on one set of
 /// simulated lines (chip `sim`, line = the device's place in the profile).
-fn start_gpio(profile: &Profile, events: &UnboundedSender<DeviceEvent>, d: &mut Devices) {
+fn start_gpio(profile: &[DeviceSpec], events: &UnboundedSender<DeviceEvent>, d: &mut Devices) {
     let sim = SimGpio::new();
     let mut lines = SimGpioLines {
         gpio: sim.clone(),
@@ -440,7 +438,7 @@ fn start_gpio(profile: &Profile, events: &UnboundedSender<DeviceEvent>, d: &mut 
         keypad: Vec::new(),
     };
     let mut any_sim = false;
-    for (i, spec) in profile.devices.iter().enumerate() {
+    for (i, spec) in profile.iter().enumerate() {
         if spec.class == DeviceClass::TactileKeypad {
             let id = DeviceId(spec.id.clone());
             let task = match &spec.connection {
@@ -486,7 +484,7 @@ fn start_gpio(profile: &Profile, events: &UnboundedSender<DeviceEvent>, d: &mut 
                     ))
                 }
                 #[cfg(feature = "evdev")]
-                Connection::Input { port } => tokio::spawn(kiosk_drivers::keypad::run_evdev(
+                Connection::Input { port } => tokio::spawn(crate::keypad::run_evdev(
                     id.clone(),
                     port.clone(),
                     events.clone(),

@@ -3,17 +3,17 @@
 //! 好差评. Words in the resident's language; everything personal is in these models only while the session
 //! lasts (the end writes empty ones).
 
-use crate::application::{
-    Application, Keyboard, PrefillState, PrintState, Problem, Source, Step, Submission,
-    BAD_RATING_REASONS, NOT_DONE_REASONS,
-};
-use crate::config::Language;
-use crate::session::{Screen, Terminal};
-use kiosk_api::CaseState;
-use kiosk_ui::{
+use crate::{
     ApplicationAdapter, Choice, DoneAdapter, FieldKeyboard, FormField, KioskWindow, MaterialRow,
     Page, Row, ShellAdapter, SubmitState,
 };
+use kiosk_api::CaseState;
+use kiosk_core::application::{
+    Application, Keyboard, PrefillState, PrintState, Problem, Source, Step, Submission,
+    BAD_RATING_REASONS, NOT_DONE_REASONS,
+};
+use kiosk_core::session::{Screen, Terminal};
+use kiosk_core::Language;
 use slint::{
     ComponentHandle, Image, Model, ModelRc, Rgb8Pixel, SharedPixelBuffer, SharedString, VecModel,
 };
@@ -90,10 +90,7 @@ fn receipt_rows(
 }
 
 fn zh_en(lang: Language, zh: &str, en: &str) -> SharedString {
-    match lang {
-        Language::Zh => zh.into(),
-        Language::En => en.into(),
-    }
+    lang.pick(zh.into(), en.into())
 }
 
 pub fn page(a: &Application) -> Page {
@@ -109,28 +106,32 @@ pub fn page(a: &Application) -> Page {
 }
 
 pub fn problem_text(p: Problem, lang: Language) -> &'static str {
-    match (p, lang) {
-        (Problem::Required, Language::Zh) => "请填写此项",
-        (Problem::Required, Language::En) => "Please fill this in",
-        (Problem::IdNumber, Language::Zh) => "身份证号码不正确，请核对（18位，最后一位可能是X）",
-        (Problem::IdNumber, Language::En) => {
-            "This ID number is not valid: 18 characters, the last may be X"
-        }
-        (Problem::Phone, Language::Zh) => "请填写11位手机号码，或8位固定电话",
-        (Problem::Phone, Language::En) => {
-            "Please enter an 11-digit mobile or an 8-digit landline number"
-        }
-        (Problem::Date, Language::Zh) => "请按 年-月-日 填写，如 2026-01-31",
-        (Problem::Date, Language::En) => "Please enter a date as year-month-day, e.g. 2026-01-31",
-        (Problem::Number, Language::Zh) => "只能填写数字",
-        (Problem::Number, Language::En) => "Digits only, please",
-        (Problem::Amount, Language::Zh) => "请填写金额，如 1200 或 1200.50",
-        (Problem::Amount, Language::En) => "Please enter an amount, e.g. 1200 or 1200.50",
-        (Problem::Choice, Language::Zh) => "请选择一项",
-        (Problem::Choice, Language::En) => "Please choose one",
-        (Problem::TooLong, Language::Zh) => "内容太长，请精简到100字以内",
-        (Problem::TooLong, Language::En) => "Too long: 100 characters at most",
-    }
+    let (zh, en) = match p {
+        Problem::Required => ("请填写此项", "Please fill this in"),
+        Problem::IdNumber => (
+            "身份证号码不正确，请核对（18位，最后一位可能是X）",
+            "This ID number is not valid: 18 characters, the last may be X",
+        ),
+        Problem::Phone => (
+            "请填写11位手机号码，或8位固定电话",
+            "Please enter an 11-digit mobile or an 8-digit landline number",
+        ),
+        Problem::Date => (
+            "请按 年-月-日 填写，如 2026-01-31",
+            "Please enter a date as year-month-day, e.g. 2026-01-31",
+        ),
+        Problem::Number => ("只能填写数字", "Digits only, please"),
+        Problem::Amount => (
+            "请填写金额，如 1200 或 1200.50",
+            "Please enter an amount, e.g. 1200 or 1200.50",
+        ),
+        Problem::Choice => ("请选择一项", "Please choose one"),
+        Problem::TooLong => (
+            "内容太长，请精简到100字以内",
+            "Too long: 100 characters at most",
+        ),
+    };
+    lang.pick(zh, en)
 }
 
 fn certificate_name(id: &str, lang: Language) -> String {
@@ -141,26 +142,23 @@ fn certificate_name(id: &str, lang: Language) -> String {
         "business_licence" | "business_license" => ("营业执照", "business licence"),
         other => (other, other),
     };
-    match lang {
-        Language::Zh => zh.into(),
-        Language::En => en.into(),
-    }
+    lang.pick(zh.into(), en.into())
 }
 
 fn source_text(s: &Source, lang: Language) -> SharedString {
-    match (s, lang) {
-        (Source::Card, Language::Zh) => "来自身份证".into(),
-        (Source::Card, Language::En) => "from your ID card".into(),
-        (Source::Platform, Language::Zh) => "来自一网通办实名信息".into(),
-        (Source::Platform, Language::En) => "from your government account".into(),
-        (Source::Certificate(c), Language::Zh) => {
-            format!("来自电子证照（{}）", certificate_name(c, lang)).into()
-        }
-        (Source::Certificate(c), Language::En) => {
-            format!("from your e-certificate ({})", certificate_name(c, lang)).into()
-        }
-        (Source::Resident, _) => SharedString::new(),
-    }
+    let (zh, en) = match s {
+        Source::Card => ("来自身份证".into(), "from your ID card".into()),
+        Source::Platform => (
+            "来自一网通办实名信息".into(),
+            "from your government account".into(),
+        ),
+        Source::Certificate(c) => (
+            format!("来自电子证照（{}）", certificate_name(c, lang)),
+            format!("from your e-certificate ({})", certificate_name(c, lang)),
+        ),
+        Source::Resident => return SharedString::new(),
+    };
+    lang.pick(zh, en).into()
 }
 
 /// The steps this item goes through, as the step indicator names them, and where the resident is.
@@ -275,15 +273,12 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
     if t.screen() == Screen::Apply {
         shell.set_page(page(a));
     }
-    form.set_item_title(match lang {
-        Language::Zh => a.item.name.as_str().into(),
-        Language::En => a.item.name_en.as_str().into(),
-    });
+    form.set_item_title(lang.pick(a.item.name.as_str().into(), a.item.name_en.as_str().into()));
     form.set_item_detail(
-        match lang {
-            Language::Zh => format!("{} · 办理时限：{}", a.item.department, a.item.time_limit),
-            Language::En => a.item.department.clone(),
-        }
+        lang.pick(
+            format!("{} · 办理时限：{}", a.item.department, a.item.time_limit),
+            a.item.department.clone(),
+        )
         .into(),
     );
     let (names, index) = steps(a, lang);
@@ -342,10 +337,10 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
                     .iter()
                     .filter_map(|i| a.item.materials.get(*i).map(|m| m.name.as_str()))
                     .collect();
-                match lang {
-                    Language::Zh => format!("还需拍照：{}", names.join("、")).into(),
-                    Language::En => format!("Still to photograph: {}", names.join(", ")).into(),
-                }
+                lang.pick(
+                    format!("还需拍照：{}", names.join("、")).into(),
+                    format!("Still to photograph: {}", names.join(", ")).into(),
+                )
             },
         ),
         Step::Sign => (
@@ -434,26 +429,24 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
         |m| form.set_candidates(m),
     );
     let prefilled = a.fields.iter().filter(|f| f.prefilled).count();
-    form.set_prefill_note(match (a.prefill, lang) {
-        (PrefillState::Failed, Language::Zh) => {
-            "暂时无法获取您在政府部门的信息，请手动填写。".into()
+    form.set_prefill_note(
+        match a.prefill {
+            PrefillState::Failed => lang.pick(
+                "暂时无法获取您在政府部门的信息，请手动填写。".into(),
+                "Your details held by the government cannot be fetched right now: please type them."
+                    .into(),
+            ),
+            _ if prefilled > 0 => lang.pick(
+                format!("已为您自动填好 {prefilled} 项（共 {} 项），请核对。", a.fields.len()),
+                format!(
+                    "{prefilled} of {} fields are filled in for you: please check them.",
+                    a.fields.len()
+                ),
+            ),
+            _ => String::new(),
         }
-        (PrefillState::Failed, Language::En) => {
-            "Your details held by the government cannot be fetched right now: please type them."
-                .into()
-        }
-        (_, Language::Zh) if prefilled > 0 => format!(
-            "已为您自动填好 {prefilled} 项（共 {} 项），请核对。",
-            a.fields.len()
-        )
         .into(),
-        (_, Language::En) if prefilled > 0 => format!(
-            "{prefilled} of {} fields are filled in for you: please check them.",
-            a.fields.len()
-        )
-        .into(),
-        _ => SharedString::new(),
-    });
+    );
 
     // Materials.
     if pictures.materials || form.get_material_rows().row_count() != a.item.materials.len() {
@@ -585,14 +578,16 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
     // The case.
     if let Submission::Accepted(reply) = &a.submission {
         done.set_case_number(reply.case_number.as_str().into());
-        done.set_case_state(match (reply.state, lang) {
-            (CaseState::Done, Language::Zh) => "已办结".into(),
-            (CaseState::Done, Language::En) => "Done".into(),
-            (CaseState::Accepted, Language::Zh) => {
-                format!("已受理，{}内办结", a.item.time_limit).into()
+        done.set_case_state(
+            match reply.state {
+                CaseState::Done => lang.pick("已办结".into(), "Done".into()),
+                CaseState::Accepted => lang.pick(
+                    format!("已受理，{}内办结", a.item.time_limit),
+                    "Accepted".into(),
+                ),
             }
-            (CaseState::Accepted, Language::En) => "Accepted".into(),
-        });
+            .into(),
+        );
         done.set_receipt_status(print_status(&a.receipt, false, lang));
         done.set_document_status(print_status(&a.document, true, lang));
         match &reply.document {
@@ -700,7 +695,7 @@ pub fn clear(ui: &KioskWindow) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::{Input, Intent, Setup};
+    use kiosk_core::session::{Input, Intent, Setup};
     use std::time::Instant;
 
     #[test]

@@ -11,12 +11,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use kiosk_api::call::{
-    CallResident, FromClerk, FromTerminal, Outcome, QueueEntry, ToClerk, ToTerminal, MAX_MESSAGE,
-};
+use kiosk_api::call::{FromClerk, FromTerminal, Outcome, ToClerk, ToTerminal, MAX_MESSAGE};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
@@ -26,177 +24,8 @@ use crate::db::CallRecord;
 use crate::platform::Platform;
 use crate::TerminalId;
 
-/// How long a dropped terminal may take to come back before its call ends as dropped.
-pub const RESUME_WINDOW: Duration = Duration::from_secs(60);
-/// The largest PDF a clerk may send to print.
-pub const MAX_PRINT: usize = 10 * 1024 * 1024;
-/// How many recent answered calls the expected wait is taken from, and its value before there are any.
-const RECENT: usize = 20;
-const DEFAULT_WAIT_SECS: u64 = 30;
-
-type ToTerminalTx = mpsc::UnboundedSender<ToTerminal>;
-type ToClerkTx = mpsc::UnboundedSender<ToClerk>;
-
-struct Call {
-    terminal: String,
-    resident: Option<CallResident>,
-    item_code: Option<String>,
-    elder: bool,
-    joined: Instant,
-    joined_ms: i64,
-    /// The clerk's connection and name, once taken.
-    clerk: Option<(u64, String)>,
-    answered_ms: Option<i64>,
-    /// The terminal's connection; `None` while it is away.
-    terminal_conn: Option<(u64, ToTerminalTx)>,
-    dropped: Option<Instant>,
-    documents: HashMap<String, (String, Bytes)>,
-    materials: HashSet<String>,
-}
-
-struct ClerkConn {
-    name: String,
-    tx: ToClerkTx,
-    call: Option<String>,
-}
-
-#[derive(Default)]
-struct State_ {
-    calls: BTreeMap<String, Call>,
-    clerks: HashMap<u64, ClerkConn>,
-    next_conn: u64,
-    recent_waits: VecDeque<u64>,
-}
-
-/// The queue and the live calls.
-#[derive(Default)]
-pub struct Exchange {
-    state: Mutex<State_>,
-    ice_servers: Mutex<Option<serde_json::Value>>,
-}
-
-impl Exchange {
-    fn lock(&self) -> MutexGuard<'_, State_> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// The browser's `iceServers`: a TURN server for clerks behind NAT, set with `kiosk-hub --turn`.
-    pub fn ice_servers(&self) -> serde_json::Value {
-        self.ice_servers
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
-            .unwrap_or_else(|| serde_json::json!([]))
-    }
-
-    pub fn set_ice_servers(&self, servers: serde_json::Value) {
-        *self.ice_servers.lock().unwrap_or_else(|e| e.into_inner()) = Some(servers);
-    }
-
-    /// How many calls wait for a clerk now.
-    pub fn waiting(&self) -> usize {
-        self.lock()
-            .calls
-            .values()
-            .filter(|c| c.clerk.is_none())
-            .count()
-    }
-}
-
-impl State_ {
-    fn conn(&mut self) -> u64 {
-        self.next_conn += 1;
-        self.next_conn
-    }
-
-    fn expected_wait(&self) -> u64 {
-        if self.recent_waits.is_empty() {
-            DEFAULT_WAIT_SECS
-        } else {
-            self.recent_waits.iter().sum::<u64>() / self.recent_waits.len() as u64
-        }
-    }
-
-    fn queue(&self) -> Vec<QueueEntry> {
-        let mut v: Vec<(&String, &Call)> = self.calls.iter().collect();
-        v.sort_by_key(|(_, c)| c.joined);
-        v.into_iter()
-            .map(|(id, c)| QueueEntry {
-                call: id.clone(),
-                terminal: c.terminal.clone(),
-                resident: c.resident.clone(),
-                item_code: c.item_code.clone(),
-                elder: c.elder,
-                waiting_secs: c.joined.elapsed().as_secs(),
-                clerk: c.clerk.as_ref().map(|(_, n)| n.clone()),
-            })
-            .collect()
-    }
-
-    /// Tells every clerk the queue, and every waiting terminal its place.
-    fn publish(&self) {
-        let calls = self.queue();
-        for c in self.clerks.values() {
-            let _ = c.tx.send(ToClerk::Queue {
-                calls: calls.clone(),
-            });
-        }
-        let mut waiting: Vec<(&String, &Call)> = self
-            .calls
-            .iter()
-            .filter(|(_, c)| c.clerk.is_none())
-            .collect();
-        waiting.sort_by_key(|(_, c)| c.joined);
-        let per = self.expected_wait();
-        for (i, (id, c)) in waiting.into_iter().enumerate() {
-            if let Some((_, tx)) = &c.terminal_conn {
-                let _ = tx.send(ToTerminal::Queued {
-                    call: id.clone(),
-                    position: i as u32 + 1,
-                    expected_wait_secs: (per * (i as u64 + 1)).min(u32::MAX as u64) as u32,
-                });
-            }
-        }
-    }
-
-    fn to_clerk(&self, call: &str, m: ToClerk) {
-        if let Some((conn, _)) = self.calls.get(call).and_then(|c| c.clerk.as_ref()) {
-            if let Some(c) = self.clerks.get(conn) {
-                let _ = c.tx.send(m);
-            }
-        }
-    }
-
-    fn to_terminal(&self, call: &str, m: ToTerminal) {
-        if let Some((_, tx)) = self.calls.get(call).and_then(|c| c.terminal_conn.as_ref()) {
-            let _ = tx.send(m);
-        }
-    }
-
-    /// Ends a call: both sides are told, the clerk is free, the record is returned for the database.
-    fn end(&mut self, call: &str, outcome: Outcome, phone: Option<String>) -> Option<CallRecord> {
-        self.to_terminal(call, ToTerminal::Ended { outcome });
-        self.to_clerk(call, ToClerk::Ended { outcome });
-        let c = self.calls.remove(call)?;
-        if let Some((conn, _)) = &c.clerk {
-            if let Some(k) = self.clerks.get_mut(conn) {
-                k.call = None;
-            }
-        }
-        self.publish();
-        Some(CallRecord {
-            id: call.to_string(),
-            terminal_id: c.terminal,
-            clerk: c.clerk.map(|(_, n)| n),
-            item_code: c.item_code,
-            joined_ms: c.joined_ms,
-            answered_ms: c.answered_ms,
-            ended_ms: now_ms(),
-            outcome: outcome.as_str().to_string(),
-            callback_phone: phone,
-        })
-    }
-}
+pub(crate) mod exchange;
+pub use exchange::*;
 
 async fn record(p: &Platform, r: Option<CallRecord>) {
     if let Some(r) = r {

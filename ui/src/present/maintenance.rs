@@ -1,21 +1,67 @@
 //! The maintenance menu as the view shows it: the PIN pad's state, the sections, and each section's rows
 //! (label, state, actions). Technicians read Chinese and English side by side.
 
-use crate::maintenance::{Section, Setting, Test, TestState};
-use crate::session::Terminal;
-use kiosk_ui::{KioskWindow, MaintRow, MaintenanceAdapter};
+use crate::{KioskWindow, MaintRow, MaintenanceAdapter};
+use kiosk_core::maintenance::{Section, Setting, SlotCheck, Test, TestState, UpdateRun};
+use kiosk_core::session::Terminal;
 use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 use std::time::{Duration, Instant};
 
-/// What the menu shows besides the terminal's own state: plain facts the wiring gathers for it.
-pub struct Facts<'a> {
-    /// The outbox's state (`None`: no store on this terminal). Read only for the network section.
-    pub outbox: Option<Result<kiosk_store::OutboxStatus, String>>,
-    /// The platform's address, if one is configured.
-    pub platform: Option<String>,
-    pub upkeep: &'a crate::system::upkeep::Upkeep,
+/// What the menu shows besides the terminal's own state: plain facts the wiring gathers for it, each only
+/// for the section on the screen (`None` or empty for the others).
+pub struct Facts {
+    pub now: Instant,
+    pub queue: Option<QueueFacts>,
+    /// The firmware's recent log lines, oldest first.
+    pub log: Vec<String>,
+    pub settings: Option<SettingsFacts>,
+    pub system: Option<SystemFacts>,
     pub receipts: u64,
     pub a4: u64,
+}
+
+pub struct QueueFacts {
+    /// The outbox's state (`None`: no store on this terminal).
+    pub outbox: Option<Result<OutboxFacts, String>>,
+    pub addresses: Vec<String>,
+    /// The platform's address, if one is configured.
+    pub platform: Option<String>,
+    /// The platform's last answer: its latency, or why it did not answer (`None`: not asked yet).
+    pub hub: Option<Result<Duration, String>>,
+}
+
+pub struct OutboxFacts {
+    pub queued: u64,
+    /// How long the oldest undelivered item has waited.
+    pub oldest: Option<Duration>,
+    pub last_error: Option<String>,
+}
+
+pub struct SettingsFacts {
+    /// The configuration file (`None`: the simulation's built-in defaults).
+    pub file: Option<String>,
+    /// "id · street / community".
+    pub terminal: String,
+    pub platform: String,
+    /// The file's text, or why it could not be read.
+    pub text: Option<Result<String, String>>,
+}
+
+pub struct SystemFacts {
+    pub version: String,
+    pub uptime: Duration,
+    pub free_disk: Option<u64>,
+    pub temperature: Option<f64>,
+    /// The image has RAUC (not a development build or the simulated terminal).
+    pub rauc: bool,
+    /// The running and the other slot as RAUC last reported them, or why it could not.
+    pub slots: Option<Result<(String, String), String>>,
+    pub slot_check: SlotCheck,
+    pub update: UpdateRun,
+    /// The update bundle a technician can install (its file name), if one is there.
+    pub bundle: Option<String>,
+    /// Where a bundle can be put instead of a USB stick.
+    pub updates_dir: String,
 }
 
 const OK: i32 = 1;
@@ -129,18 +175,11 @@ fn devices(t: &Terminal, now: Instant) -> Vec<MaintRow> {
     rows
 }
 
-fn queue(k: &Facts<'_>) -> Vec<MaintRow> {
+fn queue(k: &QueueFacts) -> Vec<MaintRow> {
     let mut rows = vec![heading("待发送队列 Outbox")];
-    match k.outbox.clone() {
+    match &k.outbox {
         Some(Ok(s)) => {
-            let oldest = s
-                .oldest_ms
-                .map(|ms| {
-                    human(Duration::from_millis(
-                        (crate::platform::outbox::now_ms() - ms).max(0) as u64,
-                    ))
-                })
-                .unwrap_or_else(|| "—".into());
+            let oldest = s.oldest.map(human).unwrap_or_else(|| "—".into());
             rows.push(with(
                 row(
                     format!("{} 项待发送 item(s) waiting", s.queued),
@@ -152,15 +191,15 @@ fn queue(k: &Facts<'_>) -> Vec<MaintRow> {
             ));
             rows.push(row(
                 "上次错误 Last error",
-                s.last_error.unwrap_or_else(|| "—".into()),
+                s.last_error.clone().unwrap_or_else(|| "—".into()),
                 0,
             ));
         }
-        Some(Err(e)) => rows.push(row("队列不可读 Outbox unreadable", e, BAD)),
+        Some(Err(e)) => rows.push(row("队列不可读 Outbox unreadable", e.as_str(), BAD)),
         None => rows.push(row("没有本地存储 No store", "", BAD)),
     }
     rows.push(heading("网络 Network"));
-    let addresses = crate::platform::telemetry::addresses();
+    let addresses = &k.addresses;
     rows.push(row(
         "地址 Addresses",
         if addresses.is_empty() {
@@ -171,7 +210,7 @@ fn queue(k: &Facts<'_>) -> Vec<MaintRow> {
         if addresses.is_empty() { WARN } else { 0 },
     ));
     let base = k.platform.clone().unwrap_or_else(|| "—".into());
-    let (value, level) = match &k.upkeep.hub {
+    let (value, level) = match &k.hub {
         Some(Ok(d)) => (format!("可达 reachable · {} ms", d.as_millis()), OK),
         Some(Err(e)) => (format!("不可达 unreachable · {e}"), BAD),
         None => ("尚未检测 not checked yet".into(), 0),
@@ -184,8 +223,7 @@ fn queue(k: &Facts<'_>) -> Vec<MaintRow> {
     rows
 }
 
-fn logs() -> Vec<MaintRow> {
-    let lines = crate::system::logging::recent();
+fn logs(lines: &[String]) -> Vec<MaintRow> {
     let mut rows = vec![heading("最近日志（最新在上）Recent log, newest first")];
     rows.extend(lines.iter().rev().take(60).map(|l| {
         // A log line reads in one colour; its level word says what it is.
@@ -197,15 +235,13 @@ fn logs() -> Vec<MaintRow> {
     rows
 }
 
-fn settings(t: &Terminal, k: &Facts<'_>) -> Vec<MaintRow> {
-    let Some(d) = t.maintenance().draft else {
+fn settings(t: &Terminal, k: Option<&SettingsFacts>) -> Vec<MaintRow> {
+    let (Some(d), Some(k)) = (t.maintenance().draft, k) else {
         return vec![];
     };
-    let u = k.upkeep;
-    let file = u
-        .config_path
-        .as_ref()
-        .map(|p| p.display().to_string())
+    let file = k
+        .file
+        .clone()
         .unwrap_or_else(|| "内置默认（模拟）built-in defaults (simulation)".into());
     let stepper = |s: Setting, label: &str, value: String| {
         with2(
@@ -228,15 +264,8 @@ fn settings(t: &Terminal, k: &Facts<'_>) -> Vec<MaintRow> {
     let onoff = |b: bool| if b { "开 on" } else { "关 off" }.to_string();
     let mut rows = vec![
         heading(&format!("配置文件 Configuration: {file}")),
-        row(
-            "终端 Terminal",
-            format!(
-                "{} · {} / {}",
-                u.config.terminal.id, u.config.terminal.street, u.config.terminal.community
-            ),
-            0,
-        ),
-        row("平台 Platform", u.config.platform.url.0.clone(), 0),
+        row("终端 Terminal", k.terminal.as_str(), 0),
+        row("平台 Platform", k.platform.as_str(), 0),
         stepper(
             Setting::InactivityTimeout,
             "无操作退出 Inactivity timeout",
@@ -277,9 +306,9 @@ fn settings(t: &Terminal, k: &Facts<'_>) -> Vec<MaintRow> {
             "应用 Apply",
         ),
     ];
-    if let Some(path) = &u.config_path {
+    if let Some(text) = &k.text {
         rows.push(heading("文件内容 The file"));
-        match std::fs::read_to_string(path) {
+        match text {
             Ok(text) => rows.extend(text.lines().map(|l| row(hide_secret(l), "", LOG_LINE))),
             Err(e) => rows.push(row(format!("不可读 unreadable: {e}"), "", BAD)),
         }
@@ -296,26 +325,21 @@ fn hide_secret(line: &str) -> String {
     }
 }
 
-fn system(k: &Facts<'_>) -> Vec<MaintRow> {
-    let u = k.upkeep;
-    let mut rows = vec![row(
-        "固件版本 Firmware",
-        crate::platform::telemetry::VERSION,
-        0,
-    )];
+fn system(u: &SystemFacts) -> Vec<MaintRow> {
+    let mut rows = vec![row("固件版本 Firmware", u.version.as_str(), 0)];
     rows.extend(slot_rows(u));
     rows.extend([
-        row("运行时间 Uptime", human(u.started.elapsed()), 0),
+        row("运行时间 Uptime", human(u.uptime), 0),
         row(
             "可用磁盘 Free disk",
-            crate::platform::telemetry::free_disk(&u.data_dir)
+            u.free_disk
                 .map(|b| format!("{:.1} GB", b as f64 / 1e9))
                 .unwrap_or_else(|| "—".into()),
             0,
         ),
         row(
             "温度 Temperature",
-            crate::platform::telemetry::temperature()
+            u.temperature
                 .map(|c| format!("{c:.0} °C"))
                 .unwrap_or_else(|| "—".into()),
             0,
@@ -336,9 +360,8 @@ fn system(k: &Facts<'_>) -> Vec<MaintRow> {
 
 /// The image's slots and updates: which slot runs and whether it was marked good, the other slot, and the
 /// bundle a technician can install (from a USB stick or the data partition) with its progress.
-fn slot_rows(u: &crate::system::upkeep::Upkeep) -> Vec<MaintRow> {
-    use crate::system::upkeep::{SlotCheck, UpdateRun};
-    if u.rauc.is_none() {
+fn slot_rows(u: &SystemFacts) -> Vec<MaintRow> {
+    if !u.rauc {
         return vec![row(
             "更新 Update (RAUC)",
             "无 RAUC（开发版或模拟终端）no RAUC (development build or simulated terminal)",
@@ -349,9 +372,9 @@ fn slot_rows(u: &crate::system::upkeep::Upkeep) -> Vec<MaintRow> {
     match &u.slots {
         None => rows.push(row("运行槽 Running slot", "正在询问 RAUC asking RAUC…", 0)),
         Some(Err(e)) => rows.push(row("运行槽 Running slot", format!("RAUC: {e}"), BAD)),
-        Some(Ok(s)) => {
-            rows.push(row("运行槽 Running slot", s.summary(), 0));
-            rows.push(row("另一槽 Other slot", s.others_summary(), 0));
+        Some(Ok((running, other))) => {
+            rows.push(row("运行槽 Running slot", running.as_str(), 0));
+            rows.push(row("另一槽 Other slot", other.as_str(), 0));
         }
     }
     rows.push(match &u.slot_check {
@@ -367,13 +390,7 @@ fn slot_rows(u: &crate::system::upkeep::Upkeep) -> Vec<MaintRow> {
             BAD,
         ),
     });
-    let found = crate::system::rauc::find_bundle(&crate::system::rauc::bundle_dirs(&u.data_dir));
-    let name = |p: &std::path::Path| {
-        p.file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default()
-    };
-    rows.push(match (&u.update, found) {
+    rows.push(match (&u.update, &u.bundle) {
         (
             UpdateRun::Running {
                 bundle,
@@ -394,13 +411,13 @@ fn slot_rows(u: &crate::system::upkeep::Upkeep) -> Vec<MaintRow> {
         (UpdateRun::Failed(e), Some(p)) => with(
             row("更新 Update", format!("安装失败 not installed: {e}"), BAD),
             "install-update",
-            &format!("重试 Retry {}", name(&p)),
+            &format!("重试 Retry {p}"),
         ),
         (UpdateRun::Failed(e), None) => {
             row("更新 Update", format!("安装失败 not installed: {e}"), BAD)
         }
         (UpdateRun::Idle, Some(p)) => with(
-            row("更新包 Update bundle", name(&p), 0),
+            row("更新包 Update bundle", p.as_str(), 0),
             "install-update",
             "安装 Install",
         ),
@@ -408,7 +425,7 @@ fn slot_rows(u: &crate::system::upkeep::Upkeep) -> Vec<MaintRow> {
             "更新包 Update bundle",
             format!(
                 "无：插入带 .raucb 的U盘 none: insert a USB stick with a .raucb bundle (or {})",
-                u.data_dir.join("updates").display()
+                u.updates_dir
             ),
             0,
         ),
@@ -416,7 +433,7 @@ fn slot_rows(u: &crate::system::upkeep::Upkeep) -> Vec<MaintRow> {
     rows
 }
 
-fn consumables(k: &Facts<'_>) -> Vec<MaintRow> {
+fn consumables(k: &Facts) -> Vec<MaintRow> {
     vec![
         with(
             row(
@@ -440,8 +457,7 @@ fn consumables(k: &Facts<'_>) -> Vec<MaintRow> {
 }
 
 /// Writes the menu into the view.
-/// Writes the menu into the view.
-pub fn present(ui: &KioskWindow, t: &Terminal, k: &Facts<'_>) {
+pub fn present(ui: &KioskWindow, t: &Terminal, k: &Facts) {
     let maint = ui.global::<MaintenanceAdapter>();
     let m = &t.maintenance();
     maint.set_open(m.door_open());
@@ -454,7 +470,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, k: &Facts<'_>) {
         maint.set_camera(false);
         return;
     }
-    let now = Instant::now();
+    let now = k.now;
     maint.set_unlocked(m.who().is_some());
     maint.set_who(m.who().unwrap_or_default().into());
     maint.set_pin_length(m.pin_length() as i32);
@@ -478,10 +494,10 @@ pub fn present(ui: &KioskWindow, t: &Terminal, k: &Facts<'_>) {
     maint.set_section(m.section.index());
     let rows = match m.section {
         Section::Devices => devices(t, now),
-        Section::Queue => queue(k),
-        Section::Logs => logs(),
-        Section::Settings => settings(t, k),
-        Section::System => system(k),
+        Section::Queue => k.queue.as_ref().map(queue).unwrap_or_default(),
+        Section::Logs => logs(&k.log),
+        Section::Settings => settings(t, k.settings.as_ref()),
+        Section::System => k.system.as_ref().map(system).unwrap_or_default(),
         Section::Consumables => consumables(k),
     };
     maint.set_rows(ModelRc::new(VecModel::from(rows)));

@@ -1,27 +1,43 @@
-//! Turns the terminal's state into what the views show, through the UI's adapter globals only.
+//! The view glue, next to the views: the terminal's state (kiosk-core's `Terminal`) into the adapter globals,
+//! one module per area, with the words the Rust side says (`words`) and the screen reader's walk of the
+//! accessibility tree. Nothing here does I/O: what the terminal knows besides its core (the maintenance
+//! menu's facts, the pictures) comes in as plain values.
 
-use crate::categories::{self, CATEGORIES};
-use crate::config::{Config, Language, Orientation, Panel};
-use crate::devices;
-use crate::session::{CaptureStep, Notice, Screen, Terminal};
-use kiosk_drivers::sensitive::mask_name;
-use kiosk_ui::{
+pub mod application;
+pub mod maintenance;
+pub mod narration;
+pub mod screen_reader;
+pub mod words;
+
+use crate::{
     CallAdapter, CallPhase as UiCallPhase, CaptureAdapter, CaptureStep as UiCaptureStep,
     CategoryTile, HomeAdapter, IconPaths, ItemHit, KioskWindow, NoticeKind, Page, ShellAdapter,
     Theme,
 };
+use kiosk_core::categories::{self, CATEGORIES};
+use kiosk_core::session::{CaptureStep, Screen, Terminal};
+use kiosk_core::Language;
+use kiosk_drivers::sensitive::mask_name;
 use slint::{
     ComponentHandle, Image, ModelRc, Rgb8Pixel, SharedPixelBuffer, SharedString, VecModel,
 };
 
-/// Applies what does not change while the terminal runs: panel geometry, titles.
-pub fn configure(ui: &KioskWindow, config: &Config, panel: &Panel) {
+/// What does not change while the terminal runs: the panel's geometry and the titles.
+pub struct Fixed<'a> {
+    pub title: &'a str,
+    pub location: &'a str,
+    pub px_per_mm: f32,
+    pub portrait: bool,
+}
+
+/// Applies what does not change while the terminal runs.
+pub fn configure(ui: &KioskWindow, fixed: Fixed<'_>) {
     let theme = ui.global::<Theme>();
-    theme.set_mm(panel.px_per_mm());
-    theme.set_portrait(panel.orientation == Orientation::Portrait);
+    theme.set_mm(fixed.px_per_mm);
+    theme.set_portrait(fixed.portrait);
     let shell = ui.global::<ShellAdapter>();
-    shell.set_terminal_title(config.terminal.title.as_str().into());
-    shell.set_location(config.terminal.location.as_str().into());
+    shell.set_terminal_title(fixed.title.into());
+    shell.set_location(fixed.location.into());
 }
 
 fn icon(ui: &KioskWindow, key: &str) -> SharedString {
@@ -37,51 +53,6 @@ fn icon(ui: &KioskWindow, key: &str) -> SharedString {
         "business" => p.get_business(),
         "certificate-print" => p.get_certificate_print(),
         _ => SharedString::new(),
-    }
-}
-
-fn notice_text(n: Notice, lang: Language) -> &'static str {
-    match (n, lang) {
-        (Notice::SuiShenMaNeedsPlatform, Language::Zh) => "已读到随申码，但暂时无法核验。请插入身份证，或到服务点窗口办理。",
-        (Notice::SuiShenMaNeedsPlatform, Language::En) => "Suishenma read, but it cannot be verified right now. Please insert your ID card, or go to the counter.",
-        (Notice::SuiShenMaChecking, Language::Zh) => "正在核验随申码…",
-        (Notice::SuiShenMaChecking, Language::En) => "Checking your Suishenma…",
-        (Notice::SuiShenMaRefused, Language::Zh) => "随申码无效或已过期。请在手机上刷新随申码后再扫，或插入身份证。",
-        (Notice::SuiShenMaRefused, Language::En) => "This Suishenma is not valid or has expired. Refresh it on your phone and scan again, or insert your ID card.",
-        (Notice::ItemNeedsCard, Language::Zh) => "此事项需要读取身份证原件，请把身份证放到读卡区。",
-        (Notice::ItemNeedsCard, Language::En) => "This service needs your ID card itself: please place it on the reader.",
-        (Notice::UnknownCode, Language::Zh) => "这个二维码不是随申码，无法用于办事。请出示随申码或插入身份证。",
-        (Notice::UnknownCode, Language::En) => "This code is not a Suishenma. Please show your Suishenma or insert your ID card.",
-        (Notice::HelpNotConnected, Language::Zh) => "帮办服务暂未接通。请到服务点窗口找工作人员，或拨打 12345 热线。",
-        (Notice::HelpNotConnected, Language::En) => "Staff help is not connected yet. Please ask at the service counter, or call the 12345 hotline.",
-        (Notice::VideoNotConnected, Language::Zh) => "视频办暂未接通。请到服务点窗口办理，或拨打 12345 热线。",
-        (Notice::VideoNotConnected, Language::En) => "Video service is not connected yet. Please go to the service counter, or call 12345.",
-        (Notice::CardExpired, Language::Zh) => "这张身份证已过有效期，不能用于自助办理。请到服务点窗口办理。",
-        (Notice::CardExpired, Language::En) => "This ID card has expired and cannot be used here. Please go to the service counter.",
-        (Notice::CardUnsupported, Language::Zh) => "本机暂不支持这种证件。请出示随申码，或到服务点窗口办理。",
-        (Notice::CardReadFailed, Language::Zh) => "没有读到身份证信息。请把证件平放在读卡区，不要移动，稍等片刻。",
-        (Notice::CardReadFailed, Language::En) => "The card could not be read. Please lay it flat on the reader and hold still for a moment.",
-        (Notice::CardUnsupported, Language::En) => "This kind of card cannot be used on this terminal yet. Please show your Suishenma, or go to the service counter.",
-        (Notice::SessionEndedTimeout, Language::Zh) => "因长时间未操作，已退出并清除您的信息。",
-        (Notice::SessionEndedTimeout, Language::En) => "The session ended after a long pause; your data was cleared.",
-        (Notice::HelpCalling, Language::Zh) => "正在呼叫帮办人员…",
-        (Notice::HelpCalling, Language::En) => "Calling a member of staff…",
-        (Notice::HelpComing, Language::Zh) => "已通知工作人员，请在终端旁稍候。",
-        (Notice::HelpComing, Language::En) => "Staff have been told: please wait by the terminal.",
-        (Notice::ThankYou, Language::Zh) => "感谢使用！请取走身份证和打印的材料。您的信息已清除。",
-        (Notice::ThankYou, Language::En) => "Thank you! Please take your ID card and your printouts. Your data was cleared.",
-        (Notice::NotDoneSent, Language::Zh) => "已记录您遇到的问题，工作人员会跟进。需要马上帮助请点「呼叫帮办」。",
-        (Notice::NotDoneSent, Language::En) => "Your problem was recorded and staff will follow up. For help now, tap Call staff.",
-        (Notice::NotDoneFailed, Language::Zh) => "问题暂时没能送达。请到服务点窗口告诉工作人员，或拨打 12345 热线。",
-        (Notice::NotDoneFailed, Language::En) => "The report could not be sent. Please tell the staff at the counter, or call 12345.",
-        (Notice::CallBackBooked, Language::Zh) => "已登记回电号码，坐席会尽快给您回电。",
-        (Notice::CallBackBooked, Language::En) => "Your number is noted: a clerk will call you back soon.",
-        (Notice::CallPrinted, Language::Zh) => "坐席发送的文件已打印，请在 A4 出纸口取走。",
-        (Notice::CallPrinted, Language::En) => "The clerk's document is printed: please take it from the A4 tray.",
-        (Notice::CallPrintFailed, Language::Zh) => "坐席发送的文件没能打印，坐席已收到通知。",
-        (Notice::CallPrintFailed, Language::En) => "The clerk's document could not be printed; the clerk has been told.",
-        (Notice::CallRated, Language::Zh) => "感谢您的评价！",
-        (Notice::CallRated, Language::En) => "Thank you for your rating!",
     }
 }
 
@@ -121,10 +92,7 @@ pub fn elder_tiles(
         .take(6)
         .map(|i| CategoryTile {
             id: i.code.as_str().into(),
-            title: match lang {
-                Language::Zh => i.name.as_str(),
-                Language::En => i.name_en.as_str(),
-            }
+            title: lang.pick(i.name.as_str(), i.name_en.as_str())
             .into(),
             hint: item_hit(i, lang).detail,
             icon: categories::find(&i.category)
@@ -156,14 +124,14 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
         Screen::Apply => t
             .application()
             .as_ref()
-            .map(crate::view::application_view::page)
+            .map(application::page)
             .unwrap_or(Page::Home),
     });
-    crate::view::application_view::present(
+    application::present(
         ui,
         t,
         changed.candidates,
-        crate::view::application_view::Pictures {
+        application::Pictures {
             materials: changed.materials,
         },
     );
@@ -233,7 +201,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
     match t.notice() {
         Some((n, _)) => {
             shell.set_notice_visible(true);
-            shell.set_notice_text(notice_text(n, lang).into());
+            shell.set_notice_text(words::notice(n, lang).into());
             shell.set_notice_kind(if n.is_error() {
                 NoticeKind::Error
             } else {
@@ -245,14 +213,12 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
             shell.set_notice_text(SharedString::new());
         }
     }
-    let mut alert = devices::resident_alert(t.devices().values(), lang);
+    let mut alert = words::resident_alert(t.devices().values(), lang);
     if t.config_faulty() {
-        let faulty = match lang {
-            Language::Zh => "终端配置有误，部分功能可能不可用，请告知工作人员",
-            Language::En => {
-                "Terminal set-up problem: some services may not work; please tell the staff"
-            }
-        };
+        let faulty = lang.pick(
+            "终端配置有误，部分功能可能不可用，请告知工作人员",
+            "Terminal set-up problem: some services may not work; please tell the staff",
+        );
         alert = if alert.is_empty() {
             faulty.to_string()
         } else {
@@ -276,20 +242,19 @@ pub fn item_hit(item: &kiosk_catalog::Item, lang: Language) -> ItemHit {
     let category = categories::find(&item.category)
         .map(|c| c.name(lang))
         .unwrap_or_default();
-    let kind = match (item.kind, lang) {
-        (kiosk_catalog::Kind::Print, Language::Zh) => "打印",
-        (kiosk_catalog::Kind::Apply, Language::Zh) => "申请",
-        (kiosk_catalog::Kind::Book, Language::Zh) => "预约",
-        (kiosk_catalog::Kind::Query, Language::Zh) => "查询",
-        (kiosk_catalog::Kind::Print, Language::En) => "print",
-        (kiosk_catalog::Kind::Apply, Language::En) => "apply",
-        (kiosk_catalog::Kind::Book, Language::En) => "book",
-        (kiosk_catalog::Kind::Query, Language::En) => "query",
+    let kind = {
+        let (zh, en) = match item.kind {
+            kiosk_catalog::Kind::Print => ("打印", "print"),
+            kiosk_catalog::Kind::Apply => ("申请", "apply"),
+            kiosk_catalog::Kind::Book => ("预约", "book"),
+            kiosk_catalog::Kind::Query => ("查询", "query"),
+        };
+        lang.pick(zh, en)
     };
-    let (title, limit) = match lang {
-        Language::Zh => (item.name.as_str(), item.time_limit.as_str()),
-        Language::En => (item.name_en.as_str(), ""),
-    };
+    let (title, limit) = lang.pick(
+        (item.name.as_str(), item.time_limit.as_str()),
+        (item.name_en.as_str(), ""),
+    );
     let detail = [category, kind, limit]
         .into_iter()
         .filter(|s| !s.is_empty())
@@ -304,7 +269,7 @@ pub fn item_hit(item: &kiosk_catalog::Item, lang: Language) -> ItemHit {
 
 /// 视频办: the call's state for the call page and the call strip.
 fn present_call(call_ui: &CallAdapter, t: &Terminal) {
-    use crate::session::CallPhase as Phase;
+    use kiosk_core::session::CallPhase as Phase;
     let Some(c) = t.call().as_ref() else {
         call_ui.set_phase(UiCallPhase::None);
         return;
@@ -329,7 +294,7 @@ fn present_call(call_ui: &CallAdapter, t: &Terminal) {
     call_ui.set_no_answer(c.no_answer);
     call_ui.set_clerk(c.clerk.clone().unwrap_or_default().into());
     call_ui.set_phone(c.phone.expose().as_str().into());
-    call_ui.set_phone_ok((7..=crate::session::PHONE_MAX).contains(&c.phone.expose().len()));
+    call_ui.set_phone_ok((7..=kiosk_core::session::PHONE_MAX).contains(&c.phone.expose().len()));
     if let Phase::Ended { outcome } = c.phase {
         call_ui.set_outcome(outcome.as_str().into());
         call_ui.set_rateable(c.clerk.is_some() && outcome != kiosk_api::call::Outcome::CallBack);

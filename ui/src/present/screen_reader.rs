@@ -9,9 +9,9 @@
 //! has a role and a label, with no second list of elements to keep in step; the accessibility checks in the
 //! tests make sure every actionable element has both.
 
-use crate::config::Language;
+use crate::{KioskWindow, ShellAdapter};
 use i_slint_backend_testing::{AccessibleRole, ElementHandle, ElementQuery};
-use kiosk_ui::{KioskWindow, ShellAdapter};
+use kiosk_core::Language;
 use slint::ComponentHandle;
 use std::cell::RefCell;
 
@@ -273,24 +273,19 @@ impl ScreenReader {
 /// "label, role[, state]"; a text field's value is private (it holds the resident's data).
 pub fn describe(e: &ElementHandle, lang: Language) -> Description {
     let label = e.accessible_label().unwrap_or_default().to_string();
-    let zh = lang == Language::Zh;
     let role = e.accessible_role().unwrap_or(AccessibleRole::None);
     let checked = e.accessible_checked().unwrap_or(false);
     let disabled = e.accessible_enabled() == Some(false);
     let mut text = label;
     let mut private = None;
     let kind = match role {
-        AccessibleRole::Checkbox | AccessibleRole::Switch => Some(match (zh, checked) {
-            (true, true) => "复选框，已选中",
-            (true, false) => "复选框，未选中",
-            (false, true) => "check box, checked",
-            (false, false) => "check box, not checked",
+        AccessibleRole::Checkbox | AccessibleRole::Switch => Some(match checked {
+            true => lang.pick("复选框，已选中", "check box, checked"),
+            false => lang.pick("复选框，未选中", "check box, not checked"),
         }),
-        AccessibleRole::RadioButton => Some(match (zh, checked) {
-            (true, true) => "选项，已选中",
-            (true, false) => "选项，未选中",
-            (false, true) => "option, selected",
-            (false, false) => "option, not selected",
+        AccessibleRole::RadioButton => Some(match checked {
+            true => lang.pick("选项，已选中", "option, selected"),
+            false => lang.pick("选项，未选中", "option, not selected"),
         }),
         AccessibleRole::TextInput => {
             let value = e.accessible_value().unwrap_or_default().to_string();
@@ -298,25 +293,19 @@ pub fn describe(e: &ElementHandle, lang: Language) -> Description {
             if filled {
                 private = Some(value);
             }
-            Some(match (zh, filled) {
-                (true, true) => "输入框，已填写",
-                (true, false) => "输入框，未填写",
-                (false, true) => "text field, filled in",
-                (false, false) => "text field, empty",
+            Some(match filled {
+                true => lang.pick("输入框，已填写", "text field, filled in"),
+                false => lang.pick("输入框，未填写", "text field, empty"),
             })
         }
-        _ => Some(if zh { "按钮" } else { "button" }),
+        _ => Some(lang.pick("按钮", "button")),
     };
     if let Some(k) = kind {
-        text.push_str(if zh { "，" } else { ", " });
+        text.push_str(lang.pick("，", ", "));
         text.push_str(k);
     }
     if disabled {
-        text.push_str(if zh {
-            "，暂不可用"
-        } else {
-            ", not available yet"
-        });
+        text.push_str(lang.pick("，暂不可用", ", not available yet"));
     }
     Description { text, private }
 }
