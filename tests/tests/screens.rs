@@ -743,3 +743,54 @@ fn a_photographed_page_is_reviewed_kept_and_wiped_with_the_session() {
     kiosk.photo_taken(kiosk::view::preview::photo(&page));
     assert!(kiosk.terminal.borrow().pending_photo().is_none());
 }
+
+/// Every page in both modes and both orientations.
+macro_rules! every_way {
+    ($($name:ident => $page:expr),* $(,)?) => {
+        mod pages {
+            use super::*;
+            $(
+                mod $name {
+                    use super::*;
+                    #[test]
+                    fn landscape_standard() {
+                        check_screen("simulated", false, $page);
+                    }
+                    #[test]
+                    fn landscape_elder() {
+                        check_screen("simulated", true, $page);
+                    }
+                    #[test]
+                    fn portrait_standard() {
+                        check_screen("rpi4-community", false, $page);
+                    }
+                    #[test]
+                    fn portrait_elder() {
+                        check_screen("rpi4-community", true, $page);
+                    }
+                }
+            )*
+        }
+    };
+}
+
+every_way! {
+    attract => PageUnderTest::Attract,
+    home => PageUnderTest::Home,
+    search => PageUnderTest::Search,
+    capture => PageUnderTest::Capture,
+    category => PageUnderTest::Category,
+    identify => PageUnderTest::Identify,
+    form => PageUnderTest::Form,
+    materials => PageUnderTest::Materials,
+    sign => PageUnderTest::Sign,
+    review => PageUnderTest::Review,
+    submit_failed => PageUnderTest::SubmitFailed,
+    queued => PageUnderTest::Queued,
+    done => PageUnderTest::Done,
+    not_done => PageUnderTest::NotDone,
+    call_no_answer => PageUnderTest::CallNoAnswer,
+    call_phone => PageUnderTest::CallPhone,
+    call_ended => PageUnderTest::CallEnded,
+    call_strip => PageUnderTest::CallStrip,
+}
