@@ -168,9 +168,26 @@ mod tests {
     #[test]
     fn broken_packets_are_errors() {
         let mut coder = OpusCoder::new().unwrap();
+        // Code 3 (several frames) with a frame count of 0 is malformed by RFC 6716 3.2.5.
+        assert!(coder.decode(&[0x03, 0x00]).is_err());
+        // A packet longer than any Opus packet can be (RFC 6716 3.4, R1-R7: 120 ms at most).
+        assert!(coder.decode(&[0x03; 8000]).is_err());
+        // Junk of every length decodes or is an error, never a panic; what decodes fits one frame buffer
+        // and a good packet still decodes after it.
+        let (mut errors, mut decoded) = (0, 0);
         for n in 1..300usize {
             let junk: Vec<u8> = (0..n).map(|i| (i * 37 + n) as u8).collect();
-            let _ = coder.decode(&junk);
+            match coder.decode(&junk) {
+                Ok(pcm) => {
+                    assert!(pcm.len() <= coder.pcm.len());
+                    decoded += 1;
+                }
+                Err(_) => errors += 1,
+            }
         }
+        assert!(errors > 0 && decoded + errors == 299, "{errors} errors");
+        let frame = vec![0i16; FRAME];
+        let packet = coder.encode(&frame).unwrap().to_vec();
+        assert_eq!(coder.decode(&packet).unwrap().len(), FRAME);
     }
 }

@@ -208,13 +208,23 @@ async fn a_job_stopped_by_an_open_door_goes_on_when_it_is_shut_and_one_left_stop
                 .await
         })
     };
-    tokio::time::sleep(Duration::from_millis(150)).await;
+    // Jammed once the printer is printing the job, not before.
+    let taken = tokio::time::Instant::now() + Duration::from_secs(10);
+    while sim.printing_jobs() == 0 && tokio::time::Instant::now() < taken {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(sim.printing_jobs(), 1, "the printer prints the job");
     sim.set_condition(Condition::Jam, true);
     let e = stuck.await.unwrap().unwrap_err();
     assert!(e.to_string().contains("cancelled"), "{e}");
     assert!(e.to_string().contains("paper jam"), "{e}");
+    // Cancelled means finished at the printer: with no job left, nothing can print once the jam is cleared.
+    assert_eq!(
+        sim.unfinished_jobs(),
+        0,
+        "the job was cancelled at the printer"
+    );
     sim.set_condition(Condition::Jam, false);
-    tokio::time::sleep(Duration::from_millis(800)).await;
     assert_eq!(sim.printed().len(), 1, "the cancelled job never prints");
 }
 

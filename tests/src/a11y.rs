@@ -80,7 +80,7 @@ pub struct TextFigures {
 }
 
 /// Measures a text drawn in `r` of the screenshot. `text` is what it says (for the glyph metrics); None when
-/// the rectangle holds no ink.
+/// the rectangle is all one colour (nothing drawn), however faint the ink otherwise.
 pub fn measure_text(
     shot: &SharedPixelBuffer<Rgba8Pixel>,
     r: &Rect,
@@ -124,7 +124,8 @@ pub fn measure_text(
             }
         }
     }
-    if far < 60 {
+    // Only a rectangle with no ink at all is left out: faint text is measured, and its contrast fails.
+    if far == 0 {
         return None;
     }
     // Rows with ink: a pixel at least 40 % of the way from the background to the text colour.
@@ -176,6 +177,45 @@ mod tests {
         assert!((contrast([255, 255, 255], [255, 255, 255]) - 1.0).abs() < 0.01);
         // #767676 on white is the well-known 4.54:1.
         assert!((contrast([0x76, 0x76, 0x76], [255, 255, 255]) - 4.54).abs() < 0.01);
+    }
+
+    /// A bar of text a shade off its background is still text: it is measured and its contrast is low.
+    #[test]
+    fn near_invisible_text_is_measured_not_skipped() {
+        let (w, h) = (40u32, 20u32);
+        let mut shot = SharedPixelBuffer::<Rgba8Pixel>::new(w, h);
+        let bg = Rgba8Pixel {
+            r: 250,
+            g: 250,
+            b: 250,
+            a: 255,
+        };
+        let ink = Rgba8Pixel {
+            r: 238,
+            g: 238,
+            b: 238,
+            a: 255,
+        };
+        for (i, p) in shot.make_mut_slice().iter_mut().enumerate() {
+            let (x, y) = (i as u32 % w, i as u32 / w);
+            *p = if (5..15).contains(&y) && x % 4 == 0 {
+                ink
+            } else {
+                bg
+            };
+        }
+        let r = Rect {
+            x: 0.0,
+            y: 0.0,
+            w: w as f32,
+            h: h as f32,
+        };
+        let m = measure_text(&shot, &r, "国", 4.0).expect("faint text is measured");
+        assert!(m.contrast < 1.2, "{}", m.contrast);
+        assert_eq!(m.ink_px, 10);
+        // Nothing drawn at all is not a text to measure.
+        let blank = SharedPixelBuffer::<Rgba8Pixel>::new(w, h);
+        assert!(measure_text(&blank, &r, "国", 4.0).is_none());
     }
 
     #[test]

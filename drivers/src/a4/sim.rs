@@ -237,6 +237,25 @@ impl A4Sim {
             .is_some()
     }
 
+    /// Jobs taken and not yet finished (printing, waiting or stopped): what a test waits for instead of a
+    /// fixed time.
+    pub fn unfinished_jobs(&self) -> usize {
+        lock(&self.printer)
+            .jobs
+            .iter()
+            .filter(|j| !j.state.is_final())
+            .count()
+    }
+
+    /// Jobs the mechanism is printing now.
+    pub fn printing_jobs(&self) -> usize {
+        lock(&self.printer)
+            .jobs
+            .iter()
+            .filter(|j| j.state == JobState::Processing)
+            .count()
+    }
+
     /// The documents printed so far (the last `sim::KEPT_PRINTOUTS`).
     pub fn printed(&self) -> Vec<Printed> {
         lock(&self.printer).printed.clone()

@@ -166,8 +166,9 @@ pub struct PermitDetails {
     pub issue_count: u8,
 }
 
-/// The text part of a card. Everything that identifies the person is [`Sensitive`].
-#[derive(Debug, Clone)]
+/// The text part of a card. Everything that identifies the person is [`Sensitive`]; the birth date, which is
+/// also the middle of the ID number, is left out of `Debug` (logs).
+#[derive(Clone)]
 pub struct IdCardRecord {
     pub card_type: CardType,
     pub name: Sensitive<String>,
@@ -186,6 +187,26 @@ pub struct IdCardRecord {
     pub photo_wlt: Sensitive<Vec<u8>>,
     /// The photo as a BMP, when the vendor's decoder is installed.
     pub photo_bmp: Option<Sensitive<Vec<u8>>>,
+}
+
+impl std::fmt::Debug for IdCardRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdCardRecord")
+            .field("card_type", &self.card_type)
+            .field("name", &self.name)
+            .field("sex", &self.sex)
+            .field("nation", &self.nation)
+            .field("birth_date", &format_args!("‹redacted›"))
+            .field("address", &self.address)
+            .field("id_number", &self.id_number)
+            .field("authority", &self.authority)
+            .field("valid_from", &self.valid_from)
+            .field("valid_to", &self.valid_to)
+            .field("permit", &self.permit)
+            .field("photo_wlt", &self.photo_wlt)
+            .field("photo_bmp", &self.photo_bmp)
+            .finish()
+    }
 }
 
 impl IdCardRecord {
