@@ -289,7 +289,8 @@ pub fn start(
                         path,
                         baud,
                         receipt_layout(spec.rare_characters, spec.replacement),
-                    ),
+                    )
+                    .with_completion(spec.completion),
                     events.clone(),
                 );
                 d.printer = Some(handle);

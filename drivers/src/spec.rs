@@ -3,6 +3,9 @@
 //! characters. One copy of each of these for the profile, the device manager and `kiosk diag`.
 
 use crate::{DeviceClass, Health, KeypadKey};
+
+/// How a receipt printer's jobs end; the codec's.
+pub use crate::printer::protocol::Completion;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -101,6 +104,8 @@ pub struct DeviceSpec {
     /// Receipt printers only.
     pub rare_characters: RareCharacters,
     pub replacement: char,
+    /// Receipt printers only: how a job's end is known (`None`: probed before the first job).
+    pub completion: Option<Completion>,
 }
 
 impl DeviceSpec {
@@ -163,6 +168,7 @@ mod tests {
             },
             rare_characters: Default::default(),
             replacement: '□',
+            completion: None,
         };
         assert!(
             matches!(spec.starting_health(), Health::Degraded { reason } if reason.starts_with("starting"))

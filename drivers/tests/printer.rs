@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use kiosk_drivers::printer::driver::{PrinterService, ReceiptPrinter};
-use kiosk_drivers::printer::protocol::{Layout, Receipt};
+use kiosk_drivers::printer::protocol::{Completion, Layout, Receipt};
 use kiosk_drivers::printer::sim::PrinterSim;
 use kiosk_drivers::{DeviceError, DeviceEvent, DeviceId, Health, PaperState};
 use std::time::Duration;
@@ -44,7 +44,7 @@ async fn a_receipt_is_printed_cut_and_confirmed() {
     let sim = PrinterSim::spawn(&path, 115_200).unwrap();
     let mut p = ReceiptPrinter::new(path.to_string_lossy(), 115_200, Layout::default());
     let report = p.print(&receipt()).await.expect("printed");
-    assert_eq!(report.status_after.paper, PaperState::Ok);
+    assert_eq!(report.status_after.map(|s| s.paper), Some(PaperState::Ok));
     let printed = sim.printed();
     assert_eq!(printed.len(), 1);
     assert!(printed[0].cut);
@@ -56,6 +56,44 @@ async fn a_receipt_is_printed_cut_and_confirmed() {
     assert_eq!(
         printed[0].qr_codes,
         vec!["https://zwfw.example.invalid/q/YP2026112800017".to_string()]
+    );
+}
+
+/// A printer that answers DLE EOT but not GS ( H (many sold in China): the job's end is found by probing once,
+/// the receipt prints once and is reported printed, and the next job does not probe again.
+#[tokio::test]
+async fn a_printer_without_job_replies_prints_with_success_by_status() {
+    let path = link("printer-status-only");
+    let sim = PrinterSim::spawn(&path, 115_200).unwrap();
+    sim.set_job_replies(false);
+    let mut p = ReceiptPrinter::new(path.to_string_lossy(), 115_200, Layout::default());
+    let report = p.print(&receipt()).await.expect("printed, not failed");
+    assert_eq!(report.completion, Completion::StatusPolling);
+    assert_eq!(p.completion(), Some(Completion::StatusPolling));
+    assert_eq!(sim.printed().len(), 1, "printed once");
+    assert!(sim.printed()[0].cut);
+    p.print(&receipt()).await.expect("the second prints too");
+    assert_eq!(sim.printed().len(), 2);
+
+    // An Epson-like printer is found to answer, and its replies are used.
+    let path = link("printer-job-reply");
+    let _epson = PrinterSim::spawn(&path, 115_200).unwrap();
+    let mut p = ReceiptPrinter::new(path.to_string_lossy(), 115_200, Layout::default());
+    assert_eq!(
+        p.print(&receipt()).await.expect("printed").completion,
+        Completion::JobReply
+    );
+
+    // The profile can say so and nothing is probed: a status-only printer told "job-reply" is not
+    // believed to have printed (it never answers), one told "status-polling" prints.
+    let path = link("printer-told");
+    let told = PrinterSim::spawn(&path, 115_200).unwrap();
+    told.set_job_replies(false);
+    let mut p = ReceiptPrinter::new(path.to_string_lossy(), 115_200, Layout::default())
+        .with_completion(Some(Completion::StatusPolling));
+    assert_eq!(
+        p.print(&receipt()).await.expect("printed").completion,
+        Completion::StatusPolling
     );
 }
 

@@ -181,12 +181,16 @@ enum Diag {
         #[arg(long, default_value_t = 30)]
         wait: u64,
     },
-    /// Print a test receipt with a QR code and report the printer's status.
+    /// Print a test receipt with a QR code and report the printer's status and how the job's end was known.
     Printer {
         #[arg(long, value_name = "PATH")]
         port: String,
         #[arg(long, default_value_t = 115200)]
         baud: u32,
+        /// How the job's end is known: job-reply (GS ( H), status-polling (DLE EOT), or probe (ask the
+        /// printer once, as the terminal does without a `completion` in its profile).
+        #[arg(long, default_value = "probe", value_parser = ["probe", "job-reply", "status-polling"])]
+        completion: String,
     },
     /// Print a test page (or FILE.pdf) on the A4 printer over IPP and report the job's end state.
     A4 {
@@ -265,7 +269,11 @@ fn diag(d: Diag) -> ExitCode {
             json,
             wait,
         } => kiosk::dev::diag::scanner(&port, baud, terminator, protocol, json, secs(wait)),
-        Diag::Printer { port, baud } => kiosk::dev::diag::printer(&port, baud),
+        Diag::Printer {
+            port,
+            baud,
+            completion,
+        } => kiosk::dev::diag::printer(&port, baud, &completion),
         Diag::Pad { port, baud, wait } => kiosk::dev::diag::pad(&port, baud, secs(wait)),
         Diag::A4 { uri, file, wait } => kiosk::dev::diag::a4(&uri, file.as_deref(), secs(wait)),
         Diag::Gpio {

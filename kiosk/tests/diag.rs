@@ -105,15 +105,24 @@ fn diag_idcard_reads_one_card_masked_and_finds_the_line_speed() {
     );
 }
 
+/// `kiosk diag printer` prints its test receipt and says how it knew the job's end.
+fn prints_and_says(path: &std::path::Path, completion: &str) {
+    let out = kiosk(&["diag", "printer", "--port", path.to_str().unwrap()]);
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(stdout.contains("test receipt printed and cut"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("job end known by: {completion}")),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn diag_printer_prints_a_test_receipt_or_says_why_not() {
     let rt = rt();
     let path = link("printer");
     let sim = rt.block_on(async { PrinterSim::spawn(&path, 115_200).unwrap() });
-    let out = kiosk(&["diag", "printer", "--port", path.to_str().unwrap()]);
-    let (stdout, stderr) = text(&out);
-    assert!(out.status.success(), "{stdout}{stderr}");
-    assert!(stdout.contains("test receipt printed and cut"), "{stdout}");
+    prints_and_says(&path, "job reply (GS ( H), probed");
     let printed = sim.printed();
     assert_eq!(printed.len(), 1);
     assert_eq!(
@@ -122,8 +131,13 @@ fn diag_printer_prints_a_test_receipt_or_says_why_not() {
     );
     assert!(printed[0].lines.iter().any(|l| l.contains("中文、English")));
 
+    // A printer that answers status but not GS ( H prints the receipt, and the diag says so and how it knew.
+    sim.set_job_replies(false);
+    prints_and_says(&path, "status polling (DLE EOT), probed");
+    assert_eq!(sim.printed().len(), 2, "printed once more, not twice");
+
+    // The simulator takes its controls before the bytes on its line, so the next status request sees this.
     sim.set_paper(PaperState::Out);
-    std::thread::sleep(Duration::from_millis(100));
     let out = kiosk(&["diag", "printer", "--port", path.to_str().unwrap()]);
     assert!(!out.status.success());
     assert!(text(&out).1.contains("out of paper"), "{:?}", text(&out));
@@ -136,6 +150,8 @@ fn diag_scanner_waits_for_one_scan_and_hides_a_suishenma() {
     let sim = rt.block_on(async {
         ScannerSim::spawn(&path, 9600, Terminator::Cr, ScanProtocol::Newland).unwrap()
     });
+    // Held in front of the scanner from the start: a Newland scanner reads it when the diag triggers it.
+    sim.show("https://ssm.example.invalid/c/7Q2W9E4R1T");
     let p = path.clone();
     let child = std::thread::spawn(move || {
         kiosk(&[
@@ -149,8 +165,6 @@ fn diag_scanner_waits_for_one_scan_and_hides_a_suishenma() {
             "5",
         ])
     });
-    std::thread::sleep(Duration::from_millis(800));
-    sim.show("https://ssm.example.invalid/c/7Q2W9E4R1T");
     let out = child.join().unwrap();
     let (stdout, stderr) = text(&out);
     assert!(out.status.success(), "{stdout}{stderr}");

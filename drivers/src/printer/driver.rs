@@ -2,8 +2,8 @@
 //! jobs that are refused with a reason when the printer cannot print and confirmed when the paper is out of it.
 
 use super::protocol::{
-    encode, job_id, status_request, Layout, PrinterReply, PrinterStatus, Receipt, ReplyDecoder,
-    STATUS_REQUESTS,
+    encode, job_id, job_marker, print_time, status_request, Completion, Layout, PrinterReply,
+    PrinterStatus, Receipt, ReplyDecoder, STATUS_REQUESTS,
 };
 use crate::codec::Decoder;
 use crate::device::{DeviceId, Health};
@@ -21,6 +21,10 @@ const STATUS_TIMEOUT: Duration = Duration::from_millis(300);
 const POLL_INTERVAL: Duration = Duration::from_millis(500);
 /// Time a receipt may take to print after its bytes are sent (a long receipt at 100 mm/s with a cut).
 const PRINT_TIME: Duration = Duration::from_secs(10);
+/// An idle printer that has `GS ( H` answers a marker at once; one that has not answers nothing.
+const PROBE_TIME: Duration = Duration::from_millis(500);
+/// How often the status is read while a receipt prints on a printer without job replies.
+const PRINTING_POLL: Duration = Duration::from_millis(200);
 
 /// How a finished job went.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,7 +35,10 @@ pub struct JobReport {
     pub rastered_lines: usize,
     /// Characters printed as the replacement character.
     pub replaced_chars: usize,
-    pub status_after: PrinterStatus,
+    /// The status once printed (`None`: the printer did not answer then; the receipt is printed all the same).
+    pub status_after: Option<PrinterStatus>,
+    /// How the end of the job was known.
+    pub completion: Completion,
 }
 
 pub struct ReceiptPrinter {
@@ -39,6 +46,10 @@ pub struct ReceiptPrinter {
     decoder: ReplyDecoder,
     pub layout: Layout,
     next_job: u32,
+    /// How jobs end on this printer: from the profile, or probed before the first job (`None` until then).
+    completion: Option<Completion>,
+    /// The completion was probed, not given: a printer unplugged may come back as another one.
+    probed: bool,
 }
 
 impl ReceiptPrinter {
@@ -48,7 +59,45 @@ impl ReceiptPrinter {
             decoder: ReplyDecoder::default(),
             layout,
             next_job: 1,
+            completion: None,
+            probed: false,
         }
+    }
+
+    /// Sets how jobs end instead of probing (the profile's `completion`); `None` probes.
+    pub fn with_completion(mut self, completion: Option<Completion>) -> Self {
+        self.completion = completion;
+        self
+    }
+
+    /// How jobs end on this printer, once known.
+    pub fn completion(&self) -> Option<Completion> {
+        self.completion
+    }
+
+    /// Asks once whether the printer answers `GS ( H`: a marker with nothing before it is answered at once
+    /// by a printer that has it; silence means the status is watched instead.
+    pub async fn probe_completion(&mut self) -> Result<Completion, DeviceError> {
+        if let Some(c) = self.completion {
+            return Ok(c);
+        }
+        self.link.discard_input();
+        self.decoder.reset();
+        let probe = job_id(0);
+        self.link.send(&job_marker(probe)).await?;
+        let deadline = Instant::now() + PROBE_TIME;
+        let found = loop {
+            match self.link.receive_until(&mut self.decoder, deadline).await {
+                Ok(Ok(PrinterReply::JobDone(id))) if id == probe => break Completion::JobReply,
+                Ok(_) => {}
+                Err(DeviceError::Timeout(_)) => break Completion::StatusPolling,
+                Err(e) => return Err(e),
+            }
+        };
+        tracing::info!(printer = %self.link.path(), completion = found.name(), "receipt printer probed");
+        self.completion = Some(found);
+        self.probed = true;
+        Ok(found)
     }
 
     pub fn path(&self) -> &str {
@@ -67,6 +116,15 @@ impl ReceiptPrinter {
 
     /// The printer's real-time status.
     pub async fn status(&mut self) -> Result<PrinterStatus, DeviceError> {
+        let read = self.read_status().await;
+        if read.as_ref().is_err_and(|e| e.is_disconnect()) && self.probed {
+            self.completion = None;
+            self.probed = false;
+        }
+        read
+    }
+
+    async fn read_status(&mut self) -> Result<PrinterStatus, DeviceError> {
         self.link.discard_input();
         self.decoder.reset();
         let mut b = [0u8; 3];
@@ -79,7 +137,8 @@ impl ReceiptPrinter {
     }
 
     /// Prints a receipt: refused with the reason when the printer cannot print, confirmed when the printer says
-    /// everything up to the job's end marker is printed.
+    /// everything up to the job's end marker is printed, or, on a printer without job replies, when the
+    /// receipt's printing time has passed with its status fine.
     pub async fn print(&mut self, receipt: &Receipt) -> Result<JobReport, DeviceError> {
         let before = self.status().await?;
         if let Some(why) = before.refusal() {
@@ -89,15 +148,38 @@ impl ReceiptPrinter {
         self.next_job = self.next_job.wrapping_add(1);
         let encoded = encode(receipt, &self.layout, job)
             .map_err(|e| DeviceError::InvalidData(e.to_string()))?;
+        let completion = self.probe_completion().await?;
         self.link.send(&encoded.bytes).await?;
-        let deadline =
-            Instant::now() + wire_time(encoded.bytes.len(), self.link.baud()) + PRINT_TIME;
+        let sent = wire_time(encoded.bytes.len(), self.link.baud());
+        match completion {
+            Completion::JobReply => {
+                self.wait_for_reply(job, Instant::now() + sent + PRINT_TIME)
+                    .await?
+            }
+            Completion::StatusPolling => {
+                self.watch_status(Instant::now() + sent + print_time(receipt))
+                    .await?
+            }
+        }
+        // The receipt is out: a status that does not come now does not make it unprinted.
+        let status_after = self.status().await.ok();
+        Ok(JobReport {
+            job,
+            bytes: encoded.bytes.len(),
+            rastered_lines: encoded.rastered_lines,
+            replaced_chars: encoded.replaced_chars,
+            status_after,
+            completion,
+        })
+    }
+
+    /// Until the printer's reply for `job`'s marker; at the deadline, why it stopped if the printer knows.
+    async fn wait_for_reply(&mut self, job: [u8; 4], deadline: Instant) -> Result<(), DeviceError> {
         loop {
             match self.link.receive_until(&mut self.decoder, deadline).await {
-                Ok(Ok(PrinterReply::JobDone(id))) if id == job => break,
+                Ok(Ok(PrinterReply::JobDone(id))) if id == job => return Ok(()),
                 Ok(_) => {}
                 Err(DeviceError::Timeout(_)) => {
-                    // Say why, if the printer knows.
                     let now = self.status().await?;
                     return Err(match now.refusal() {
                         Some(why) => DeviceError::Hardware(format!("the job stopped: {why}")),
@@ -107,14 +189,29 @@ impl ReceiptPrinter {
                 Err(e) => return Err(e),
             }
         }
-        let status_after = self.status().await?;
-        Ok(JobReport {
-            job,
-            bytes: encoded.bytes.len(),
-            rastered_lines: encoded.rastered_lines,
-            replaced_chars: encoded.replaced_chars,
-            status_after,
-        })
+    }
+
+    /// A printer without job replies: its status, read while the receipt takes to print, must stay fine.
+    /// Real-time status is answered even while the buffer prints, so a stop (paper out, cover open) is seen
+    /// as it happens; a poll that goes unanswered is asked again, and the last one must answer.
+    async fn watch_status(&mut self, until: Instant) -> Result<(), DeviceError> {
+        loop {
+            let last = Instant::now() >= until;
+            match self.status().await {
+                Ok(s) => {
+                    if let Some(why) = s.refusal() {
+                        return Err(DeviceError::Hardware(format!("the job stopped: {why}")));
+                    }
+                    if last {
+                        return Ok(());
+                    }
+                }
+                Err(e) if e.is_disconnect() || last => return Err(e),
+                Err(_) => {}
+            }
+            tokio::time::sleep(PRINTING_POLL.min(until.saturating_duration_since(Instant::now())))
+                .await;
+        }
     }
 }
 

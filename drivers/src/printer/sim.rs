@@ -1,6 +1,7 @@
 //! A simulated ESC/POS receipt printer on a pseudo-terminal: it answers real-time status at once, "prints" what
-//! it receives into receipts a test (or the simulator window) can read, confirms job markers once printed, and
-//! can run out of paper, have its cover opened, be slow, silent or unplugged.
+//! it receives into receipts a test (or the simulator window) can read, confirms job markers once printed (or,
+//! as many printers sold in China, never), and can run out of paper, have its cover opened, be slow, silent or
+//! unplugged.
 
 use super::protocol::{CommandDecoder, Op, PrinterStatus, JOB_DONE_HEAD};
 use crate::codec::Decoder;
@@ -23,6 +24,7 @@ pub struct PrintedReceipt {
 enum Control {
     Paper(PaperState),
     Cover(bool),
+    JobReplies(bool),
     Line(LineControl),
 }
 
@@ -56,6 +58,7 @@ impl PrinterSim {
             let mut dec = CommandDecoder::default();
             let mut current = PrintedReceipt::default();
             let mut lines_since_done = 0u32;
+            let mut job_replies = true;
             let mut buf = [0u8; 1024];
             loop {
                 tokio::select! {
@@ -64,6 +67,7 @@ impl PrinterSim {
                         None => break,
                         Some(Control::Paper(p)) => status.paper = p,
                         Some(Control::Cover(open)) => { status.cover_open = open; status.online = !open; }
+                        Some(Control::JobReplies(on)) => job_replies = on,
                         Some(Control::Line(c)) => line.control(c),
                     },
                     n = line.read(&mut buf) => {
@@ -97,6 +101,8 @@ impl PrinterSim {
                                         p.push(std::mem::take(&mut current));
                                     }
                                 }
+                                // A printer without `GS ( H` ignores the marker.
+                                Op::JobMarker(_) if !job_replies => {}
                                 Op::JobMarker(id) => {
                                     tokio::time::sleep(LINE_TIME * lines_since_done).await;
                                     lines_since_done = 0;
@@ -124,6 +130,11 @@ impl PrinterSim {
     }
     pub fn set_cover_open(&self, open: bool) {
         self.send(Control::Cover(open));
+    }
+    /// Whether the printer answers `GS ( H` job markers (Epson TM printers do; many sold in China answer
+    /// real-time status only).
+    pub fn set_job_replies(&self, on: bool) {
+        self.send(Control::JobReplies(on));
     }
     /// Receipts printed and cut so far (the last `sim::KEPT_PRINTOUTS`).
     pub fn printed(&self) -> Vec<PrintedReceipt> {

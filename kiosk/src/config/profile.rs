@@ -4,8 +4,8 @@ use super::problems::{Problem, Problems};
 use kiosk_drivers::{DeviceClass, KeypadKey};
 // The device specs are the drivers' (one copy of each enum); the profile is how a terminal writes them.
 pub use kiosk_drivers::spec::{
-    default_protocol, protocol_fits, Baud, Connection, DeviceSpec, Protocol, RareCharacters,
-    Terminator, DEFAULT_REPLACEMENT, DEFAULT_TONE_HZ,
+    default_protocol, protocol_fits, Baud, Completion, Connection, DeviceSpec, Protocol,
+    RareCharacters, Terminator, DEFAULT_REPLACEMENT, DEFAULT_TONE_HZ,
 };
 use serde::Deserialize;
 use std::path::Path;
@@ -77,6 +77,8 @@ struct RawDevice {
     rare_characters: Option<RareCharacters>,
     #[serde(default)]
     replacement: Option<char>,
+    #[serde(default)]
+    completion: Option<Completion>,
 }
 
 #[derive(Debug, Clone)]
@@ -238,12 +240,14 @@ fn check_device(
         return None;
     }
     if class != DeviceClass::ReceiptPrinter
-        && (raw.rare_characters.is_some() || raw.replacement.is_some())
+        && (raw.rare_characters.is_some() || raw.replacement.is_some() || raw.completion.is_some())
     {
         p.add(
             here.clone(),
             key,
-            format!("`rare_characters` and `replacement` are for receipt printers, not a {class}"),
+            format!(
+                "`rare_characters`, `replacement` and `completion` are for receipt printers, not a {class}"
+            ),
             "remove them from this device",
         );
         return None;
@@ -376,6 +380,7 @@ fn check_device(
         connection,
         rare_characters: raw.rare_characters.unwrap_or_default(),
         replacement: raw.replacement.unwrap_or(DEFAULT_REPLACEMENT),
+        completion: raw.completion,
     })
 }
 
@@ -455,6 +460,13 @@ mod tests {
         let p = Profile::parse(Path::new("p.toml"), &ok).unwrap();
         assert_eq!(p.devices[0].rare_characters, RareCharacters::Replace);
         assert_eq!(p.devices[0].replacement, '?');
+        assert_eq!(
+            p.devices[0].completion, None,
+            "probed unless the profile says"
+        );
+        let said = format!("{head}[[device]]\nid = \"r\"\nclass = \"receipt-printer\"\nsimulated = true\ncompletion = \"status-polling\"\n");
+        let p = Profile::parse(Path::new("p.toml"), &said).unwrap();
+        assert_eq!(p.devices[0].completion, Some(Completion::StatusPolling));
         let bad = format!("{head}[[device]]\nid = \"s\"\nclass = \"qr-scanner\"\nsimulated = true\nrare_characters = \"image\"\n");
         let problems = Profile::parse(Path::new("p.toml"), &bad).unwrap_err();
         assert!(

@@ -159,20 +159,36 @@ pub fn scanner(
     })
 }
 
-pub fn printer(port: &str, baud: u32) -> Outcome {
+pub fn printer(port: &str, baud: u32, completion: &str) -> Outcome {
+    use kiosk_drivers::printer::protocol::Completion;
+    let completion = match completion {
+        "job-reply" => Some(Completion::JobReply),
+        "status-polling" => Some(Completion::StatusPolling),
+        _ => None,
+    };
     runtime()?.block_on(async {
-        let mut p = ReceiptPrinter::new(port, baud, kiosk_drivers::manager::receipt_layout(
+        let mut p = ReceiptPrinter::new(
+            port,
+            baud,
+            kiosk_drivers::manager::receipt_layout(
                 Default::default(),
                 crate::config::profile::DEFAULT_REPLACEMENT,
-            ));
+            ),
+        )
+        .with_completion(completion);
         let before = p.status().await.map_err(|e| fail("the printer does not answer", e))?;
         let receipt = crate::view::paperwork::test_receipt(port, &baud.to_string());
         let report = p.print(&receipt).await.map_err(|e| fail("test receipt not printed", e))?;
+        let after = report
+            .status_after
+            .map(|s| format!("{s:?}"))
+            .unwrap_or_else(|| "no answer (the receipt is printed)".into());
         Ok(format!(
-            "status before: {before:?}\ntest receipt printed and cut (job {}, {} bytes)\nstatus after: {:?}",
+            "status before: {before:?}\ntest receipt printed and cut (job {}, {} bytes)\njob end known by: {}{}\nstatus after: {after}",
             String::from_utf8_lossy(&report.job),
             report.bytes,
-            report.status_after
+            report.completion.name(),
+            if completion.is_none() { ", probed" } else { ", as asked" },
         ))
     })
 }

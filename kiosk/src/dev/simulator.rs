@@ -249,6 +249,27 @@ impl Simulator {
             });
         }
         {
+            // Found by the driver when it next probes: before the first receipt, or after the printer is
+            // unplugged and plugged back.
+            let log = log.clone();
+            let ww = w.as_weak();
+            let devs = devices.clone();
+            w.on_toggle_job_replies(move || {
+                let (Some(printer), Some(w)) = (&devs.printer, ww.upgrade()) else {
+                    return;
+                };
+                let on = !w.get_job_replies();
+                w.set_job_replies(on);
+                printer.set_job_replies(on);
+                log(if on {
+                    "打印机回应 GS ( H"
+                } else {
+                    "打印机只回应状态"
+                }
+                .into());
+            });
+        }
+        {
             let log = log.clone();
             let devs = devices.clone();
             let conditions = Rc::new(VecModel::from(vec![false; 5]));
