@@ -163,6 +163,17 @@ pub fn receipt_layout(rare: RareCharacters, replacement: char) -> Layout {
     }
 }
 
+/// A Linux input device in a build without `evdev`: down, with the reason a technician can act on.
+#[cfg(not(feature = "evdev"))]
+fn needs_evdev(events: &UnboundedSender<DeviceEvent>, id: &DeviceId, port: &str, what: &str) {
+    let _ = events.send(DeviceEvent::Health {
+        device: id.clone(),
+        health: Health::Down {
+            reason: format!("{port}: {what} need a build with the `evdev` feature"),
+        },
+    });
+}
+
 fn serial_class(c: DeviceClass) -> bool {
     matches!(
         c,
@@ -231,14 +242,7 @@ pub fn start(
             }
             #[cfg(not(feature = "evdev"))]
             Connection::Input { port } if spec.class == DeviceClass::QrScanner => {
-                let _ = events.send(DeviceEvent::Health {
-                    device: id.clone(),
-                    health: Health::Down {
-                        reason: format!(
-                            "{port}: keyboard-mode scanners need a build with the `evdev` feature"
-                        ),
-                    },
-                });
+                needs_evdev(&events, &id, port, "keyboard-mode scanners");
                 d.driven.push(id);
                 continue;
             }
@@ -492,14 +496,7 @@ fn start_gpio(profile: &[DeviceSpec], events: &UnboundedSender<DeviceEvent>, d: 
                 )),
                 #[cfg(not(feature = "evdev"))]
                 Connection::Input { port } => {
-                    let _ = events.send(DeviceEvent::Health {
-                        device: id.clone(),
-                        health: Health::Down {
-                            reason: format!(
-                                "{port}: USB keypads need a build with the `evdev` feature"
-                            ),
-                        },
-                    });
+                    needs_evdev(events, &id, port, "USB keypads");
                     d.driven.push(id);
                     continue;
                 }

@@ -74,43 +74,8 @@ pub fn snapshot_window(window: &slint::Window, name: &str) -> SharedPixelBuffer<
     shot
 }
 
-#[derive(Debug, Clone, Copy)]
-pub struct Rect {
-    pub x: f32,
-    pub y: f32,
-    pub w: f32,
-    pub h: f32,
-}
-
-impl Rect {
-    pub fn of(e: &ElementHandle) -> Rect {
-        let p = e.absolute_position();
-        let s = e.size();
-        Rect {
-            x: p.x,
-            y: p.y,
-            w: s.width,
-            h: s.height,
-        }
-    }
-
-    /// Inside `other`, allowing half a pixel for rounding.
-    pub fn inside(&self, other: &Rect) -> bool {
-        const E: f32 = 0.5;
-        self.x >= other.x - E
-            && self.y >= other.y - E
-            && self.x + self.w <= other.x + other.w + E
-            && self.y + self.h <= other.y + other.h + E
-    }
-
-    pub fn contains_point(&self, x: f32, y: f32) -> bool {
-        x >= self.x && y >= self.y && x < self.x + self.w && y < self.y + self.h
-    }
-
-    pub fn center(&self) -> (f32, f32) {
-        (self.x + self.w / 2.0, self.y + self.h / 2.0)
-    }
-}
+/// Element boxes: the screen reader's, so the tests measure what the keypad walks.
+pub use kiosk_ui::present::screen_reader::Rect;
 
 pub fn find(root: &impl ElementRoot, label: &str) -> Vec<ElementHandle> {
     ElementHandle::find_by_accessible_label(root, label)

@@ -13,7 +13,7 @@ use slint::ComponentHandle;
 mod calls;
 use calls::*;
 
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy, PartialEq, Debug)]
 enum PageUnderTest {
     Attract,
     Home,

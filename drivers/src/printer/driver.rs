@@ -151,18 +151,19 @@ impl ReceiptPrinter {
         let completion = self.probe_completion().await?;
         self.link.send(&encoded.bytes).await?;
         let sent = wire_time(encoded.bytes.len(), self.link.baud());
-        match completion {
+        let status_after = match completion {
             Completion::JobReply => {
                 self.wait_for_reply(job, Instant::now() + sent + PRINT_TIME)
-                    .await?
+                    .await?;
+                // The receipt is out: a status that does not come now does not make it unprinted.
+                self.status().await.ok()
             }
-            Completion::StatusPolling => {
+            // Its last poll is the status after.
+            Completion::StatusPolling => Some(
                 self.watch_status(Instant::now() + sent + print_time(receipt))
-                    .await?
-            }
-        }
-        // The receipt is out: a status that does not come now does not make it unprinted.
-        let status_after = self.status().await.ok();
+                    .await?,
+            ),
+        };
         Ok(JobReport {
             job,
             bytes: encoded.bytes.len(),
@@ -194,7 +195,7 @@ impl ReceiptPrinter {
     /// A printer without job replies: its status, read while the receipt takes to print, must stay fine.
     /// Real-time status is answered even while the buffer prints, so a stop (paper out, cover open) is seen
     /// as it happens; a poll that goes unanswered is asked again, and the last one must answer.
-    async fn watch_status(&mut self, until: Instant) -> Result<(), DeviceError> {
+    async fn watch_status(&mut self, until: Instant) -> Result<PrinterStatus, DeviceError> {
         loop {
             let last = Instant::now() >= until;
             match self.status().await {
@@ -203,7 +204,7 @@ impl ReceiptPrinter {
                         return Err(DeviceError::Hardware(format!("the job stopped: {why}")));
                     }
                     if last {
-                        return Ok(());
+                        return Ok(s);
                     }
                 }
                 Err(e) if e.is_disconnect() || last => return Err(e),
@@ -287,6 +288,14 @@ impl PrinterService {
             };
             if let Some(h) = h {
                 health.set(h);
+            }
+            // How jobs end is found while the printer is idle and fine, not on a resident's first receipt.
+            if self.printer.completion().is_none()
+                && polled.as_ref().is_ok_and(|s| s.refusal().is_none())
+            {
+                if let Err(e) = self.printer.probe_completion().await {
+                    tracing::debug!(device = %self.id, error = %e, "completion not probed yet");
+                }
             }
             let wait = if polled.as_ref().is_err_and(|e| e.is_disconnect()) {
                 Duration::from_millis(500)

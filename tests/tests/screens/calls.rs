@@ -56,4 +56,22 @@ pub(crate) fn drive_call(kiosk: &kiosk::app::Kiosk, page: PageUnderTest) {
         kiosk.intent(Intent::OpenItem(item(kiosk, "MZ-001")));
     }
     kiosk.render();
+    // The screenshot is of the state asked for, not of wherever the events happened to leave the call.
+    use kiosk::session::CallPhase;
+    let t = kiosk.terminal.borrow();
+    let call = t.call().as_ref().expect("a call is under way");
+    let reached = match page {
+        PageUnderTest::CallNoAnswer => {
+            call.no_answer && matches!(call.phase, CallPhase::Waiting { position: 3, .. })
+        }
+        PageUnderTest::CallPhone => {
+            call.phase == CallPhase::Phone && call.phone.expose().as_str() == "1391234"
+        }
+        PageUnderTest::CallEnded => matches!(call.phase, CallPhase::Ended { .. }),
+        PageUnderTest::CallStrip => {
+            call.phase == (CallPhase::Talking { connected: true }) && t.application().is_some()
+        }
+        _ => matches!(call.phase, CallPhase::Waiting { .. }),
+    };
+    assert!(reached, "{page:?}: the call is {:?}", call.phase);
 }

@@ -40,16 +40,17 @@ pub struct ScreenReader {
     focused: RefCell<Option<(ElementHandle, Place)>>,
 }
 
+/// An element's box in window coordinates (logical pixels).
 #[derive(Debug, Clone, Copy)]
-struct Rect {
-    x: f32,
-    y: f32,
-    w: f32,
-    h: f32,
+pub struct Rect {
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
 }
 
 impl Rect {
-    fn of(e: &ElementHandle) -> Rect {
+    pub fn of(e: &ElementHandle) -> Rect {
         let p = e.absolute_position();
         let s = e.size();
         Rect {
@@ -59,15 +60,29 @@ impl Rect {
             h: s.height,
         }
     }
-    fn center(&self) -> (f32, f32) {
+    pub fn center(&self) -> (f32, f32) {
         (self.x + self.w / 2.0, self.y + self.h / 2.0)
     }
-    fn same(&self, o: &Rect) -> bool {
+    /// The same box, allowing half a pixel for rounding.
+    pub fn same(&self, o: &Rect) -> bool {
         (self.x - o.x).abs() < 0.5
             && (self.y - o.y).abs() < 0.5
             && (self.w - o.w).abs() < 0.5
             && (self.h - o.h).abs() < 0.5
     }
+    /// Inside `other`, allowing half a pixel for rounding.
+    pub fn inside(&self, other: &Rect) -> bool {
+        const E: f32 = 0.5;
+        self.x >= other.x - E
+            && self.y >= other.y - E
+            && self.x + self.w <= other.x + other.w + E
+            && self.y + self.h <= other.y + other.h + E
+    }
+    /// The point is in the box, its right and bottom edges excluded (a point on a shared edge is in one box).
+    pub fn contains_point(&self, x: f32, y: f32) -> bool {
+        x >= self.x && y >= self.y && x < self.x + self.w && y < self.y + self.h
+    }
+    /// The point is in the box or on its edge.
     fn contains(&self, (x, y): (f32, f32)) -> bool {
         x >= self.x && x <= self.x + self.w && y >= self.y && y <= self.y + self.h
     }
