@@ -269,6 +269,45 @@ pub struct CaseRequest {
     pub application_pdf: Option<MaterialRef>,
     /// RFC 3339, the terminal's clock.
     pub submitted_at: String,
+    /// A 一件事 bundle: the department items filed with this one form (the platform takes a case for each);
+    /// empty for one item.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<CasePart>,
+    /// Materials not submitted because the platform holds them as electronic certificates (两个免于提交).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub certificates: Vec<HeldMaterial>,
+}
+
+/// One department's item of a bundle: which of the bundle's fields and materials it takes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CasePart {
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
+    pub item_code: String,
+    pub item_name: String,
+    pub department: String,
+    pub time_limit: String,
+    /// Field ids of the request's fields.
+    pub fields: Vec<String>,
+    /// Material names of the request's materials and certificates.
+    pub materials: Vec<String>,
+}
+
+/// A material the platform holds as an electronic certificate (电子证照), used instead of a photo.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HeldMaterial {
+    /// The material's name in the catalogue (出生医学证明).
+    pub name: String,
+    /// The certificate's kind (`birth_certificate`).
+    pub certificate: String,
+    pub number: String,
+}
+
+impl std::fmt::Debug for HeldMaterial {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HeldMaterial({}, …)", self.certificate)
+    }
 }
 
 impl std::fmt::Debug for CaseRequest {
@@ -321,6 +360,21 @@ pub struct CaseReply {
     /// Where the resident follows the case (printed as a QR code on the receipt).
     pub follow_url: String,
     pub document: Option<IssuedDocument>,
+    /// A bundle's department cases, in the order of the request's parts; empty for one item.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<DepartmentCase>,
+}
+
+/// One department's case of a bundle, as the receipt lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DepartmentCase {
+    pub item_code: String,
+    pub item_name: String,
+    pub department: String,
+    pub case_number: String,
+    pub state: CaseState,
+    pub time_limit: String,
 }
 
 /// Where a rating was given.
@@ -581,6 +635,8 @@ mod tests {
             bytes: b"abc".to_vec(),
         };
         let r = CaseRequest {
+            parts: Vec::new(),
+            certificates: Vec::new(),
             idempotency_key: "k".into(),
             terminal_id: "t".into(),
             item_code: "SB-001".into(),

@@ -101,6 +101,10 @@ pub struct Material {
     /// The government already holds it: listed as "已获取，免于提交", never asked for.
     #[serde(default)]
     pub held: bool,
+    /// The electronic certificate (电子证照) this material is, by kind (`birth_certificate`): when the platform
+    /// holds one for the resident it is fetched and not asked for; when it does not, it is photographed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -118,9 +122,79 @@ pub struct Item {
     pub commitment: Option<String>,
     pub fields: Vec<Field>,
     pub materials: Vec<Material>,
+    /// For a 一件事 bundle: the department items it files, each as a case of its own; empty for one item.
+    pub parts: Vec<Part>,
+}
+
+/// "Only if": a part of a bundle applies when a field of the form has a value (`sells_food = 是`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Condition {
+    pub field: String,
+    pub value: String,
+}
+
+impl Condition {
+    /// Reads `field = value`.
+    pub fn parse(s: &str) -> Option<Condition> {
+        let (field, value) = s.split_once('=')?;
+        let (field, value) = (field.trim(), value.trim());
+        (!field.is_empty() && !value.is_empty()).then(|| Condition {
+            field: field.into(),
+            value: value.into(),
+        })
+    }
+}
+
+/// One department's item inside a bundle: the fields and materials of the bundle's form it needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Part {
+    pub code: String,
+    pub name: String,
+    pub department: String,
+    pub time_limit: String,
+    /// Field ids of the bundle's form.
+    pub fields: Vec<String>,
+    /// Material names of the bundle's list.
+    pub materials: Vec<String>,
+    pub when: Option<Condition>,
+}
+
+impl Part {
+    /// Whether the part is filed, given the form's values.
+    pub fn applies<'a>(&self, value_of: impl Fn(&str) -> Option<&'a str>) -> bool {
+        match &self.when {
+            None => true,
+            Some(c) => value_of(&c.field).is_some_and(|v| v.trim() == c.value),
+        }
+    }
 }
 
 impl Item {
+    pub fn is_bundle(&self) -> bool {
+        !self.parts.is_empty()
+    }
+
+    /// Whether a field of the form is asked, given which parts apply (`applies[i]` for `parts[i]`): a field
+    /// no part names belongs to the bundle itself (its conditions) and is always asked.
+    pub fn field_in_use(&self, id: &str, applies: &[bool]) -> bool {
+        self.in_use(|p| p.fields.iter().any(|f| f == id), applies)
+    }
+
+    /// Whether a material is needed, given which parts apply: one named by no part is always needed.
+    pub fn material_in_use(&self, name: &str, applies: &[bool]) -> bool {
+        self.in_use(|p| p.materials.iter().any(|m| m == name), applies)
+    }
+
+    /// Named by no part (the bundle's own, or any item's), or by a part that applies.
+    fn in_use(&self, named: impl Fn(&Part) -> bool, applies: &[bool]) -> bool {
+        !self.parts.iter().any(&named)
+            || self
+                .parts
+                .iter()
+                .zip(applies)
+                .any(|(p, on)| *on && named(p))
+    }
+
     /// Materials the resident must bring or photograph (the rest the government holds).
     pub fn materials_to_submit(&self) -> impl Iterator<Item = &Material> {
         self.materials.iter().filter(|m| !m.held)

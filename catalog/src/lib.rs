@@ -2,12 +2,13 @@
 //! limit, read from `data/catalog.toml` and checked as a whole; and the offline search residents use (names,
 //! synonyms, full pinyin and pinyin initials, and Chinese questions segmented with jieba and ranked with BM25).
 
+mod bundle;
 mod dictionary;
 mod item;
 mod load;
 mod search;
 
 pub use dictionary::{data_dir, dictionary, DictionaryError, DICTIONARY_FILE};
-pub use item::{Field, FieldType, Identity, Item, Kind, Material, Prefill};
+pub use item::{Condition, Field, FieldType, Identity, Item, Kind, Material, Part, Prefill};
 pub use load::{Catalog, CatalogError, BUNDLED, CATEGORY_IDS};
 pub use search::{Hit, Index, Match};

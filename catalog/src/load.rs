@@ -32,7 +32,7 @@ pub enum CatalogError {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawField {
+pub(crate) struct RawField {
     id: String,
     label: String,
     #[serde(rename = "type")]
@@ -69,7 +69,10 @@ struct RawItem {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawCatalog {
+    #[serde(default)]
     item: Vec<RawItem>,
+    #[serde(default)]
+    bundle: Vec<crate::bundle::RawBundle>,
 }
 
 /// The items, in the file's order.
@@ -96,50 +99,10 @@ impl Catalog {
             if !codes.insert(r.code.clone()) {
                 bad("the code is used twice".into());
             }
-            if r.name.trim().is_empty() || r.name_en.trim().is_empty() {
-                bad("a name (Chinese and English) is needed".into());
-            }
-            if !categories.contains(&r.category.as_str()) {
-                bad(format!("unknown category `{}`", r.category));
-            }
-            let mut ids = HashSet::new();
-            let mut fields = Vec::new();
-            for f in r.fields {
-                if !ids.insert(f.id.clone()) {
-                    bad(format!("field `{}` appears twice", f.id));
-                }
-                let is_choice = f.kind == FieldType::Choice;
-                if is_choice == f.choices.is_empty() {
-                    bad(format!(
-                        "field `{}`: a choice field needs choices, and only a choice field has them",
-                        f.id
-                    ));
-                }
-                let prefill = match f.prefill.as_deref().map(Prefill::parse).transpose() {
-                    Ok(p) => p,
-                    Err(e) => {
-                        bad(format!("field `{}`: {e}", f.id));
-                        None
-                    }
-                };
-                fields.push(Field {
-                    id: f.id,
-                    label: f.label,
-                    kind: f.kind,
-                    required: f.required,
-                    prefill,
-                    choices: f.choices,
-                });
-            }
-            if fields
-                .iter()
-                .any(|f| matches!(f.prefill, Some(Prefill::Card(_))))
-                && r.identity < Identity::RealName
-            {
-                bad("fields fill from the ID card, but the item needs no identification".into());
-            }
-            items.push(Item {
-                code: r.code,
+            let fields = read_fields(r.fields, &mut bad);
+            check_materials(&r.materials, &mut bad);
+            let item = Item {
+                code: r.code.clone(),
                 name: r.name,
                 name_en: r.name_en,
                 category: r.category,
@@ -152,8 +115,24 @@ impl Catalog {
                 commitment: r.commitment.filter(|c| !c.trim().is_empty()),
                 fields,
                 materials: r.materials,
-            });
+                parts: Vec::new(),
+            };
+            check_item(&item, categories, &mut bad);
+            items.push(item);
         }
+        for b in raw.bundle {
+            if !codes.insert(b.code.clone()) {
+                errors.push(CatalogError::Item {
+                    code: b.code.clone(),
+                    message: "the code is used twice".into(),
+                });
+            }
+            if let Some(item) = crate::bundle::compile(b, categories, &mut errors) {
+                items.push(item);
+            }
+        }
+        // Bundles first: in a category's list the 一件事 comes before its single items.
+        items.sort_by_key(|i| !i.is_bundle());
         if errors.is_empty() {
             Ok(Catalog { items })
         } else {
@@ -168,6 +147,74 @@ impl Catalog {
 
     pub fn get(&self, code: &str) -> Option<&Item> {
         self.items.iter().find(|i| i.code == code)
+    }
+}
+
+/// What every item and bundle needs: both names, a known category, identification when the card fills fields.
+pub(crate) fn check_item(item: &Item, categories: &[&str], bad: &mut impl FnMut(String)) {
+    if item.name.trim().is_empty() || item.name_en.trim().is_empty() {
+        bad("a name (Chinese and English) is needed".into());
+    }
+    if !categories.contains(&item.category.as_str()) {
+        bad(format!("unknown category `{}`", item.category));
+    }
+    if item
+        .fields
+        .iter()
+        .any(|f| matches!(f.prefill, Some(Prefill::Card(_))))
+        && item.identity < Identity::RealName
+    {
+        bad("fields fill from the ID card, but the item needs no identification".into());
+    }
+}
+
+/// Reads a form's fields, reporting each problem through `bad`.
+pub(crate) fn read_fields(raw: Vec<RawField>, bad: &mut impl FnMut(String)) -> Vec<Field> {
+    let mut ids = HashSet::new();
+    let mut fields = Vec::new();
+    for f in raw {
+        if !ids.insert(f.id.clone()) {
+            bad(format!("field `{}` appears twice", f.id));
+        }
+        let is_choice = f.kind == FieldType::Choice;
+        if is_choice == f.choices.is_empty() {
+            bad(format!(
+                "field `{}`: a choice field needs choices, and only a choice field has them",
+                f.id
+            ));
+        }
+        let prefill = match f.prefill.as_deref().map(Prefill::parse).transpose() {
+            Ok(p) => p,
+            Err(e) => {
+                bad(format!("field `{}`: {e}", f.id));
+                None
+            }
+        };
+        fields.push(Field {
+            id: f.id,
+            label: f.label,
+            kind: f.kind,
+            required: f.required,
+            prefill,
+            choices: f.choices,
+        });
+    }
+    fields
+}
+
+/// Materials named twice, or said to be both held and an electronic certificate to look for.
+pub(crate) fn check_materials(materials: &[Material], bad: &mut impl FnMut(String)) {
+    let mut names = HashSet::new();
+    for m in materials {
+        if !names.insert(m.name.as_str()) {
+            bad(format!("material `{}` appears twice", m.name));
+        }
+        if m.held && m.certificate.is_some() {
+            bad(format!(
+                "material `{}`: `held` and `certificate` exclude each other (a certificate is held when the platform has it)",
+                m.name
+            ));
+        }
     }
 }
 

@@ -4,7 +4,7 @@
 
 pub use crate::model::CardData;
 use crate::model::PlatformError;
-use kiosk_api::{CaseReply, FieldValue, ItemKind, Upload};
+use kiosk_api::{CasePart, CaseReply, FieldValue, HeldMaterial, ItemKind, Upload};
 use kiosk_catalog::{Field, FieldType, Item, Kind, Prefill};
 use kiosk_drivers::{IdNumber, Sensitive};
 
@@ -29,6 +29,11 @@ pub enum Problem {
     Amount,
     Choice,
     TooLong,
+}
+
+/// The prefill source that names an electronic certificate of a kind by its number.
+pub fn certificate_source(kind: &String) -> String {
+    format!("cert.{kind}.number")
 }
 
 /// The longest value of a text field (an address is the longest thing a resident types).
@@ -256,6 +261,9 @@ pub struct Application {
     /// after the last field (`comment_slot`).
     pub comment: FieldState,
     pub rating_sent: bool,
+    /// Materials the platform holds as electronic certificates for this resident: material index → the
+    /// certificate's number (shown as "已获取，免于提交" with where it came from, never asked for).
+    pub fetched: Vec<(usize, Sensitive<String>)>,
 }
 
 /// The material an item with face identification adds.
@@ -275,6 +283,7 @@ impl Application {
                 kiosk_catalog::Material {
                     name: FACE_PHOTO.into(),
                     held: false,
+                    certificate: None,
                 },
             );
             0
@@ -296,8 +305,11 @@ impl Application {
                 }
             }
             // A choice with a usual answer is preset to its first choice: one touch less for most residents,
-            // changed with one touch by the others.
-            if f.field.kind == FieldType::Choice && f.value.expose().is_empty() {
+            // changed with one touch by the others. One the platform fills is left for the platform.
+            if f.field.kind == FieldType::Choice
+                && f.value.expose().is_empty()
+                && f.field.prefill.is_none()
+            {
                 if let Some(first) = f.field.choices.first() {
                     f.value = Sensitive::new(first.clone());
                     f.source = Some(Source::Resident);
@@ -305,12 +317,12 @@ impl Application {
             }
         }
         let remote = card.is_some()
-            && fields.iter().any(|f| {
+            && (fields.iter().any(|f| {
                 matches!(
                     f.field.prefill,
                     Some(Prefill::Platform(_)) | Some(Prefill::Certificate { .. })
                 )
-            });
+            }) || item.materials.iter().any(|m| m.certificate.is_some()));
         Application {
             item,
             step: Step::Form,
@@ -343,12 +355,67 @@ impl Application {
                 choices: Vec::new(),
             }),
             rating_sent: false,
+            fetched: Vec::new(),
         }
+    }
+
+    /// Which parts of a bundle are filed with the form as it is now (`applies[i]` for `item.parts[i]`).
+    pub fn applies(&self) -> Vec<bool> {
+        let value_of = |id: &str| {
+            self.fields
+                .iter()
+                .find(|f| f.field.id == id)
+                .map(|f| f.value.expose().as_str())
+        };
+        self.item
+            .parts
+            .iter()
+            .map(|p| p.applies(value_of))
+            .collect()
+    }
+
+    /// Whether field `i` is asked: every field of an item; of a bundle, those of the parts that apply.
+    pub fn field_in_use(&self, i: usize) -> bool {
+        self.fields
+            .get(i)
+            .is_some_and(|f| self.item.field_in_use(&f.field.id, &self.applies()))
+    }
+
+    /// The fields asked, with their index.
+    pub fn fields_in_use(&self) -> impl Iterator<Item = (usize, &FieldState)> {
+        let applies = self.applies();
+        self.fields
+            .iter()
+            .enumerate()
+            .filter(move |(_, f)| self.item.field_in_use(&f.field.id, &applies))
+    }
+
+    /// Whether material `i` is needed by a part that applies (every material of an item).
+    pub fn material_in_use(&self, i: usize) -> bool {
+        self.item
+            .materials
+            .get(i)
+            .is_some_and(|m| self.item.material_in_use(&m.name, &self.applies()))
+    }
+
+    /// The material is there without the resident: held by the government, or fetched as a certificate.
+    pub fn material_held(&self, i: usize) -> bool {
+        self.item.materials.get(i).is_some_and(|m| m.held)
+            || self.fetched.iter().any(|(n, _)| *n == i)
+    }
+
+    /// The certificate number a fetched material came as.
+    pub fn fetched_number(&self, i: usize) -> Option<&str> {
+        self.fetched
+            .iter()
+            .find(|(n, _)| *n == i)
+            .map(|(_, v)| v.expose().as_str())
     }
 
     /// The platform sources the form asks for (`platform.phone`, `cert.x.y`).
     pub fn remote_sources(&self) -> Vec<String> {
-        self.fields
+        let mut sources: Vec<String> = self
+            .fields
             .iter()
             .filter_map(|f| match &f.field.prefill {
                 Some(Prefill::Platform(w)) => Some(format!("platform.{w}")),
@@ -357,7 +424,16 @@ impl Application {
                 }
                 _ => None,
             })
-            .collect()
+            .chain(
+                self.item
+                    .materials
+                    .iter()
+                    .filter_map(|m| m.certificate.as_ref().map(certificate_source)),
+            )
+            .collect();
+        sources.sort();
+        sources.dedup();
+        sources
     }
 
     /// Fills what the platform holds into fields the resident has not typed into yet.
@@ -377,11 +453,25 @@ impl Application {
                 }
             }
         }
+        for (i, m) in self.item.materials.iter().enumerate() {
+            let number = m
+                .certificate
+                .as_ref()
+                .and_then(|c| values.get(&certificate_source(c)));
+            if let Some(number) = number.filter(|n| !n.trim().is_empty()) {
+                if !self.fetched.iter().any(|(n, _)| *n == i) {
+                    self.fetched
+                        .push((i, Sensitive::new(number.chars().take(FIELD_MAX).collect())));
+                }
+                // A photo taken before the certificate came is not needed any more.
+                self.attached.retain(|a| a.material != i);
+            }
+        }
         self.prefill = PrefillState::Done;
     }
 
     pub fn materials_needed(&self) -> bool {
-        self.item.materials.iter().any(|m| !m.held)
+        (0..self.item.materials.len()).any(|i| self.material_in_use(i) && !self.material_held(i))
     }
 
     /// Materials still to photograph (index in the item's list).
@@ -390,7 +480,11 @@ impl Application {
             .materials
             .iter()
             .enumerate()
-            .filter(|(i, m)| !m.held && !self.attached.iter().any(|a| a.material == *i))
+            .filter(|(i, _)| {
+                self.material_in_use(*i)
+                    && !self.material_held(*i)
+                    && !self.attached.iter().any(|a| a.material == *i)
+            })
             .map(|(i, _)| i)
             .collect()
     }
@@ -428,7 +522,13 @@ impl Application {
     /// Checks every field; true when all are acceptable. Problems are shown from now on.
     pub fn check_all(&mut self) -> bool {
         let mut ok = true;
+        let applies = self.applies();
         for f in &mut self.fields {
+            if !self.item.field_in_use(&f.field.id, &applies) {
+                // A field of a part that is not filed is not asked, whatever it holds.
+                f.problem = None;
+                continue;
+            }
             f.problem = validate(&f.field, f.value.expose());
             f.checked = true;
             ok &= f.problem.is_none();
@@ -640,9 +740,8 @@ impl Application {
     }
 
     pub fn fields_for_platform(&self) -> Vec<FieldValue> {
-        self.fields
-            .iter()
-            .map(|f| FieldValue {
+        self.fields_in_use()
+            .map(|(_, f)| FieldValue {
                 id: f.field.id.clone(),
                 label: f.field.label.clone(),
                 value: f.value.expose().trim().to_string(),
@@ -650,9 +749,46 @@ impl Application {
             .collect()
     }
 
+    /// A bundle's department cases as the platform splits it: the parts that apply, each with the fields and
+    /// materials it needs (empty for one item).
+    pub fn case_parts(&self) -> Vec<CasePart> {
+        let applies = self.applies();
+        self.item
+            .parts
+            .iter()
+            .zip(applies)
+            .filter(|(_, on)| *on)
+            .map(|(p, _)| CasePart {
+                item_code: p.code.clone(),
+                item_name: p.name.clone(),
+                department: p.department.clone(),
+                time_limit: p.time_limit.clone(),
+                fields: p.fields.clone(),
+                materials: p.materials.clone(),
+            })
+            .collect()
+    }
+
+    /// The electronic certificates used instead of materials: name, certificate kind, number.
+    pub fn certificates_used(&self) -> Vec<HeldMaterial> {
+        self.fetched
+            .iter()
+            .filter(|(i, _)| self.material_in_use(*i))
+            .filter_map(|(i, number)| {
+                let m = self.item.materials.get(*i)?;
+                Some(HeldMaterial {
+                    name: m.name.clone(),
+                    certificate: m.certificate.clone().unwrap_or_default(),
+                    number: number.expose().clone(),
+                })
+            })
+            .collect()
+    }
+
     pub fn uploads(&self) -> Vec<Upload> {
         self.attached
             .iter()
+            .filter(|a| self.material_in_use(a.material))
             .map(|a| Upload {
                 name: self
                     .item

@@ -163,7 +163,7 @@ pub const CATEGORIES: [Category; 9] = [
         icon: "business",
         keywords: &["开店", "执照", "个体"],
         items: &[
-            ("开店一件事", "Open a shop (one-stop)"),
+            ("开店一件事", "Opening a shop (one application)"),
             ("营业执照打印", "Print business licence"),
             ("个体工商户登记", "Register a sole proprietorship"),
         ],

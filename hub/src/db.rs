@@ -93,7 +93,14 @@ impl std::fmt::Debug for Certificate {
 }
 
 impl Certificate {
+    /// A field by name; `number` and `issuer` are the certificate's own (a material fetched as a certificate
+    /// is named by its number).
     pub fn field(&self, name: &str) -> Option<&str> {
+        match name {
+            "number" => return Some(&self.number),
+            "issuer" => return Some(&self.issuer),
+            _ => {}
+        }
         self.fields
             .iter()
             .find(|(k, _)| k == name)

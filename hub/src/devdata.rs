@@ -233,6 +233,17 @@ pub fn certificates(residents: &[Resident]) -> Vec<Certificate> {
                 ],
             ));
         }
+        out.push(cert(
+            "household",
+            "居民户口簿",
+            "上海市公安局杨浦分局",
+            vec![
+                ("name", r.name.clone()),
+                ("address", r.address.clone()),
+                ("head", r.name.clone()),
+            ],
+        ));
+        out.extend(life_events(i, r, &cert));
         if i % 5 == 1 {
             out.push(cert(
                 "business_licence",
@@ -250,6 +261,90 @@ pub fn certificates(residents: &[Resident]) -> Vec<Certificate> {
     out
 }
 
+/// Makes one of a resident's certificates: kind, title, issuer, fields.
+type MakeCertificate<'a> = dyn Fn(&str, &str, &str, Vec<(&str, String)>) -> Certificate + 'a;
+
+/// The certificates behind the 一件事 bundles, for the simulator's card holders: 李娜 has just had a baby (出生医学
+/// 证明, 结婚证), 陈浩 is opening a café (名称自主申报, a registered lease of the shop, a health certificate),
+/// 王秀英's husband has died (居民死亡医学证明, issued to her as next of kin).
+fn life_events(i: usize, r: &Resident, cert: &MakeCertificate<'_>) -> Vec<Certificate> {
+    let s = seed(&r.id_number);
+    match i {
+        2 => vec![
+            cert(
+                "birth_certificate",
+                "出生医学证明",
+                "上海市杨浦区卫生健康委员会（复旦大学附属妇产科医院）",
+                vec![
+                    ("baby_name", "周沐阳".into()),
+                    ("baby_sex", "男".into()),
+                    ("birth_date", "2026-11-18".into()),
+                    ("mother", r.name.clone()),
+                    ("father", "周明".into()),
+                    ("hospital", "复旦大学附属妇产科医院".into()),
+                ],
+            ),
+            cert(
+                "marriage",
+                "结婚证",
+                "上海市杨浦区民政局婚姻登记处",
+                vec![
+                    ("name", r.name.clone()),
+                    ("spouse", "周明".into()),
+                    ("registered_on", "2021-05-20".into()),
+                ],
+            ),
+        ],
+        3 => vec![
+            cert(
+                "name_reservation",
+                "个体工商户名称自主申报告知书",
+                "上海市杨浦区市场监督管理局",
+                vec![
+                    ("name", "杨浦区浩然咖啡店".into()),
+                    ("industry", "餐饮服务".into()),
+                    ("operator", r.name.clone()),
+                ],
+            ),
+            cert(
+                "lease",
+                "房屋租赁合同登记备案证明",
+                "上海市杨浦区住房保障和房屋管理局",
+                vec![
+                    (
+                        "address",
+                        format!("上海市杨浦区大学路{}号底层", 100 + s % 200),
+                    ),
+                    ("tenant", r.name.clone()),
+                    ("use", "商业".into()),
+                    ("valid_until", "2029-10-31".into()),
+                ],
+            ),
+            cert(
+                "health_certificate",
+                "食品从业人员健康证明",
+                "上海市杨浦区疾病预防控制中心",
+                vec![
+                    ("name", r.name.clone()),
+                    ("valid_until", "2027-09-30".into()),
+                ],
+            ),
+        ],
+        1 => vec![cert(
+            "death_certificate",
+            "居民死亡医学证明（推断）书",
+            "上海市杨浦区卫生健康委员会（杨浦区中心医院）",
+            vec![
+                ("deceased_name", "刘福生".into()),
+                ("deceased_id", "310110194403120410".into()),
+                ("death_date", "2026-11-26".into()),
+                ("informant", r.name.clone()),
+            ],
+        )],
+        _ => Vec::new(),
+    }
+}
+
 fn kind_prefix(kind: &str) -> &'static str {
     match kind {
         "social_insurance" => "SB",
@@ -257,6 +352,13 @@ fn kind_prefix(kind: &str) -> &'static str {
         "employment" => "JY",
         "residence_permit" => "JZ",
         "business_licence" => "YZ",
+        "household" => "HK",
+        "birth_certificate" => "CS",
+        "marriage" => "JH",
+        "name_reservation" => "MC",
+        "lease" => "ZL",
+        "health_certificate" => "JK",
+        "death_certificate" => "SW",
         _ => "ZZ",
     }
 }
@@ -278,6 +380,22 @@ pub fn field_label(key: &str) -> &str {
         "credit_code" => "统一社会信用代码",
         "operator" => "经营者",
         "scope" => "经营范围",
+        "head" => "户主",
+        "baby_name" => "新生儿姓名",
+        "baby_sex" => "性别",
+        "birth_date" => "出生日期",
+        "mother" => "母亲",
+        "father" => "父亲",
+        "hospital" => "接生机构",
+        "spouse" => "配偶",
+        "registered_on" => "登记日期",
+        "industry" => "行业",
+        "tenant" => "承租人",
+        "use" => "用途",
+        "deceased_name" => "逝者姓名",
+        "deceased_id" => "逝者身份证号码",
+        "death_date" => "死亡日期",
+        "informant" => "申报人",
         other => other,
     }
 }

@@ -5,7 +5,8 @@
 //! SQLite or PostgreSQL (`db`) and materials in files (`materials`). Every refusal is a 4xx with an
 //! `ApiError` body saying why; a storage failure is a 503 the terminal retries.
 
-pub mod calls;
+mod bundles;
+mod calls;
 pub mod charts;
 pub mod clerks;
 pub mod common;

@@ -14,13 +14,13 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use kiosk_api::{
-    ApiError, Applicant, CaseReply, CaseRequest, CaseState, DeviceReport, Evaluation, HelpRequest,
+    ApiError, Applicant, CaseReply, CaseRequest, DeviceReport, Evaluation, HelpRequest,
     IdentityReply, IdentityRequest, IssuedDocument, ItemKind, NotDoneReport, PrefillReply,
     PrefillRequest, SessionFigures,
 };
 use std::collections::BTreeMap;
 use std::path::{Path as FsPath, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use thiserror::Error;
 
@@ -78,6 +78,8 @@ pub struct Platform {
     /// When false every platform call answers 503, as a platform under maintenance does (the simulator's
     /// "platform down" switch, tests).
     available: AtomicBool,
+    /// The fault drill: the next bundle fails (503) before its n-th department case; 0 = never.
+    pub(crate) fail_bundle_after: AtomicUsize,
     pub(crate) clerks: crate::clerks::sessions::Clerks,
     /// The remote virtual window's queue and live calls.
     pub calls: crate::calls::exchange::Exchange,
@@ -117,6 +119,7 @@ impl Platform {
             db,
             materials,
             available: AtomicBool::new(true),
+            fail_bundle_after: AtomicUsize::new(0),
             clerks: crate::clerks::sessions::Clerks::default(),
             calls: crate::calls::exchange::Exchange::default(),
         }))
@@ -132,6 +135,17 @@ impl Platform {
 
     pub fn set_available(&self, up: bool) {
         self.available.store(up, Ordering::SeqCst);
+    }
+
+    /// The fault drill: the next bundle submitted fails before its `n`-th department case is taken, as a
+    /// platform that dies half-way does; the cases taken before stay.
+    pub fn fail_next_bundle_at(&self, n: usize) {
+        self.fail_bundle_after.store(n, Ordering::SeqCst);
+    }
+
+    /// Whether the drill's failure is still to come (false once a bundle met it).
+    pub fn bundle_fault_pending(&self) -> bool {
+        self.fail_bundle_after.load(Ordering::SeqCst) != 0
     }
 
     pub fn is_available(&self) -> bool {
@@ -405,6 +419,9 @@ pub(crate) async fn cases(
     {
         return invalid("缺少幂等键或事项编码");
     }
+    if let Some(problem) = crate::bundles::check_parts(&r) {
+        return invalid(problem);
+    }
     let mut refs: Vec<(String, String)> = Vec::new();
     for m in r.materials.iter().chain(r.application_pdf.iter()) {
         match p.materials.status(&p.db, &m.sha256).await {
@@ -442,21 +459,19 @@ pub(crate) async fn cases(
         body: &body,
         now_ms: now_ms(),
     };
+    let parts = if r.parts.is_empty() {
+        Vec::new()
+    } else {
+        match crate::bundles::take_parts(&p, &r, &refs).await {
+            Ok(parts) => parts,
+            Err(response) => return response,
+        }
+    };
     let taken =
         p.db.take_case(&incoming, &r.item_code, &refs, |seq| {
-            let case_number = format!("YP{}{seq:06}", chrono::Utc::now().format("%Y%m%d"));
-            let reply = CaseReply {
-                follow_url: format!("https://zwdt.sh.gov.cn/case/{case_number}"),
-                case_number: case_number.clone(),
-                state: if document.is_some() {
-                    CaseState::Done
-                } else {
-                    CaseState::Accepted
-                },
-                document,
-            };
+            let reply = crate::bundles::case_reply(seq, document, parts);
             (
-                case_number,
+                reply.case_number.clone(),
                 serde_json::to_string(&reply).unwrap_or_default(),
             )
         })

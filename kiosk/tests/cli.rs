@@ -111,13 +111,19 @@ fn catalog_list_and_search_for_the_people_who_keep_it() {
         text.contains("SB-001") && text.contains("社保缴费记录打印"),
         "{text}"
     );
-    let count: usize = text
-        .lines()
-        .last()
-        .and_then(|l| l.strip_suffix(" items"))
-        .and_then(|n| n.parse().ok())
-        .unwrap();
+    let last = text.lines().last().unwrap_or_default();
+    let (count, bundles): (usize, usize) = last
+        .strip_suffix(" 一件事 bundles")
+        .and_then(|l| l.split_once(" items, of which "))
+        .and_then(|(n, b)| Some((n.parse().ok()?, b.parse().ok()?)))
+        .unwrap_or_else(|| panic!("{last}"));
     assert!(count >= 30);
+    assert!(bundles >= 6, "{last}");
+    // A bundle lists its departments' items, with the condition that files each.
+    assert!(
+        text.contains("└ KD-SPXK") && text.contains("only if sells_food = 是"),
+        "{text}"
+    );
 
     let out = kiosk()
         .args(["catalog", "list", "--json"])

@@ -5,6 +5,9 @@ pub mod a11y;
 pub mod clerk;
 pub mod faults;
 pub mod rauc;
+pub mod session;
+
+pub use session::{assert_wiped, draw_signature, view_models};
 
 use i_slint_backend_testing::{ElementHandle, ElementRoot, TestingBackend, TestingBackendOptions};
 use kiosk::app::Kiosk;
@@ -472,6 +475,8 @@ pub fn sample_case(
     materials: &[&kiosk_api::Upload],
 ) -> kiosk_api::CaseRequest {
     kiosk_api::CaseRequest {
+        parts: Vec::new(),
+        certificates: Vec::new(),
         idempotency_key: key.into(),
         terminal_id: terminal.into(),
         item_code: "YB-003".into(),

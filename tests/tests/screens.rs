@@ -674,7 +674,7 @@ fn typing_initials_finds_the_item_and_touching_it_opens_it() {
     let t = kiosk.terminal.borrow();
     assert_eq!(t.screen(), kiosk::session::Screen::Apply);
     let a = t.application().as_ref().expect("the item opens");
-    assert_eq!(a.item.code, "QY-001");
+    assert_eq!(a.item.code, "YJS-KD");
     // Nobody is identified and the item needs the ID card: the terminal asks for it first.
     assert_eq!(a.step, kiosk::application::Step::Identify);
     assert!(!t.keyboard());

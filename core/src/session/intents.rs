@@ -211,8 +211,7 @@ impl Terminal {
             Intent::Photograph(n) => {
                 let ok = self.screen == Screen::Apply
                     && self.application.as_ref().is_some_and(|a| {
-                        a.step == Step::Materials
-                            && a.item.materials.get(n).is_some_and(|m| !m.held)
+                        a.step == Step::Materials && a.material_in_use(n) && !a.material_held(n)
                     });
                 if ok {
                     if let Some(a) = self.application.as_mut() {

@@ -112,11 +112,13 @@ impl Terminal {
         a.step = Step::Submitting;
         a.submission = Submission::Waiting;
         let f = &mut self.figures;
+        // A bundle's fields of parts not filed were not shown: they do not count.
+        let shown: Vec<&FieldState> = a.fields_in_use().map(|(_, x)| x).collect();
         f.fields = (
-            a.fields.len() as u32,
-            a.fields.iter().filter(|x| x.prefilled).count() as u32,
-            a.fields.iter().filter(|x| x.prefilled_unchanged).count() as u32,
-            a.fields.iter().map(|x| x.corrections).sum(),
+            shown.len() as u32,
+            shown.iter().filter(|x| x.prefilled).count() as u32,
+            shown.iter().filter(|x| x.prefilled_unchanged).count() as u32,
+            shown.iter().map(|x| x.corrections).sum(),
         );
         let uploads = a.uploads();
         fx.push(Effect::Submit(Box::new(Submit {
@@ -133,6 +135,8 @@ impl Terminal {
                 application_pdf: None,
                 // The caller stamps the time (no clock in here).
                 submitted_at: String::new(),
+                parts: a.case_parts(),
+                certificates: a.certificates_used(),
             },
             uploads,
             strokes: a.strokes.clone(),

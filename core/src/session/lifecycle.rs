@@ -236,13 +236,15 @@ impl Terminal {
 
 /// The receipt of a case: its number (the platform's, or the provisional one while it waits for delivery).
 pub(super) fn receipt(
-    item: &kiosk_catalog::Item,
+    a: &Application,
     number: &str,
     wall: &str,
     follow_url: Option<&str>,
+    cases: &[kiosk_api::DepartmentCase],
 ) -> kiosk_drivers::printer::protocol::Receipt {
     use kiosk_drivers::printer::protocol::Receipt;
-    let r = Receipt::new()
+    let item = &a.item;
+    let mut r = Receipt::new()
         .title("受理回执")
         .row("事项", item.name.as_str())
         .row(
@@ -255,8 +257,39 @@ pub(super) fn receipt(
         )
         .row("提交时间", wall)
         .row("办理时限", item.time_limit.as_str())
-        .row("受理部门", item.department.as_str())
-        .separator();
+        .row(
+            if item.is_bundle() {
+                "牵头部门"
+            } else {
+                "受理部门"
+            },
+            item.department.as_str(),
+        );
+    if item.is_bundle() {
+        // Every department's case: the platform's numbers, or (queued) the parts that will be filed.
+        r = r.separator().text("各部门办件");
+        if cases.is_empty() {
+            for p in a.case_parts() {
+                r = r
+                    .text(format!("{}（{}）", p.item_name, p.department))
+                    .row("办件编号", "联网后分送")
+                    .row("办理时限", p.time_limit);
+            }
+        } else {
+            for c in cases {
+                r = r
+                    .text(format!("{}（{}）", c.item_name, c.department))
+                    .row("办件编号", c.case_number.as_str())
+                    .row("办理时限", c.time_limit.as_str());
+            }
+        }
+    }
+    let certificates = a.certificates_used();
+    if !certificates.is_empty() {
+        let names: Vec<&str> = certificates.iter().map(|c| c.name.as_str()).collect();
+        r = r.row("免于提交（电子证照）", names.join("、"));
+    }
+    let r = r.separator();
     match follow_url {
         Some(url) => r.text("扫码查看办理进度").qr(url).feed(3),
         None => r

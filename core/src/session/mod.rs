@@ -7,7 +7,7 @@
 //! the printers come back through `prefill_arrived`, `submitted` and `printed`.
 
 use crate::application::{
-    Application, Attached, CardData, PrefillState, PrintState, Step, Submission,
+    Application, Attached, CardData, FieldState, PrefillState, PrintState, Step, Submission,
     BAD_RATING_REASONS, NOT_DONE_REASONS,
 };
 use crate::model::PlatformError;

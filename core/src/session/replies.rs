@@ -108,8 +108,15 @@ impl Terminal {
             }
             Ok(reply) => {
                 tracing::info!(case = %reply.case_number, item = %a.item.code, "case submitted");
-                let receipt = (a.item.kind != kiosk_catalog::Kind::Print)
-                    .then(|| receipt(&a.item, &reply.case_number, wall, Some(&reply.follow_url)));
+                let receipt = (a.item.kind != kiosk_catalog::Kind::Print).then(|| {
+                    receipt(
+                        a,
+                        &reply.case_number,
+                        wall,
+                        Some(&reply.follow_url),
+                        &reply.parts,
+                    )
+                });
                 a.receipt = match (&receipt, receipt_ready) {
                     (None, _) => PrintState::None,
                     (Some(_), true) => PrintState::Printing,
@@ -178,7 +185,7 @@ impl Terminal {
         if receipt_ready {
             fx.push(Effect::Print(Box::new(Printout {
                 key: key.to_string(),
-                receipt: Some(receipt(&a.item, provisional, wall, None)),
+                receipt: Some(receipt(a, provisional, wall, None, &[])),
                 document: None,
             })));
         }

@@ -143,6 +143,7 @@ pub fn show(k: &Kiosk, page: &str, card: usize) -> Result<(), String> {
                     case_number: "YP2026112900001".into(),
                     state: CaseState::Done,
                     follow_url: "https://zwdt.sh.gov.cn/case/YP2026112900001".into(),
+                    parts: Vec::new(),
                     document: Some(IssuedDocument {
                         title: "社保缴费记录打印".into(),
                         issuer: "上海市杨浦区政务服务中心".into(),

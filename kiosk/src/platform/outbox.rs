@@ -376,6 +376,7 @@ mod tests {
     #[test]
     fn the_kept_answer_of_a_case_names_nobody() {
         let reply = CaseReply {
+            parts: Vec::new(),
             case_number: "YP20261130000001".into(),
             state: kiosk_api::CaseState::Done,
             follow_url: "https://zwdt.sh.gov.cn/case/YP20261130000001".into(),

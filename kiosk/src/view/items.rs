@@ -27,8 +27,12 @@ pub fn load(file: Option<&Path>) -> Result<Catalog, String> {
 }
 
 fn line(i: &Item) -> String {
-    let held = i.materials.iter().filter(|m| m.held).count();
-    format!(
+    let held = i
+        .materials
+        .iter()
+        .filter(|m| m.held || m.certificate.is_some())
+        .count();
+    let mut out = format!(
         "{:<8} {:<18} {:<18} {:<8} {:<10} {:>2} fields ({} prefilled), {} materials ({} held){}{}",
         i.code,
         i.name,
@@ -45,7 +49,22 @@ fn line(i: &Item) -> String {
             ""
         },
         if i.elder { ", elder" } else { "" },
-    )
+    );
+    // A bundle: its departments' items under it, with the condition that files each.
+    for p in &i.parts {
+        out.push_str(&format!(
+            "\n    └ {:<8} {} ({}, {}){}",
+            p.code,
+            p.name,
+            p.department,
+            p.time_limit,
+            p.when
+                .as_ref()
+                .map(|c| format!(" only if {} = {}", c.field, c.value))
+                .unwrap_or_default()
+        ));
+    }
+    out
 }
 
 pub fn list(file: Option<&Path>, json: bool) -> Result<String, String> {
@@ -54,7 +73,11 @@ pub fn list(file: Option<&Path>, json: bool) -> Result<String, String> {
         return serde_json::to_string_pretty(&c.items).map_err(|e| e.to_string());
     }
     let mut out: Vec<String> = c.items.iter().map(line).collect();
-    out.push(format!("{} items", c.items.len()));
+    let bundles = c.items.iter().filter(|i| i.is_bundle()).count();
+    out.push(format!(
+        "{} items, of which {bundles} 一件事 bundles",
+        c.items.len()
+    ));
     Ok(out.join("\n"))
 }
 

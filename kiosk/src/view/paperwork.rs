@@ -75,7 +75,21 @@ pub fn application_pdf(
                 value: f.value.clone(),
             })
             .collect(),
-        materials: r.materials.iter().map(|m| m.name.clone()).collect(),
+        materials: r
+            .materials
+            .iter()
+            .map(|m| m.name.clone())
+            .chain(
+                r.certificates
+                    .iter()
+                    .map(|c| format!("{}（电子证照 {}，免于提交）", c.name, c.number)),
+            )
+            .chain(
+                r.parts
+                    .iter()
+                    .map(|p| format!("分送 {}：{}（{}）", p.department, p.item_name, p.time_limit)),
+            )
+            .collect(),
         commitment: r.commitment.clone(),
         signature: signature_image(strokes),
     });

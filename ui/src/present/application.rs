@@ -82,8 +82,36 @@ fn receipt_rows(
             value: a.item.time_limit.as_str().into(),
         });
         rows.push(Row {
-            label: zh_en(lang, "受理部门", "Office"),
+            label: if a.item.is_bundle() {
+                zh_en(lang, "牵头部门", "Lead office")
+            } else {
+                zh_en(lang, "受理部门", "Office")
+            },
             value: a.item.department.as_str().into(),
+        });
+    }
+    // A bundle: every department's case, with its number once the platform gave it.
+    let cases = match &a.submission {
+        Submission::Accepted(reply) => reply.parts.clone(),
+        _ => Vec::new(),
+    };
+    if cases.is_empty() {
+        for p in a.case_parts() {
+            rows.push(Row {
+                label: format!("{} · {}", p.item_name, p.department).into(),
+                value: lang
+                    .pick(
+                        format!("联网后分送 · {}", p.time_limit),
+                        format!("sent when online · {}", p.time_limit),
+                    )
+                    .into(),
+            });
+        }
+    }
+    for c in cases {
+        rows.push(Row {
+            label: format!("{} · {}", c.item_name, c.department).into(),
+            value: format!("{} · {}", c.case_number, c.time_limit).into(),
         });
     }
     rows
@@ -140,6 +168,14 @@ fn certificate_name(id: &str, lang: Language) -> String {
         "employment" => ("就业登记", "employment record"),
         "disability_card" => ("残疾人证", "disability card"),
         "business_licence" | "business_license" => ("营业执照", "business licence"),
+        "birth_certificate" => ("出生医学证明", "birth certificate"),
+        "household" => ("居民户口簿", "household register"),
+        "marriage" => ("结婚证", "marriage certificate"),
+        "name_reservation" => ("名称自主申报", "business name reservation"),
+        "lease" => ("租赁合同备案", "registered lease"),
+        "health_certificate" => ("健康证明", "health certificate"),
+        "death_certificate" => ("死亡医学证明", "death certificate"),
+        "social_insurance" => ("社保参保记录", "social insurance record"),
         other => (other, other),
     };
     lang.pick(zh.into(), en.into())
@@ -159,6 +195,30 @@ fn source_text(s: &Source, lang: Language) -> SharedString {
         Source::Resident => return SharedString::new(),
     };
     lang.pick(zh, en).into()
+}
+
+/// Where a material the resident need not hand in came from: the electronic certificate and its number, or
+/// the government's own records.
+fn material_source(a: &Application, i: usize, lang: Language) -> SharedString {
+    let Some(m) = a.item.materials.get(i) else {
+        return SharedString::new();
+    };
+    match (a.fetched_number(i), &m.certificate) {
+        (Some(number), Some(kind)) => lang
+            .pick(
+                format!(
+                    "来自电子证照（{}，编号 {number}）",
+                    certificate_name(kind, lang)
+                ),
+                format!(
+                    "from your e-certificate ({}, no. {number})",
+                    certificate_name(kind, lang)
+                ),
+            )
+            .into(),
+        _ if m.held => zh_en(lang, "政府部门已有", "the government has it"),
+        _ => SharedString::new(),
+    }
 }
 
 /// The steps this item goes through, as the step indicator names them, and where the resident is.
@@ -275,10 +335,24 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
     }
     form.set_item_title(lang.pick(a.item.name.as_str().into(), a.item.name_en.as_str().into()));
     form.set_item_detail(
-        lang.pick(
-            format!("{} · 办理时限：{}", a.item.department, a.item.time_limit),
-            a.item.department.clone(),
-        )
+        if a.item.is_bundle() {
+            let parts = a.case_parts().len();
+            lang.pick(
+                format!(
+                    "一表申请，{parts}个事项分送各部门 · {}牵头 · 办理时限：{}",
+                    a.item.department, a.item.time_limit
+                ),
+                format!(
+                    "One form for {parts} services · led by {}",
+                    a.item.department
+                ),
+            )
+        } else {
+            lang.pick(
+                format!("{} · 办理时限：{}", a.item.department, a.item.time_limit),
+                a.item.department.clone(),
+            )
+        }
         .into(),
     );
     let (names, index) = steps(a, lang);
@@ -368,10 +442,10 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
     form.set_next_hint(hint);
 
     // The form.
+    // A bundle's form shows the fields of the parts that apply: answering "sells food: no" takes the food
+    // permit's fields away.
     let fields: Vec<FormField> = a
-        .fields
-        .iter()
-        .enumerate()
+        .fields_in_use()
         .map(|(i, f)| {
             let waiting = a.prefill == PrefillState::Waiting
                 && f.value.expose().is_empty()
@@ -381,6 +455,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
                         | Some(kiosk_catalog::Prefill::Certificate { .. })
                 );
             FormField {
+                index: i as i32,
                 label: f.field.label.as_str().into(),
                 value: f.value.expose().as_str().into(),
                 source: f
@@ -428,7 +503,8 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
         |x, y| x == y,
         |m| form.set_candidates(m),
     );
-    let prefilled = a.fields.iter().filter(|f| f.prefilled).count();
+    let shown = a.fields_in_use().count();
+    let prefilled = a.fields_in_use().filter(|(_, f)| f.prefilled).count();
     form.set_prefill_note(
         match a.prefill {
             PrefillState::Failed => lang.pick(
@@ -437,11 +513,8 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
                     .into(),
             ),
             _ if prefilled > 0 => lang.pick(
-                format!("已为您自动填好 {prefilled} 项（共 {} 项），请核对。", a.fields.len()),
-                format!(
-                    "{prefilled} of {} fields are filled in for you: please check them.",
-                    a.fields.len()
-                ),
+                format!("已为您自动填好 {prefilled} 项（共 {shown} 项），请核对。"),
+                format!("{prefilled} of {shown} fields are filled in for you: please check them."),
             ),
             _ => String::new(),
         }
@@ -449,12 +522,23 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
     );
 
     // Materials.
-    if pictures.materials || form.get_material_rows().row_count() != a.item.materials.len() {
-        let rows: Vec<MaterialRow> = a
-            .item
-            .materials
+    // What the resident still has to do comes first: the photos to take, then what the government holds.
+    let mut in_use: Vec<usize> = (0..a.item.materials.len())
+        .filter(|i| a.material_in_use(*i))
+        .collect();
+    in_use.sort_by_key(|i| a.material_held(*i));
+    let listed: Vec<i32> = form.get_material_rows().iter().map(|r| r.index).collect();
+    let held: Vec<bool> = form.get_material_rows().iter().map(|r| r.held).collect();
+    let changed = listed != in_use.iter().map(|i| *i as i32).collect::<Vec<_>>()
+        || held
+            != in_use
+                .iter()
+                .map(|i| a.material_held(*i))
+                .collect::<Vec<_>>();
+    if pictures.materials || changed {
+        let rows: Vec<MaterialRow> = in_use
             .iter()
-            .enumerate()
+            .filter_map(|i| a.item.materials.get(*i).map(|m| (*i, m)))
             .map(|(i, m)| {
                 let photo = a
                     .attached
@@ -462,8 +546,10 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
                     .find(|x| x.material == i)
                     .map(|x| &x.photo);
                 MaterialRow {
+                    index: i as i32,
                     name: m.name.as_str().into(),
-                    held: m.held,
+                    held: a.material_held(i),
+                    source: material_source(a, i, lang),
                     attached: photo.is_some(),
                     thumbnail: photo
                         .filter(|p| {
@@ -491,15 +577,17 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
 
     // Review.
     let mut review: Vec<Row> = a
-        .fields
-        .iter()
-        .map(|f| Row {
+        .fields_in_use()
+        .map(|(_, f)| Row {
             label: f.field.label.as_str().into(),
             value: f.value.expose().as_str().into(),
         })
         .collect();
     for (i, m) in a.item.materials.iter().enumerate() {
-        let state = if m.held {
+        if !a.material_in_use(i) {
+            continue;
+        }
+        let state = if a.material_held(i) {
             zh_en(lang, "已获取，免于提交", "held by the government")
         } else if a.attached.iter().any(|x| x.material == i) {
             zh_en(lang, "已拍照", "photographed")
@@ -509,6 +597,17 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
         review.push(Row {
             label: m.name.as_str().into(),
             value: state,
+        });
+    }
+    for p in a.case_parts() {
+        review.push(Row {
+            label: lang
+                .pick(
+                    format!("分送：{}", p.department),
+                    format!("To: {}", p.department),
+                )
+                .into(),
+            value: format!("{} · {}", p.item_name, p.time_limit).into(),
         });
     }
     if a.item.commitment.is_some() {

@@ -242,7 +242,11 @@ pub fn item_hit(item: &kiosk_catalog::Item, lang: Language) -> ItemHit {
     let category = categories::find(&item.category)
         .map(|c| c.name(lang))
         .unwrap_or_default();
-    let kind = {
+    let parts = format!("{}个事项一次办", item.parts.len());
+    let parts_en = format!("{} services in one", item.parts.len());
+    let kind = if item.is_bundle() {
+        lang.pick(parts.as_str(), parts_en.as_str())
+    } else {
         let (zh, en) = match item.kind {
             kiosk_catalog::Kind::Print => ("打印", "print"),
             kiosk_catalog::Kind::Apply => ("申请", "apply"),

@@ -2,12 +2,12 @@
 
 use super::*;
 
-fn item(code: &str) -> Box<kiosk_catalog::Item> {
+pub(super) fn item(code: &str) -> Box<kiosk_catalog::Item> {
     let c = kiosk_catalog::Catalog::bundled().unwrap();
     Box::new(c.get(code).unwrap().clone())
 }
 
-fn with_printers(t: &mut Terminal, now: Instant) {
+pub(super) fn with_printers(t: &mut Terminal, now: Instant) {
     t.add_device(
         DeviceId("a4".into()),
         DeviceClass::A4Printer,
@@ -24,6 +24,7 @@ fn with_printers(t: &mut Terminal, now: Instant) {
 
 fn reply(number: &str, document: bool) -> CaseReply {
     CaseReply {
+        parts: Vec::new(),
         case_number: number.into(),
         state: if document {
             kiosk_api::CaseState::Done
@@ -40,7 +41,7 @@ fn reply(number: &str, document: bool) -> CaseReply {
     }
 }
 
-fn submitted_request(fx: &[Effect]) -> &Submit {
+pub(super) fn submitted_request(fx: &[Effect]) -> &Submit {
     fx.iter()
         .find_map(|e| match e {
             Effect::Submit(s) => Some(&**s),
@@ -118,7 +119,7 @@ fn a_payment_record_is_printed_in_three_touches_after_the_card_and_rated_in_a_fo
     assert_eq!(t.notice.map(|n| n.0), Some(Notice::ThankYou));
 }
 
-fn photograph(t: &mut Terminal, material: usize, now: Instant) {
+pub(super) fn photograph(t: &mut Terminal, material: usize, now: Instant) {
     t.intent(Intent::Photograph(material), now);
     assert_eq!(t.screen, Screen::Capture);
     assert_eq!(t.intent(Intent::TakePhoto, now), [Effect::TakeStill]);
@@ -127,7 +128,7 @@ fn photograph(t: &mut Terminal, material: usize, now: Instant) {
     assert_eq!(t.screen, Screen::Apply);
 }
 
-fn sign(t: &mut Terminal, now: Instant) {
+pub(super) fn sign(t: &mut Terminal, now: Instant) {
     t.intent(Intent::ToggleCommitmentRead, now);
     for (i, x) in (100..=900).step_by(100).enumerate() {
         t.intent(

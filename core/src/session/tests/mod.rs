@@ -40,6 +40,7 @@ pub(super) fn photo() -> Photo {
 }
 
 mod applications;
+mod bundles;
 mod door;
 mod navigation;
 

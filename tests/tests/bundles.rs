@@ -1,0 +1,294 @@
+//! 一件事 on the simulated terminal, by touch, against the hub over HTTP: one form, the certificates the
+//! platform holds instead of photos, one signature, a case per department at the hub and on the receipt; in
+//! Chinese and in English elder mode; and a platform that dies half-way through a bundle, whose bundle is kept
+//! and completed with no department case filed twice.
+//!
+//! Each run prints its figures (touches, prefill, the machine's own time): BENCHMARKS.md "一件事" has them.
+
+use kiosk::application::{PrintState, Step, Submission};
+use kiosk_drivers::sim::sample_cards;
+use kiosk_tests::*;
+use std::cell::Cell;
+
+/// The resident's touches, counted (a key, a button, a stroke of the signature are one each).
+struct Resident<'a> {
+    term: &'a Terminal,
+    touches: Cell<u32>,
+}
+
+impl<'a> Resident<'a> {
+    /// The resident with sample card `i` on the reader, read: with their name and ID number, to look for
+    /// after the session.
+    fn with_card(term: &'a Terminal, i: usize) -> (Resident<'a>, String, String) {
+        let card = sample_cards().remove(i);
+        let name = card.record.name.expose().clone();
+        let id = card.record.id_number.expose().as_str().to_string();
+        term.insert_card(card.record);
+        let r = Resident {
+            term,
+            touches: Cell::new(0),
+        };
+        (r, name, id)
+    }
+
+    fn until_prefilled(&self) {
+        self.term.until("prefill from the platform", |k| {
+            k.terminal
+                .borrow()
+                .application()
+                .as_ref()
+                .is_some_and(|a| a.prefill == kiosk::application::PrefillState::Done)
+        });
+    }
+
+    fn touch(&self, label: &str) {
+        self.term.touch(label);
+        self.touches.set(self.touches.get() + 1);
+    }
+
+    fn sign(&self) {
+        draw_signature(&self.term.kiosk);
+        self.touches.set(self.touches.get() + 1);
+    }
+
+    /// Every material still to photograph, each with three touches: 拍照, 拍照 under the camera, 使用这张.
+    fn photograph_all(&self, take: &str, use_it: &str) {
+        let k = &self.term.kiosk;
+        let missing = || {
+            k.terminal
+                .borrow()
+                .application()
+                .as_ref()
+                .map_or(0, |a| a.missing_materials().len())
+        };
+        while missing() > 0 {
+            let before = missing();
+            self.touch(take);
+            self.touch(take);
+            self.term.until("the straightened page", |k| {
+                *k.terminal.borrow().capture() == kiosk::session::CaptureStep::Review
+            });
+            self.touch(use_it);
+            assert_eq!(missing(), before - 1);
+        }
+    }
+}
+
+/// The bundle's case and its department cases at the hub: (bundle request, bundle reply, department
+/// requests by part code).
+fn at_hub(
+    term: &Terminal,
+    code: &str,
+) -> (
+    kiosk_api::CaseRequest,
+    kiosk_api::CaseReply,
+    Vec<kiosk_api::CaseRequest>,
+) {
+    let r = term.received();
+    let bundle = r
+        .bodies
+        .iter()
+        .find(|b| b.item_code == code)
+        .expect("the bundle's case")
+        .clone();
+    let reply = r.cases[&bundle.idempotency_key].clone();
+    let departments: Vec<kiosk_api::CaseRequest> = r
+        .bodies
+        .iter()
+        .filter(|b| {
+            b.idempotency_key
+                .starts_with(&format!("{}/", bundle.idempotency_key))
+        })
+        .cloned()
+        .collect();
+    (bundle, reply, departments)
+}
+
+fn figures_line(
+    term: &Terminal,
+    code: &str,
+    touches: u32,
+    machine_s: f64,
+) -> kiosk_api::SessionFigures {
+    term.until("the figures at the hub", |_| {
+        term.received()
+            .figures
+            .iter()
+            .any(|f| f.item_code.as_deref() == Some(code))
+    });
+    let f = term
+        .received()
+        .figures
+        .into_iter()
+        .find(|f| f.item_code.as_deref() == Some(code))
+        .expect("figures");
+    eprintln!(
+        "bundle {code}: {touches} touches from the card to the rating; prefill {}/{} = {:.0} %; \
+         application {:.1} s and session {:.1} s of the terminal's own time (machine time {machine_s:.1} s)",
+        f.prefilled_unchanged,
+        f.fields_shown,
+        f.prefill_rate().unwrap_or(0.0) * 100.0,
+        f.application_s.unwrap_or(0.0),
+        f.session_s,
+    );
+    f
+}
+
+#[test]
+fn a_shop_is_opened_in_one_sitting_with_a_case_per_department() {
+    let term = Terminal::start(&profile("simulated"), "bundle-shop");
+    let k = term.kiosk.clone();
+    let (r, name, id) = Resident::with_card(&term, 3);
+    let t0 = std::time::Instant::now();
+    r.touch("企业服务");
+    r.touch("开店一件事");
+    r.until_prefilled();
+    assert!(!find(&k.ui, "来自电子证照（名称自主申报）").is_empty());
+    assert!(!find(&k.ui, "来自电子证照（租赁合同备案）").is_empty());
+    snapshot(&k, "e2e-bundle-shop-form");
+    r.touch("下一步");
+    assert_eq!(step(&k), Some(Step::Materials));
+    // The registered lease is fetched, not photographed; it says where it came from.
+    assert!(!find(&k.ui, "已获取，免于提交").is_empty());
+    snapshot(&k, "e2e-bundle-shop-materials");
+    r.photograph_all("拍照", "使用这张");
+    r.touch("下一步");
+    assert_eq!(step(&k), Some(Step::Sign));
+    r.touch("我已阅读并承诺");
+    r.sign();
+    r.touch("下一步");
+    assert_eq!(step(&k), Some(Step::Review));
+    let models = view_models(&k);
+    assert!(
+        models.contains("分送：区绿化市容局 户外招牌设置 · 5个工作日"),
+        "{models}"
+    );
+    snapshot(&k, "e2e-bundle-shop-review");
+    r.touch("提交");
+    term.until("the case", |k| step(k) == Some(Step::Done));
+    term.until("the receipt", |k| {
+        printout(k, false) != Some(PrintState::Printing)
+    });
+    let machine = t0.elapsed().as_secs_f64();
+    snapshot(&k, "e2e-bundle-shop-done");
+    let reply = match &k
+        .terminal
+        .borrow()
+        .application()
+        .as_ref()
+        .unwrap()
+        .submission
+    {
+        Submission::Accepted(r) => r.clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(reply.parts.len(), 4, "licence, food permit, signboard, tax");
+    let receipts = term.sims.printer.as_ref().unwrap().printed();
+    let text = receipts[0].lines.join("\n");
+    for part in &reply.parts {
+        assert!(
+            text.contains(&part.case_number),
+            "{} on the receipt:\n{text}",
+            part.item_name
+        );
+        let shown = format!("{} · {}", part.case_number, part.time_limit);
+        assert!(view_models(&k).contains(&shown), "{shown} on screen");
+    }
+    r.touch("非常满意");
+    let f = figures_line(&term, "YJS-KD", r.touches.get(), machine);
+    assert!(r.touches.get() <= 25, "{} touches", r.touches.get());
+    assert!(f.prefill_rate().unwrap_or(0.0) >= 0.7, "{f:?}");
+    // At the hub: the bundle, and each department's case with only what that department takes.
+    let (bundle, hub_reply, departments) = at_hub(&term, "YJS-KD");
+    assert_eq!(hub_reply, reply);
+    assert_eq!(departments.len(), 4);
+    let signboard = departments.iter().find(|d| d.item_code == "KD-DZ").unwrap();
+    let ids: Vec<&str> = signboard.fields.iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(ids, ["shop_name", "shop_address"]);
+    assert_eq!(signboard.materials.len(), 1);
+    assert_eq!(signboard.materials[0].name, "店招设计效果图");
+    let licence = departments
+        .iter()
+        .find(|d| d.item_code == "KD-YYZZ")
+        .unwrap();
+    assert_eq!(
+        licence.certificates.len(),
+        1,
+        "the lease as an e-certificate"
+    );
+    assert!(licence.materials.is_empty());
+    assert_eq!(bundle.materials.len(), 2, "each photo once");
+    assert_eq!(term.received().cases.len(), 5);
+    assert_wiped(&k, &[&name, &id]);
+}
+
+#[test]
+fn a_birth_is_filed_in_english_elder_mode_and_a_platform_dying_half_way_files_each_case_once() {
+    let term = Terminal::start(&profile("simulated"), "bundle-birth");
+    let k = term.kiosk.clone();
+    let (r, name, id) = Resident::with_card(&term, 2);
+    let t0 = std::time::Instant::now();
+    r.touch("长辈版");
+    r.touch("English");
+    r.touch("All services");
+    r.touch("Residence and permits");
+    r.touch("A baby is born (one application)");
+    r.until_prefilled();
+    // The list scrolls in elder mode: what it holds is read from its model.
+    let models = view_models(&k);
+    assert!(
+        models.contains("from your e-certificate (birth certificate)"),
+        "{models}"
+    );
+    snapshot(&k, "e2e-bundle-birth-form-elder-en");
+    r.touch("Next");
+    // Birth certificate, marriage certificate and household register are fetched; the baby's photo is taken.
+    snapshot(&k, "e2e-bundle-birth-materials-elder-en");
+    r.photograph_all("Take photo", "Use this one");
+    r.touch("Next");
+    r.touch("I have read and agree");
+    r.sign();
+    r.touch("Next");
+    // The platform dies after the first two department cases.
+    term.hub.fail_next_bundle_at(3);
+    r.touch("Submit");
+    term.until("the case, kept or taken", |k| step(k) == Some(Step::Done));
+    // Kept by the outbox (or taken at once if the client retried): delivered, each department once.
+    term.until("the bundle at the hub", |k| {
+        matches!(
+            k.terminal
+                .borrow()
+                .application()
+                .as_ref()
+                .map(|a| &a.submission),
+            Some(Submission::Accepted(_))
+        )
+    });
+    let machine = t0.elapsed().as_secs_f64();
+    snapshot(&k, "e2e-bundle-birth-done-elder-en");
+    assert!(
+        !term.hub.bundle_fault_pending(),
+        "the platform failed half-way"
+    );
+    let receipts = term.sims.printer.as_ref().unwrap().printed();
+    let first = receipts
+        .first()
+        .map(|r| r.lines.join("\n"))
+        .unwrap_or_default();
+    eprintln!("the receipt after the platform failed half-way:\n{first}");
+    let (_, reply, departments) = at_hub(&term, "YJS-CS");
+    assert_eq!(reply.parts.len(), 5);
+    assert_eq!(departments.len(), 5);
+    assert_eq!(
+        term.received().cases.len(),
+        6,
+        "one bundle, five departments, none twice"
+    );
+    assert!(!receipts.is_empty());
+    r.touch("Very satisfied");
+    let f = figures_line(&term, "YJS-CS", r.touches.get(), machine);
+    assert!(f.elder_mode);
+    assert!(f.prefill_rate().unwrap_or(0.0) >= 0.7, "{f:?}");
+    assert!(r.touches.get() <= 25, "{} touches", r.touches.get());
+    assert_wiped(&k, &[&name, &id]);
+}
