@@ -4,27 +4,23 @@
 //! lasts (the end writes empty ones).
 
 use crate::{
-    ApplicationAdapter, Choice, DoneAdapter, FieldKeyboard, FormField, KioskWindow, MaterialRow,
-    Page, Row, ShellAdapter, SubmitState,
+    ApplicationAdapter, Choice, DoneAdapter, FieldKeyboard, FormField, KioskWindow, Page, Row,
+    ShellAdapter, SubmitState,
 };
-use kiosk_api::CaseState;
 use kiosk_core::application::{
-    Application, Keyboard, PrefillState, PrintState, Problem, Source, Step, Submission,
-    BAD_RATING_REASONS, NOT_DONE_REASONS,
+    Application, Keyboard, PrefillState, Problem, Step, Submission, NOT_DONE_REASONS,
 };
 use kiosk_core::session::{Screen, Terminal};
 use kiosk_core::Language;
-use slint::{
-    ComponentHandle, Image, Model, ModelRc, Rgb8Pixel, SharedPixelBuffer, SharedString, VecModel,
-};
+use slint::{ComponentHandle, Model, ModelRc, SharedString, VecModel};
 
-fn model<T: Clone + 'static>(v: Vec<T>) -> ModelRc<T> {
+pub(super) fn model<T: Clone + 'static>(v: Vec<T>) -> ModelRc<T> {
     ModelRc::new(VecModel::from(v))
 }
 
 /// Hands `rows` to the view only when they differ (by `same`) from what it shows. The kiosk redraws every
 /// second for the clock; a new model each time would re-lay out and repaint the whole page each second.
-fn update<T: Clone + 'static>(
+pub(super) fn update<T: Clone + 'static>(
     shown: ModelRc<T>,
     rows: Vec<T>,
     same: impl Fn(&T, &T) -> bool,
@@ -57,67 +53,7 @@ fn same_field(a: &FormField, b: &FormField) -> bool {
         && same_strings(&a.choices, &b.choices)
 }
 
-/// The receipt as the screen shows it: the item, its number (the platform's, or the provisional one), and for
-/// a case the platform took its time limit and office.
-fn receipt_rows(
-    a: &Application,
-    number_label: SharedString,
-    number: &str,
-    lang: Language,
-    taken: bool,
-) -> Vec<Row> {
-    let mut rows = vec![
-        Row {
-            label: zh_en(lang, "事项", "Item"),
-            value: a.item.name.as_str().into(),
-        },
-        Row {
-            label: number_label,
-            value: number.into(),
-        },
-    ];
-    if taken {
-        rows.push(Row {
-            label: zh_en(lang, "办理时限", "Time limit"),
-            value: a.item.time_limit.as_str().into(),
-        });
-        rows.push(Row {
-            label: if a.item.is_bundle() {
-                zh_en(lang, "牵头部门", "Lead office")
-            } else {
-                zh_en(lang, "受理部门", "Office")
-            },
-            value: a.item.department.as_str().into(),
-        });
-    }
-    // A bundle: every department's case, with its number once the platform gave it.
-    let cases = match &a.submission {
-        Submission::Accepted(reply) => reply.parts.clone(),
-        _ => Vec::new(),
-    };
-    if cases.is_empty() {
-        for p in a.case_parts() {
-            rows.push(Row {
-                label: format!("{} · {}", p.item_name, p.department).into(),
-                value: lang
-                    .pick(
-                        format!("联网后分送 · {}", p.time_limit),
-                        format!("sent when online · {}", p.time_limit),
-                    )
-                    .into(),
-            });
-        }
-    }
-    for c in cases {
-        rows.push(Row {
-            label: format!("{} · {}", c.item_name, c.department).into(),
-            value: format!("{} · {}", c.case_number, c.time_limit).into(),
-        });
-    }
-    rows
-}
-
-fn zh_en(lang: Language, zh: &str, en: &str) -> SharedString {
+pub(super) fn zh_en(lang: Language, zh: &str, en: &str) -> SharedString {
     lang.pick(zh.into(), en.into())
 }
 
@@ -160,65 +96,6 @@ pub fn problem_text(p: Problem, lang: Language) -> &'static str {
         ),
     };
     lang.pick(zh, en)
-}
-
-fn certificate_name(id: &str, lang: Language) -> String {
-    let (zh, en) = match id {
-        "residence_permit" => ("居住证", "residence permit"),
-        "employment" => ("就业登记", "employment record"),
-        "disability_card" => ("残疾人证", "disability card"),
-        "business_licence" | "business_license" => ("营业执照", "business licence"),
-        "birth_certificate" => ("出生医学证明", "birth certificate"),
-        "household" => ("居民户口簿", "household register"),
-        "marriage" => ("结婚证", "marriage certificate"),
-        "name_reservation" => ("名称自主申报", "business name reservation"),
-        "lease" => ("租赁合同备案", "registered lease"),
-        "health_certificate" => ("健康证明", "health certificate"),
-        "death_certificate" => ("死亡医学证明", "death certificate"),
-        "social_insurance" => ("社保参保记录", "social insurance record"),
-        other => (other, other),
-    };
-    lang.pick(zh.into(), en.into())
-}
-
-fn source_text(s: &Source, lang: Language) -> SharedString {
-    let (zh, en) = match s {
-        Source::Card => ("来自身份证".into(), "from your ID card".into()),
-        Source::Platform => (
-            "来自一网通办实名信息".into(),
-            "from your government account".into(),
-        ),
-        Source::Certificate(c) => (
-            format!("来自电子证照（{}）", certificate_name(c, lang)),
-            format!("from your e-certificate ({})", certificate_name(c, lang)),
-        ),
-        Source::Resident => return SharedString::new(),
-    };
-    lang.pick(zh, en).into()
-}
-
-/// Where a material the resident need not hand in came from: the electronic certificate and its number, or
-/// the government's own records.
-fn material_source(a: &Application, i: usize, lang: Language) -> SharedString {
-    let Some(m) = a.item.materials.get(i) else {
-        return SharedString::new();
-    };
-    match (a.fetched_number(i), &m.certificate) {
-        (Some(number), Some(kind)) => lang
-            .pick(
-                format!(
-                    "来自电子证照（{}，编号 {number}）",
-                    certificate_name(kind, lang)
-                ),
-                format!(
-                    "from your e-certificate ({}, no. {number})",
-                    certificate_name(kind, lang)
-                ),
-            )
-            .into(),
-        _ if m.held => zh_en(lang, "政府部门已有", "the government has it"),
-        _ => SharedString::new(),
-    }
 }
 
 /// The steps this item goes through, as the step indicator names them, and where the resident is.
@@ -275,25 +152,6 @@ pub fn signature_path(strokes: &[Vec<(f32, f32)>]) -> String {
         }
     }
     out
-}
-
-fn print_status(state: &PrintState, document: bool, lang: Language) -> SharedString {
-    let (zh, en) = match (state, document) {
-        (PrintState::None, _) => ("", ""),
-        (PrintState::Printing, false) => ("正在打印回执…", "Printing your receipt…"),
-        (PrintState::Printing, true) => ("正在打印，请稍候…", "Printing, please wait…"),
-        (PrintState::Printed, false) => ("回执已打印，请取走", "Receipt printed: please take it"),
-        (PrintState::Printed, true) => ("已打印，请从出纸口取走", "Printed: please take it from the tray"),
-        (PrintState::Failed(_), false) => (
-            "回执未能打印。请记下受理编号，凭编号可查询进度。",
-            "The receipt could not be printed. Please note the case number to follow your case.",
-        ),
-        (PrintState::Failed(_), true) => (
-            "未能打印。请凭受理编号到服务点窗口打印，或点「呼叫帮办」。",
-            "It could not be printed. Please take the case number to the counter, or call for help.",
-        ),
-    };
-    zh_en(lang, zh, en)
 }
 
 /// What changed that is costly to hand over (pictures).
@@ -461,7 +319,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
                 source: f
                     .source
                     .as_ref()
-                    .map(|s| source_text(s, lang))
+                    .map(|s| super::materials::source_text(s, lang))
                     .unwrap_or_default(),
                 problem: match (f.checked, f.problem) {
                     (true, Some(p)) => problem_text(p, lang).into(),
@@ -521,53 +379,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
         .into(),
     );
 
-    // Materials.
-    // What the resident still has to do comes first: the photos to take, then what the government holds.
-    let mut in_use: Vec<usize> = (0..a.item.materials.len())
-        .filter(|i| a.material_in_use(*i))
-        .collect();
-    in_use.sort_by_key(|i| a.material_held(*i));
-    let listed: Vec<i32> = form.get_material_rows().iter().map(|r| r.index).collect();
-    let held: Vec<bool> = form.get_material_rows().iter().map(|r| r.held).collect();
-    let changed = listed != in_use.iter().map(|i| *i as i32).collect::<Vec<_>>()
-        || held
-            != in_use
-                .iter()
-                .map(|i| a.material_held(*i))
-                .collect::<Vec<_>>();
-    if pictures.materials || changed {
-        let rows: Vec<MaterialRow> = in_use
-            .iter()
-            .filter_map(|i| a.item.materials.get(*i).map(|m| (*i, m)))
-            .map(|(i, m)| {
-                let photo = a
-                    .attached
-                    .iter()
-                    .find(|x| x.material == i)
-                    .map(|x| &x.photo);
-                MaterialRow {
-                    index: i as i32,
-                    name: m.name.as_str().into(),
-                    held: a.material_held(i),
-                    source: material_source(a, i, lang),
-                    attached: photo.is_some(),
-                    thumbnail: photo
-                        .filter(|p| {
-                            p.view.expose().len() == (p.view_width * p.view_height * 3) as usize
-                        })
-                        .map(|p| {
-                            Image::from_rgb8(SharedPixelBuffer::<Rgb8Pixel>::clone_from_slice(
-                                p.view.expose(),
-                                p.view_width,
-                                p.view_height,
-                            ))
-                        })
-                        .unwrap_or_default(),
-                }
-            })
-            .collect();
-        form.set_material_rows(model(rows));
-    }
+    super::materials::present(&form, a, lang, pictures.materials);
 
     // Commitment and signature.
     form.set_commitment_text(a.item.commitment.as_deref().unwrap_or("").into());
@@ -647,109 +459,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
         }
     }
 
-    // A case kept on the terminal until the platform can take it.
-    if let Submission::Queued { provisional } = &a.submission {
-        done.set_case_number(SharedString::new());
-        done.set_case_state(zh_en(
-            lang,
-            "已保存，网络恢复后自动提交",
-            "Saved here: it is sent as soon as the network is back",
-        ));
-        done.set_provisional_number(provisional.as_str().into());
-        done.set_receipt_status(print_status(&a.receipt, false, lang));
-        done.set_document_status(SharedString::new());
-        done.set_printed_title(zh_en(lang, "受理回执", "Receipt"));
-        update(
-            done.get_printed_rows(),
-            receipt_rows(
-                a,
-                zh_en(lang, "暂存编号", "Provisional number"),
-                provisional,
-                lang,
-                false,
-            ),
-            |x, y| x == y,
-            |m| done.set_printed_rows(m),
-        );
-    } else {
-        done.set_provisional_number(SharedString::new());
-    }
-    // The case.
-    if let Submission::Accepted(reply) = &a.submission {
-        done.set_case_number(reply.case_number.as_str().into());
-        done.set_case_state(
-            match reply.state {
-                CaseState::Done => lang.pick("已办结".into(), "Done".into()),
-                CaseState::Accepted => lang.pick(
-                    format!("已受理，{}内办结", a.item.time_limit),
-                    "Accepted".into(),
-                ),
-            }
-            .into(),
-        );
-        done.set_receipt_status(print_status(&a.receipt, false, lang));
-        done.set_document_status(print_status(&a.document, true, lang));
-        match &reply.document {
-            Some(d) => {
-                done.set_printed_title(d.title.as_str().into());
-                update(
-                    done.get_printed_rows(),
-                    d.rows
-                        .iter()
-                        .map(|(k, v)| Row {
-                            label: k.as_str().into(),
-                            value: v.as_str().into(),
-                        })
-                        .collect(),
-                    |x, y| x == y,
-                    |m| done.set_printed_rows(m),
-                );
-            }
-            None => {
-                done.set_printed_title(zh_en(lang, "受理回执", "Receipt"));
-                update(
-                    done.get_printed_rows(),
-                    receipt_rows(
-                        a,
-                        zh_en(lang, "受理编号", "Case number"),
-                        &reply.case_number,
-                        lang,
-                        true,
-                    ),
-                    |x, y| x == y,
-                    |m| done.set_printed_rows(m),
-                );
-            }
-        }
-    }
-    done.set_rating(a.rating.map_or(0, i32::from));
-    done.set_rating_comment(a.comment.value.expose().as_str().into());
-    done.set_comment_slot(a.comment_slot().min(i32::MAX as usize) as i32);
-    done.set_comment_focused(a.focus == Some(a.comment_slot()));
-    let reasons = |column: usize| -> Vec<Choice> {
-        BAD_RATING_REASONS
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| i % 2 == column)
-            .map(|(i, (zh, en))| Choice {
-                text: zh_en(lang, zh, en),
-                selected: a.reasons.contains(&i),
-                index: i as i32,
-            })
-            .collect()
-    };
-    update(
-        done.get_rating_reasons_left(),
-        reasons(0),
-        |x, y| x == y,
-        |m| done.set_rating_reasons_left(m),
-    );
-    update(
-        done.get_rating_reasons_right(),
-        reasons(1),
-        |x, y| x == y,
-        |m| done.set_rating_reasons_right(m),
-    );
+    super::done::present(&done, a, lang);
 }
 
 /// Empties every model of an application: nothing of the last resident stays in the view.

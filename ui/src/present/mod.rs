@@ -4,7 +4,9 @@
 //! menu's facts, the pictures) comes in as plain values.
 
 pub mod application;
+mod done;
 pub mod maintenance;
+mod materials;
 pub mod narration;
 pub mod screen_reader;
 pub mod words;

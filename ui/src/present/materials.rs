@@ -1,0 +1,117 @@
+//! The materials page and where what the resident need not hand in came from (电子证照, the government's own
+//! records).
+
+use super::application::{model, zh_en};
+use crate::{ApplicationAdapter, MaterialRow};
+use kiosk_core::application::{Application, Source};
+use kiosk_core::Language;
+use slint::{Image, Model, Rgb8Pixel, SharedPixelBuffer, SharedString};
+
+fn certificate_name(id: &str, lang: Language) -> String {
+    let (zh, en) = match id {
+        "residence_permit" => ("居住证", "residence permit"),
+        "employment" => ("就业登记", "employment record"),
+        "disability_card" => ("残疾人证", "disability card"),
+        "business_licence" | "business_license" => ("营业执照", "business licence"),
+        "birth_certificate" => ("出生医学证明", "birth certificate"),
+        "household" => ("居民户口簿", "household register"),
+        "marriage" => ("结婚证", "marriage certificate"),
+        "name_reservation" => ("名称自主申报", "business name reservation"),
+        "lease" => ("租赁合同备案", "registered lease"),
+        "health_certificate" => ("健康证明", "health certificate"),
+        "death_certificate" => ("死亡医学证明", "death certificate"),
+        "social_insurance" => ("社保参保记录", "social insurance record"),
+        other => (other, other),
+    };
+    lang.pick(zh.into(), en.into())
+}
+
+pub(super) fn source_text(s: &Source, lang: Language) -> SharedString {
+    let (zh, en) = match s {
+        Source::Card => ("来自身份证".into(), "from your ID card".into()),
+        Source::Platform => (
+            "来自一网通办实名信息".into(),
+            "from your government account".into(),
+        ),
+        Source::Certificate(c) => (
+            format!("来自电子证照（{}）", certificate_name(c, lang)),
+            format!("from your e-certificate ({})", certificate_name(c, lang)),
+        ),
+        Source::Resident => return SharedString::new(),
+    };
+    lang.pick(zh, en).into()
+}
+
+/// Where a material the resident need not hand in came from: the electronic certificate and its number, or
+/// the government's own records.
+fn material_source(a: &Application, i: usize, lang: Language) -> SharedString {
+    let Some(m) = a.item.materials.get(i) else {
+        return SharedString::new();
+    };
+    match (a.fetched_number(i), &m.certificate) {
+        (Some(number), Some(kind)) => lang
+            .pick(
+                format!(
+                    "来自电子证照（{}，编号 {number}）",
+                    certificate_name(kind, lang)
+                ),
+                format!(
+                    "from your e-certificate ({}, no. {number})",
+                    certificate_name(kind, lang)
+                ),
+            )
+            .into(),
+        _ if m.held => zh_en(lang, "政府部门已有", "the government has it"),
+        _ => SharedString::new(),
+    }
+}
+
+pub(super) fn present(form: &ApplicationAdapter, a: &Application, lang: Language, pictures: bool) {
+    // Materials.
+    // What the resident still has to do comes first: the photos to take, then what the government holds.
+    let mut in_use: Vec<usize> = (0..a.item.materials.len())
+        .filter(|i| a.material_in_use(*i))
+        .collect();
+    in_use.sort_by_key(|i| a.material_held(*i));
+    let listed: Vec<i32> = form.get_material_rows().iter().map(|r| r.index).collect();
+    let held: Vec<bool> = form.get_material_rows().iter().map(|r| r.held).collect();
+    let changed = listed != in_use.iter().map(|i| *i as i32).collect::<Vec<_>>()
+        || held
+            != in_use
+                .iter()
+                .map(|i| a.material_held(*i))
+                .collect::<Vec<_>>();
+    if pictures || changed {
+        let rows: Vec<MaterialRow> = in_use
+            .iter()
+            .filter_map(|i| a.item.materials.get(*i).map(|m| (*i, m)))
+            .map(|(i, m)| {
+                let photo = a
+                    .attached
+                    .iter()
+                    .find(|x| x.material == i)
+                    .map(|x| &x.photo);
+                MaterialRow {
+                    index: i as i32,
+                    name: m.name.as_str().into(),
+                    held: a.material_held(i),
+                    source: material_source(a, i, lang),
+                    attached: photo.is_some(),
+                    thumbnail: photo
+                        .filter(|p| {
+                            p.view.expose().len() == (p.view_width * p.view_height * 3) as usize
+                        })
+                        .map(|p| {
+                            Image::from_rgb8(SharedPixelBuffer::<Rgb8Pixel>::clone_from_slice(
+                                p.view.expose(),
+                                p.view_width,
+                                p.view_height,
+                            ))
+                        })
+                        .unwrap_or_default(),
+                }
+            })
+            .collect();
+        form.set_material_rows(model(rows));
+    }
+}
