@@ -6,7 +6,10 @@
 //! `Debug` without it, so that a `?request` in a log never prints it.
 
 pub mod call;
+pub mod resident;
 pub mod secret;
+
+pub use resident::{Offer, OfferConfirm, OfferKind, OverviewReply, OverviewRequest};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -34,6 +37,10 @@ pub mod path {
     pub const CALL_WS: &str = "/call/ws";
     /// A document a clerk sent to print during a call: `/call/documents/{id}`.
     pub const CALL_DOCUMENTS: &str = "/call/documents";
+    /// 免申即享 and 智能推荐: what the platform tells a resident after identification.
+    pub const OVERVIEW: &str = "/overview";
+    /// A resident confirmed a benefit offered by the overview.
+    pub const OFFER_CONFIRM: &str = "/offers/confirm";
 }
 
 /// The header that carries the idempotency key of a write that has no key in its body (ratings, help,

@@ -153,7 +153,9 @@ pub fn residents() -> Vec<Resident> {
 
 /// The certificates of the residents: a social-insurance record and a tax record each, an employment record
 /// for those of working age, a residence permit for every third, a business licence for every fifth.
-pub fn certificates(residents: &[Resident]) -> Vec<Certificate> {
+/// `today` dates what must be current: 陈浩's residence permit ends 40 days after it (the overview suggests its
+/// 签注).
+pub fn certificates(residents: &[Resident], today: chrono::NaiveDate) -> Vec<Certificate> {
     let mut out = Vec::new();
     for (i, r) in residents.iter().enumerate() {
         let s = seed(&r.id_number);
@@ -229,7 +231,14 @@ pub fn certificates(residents: &[Resident]) -> Vec<Certificate> {
                 vec![
                     ("name", r.name.clone()),
                     ("address", r.address.clone()),
-                    ("valid_until", "2029-12-31".into()),
+                    (
+                        "valid_until",
+                        if i == 3 {
+                            (today + chrono::Days::new(40)).to_string()
+                        } else {
+                            "2029-12-31".into()
+                        },
+                    ),
                 ],
             ));
         }
@@ -438,7 +447,7 @@ mod tests {
         }
         // The simulator's first card: 张建国, 1952-03-15, sequence 031.
         assert_eq!(rs[0].id_number, "310110195203150310");
-        let certs = certificates(&rs);
+        let certs = certificates(&rs, chrono::Local::now().date_naive());
         for kind in [
             "social_insurance",
             "tax",

@@ -15,9 +15,11 @@ pub mod devdata;
 pub mod figures;
 pub mod fleet;
 pub mod materials;
+pub mod offers;
 pub mod operations;
 pub mod platform;
 pub mod records;
+mod resident;
 pub use platform::{HubError, Platform, Received};
 
 use axum::extract::{DefaultBodyLimit, Request, State};
@@ -272,7 +274,7 @@ impl utoipa::Modify for TerminalToken {
         health, openapi, enrol,
         platform::identity, platform::prefill, platform::cases, records::evaluations, records::help,
         records::not_done, records::figures, records::telemetry, platform::certificate, materials::status, materials::upload,
-        calls::document, fleet::heartbeat, fleet::audit,
+        calls::document, fleet::heartbeat, fleet::audit, resident::overview, resident::confirm,
     ),
     modifiers(&TerminalToken)
 )]
@@ -284,6 +286,8 @@ pub fn router_with(platform: Arc<Platform>) -> Router {
         .route(path::IDENTITY, post(platform::identity))
         .route(path::PREFILL, post(platform::prefill))
         .route(path::CASES, post(platform::cases))
+        .route(path::OVERVIEW, post(resident::overview))
+        .route(path::OFFER_CONFIRM, post(resident::confirm))
         .route(path::EVALUATIONS, post(records::evaluations))
         .route(path::HELP, post(records::help))
         .route(path::NOT_DONE, post(records::not_done))

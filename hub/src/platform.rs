@@ -66,6 +66,7 @@ pub mod kind {
     pub const NOT_DONE: &str = "not-done";
     pub const FIGURES: &str = "figures";
     pub const TELEMETRY: &str = "telemetry";
+    pub const OFFER_CONFIRM: &str = "offer-confirm";
 }
 
 /// Longest idempotency key, terminal id or code taken (longer is a client bug or an attack).
@@ -104,7 +105,7 @@ impl Platform {
         let db = Db::connect(&url).await?;
         if db.resident_count().await? == 0 {
             let residents = devdata::residents();
-            let certificates = devdata::certificates(&residents);
+            let certificates = devdata::certificates(&residents, chrono::Local::now().date_naive());
             let tokens = devdata::tokens(&residents, now_ms());
             db.insert_dataset(&residents, &certificates, &tokens)
                 .await?;

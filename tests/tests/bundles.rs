@@ -292,3 +292,101 @@ fn a_birth_is_filed_in_english_elder_mode_and_a_platform_dying_half_way_files_ea
     assert!(r.touches.get() <= 25, "{} touches", r.touches.get());
     assert_wiped(&k, &[&name, &id]);
 }
+
+/// What elder mode says on the screen shown (the private parts are the headphones').
+fn spoken(k: &kiosk::app::Kiosk) -> String {
+    kiosk_ui::present::narration::narrate(&k.terminal.borrow(), &k.ui)
+        .parts
+        .iter()
+        .map(|p| p.text.clone())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn offers_shown(k: &kiosk::app::Kiosk) -> bool {
+    !k.terminal.borrow().offers().is_empty()
+}
+
+#[test]
+fn benefits_without_applying_are_shown_spoken_and_confirmed_with_one_touch() {
+    let term = Terminal::start(&profile("simulated"), "offers-elder");
+    let k = term.kiosk.clone();
+    // 王秀英, 81: 老年综合津贴 is paid already; 高龄津贴 wants one touch.
+    let (r, name, id) = Resident::with_card(&term, 1);
+    term.until("the overview", offers_shown);
+    assert!(!find(&k.ui, "老年综合津贴 每月180元").is_empty());
+    assert!(!find(&k.ui, "高龄津贴").is_empty());
+    snapshot(&k, "e2e-offers-home");
+    // The line says 确认领取; the whole line is the button.
+    assert!(!find(&k.ui, "确认领取").is_empty());
+    r.touch("高龄津贴");
+    term.until("the confirmation", |k| find(&k.ui, "已确认").len() == 1);
+    snapshot(&k, "e2e-offers-confirmed");
+    let confirmed = term
+        .rt
+        .block_on(term.hub.db().records("offer-confirm"))
+        .expect("records");
+    assert_eq!(confirmed.len(), 1, "{confirmed:?}");
+    assert!(confirmed[0].contains("longevity-allowance"));
+    // Nothing was in the way: the home screen is where she was, her task one touch on.
+    assert_eq!(k.terminal.borrow().screen(), kiosk::session::Screen::Home);
+    term.sims.reader.as_ref().unwrap().remove();
+    term.until("the session ends", |k| {
+        k.terminal.borrow().resident().is_none()
+    });
+    assert!(!offers_shown(&k));
+    assert_wiped(&k, &[&name, &id]);
+
+    // Next time, in English elder mode: both are hers, and the screen says so aloud.
+    let (r, _, _) = Resident::with_card(&term, 1);
+    r.touch("长辈版");
+    r.touch("English");
+    term.until("the overview", offers_shown);
+    let kind = k.terminal.borrow().offers()[1].offer.kind;
+    assert_eq!(kind, kiosk_api::OfferKind::Granted);
+    let said = spoken(&k);
+    assert!(
+        said.contains("Senior allowance: 180 yuan a month"),
+        "{said}"
+    );
+    assert!(said.contains("Allowance for residents over 80"), "{said}");
+    assert!(find(&k.ui, "Confirm").is_empty(), "nothing left to confirm");
+    r.touch("Senior allowance: 180 yuan a month");
+    assert!(
+        !find(&k.ui, "Hide").is_empty(),
+        "the touch shows how it is paid"
+    );
+    snapshot(&k, "e2e-offers-home-elder-en");
+}
+
+#[test]
+fn a_permit_about_to_end_and_a_recent_event_are_suggested_and_open_with_one_touch() {
+    let term = Terminal::start(&profile("simulated"), "offers-suggest");
+    let k = term.kiosk.clone();
+    // 陈浩: his residence permit ends in 40 days, and his shop's name is reserved.
+    let (r, _, _) = Resident::with_card(&term, 3);
+    term.until("the overview", offers_shown);
+    let codes: Vec<Option<String>> = k
+        .terminal
+        .borrow()
+        .offers()
+        .iter()
+        .map(|l| l.offer.item_code.clone())
+        .collect();
+    assert_eq!(
+        codes,
+        [Some("HJ-001".to_string()), Some("YJS-KD".to_string())]
+    );
+    assert!(!find(&k.ui, "居住证签注").is_empty());
+    assert!(!find(&k.ui, "开店一件事").is_empty());
+    snapshot(&k, "e2e-offers-suggested");
+    r.touch("居住证签注");
+    term.until("the suggested item's form", |k| {
+        k.terminal
+            .borrow()
+            .application()
+            .as_ref()
+            .is_some_and(|a| a.item.code == "HJ-001")
+    });
+    assert_eq!(r.touches.get(), 1, "one touch from the card to the form");
+}

@@ -38,6 +38,16 @@ pub enum Input {
         reply: Result<IdentityReply, PlatformError>,
         today: Date,
     },
+    /// The platform's answer to `Effect::FetchOverview`.
+    Overview {
+        asked: u64,
+        reply: Result<kiosk_api::OverviewReply, PlatformError>,
+    },
+    /// The platform's answer to `Effect::ConfirmOffer`.
+    OfferConfirmed {
+        offer_id: String,
+        reply: Result<(), PlatformError>,
+    },
     /// The platform's answer to `Effect::FetchPrefill`.
     Prefill {
         item_code: String,
@@ -119,6 +129,14 @@ impl Terminal {
             }
             Input::Tick => self.tick(now),
             Input::Identity { reply, today } => self.identity_verified(reply, now, today),
+            Input::Overview { asked, reply } => {
+                self.overview_arrived(asked, reply);
+                Vec::new()
+            }
+            Input::OfferConfirmed { offer_id, reply } => {
+                self.offer_confirmed(&offer_id, reply);
+                Vec::new()
+            }
             Input::Prefill { item_code, reply } => {
                 self.prefill_arrived(&item_code, reply, now);
                 Vec::new()

@@ -31,6 +31,7 @@ impl Terminal {
                     fx.push(Effect::SessionStarted { identified: false });
                 }
             }
+            Intent::Offer(i) => self.offer_touched(i, &mut fx),
             Intent::Home => {
                 self.search.clear();
                 self.keyboard = false;

@@ -132,6 +132,7 @@ impl Terminal {
         }
         self.elder_proposal = age >= self.settings.elder_age && !self.elder;
         fx.push(Effect::SessionStarted { identified: true });
+        self.ask_overview(fx);
     }
 
     /// Ends the session: personal data dropped (and zeroed by `Sensitive`), every personal choice back to the
@@ -148,6 +149,7 @@ impl Terminal {
         self.leave_item();
         self.not_done_reason = None;
         self.resident = None;
+        self.offers.clear();
         self.keyboard = false;
         self.pending_photo = None;
         self.materials.clear();

@@ -28,11 +28,13 @@ mod door;
 mod intents;
 mod items;
 mod lifecycle;
+mod overview;
 mod replies;
 #[cfg(test)]
 mod tests;
 mod video_call;
 pub use door::{Input, Setup};
+pub use overview::{OfferLine, OfferState};
 pub use video_call::{mask_id, CallPhase, CallState, PHONE_MAX};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,6 +183,17 @@ pub enum Effect {
     TakeStill,
     /// Ask the platform whose 随申码 this is; the answer comes back through `identity_verified`.
     VerifyCode(IdentityRequest),
+    /// Ask the platform what this resident gets without applying (免申即享) and may want (智能推荐); the answer
+    /// comes back as `Input::Overview` with the same `asked`.
+    FetchOverview {
+        asked: u64,
+        request: kiosk_api::OverviewRequest,
+    },
+    /// Confirm a benefit of the overview (once per `key`); the answer comes back as `Input::OfferConfirmed`.
+    ConfirmOffer {
+        key: String,
+        request: kiosk_api::OfferConfirm,
+    },
     /// Ask the platform what it holds for the form; the answer comes back through `prefill_arrived`.
     FetchPrefill(PrefillRequest),
     /// Send the case; the answer comes back through `submitted`.
@@ -231,6 +244,8 @@ pub enum Intent {
     CallRate(u8),
     /// Leave the ended call's page without rating.
     CallClose,
+    /// A line of the home screen's overview (免申即享, 智能推荐): confirm it, or show its detail.
+    Offer(usize),
     Category(String),
     Search(String),
     /// A key of the on-screen search keyboard: a letter or digit, `backspace` or `clear`.
@@ -337,6 +352,9 @@ pub struct Terminal {
     capture_return: Screen,
     /// The item under way.
     application: Option<Application>,
+    /// The overview's lines for the identified resident, and which ask they answer.
+    offers: Vec<OfferLine>,
+    overview_asked: u64,
     /// An item chosen before identifying: opened when the card is read.
     pending_item: Option<Box<kiosk_catalog::Item>>,
     /// This terminal's id, for the platform.
@@ -533,6 +551,8 @@ impl Terminal {
             materials: Vec::new(),
             capture_return: Screen::Home,
             application: None,
+            offers: Vec::new(),
+            overview_asked: 0,
             pending_item: None,
             terminal_id: String::new(),
             not_done_reason: None,

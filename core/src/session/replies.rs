@@ -55,6 +55,7 @@ impl Terminal {
                 }
                 self.elder_proposal = age >= self.settings.elder_age && !self.elder;
                 fx.push(Effect::SessionStarted { identified: true });
+                self.ask_overview(&mut fx);
                 self.open_pending(&mut fx);
             }
         }

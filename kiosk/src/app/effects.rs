@@ -31,6 +31,23 @@ impl Kiosk {
                         })
                     },
                 ),
+                Effect::FetchOverview { asked, request } => self.call(
+                    move |p| async move { p.overview(&request).await },
+                    move |k, reply| k.handle(Input::Overview { asked, reply }),
+                ),
+                Effect::ConfirmOffer { key, request } => {
+                    // Not queued: the resident waits for the answer at the screen, and a retry is a touch.
+                    let offer_id = request.offer_id.clone();
+                    self.call(
+                        move |p| async move { p.confirm_offer(&request, &key).await },
+                        move |k, reply| {
+                            k.handle(Input::OfferConfirmed {
+                                offer_id,
+                                reply: reply.map(|_| ()),
+                            })
+                        },
+                    )
+                }
                 Effect::FetchPrefill(request) => {
                     let code = request.item_code.clone();
                     self.call(

@@ -476,6 +476,21 @@ impl Kiosk {
             .and_then(|i| i.catalog.get(code))
     }
 
+    /// A line of the home screen's overview was touched: a suggestion opens its item, any other line is the
+    /// terminal's to confirm or show.
+    pub fn offer_touched(&self, i: usize) {
+        let code = self
+            .terminal
+            .borrow()
+            .offers()
+            .get(i)
+            .and_then(|l| l.opens_item().map(str::to_string));
+        match code {
+            Some(code) if self.item(&code).is_some() => self.item_selected(&code),
+            _ => self.intent(Intent::Offer(i)),
+        }
+    }
+
     /// An item was touched (a search hit, a category's list): it opens.
     pub fn item_selected(&self, code: &str) {
         let item = self.item(code).cloned();

@@ -97,6 +97,12 @@ impl Kiosk {
             }
         });
         let weak = Rc::downgrade(self);
+        home.on_offer_touched(move |i| {
+            if let (Some(k), Ok(i)) = (weak.upgrade(), usize::try_from(i)) {
+                k.offer_touched(i);
+            }
+        });
+        let weak = Rc::downgrade(self);
         home.on_item_selected(move |code| {
             if let Some(k) = weak.upgrade() {
                 k.item_selected(&code);

@@ -172,6 +172,23 @@ impl Platform {
         self.post(path::PREFILL, r, CALL_TIMEOUT).await
     }
 
+    /// 免申即享 and 智能推荐 for the resident just identified.
+    pub async fn overview(
+        &self,
+        r: &kiosk_api::OverviewRequest,
+    ) -> Result<kiosk_api::OverviewReply, PlatformError> {
+        self.post(path::OVERVIEW, r, CALL_TIMEOUT).await
+    }
+
+    /// A benefit of the overview, confirmed by the resident (once per `key`).
+    pub async fn confirm_offer(
+        &self,
+        c: &kiosk_api::OfferConfirm,
+        key: &str,
+    ) -> Result<Ticket, PlatformError> {
+        self.post_once(path::OFFER_CONFIRM, key, c).await
+    }
+
     /// Trades a one-time enrolment code for the terminal's token (which the caller keeps and sets).
     pub async fn enrol(&self, terminal_id: &str, code: &str) -> Result<String, PlatformError> {
         let r: EnrolReply = self

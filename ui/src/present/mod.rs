@@ -8,6 +8,7 @@ mod done;
 pub mod maintenance;
 mod materials;
 pub mod narration;
+pub mod offers;
 pub mod screen_reader;
 pub mod words;
 
@@ -188,6 +189,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
         });
     }
     home.set_keyboard_visible(t.keyboard() && t.screen() == Screen::Home);
+    home.set_offers(ModelRc::new(VecModel::from(offers::rows(t.offers(), lang))));
 
     if let Screen::Category(id) = t.screen() {
         if let Some(c) = categories::find(id) {

@@ -146,6 +146,10 @@ pub fn narrate(t: &Terminal, ui: &KioskWindow) -> Narration {
                     lang.pick(format!("{name}，您好。"), format!("Hello, {name}.")),
                 );
             }
+            // The resident's benefits: for the headphones, as the greeting.
+            if let Some(said) = super::offers::spoken(t.offers(), lang) {
+                n.say_private("offers", said);
+            }
             n.say(
                 "home",
                 lang.pick(

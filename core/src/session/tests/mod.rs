@@ -43,6 +43,7 @@ mod applications;
 mod bundles;
 mod door;
 mod navigation;
+mod overview;
 
 /// What `plain` leaves out, every ending carries: the session's figures, exactly once, before it ends; an
 /// input after the end ends nothing more.

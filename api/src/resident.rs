@@ -1,0 +1,72 @@
+//! What the platform tells a resident without being asked (免申即享 and 智能推荐): `POST /overview` right after
+//! identification, and `POST /offers/confirm` when the resident confirms a benefit with one touch.
+
+use crate::Applicant;
+use serde::{Deserialize, Serialize};
+
+/// `POST /overview`: what this resident qualifies for, and what they may want now.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OverviewRequest {
+    pub terminal_id: String,
+    pub applicant: Applicant,
+}
+
+impl std::fmt::Debug for OverviewRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OverviewRequest(…)")
+    }
+}
+
+/// How a line of the overview is acted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum OfferKind {
+    /// 免申即享: paid or granted already; the touch shows what and how.
+    Granted,
+    /// The resident qualifies and only has to confirm (one touch, no form).
+    Confirm,
+    /// 智能推荐: an item the resident may want now (its `item_code` opens it).
+    Suggest,
+}
+
+/// One line of the overview, in both languages (the terminal shows the one in use).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Offer {
+    /// Stable for the resident and the benefit (`elder-allowance`, `suggest:YJS-CS`): a confirmation names it.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
+    pub id: String,
+    pub kind: OfferKind,
+    pub title: String,
+    pub title_en: String,
+    /// What the touch shows: the amount, how it is paid, or why the item is suggested.
+    pub detail: String,
+    pub detail_en: String,
+    /// The catalogue item a `Suggest` opens.
+    pub item_code: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OverviewReply {
+    pub offers: Vec<Offer>,
+}
+
+/// `POST /offers/confirm` (with an `Idempotency-Key`): the resident confirmed a `Confirm` offer; the answer is
+/// a ticket, and the next overview lists the offer as granted.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OfferConfirm {
+    pub terminal_id: String,
+    pub applicant: Applicant,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
+    pub offer_id: String,
+}
+
+impl std::fmt::Debug for OfferConfirm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "OfferConfirm({}, …)", self.offer_id)
+    }
+}
