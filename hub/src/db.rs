@@ -621,16 +621,6 @@ impl Db {
             .collect()
     }
 
-    /// The item codes of a resident's cases (the request's applicant), for the overview's "not filed yet".
-    pub async fn filed_items(&self, id_number: &str) -> Result<Vec<String>, DbError> {
-        let pattern = format!("%\"id_number\":\"{id_number}\"%");
-        let rows = sqlx::query("SELECT item_code FROM cases WHERE body LIKE $1")
-            .bind(pattern)
-            .fetch_all(&self.pool)
-            .await?;
-        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
-    }
-
     /// How many cases, and how many records of each kind: (kind, count), cases as kind "case".
     pub async fn counts(&self) -> Result<Vec<(String, i64)>, DbError> {
         let rows = sqlx::query(

@@ -2,6 +2,7 @@
 //! one-touch confirmation of a benefit (`/offers/confirm`).
 
 use crate::common::*;
+use crate::db::{Db, DbError};
 use crate::platform::{kind, Platform};
 use crate::records::{take, Record};
 use crate::TerminalId;
@@ -10,6 +11,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use kiosk_api::{ApiError, OfferConfirm, OverviewReply, OverviewRequest, Ticket};
+use sqlx::Row;
 use std::sync::Arc;
 
 impl Record for OfferConfirm {
@@ -49,8 +51,8 @@ pub(crate) async fn overview(
     let found = tokio::try_join!(
         p.db.resident(id),
         p.db.certificates(id),
-        p.db.filed_items(id),
-        p.db.records(kind::OFFER_CONFIRM),
+        filed_items(&p.db, id),
+        about(&p.db, kind::OFFER_CONFIRM, id),
     );
     let (resident, certs, filed, confirmations) = match found {
         Ok(x) => x,
@@ -89,4 +91,33 @@ pub(crate) async fn confirm(
     Json(c): Json<OfferConfirm>,
 ) -> Response {
     take(&p, &who, &headers, &c).await
+}
+
+/// A LIKE pattern for a body (canonical JSON) whose applicant has this ID number. An ID number is digits and
+/// X; anything else (a `%` or `_` sent by a client) is dropped, so the pattern matches that person only.
+fn applicant_pattern(id_number: &str) -> String {
+    let clean: String = id_number
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    format!("%\"id_number\":\"{clean}\"%")
+}
+
+/// The item codes of a resident's cases, for the overview's "not filed yet".
+async fn filed_items(db: &Db, id_number: &str) -> Result<Vec<String>, DbError> {
+    let rows = sqlx::query("SELECT item_code FROM cases WHERE body LIKE $1")
+        .bind(applicant_pattern(id_number))
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+}
+
+/// Bodies of the records of a kind that name this resident.
+async fn about(db: &Db, kind: &str, id_number: &str) -> Result<Vec<String>, DbError> {
+    let rows = sqlx::query("SELECT body FROM records WHERE kind = $1 AND body LIKE $2")
+        .bind(kind)
+        .bind(applicant_pattern(id_number))
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
 }

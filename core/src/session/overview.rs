@@ -62,10 +62,7 @@ impl Terminal {
     }
 
     fn applicant(&self) -> Option<Applicant> {
-        self.resident.as_ref().map(|r| Applicant {
-            name: r.card.name.expose().clone(),
-            id_number: r.card.id_number.expose().clone(),
-        })
+        self.resident.as_ref().map(|r| r.card.applicant())
     }
 
     /// The platform's answer to `Effect::FetchOverview`; an answer for an earlier resident is dropped.

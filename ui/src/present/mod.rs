@@ -22,7 +22,7 @@ use kiosk_core::session::{CaptureStep, Screen, Terminal};
 use kiosk_core::Language;
 use kiosk_drivers::sensitive::mask_name;
 use slint::{
-    ComponentHandle, Image, ModelRc, Rgb8Pixel, SharedPixelBuffer, SharedString, VecModel,
+    ComponentHandle, Image, Model, ModelRc, Rgb8Pixel, SharedPixelBuffer, SharedString, VecModel,
 };
 
 /// What does not change while the terminal runs: the panel's geometry and the titles.
@@ -189,7 +189,12 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
         });
     }
     home.set_keyboard_visible(t.keyboard() && t.screen() == Screen::Home);
-    home.set_offers(ModelRc::new(VecModel::from(offers::rows(t.offers(), lang))));
+    // Set only when they change: a new model rebuilds the rows (and drops a press under way).
+    let rows = offers::rows(t.offers(), lang);
+    let shown = home.get_offers();
+    if shown.row_count() != rows.len() || shown.iter().zip(&rows).any(|(a, b)| &a != b) {
+        home.set_offers(ModelRc::new(VecModel::from(rows)));
+    }
 
     if let Screen::Category(id) = t.screen() {
         if let Some(c) = categories::find(id) {
