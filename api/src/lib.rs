@@ -9,7 +9,9 @@ pub mod call;
 pub mod resident;
 pub mod secret;
 
-pub use resident::{Offer, OfferConfirm, OfferKind, OverviewReply, OverviewRequest};
+pub use resident::{
+    Offer, OfferConfirm, OfferKind, OverviewReply, OverviewRequest, ReturnReason, ReturnedCase,
+};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -283,6 +285,10 @@ pub struct CaseRequest {
     /// Materials not submitted because the platform holds them as electronic certificates (两个免于提交).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub certificates: Vec<HeldMaterial>,
+    /// A correction (补正) of the case with this number, which a clerk sent back: the request carries only
+    /// what the clerk asked for (its fields and new photos), and the reply is that case again, not a new one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<String>,
 }
 
 /// One department's item of a bundle: which of the bundle's fields and materials it takes.
@@ -644,6 +650,7 @@ mod tests {
         let r = CaseRequest {
             parts: Vec::new(),
             certificates: Vec::new(),
+            corrects: None,
             idempotency_key: "k".into(),
             terminal_id: "t".into(),
             item_code: "SB-001".into(),

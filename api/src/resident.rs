@@ -52,6 +52,52 @@ pub struct Offer {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OverviewReply {
     pub offers: Vec<Offer>,
+    /// The resident's cases a clerk sent back for correction (补正) and not corrected yet, with the reasons.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub returned: Vec<ReturnedCase>,
+}
+
+/// A case sent back for correction: what to fix, field by field and material by material, and what the case
+/// holds now (so that the terminal shows the form as it was filed and asks only for what the clerk named).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReturnedCase {
+    /// The case that was returned (for a bundle: the department's case).
+    pub case_number: String,
+    /// The catalogue entry the resident filed (for a department's case: its bundle), which the correction
+    /// opens.
+    pub item_code: String,
+    pub item_name: String,
+    pub department: String,
+    /// 1 for the first return, 2 for a second one, …
+    pub round: u32,
+    pub reasons: Vec<ReturnReason>,
+    /// The case's fields as filed (or as last corrected).
+    pub fields: Vec<crate::FieldValue>,
+}
+
+impl std::fmt::Debug for ReturnedCase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "ReturnedCase({}, round {}, {} reasons)",
+            self.case_number,
+            self.round,
+            self.reasons.len()
+        )
+    }
+}
+
+/// One thing a clerk asks to be corrected: a field (by id) or a material (by name), and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReturnReason {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub material: Option<String>,
+    /// In the clerk's words, for the resident ("照片不清晰，请重新拍摄").
+    pub note: String,
 }
 
 /// `POST /offers/confirm` (with an `Idempotency-Key`): the resident confirmed a `Confirm` offer; the answer is

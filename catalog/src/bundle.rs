@@ -40,6 +40,8 @@ pub(crate) struct RawBundle {
     #[serde(default)]
     synonyms: Vec<String>,
     commitment: Option<String>,
+    #[serde(default)]
+    min_age: Option<u8>,
     fields: Vec<RawField>,
     #[serde(default)]
     materials: Vec<Material>,
@@ -147,6 +149,7 @@ pub(crate) fn compile(
         elder: b.elder,
         synonyms: b.synonyms,
         commitment: b.commitment.filter(|c| !c.trim().is_empty()),
+        min_age: b.min_age,
         fields,
         materials: b.materials,
         parts,

@@ -124,6 +124,9 @@ pub struct Item {
     pub materials: Vec<Material>,
     /// For a 一件事 bundle: the department items it files, each as a case of its own; empty for one item.
     pub parts: Vec<Part>,
+    /// The applicant must be at least this old on the day (老年综合津贴 from 65): a younger applicant's case
+    /// would be returned, so the terminal says so before it is filed.
+    pub min_age: Option<u8>,
 }
 
 /// "Only if": a part of a bundle applies when a field of the form has a value (`sells_food = 是`).

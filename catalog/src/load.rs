@@ -61,6 +61,8 @@ struct RawItem {
     synonyms: Vec<String>,
     commitment: Option<String>,
     #[serde(default)]
+    min_age: Option<u8>,
+    #[serde(default)]
     fields: Vec<RawField>,
     #[serde(default)]
     materials: Vec<Material>,
@@ -116,6 +118,7 @@ impl Catalog {
                 fields,
                 materials: r.materials,
                 parts: Vec::new(),
+                min_age: r.min_age,
             };
             check_item(&item, categories, &mut bad);
             items.push(item);

@@ -13,4 +13,4 @@ pub mod maintenance;
 pub mod model;
 pub mod session;
 
-pub use model::{Language, Photo, PlatformError, Resident, Settings, Technician};
+pub use model::{Language, Photo, PhotoQuality, PlatformError, Resident, Settings, Technician};

@@ -75,6 +75,15 @@ pub struct Photo {
     pub view: Sensitive<Vec<u8>>,
     pub view_width: u32,
     pub view_height: u32,
+    /// What a clerk would send the page back for (too dark, cut off), as the camera's check saw it.
+    pub quality: PhotoQuality,
+}
+
+/// What a clerk would send a photographed page back for, as the camera's check saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PhotoQuality {
+    pub dark: bool,
+    pub cut_off: bool,
 }
 
 impl Photo {
@@ -85,7 +94,13 @@ impl Photo {
             view: view.into(),
             view_width,
             view_height,
+            quality: Default::default(),
         }
+    }
+
+    pub fn with_quality(mut self, quality: PhotoQuality) -> Self {
+        self.quality = quality;
+        self
     }
 }
 

@@ -183,6 +183,48 @@ async fn the_synthetic_document_camera_films_a_page_that_can_be_straightened() {
     assert!(flat.height > flat.width, "portrait page");
 }
 
+/// What a clerk would return a photo for is seen on the page itself: paper in poor light, a page partly off
+/// the pad. A page lying well in good light has neither, at any tilt.
+#[test]
+fn a_dark_page_and_a_page_off_the_pad_are_told_apart_from_a_good_one() {
+    use kiosk_drivers::camera::document::capture;
+    use kiosk_drivers::camera::service::PageOnPad;
+    use kiosk_drivers::camera::synthetic::document_as;
+    for angle in [0.0f32, 4.0, -9.0] {
+        let (_, good) = capture(&document_as(1280, 960, angle, PageOnPad::Placed)).expect("a page");
+        assert!(good.good(), "{angle}°: {good:?}");
+        let (_, dim) = capture(&document_as(1280, 960, angle, PageOnPad::Dim)).expect("a page");
+        assert!(dim.dark && !dim.cut_off, "{angle}°: {dim:?}");
+        let (flat, off) =
+            capture(&document_as(1280, 960, angle, PageOnPad::OffEdge)).expect("what is in view");
+        assert!(off.cut_off && !off.dark, "{angle}°: {off:?}");
+        assert!(flat.width < 400, "only part of the page is in the photo");
+    }
+}
+
+/// The simulator's hand changes what the document camera films, frame by frame.
+#[tokio::test]
+async fn the_simulated_pad_films_the_page_as_it_is_laid() {
+    use kiosk_drivers::camera::document::capture;
+    use kiosk_drivers::camera::service::PageOnPad;
+    let plug = Plug::default();
+    let cam = start(Source::Synthetic {
+        width: 640,
+        height: 480,
+        fps: 15,
+        scene: Scene::Document,
+        plug: plug.clone(),
+    });
+    let quality = |f| capture(&f).map(|(_, q)| q).expect("a page");
+    assert!(quality(cam.still().await.unwrap()).good());
+    plug.set_page(PageOnPad::Dim);
+    assert!(quality(cam.still().await.unwrap()).dark);
+    plug.set_page(PageOnPad::OffEdge);
+    assert!(quality(cam.still().await.unwrap()).cut_off);
+    plug.set_page(PageOnPad::Placed);
+    assert!(quality(cam.still().await.unwrap()).good());
+}
+
 #[tokio::test(start_paused = true)]
 async fn a_camera_streams_only_while_wanted_and_an_idle_one_is_still_watched() {
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();

@@ -200,7 +200,12 @@ async function start() {
   };
   $("decide").onsubmit = async (e) => {
     e.preventDefault();
-    try { await post("/clerk/api/cases/" + encodeURIComponent($("case").value.trim()) + "/decision", { decision: $("decision").value }); status("已记录"); loadFigures(); }
+    // One reason a line, "what: why" (a full-width colon as well); what names a field or a material of the case.
+    const reasons = $("reasons").value.split("\n").map((l) => l.trim()).filter((l) => l).map((l) => {
+      const at = l.search(/[:：]/);
+      return at < 0 ? { target: "", note: l } : { target: l.slice(0, at).trim(), note: l.slice(at + 1).trim() };
+    });
+    try { await post("/clerk/api/cases/" + encodeURIComponent($("case").value.trim()) + "/decision", { decision: $("decision").value, reasons }); status("已记录"); loadFigures(); }
     catch (err) { status("未记录：" + err.message); }
   };
   await Promise.all([loadFleet(), loadFigures(), loadBad()]).catch((err) => status(err.message));

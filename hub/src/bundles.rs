@@ -44,6 +44,7 @@ pub(crate) fn part_request(r: &CaseRequest, part: &kiosk_api::CasePart) -> CaseR
             .filter(|c| part.materials.contains(&c.name))
             .cloned()
             .collect(),
+        corrects: None,
     }
 }
 

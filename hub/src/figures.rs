@@ -6,6 +6,9 @@
 //!   summed over the sessions of a group (a ratio of sums, so a form of 30 fields weighs 30 times a field);
 //! - **first-time success** = cases not sent back for correction (补正) nor rejected ÷ cases submitted; a case
 //!   nobody has decided on yet counts as not sent back (so far), an immediate (即办) case as accepted;
+//! - **returned** / **returned twice** = cases sent back for correction at least once / again after their
+//!   correction (a bundle's own row: bundles any of whose department cases was);
+//!   **second-return rate** (二次及以上退回率) = returned twice ÷ returned, target under 10 %;
 //! - **application time** = first touch of the item until submission, averaged over submitted sessions;
 //! - **help first response** = a resident's request for a person (帮办 or 视频办) until a person answered,
 //!   averaged over the answered ones; the **share within 1 minute** is over every request, so a request
@@ -76,6 +79,10 @@ pub struct Sums {
     pub bad_ratings: i64,
     pub cases: i64,
     pub cases_sent_back: i64,
+    /// Cases sent back for correction at least once, and twice or more (for a bundle: any of its
+    /// department cases).
+    pub cases_returned: i64,
+    pub cases_returned_twice: i64,
 }
 
 impl std::ops::AddAssign for Sums {
@@ -95,6 +102,8 @@ impl std::ops::AddAssign for Sums {
         self.bad_ratings += o.bad_ratings;
         self.cases += o.cases;
         self.cases_sent_back += o.cases_sent_back;
+        self.cases_returned += o.cases_returned;
+        self.cases_returned_twice += o.cases_returned_twice;
     }
 }
 
@@ -121,6 +130,12 @@ pub struct Figures {
     pub ratings: i64,
     pub avg_rating: Option<f64>,
     pub bad_ratings: i64,
+    /// Cases sent back for correction (补正) at least once.
+    pub returned: i64,
+    pub returned_twice: i64,
+    /// 二次及以上退回率: of the cases returned, the share returned again after their correction (the first
+    /// return did not say everything); target below 0.1.
+    pub second_return_rate: Option<f64>,
 }
 
 impl From<&Sums> for Figures {
@@ -138,6 +153,9 @@ impl From<&Sums> for Figures {
             ratings: s.ratings,
             avg_rating: ratio(s.rating_total, s.ratings),
             bad_ratings: s.bad_ratings,
+            returned: s.cases_returned,
+            returned_twice: s.cases_returned_twice,
+            second_return_rate: ratio(s.cases_returned_twice, s.cases_returned),
         }
     }
 }
@@ -203,6 +221,9 @@ impl Report {
             "ratings",
             "avg_rating",
             "bad_ratings",
+            "returned",
+            "returned_twice",
+            "second_return_rate",
         ])?;
         let opt = |v: Option<f64>| v.map(|v| format!("{v:.4}")).unwrap_or_default();
         for (grouping, key, s) in self.rows() {
@@ -222,6 +243,9 @@ impl Report {
                 f.ratings.to_string(),
                 opt(f.avg_rating),
                 f.bad_ratings.to_string(),
+                f.returned.to_string(),
+                f.returned_twice.to_string(),
+                opt(f.second_return_rate),
             ])?;
         }
         let bytes = w.into_inner().map_err(|e| e.into_error())?;
@@ -432,34 +456,63 @@ impl Platform {
                 bad_ratings: r.try_get(15)?,
                 cases: 0,
                 cases_sent_back: 0,
+                cases_returned: 0,
+                cases_returned_twice: 0,
             };
             report.add(&site(&terminal), &terminal, &item, &day, s);
         }
         // Cases count on the day the platform received them.
         let (start, end) = day_bounds(from, to);
         let cases = sqlx::query(
-            "SELECT c.terminal_id, c.item_code, c.received_ms, d.decision FROM cases c \
-             LEFT JOIN case_decisions d ON d.case_number = c.case_number \
+            "SELECT c.terminal_id, c.item_code, c.received_ms, d.decision, c.idempotency_key, \
+             CAST((SELECT COUNT(*) FROM case_returns r WHERE r.case_number = c.case_number) AS BIGINT) \
+             FROM cases c LEFT JOIN case_decisions d ON d.case_number = c.case_number \
              WHERE c.received_ms >= $1 AND c.received_ms < $2",
         )
         .bind(start)
         .bind(end)
         .fetch_all(pool)
         .await?;
+        // A bundle's returns are those of its department cases (keyed `<bundle key>/<part>`): by bundle key,
+        // whether any was returned, and returned twice.
+        let mut bundles: BTreeMap<String, String> = BTreeMap::new();
+        let mut bundle_returns: BTreeMap<String, (bool, bool)> = BTreeMap::new();
         for r in &cases {
             let terminal: String = r.try_get(0)?;
             let item: String = r.try_get(1)?;
             let received: i64 = r.try_get(2)?;
             let decision: Option<String> = r.try_get(3)?;
+            let key: String = r.try_get(4)?;
+            let rounds: i64 = r.try_get(5)?;
             let s = Sums {
                 cases: 1,
-                cases_sent_back: i64::from(matches!(
-                    decision.as_deref(),
-                    Some("correction" | "rejected")
-                )),
+                // A case corrected and waiting again was still sent back once.
+                cases_sent_back: i64::from(
+                    rounds > 0 || matches!(decision.as_deref(), Some("correction" | "rejected")),
+                ),
+                cases_returned: i64::from(rounds >= 1),
+                cases_returned_twice: i64::from(rounds >= 2),
                 ..Sums::default()
             };
             report.add(&site(&terminal), &terminal, &item, &day_of_ms(received), s);
+            match key.split_once('/') {
+                Some((bundle, _)) => {
+                    let b = bundle_returns.entry(bundle.to_string()).or_default();
+                    b.0 |= rounds >= 1;
+                    b.1 |= rounds >= 2;
+                }
+                None => {
+                    bundles.insert(key, item);
+                }
+            }
+        }
+        // On the bundle's own row only: the other groupings count the department cases already.
+        for (key, (once, twice)) in bundle_returns {
+            if let Some(item) = bundles.get(&key) {
+                let b = report.by_item.entry(item.clone()).or_default();
+                b.cases_returned += i64::from(once);
+                b.cases_returned_twice += i64::from(twice);
+            }
         }
         Ok(report)
     }

@@ -20,6 +20,7 @@ pub mod operations;
 pub mod platform;
 pub mod records;
 mod resident;
+pub mod returns;
 pub use platform::{HubError, Platform, Received};
 
 use axum::extract::{DefaultBodyLimit, Request, State};

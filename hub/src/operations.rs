@@ -291,6 +291,9 @@ pub(crate) async fn follow_up(
 #[derive(Deserialize)]
 pub(crate) struct Decision {
     decision: String,
+    /// For `correction`: what to correct, each naming a field or material of the case.
+    #[serde(default)]
+    reasons: Vec<crate::returns::ClerkReason>,
 }
 
 pub(crate) async fn decide(
@@ -308,6 +311,14 @@ pub(crate) async fn decide(
             StatusCode::UNPROCESSABLE_ENTITY,
             "决定应为 accepted、correction 或 rejected",
         );
+    }
+    if d.decision == "correction" {
+        match crate::returns::record_return(&p.db, &number, &d.reasons, &clerk).await {
+            Ok(Ok(())) => {}
+            Ok(Err(why)) if why == "无此办件" => return refuse(StatusCode::NOT_FOUND, &why),
+            Ok(Err(why)) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &why),
+            Err(e) => return storage(e),
+        }
     }
     written(p.decide(&number, &d.decision, &clerk).await, "无此办件")
 }

@@ -400,11 +400,11 @@ fn document(r: &CaseRequest, certs: &[Certificate]) -> Option<IssuedDocument> {
 #[utoipa::path(post, path = "/api/v1/cases", tag = "platform", request_body = CaseRequest,
     security(("terminal" = [])),
     responses(
-        (status = 200, description = "The case (the same for a repeated request)", body = CaseReply),
+        (status = 200, description = "The case (the same for a repeated request; for a correction, the case corrected)", body = CaseReply),
         (status = 401, description = "No valid terminal token", body = ApiError),
-        (status = 403, description = "The request names another terminal", body = ApiError),
+        (status = 403, description = "The request names another terminal, or corrects another person's case", body = ApiError),
         (status = 409, description = "A material was not uploaded (code material-missing)", body = ApiError),
-        (status = 422, description = "Invalid, or the key was used for another request", body = ApiError),
+        (status = 422, description = "Invalid, the key was used for another request, or a correction of a case that is unknown (unknown-case) or not returned (not-returned)", body = ApiError),
         (status = 503, description = "Platform down", body = ApiError)))]
 pub(crate) async fn cases(
     State(p): State<Arc<Platform>>,
@@ -422,6 +422,9 @@ pub(crate) async fn cases(
     }
     if let Some(problem) = crate::bundles::check_parts(&r) {
         return invalid(problem);
+    }
+    if r.corrects.is_some() && !r.parts.is_empty() {
+        return invalid("补正不分项");
     }
     let mut refs: Vec<(String, String)> = Vec::new();
     for m in r.materials.iter().chain(r.application_pdf.iter()) {
@@ -441,6 +444,9 @@ pub(crate) async fn cases(
             }
             Err(e) => return e,
         }
+    }
+    if let Some(number) = &r.corrects {
+        return crate::returns::take_correction(&p, &r, number).await;
     }
     let id = r
         .applicant

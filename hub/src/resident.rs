@@ -58,6 +58,10 @@ pub(crate) async fn overview(
         Ok(x) => x,
         Err(e) => return storage(e),
     };
+    let returned = match crate::returns::returned_for(&p.db, &r.applicant).await {
+        Ok(r) => r,
+        Err(e) => return storage(e),
+    };
     let offers = match resident {
         // Only for the person named, as prefill.
         Some(res) if res.name == r.applicant.name => {
@@ -72,7 +76,7 @@ pub(crate) async fn overview(
         }
         _ => Vec::new(),
     };
-    Json(OverviewReply { offers }).into_response()
+    Json(OverviewReply { offers, returned }).into_response()
 }
 
 /// The resident confirmed a benefit the overview offered; once per `Idempotency-Key`.
@@ -95,7 +99,7 @@ pub(crate) async fn confirm(
 
 /// A LIKE pattern for a body (canonical JSON) whose applicant has this ID number. An ID number is digits and
 /// X; anything else (a `%` or `_` sent by a client) is dropped, so the pattern matches that person only.
-fn applicant_pattern(id_number: &str) -> String {
+pub(crate) fn applicant_pattern(id_number: &str) -> String {
     let clean: String = id_number
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())

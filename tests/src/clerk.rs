@@ -323,3 +323,64 @@ pub async fn clerk_cookie(origin: &str, name: &str, password: &str) -> Result<St
     );
     Ok(c.split(';').next().unwrap_or_default().to_string())
 }
+
+/// A clerk signed in to the hub's console over HTTP as a browser is (session cookie and CSRF token).
+pub struct ConsoleClerk {
+    pub http: reqwest::Client,
+    pub origin: String,
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl ConsoleClerk {
+    /// Adds the clerk to `hub` and signs in.
+    pub async fn sign_in(
+        origin: &str,
+        hub: &kiosk_hub::Platform,
+        name: &str,
+        password: &str,
+    ) -> ConsoleClerk {
+        hub.add_clerk(name, password).await.expect("clerk");
+        let cookie = clerk_cookie(origin, name, password).await.expect("login");
+        let http = reqwest::Client::new();
+        let me: Value = http
+            .get(format!("{origin}/clerk/me"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .expect("me")
+            .json()
+            .await
+            .expect("me JSON");
+        ConsoleClerk {
+            http,
+            origin: origin.into(),
+            cookie,
+            csrf: me["csrf"].as_str().unwrap_or_default().into(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.origin))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    /// A state-changing request with the CSRF token; its status.
+    pub async fn post_json(&self, path: &str, body: Value) -> u16 {
+        self.http
+            .post(format!("{}{path}", self.origin))
+            .header("cookie", &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+            .json(&body)
+            .send()
+            .await
+            .expect("POST")
+            .status()
+            .as_u16()
+    }
+}

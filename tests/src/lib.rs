@@ -5,6 +5,7 @@ pub mod a11y;
 pub mod clerk;
 pub mod faults;
 pub mod rauc;
+pub mod resident;
 pub mod session;
 
 pub use session::{assert_wiped, draw_signature, view_models};
@@ -477,6 +478,7 @@ pub fn sample_case(
     kiosk_api::CaseRequest {
         parts: Vec::new(),
         certificates: Vec::new(),
+        corrects: None,
         idempotency_key: key.into(),
         terminal_id: terminal.into(),
         item_code: "YB-003".into(),

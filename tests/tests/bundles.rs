@@ -6,73 +6,8 @@
 //! Each run prints its figures (touches, prefill, the machine's own time): BENCHMARKS.md "一件事" has them.
 
 use kiosk::application::{PrintState, Step, Submission};
-use kiosk_drivers::sim::sample_cards;
+use kiosk_tests::resident::Resident;
 use kiosk_tests::*;
-use std::cell::Cell;
-
-/// The resident's touches, counted (a key, a button, a stroke of the signature are one each).
-struct Resident<'a> {
-    term: &'a Terminal,
-    touches: Cell<u32>,
-}
-
-impl<'a> Resident<'a> {
-    /// The resident with sample card `i` on the reader, read: with their name and ID number, to look for
-    /// after the session.
-    fn with_card(term: &'a Terminal, i: usize) -> (Resident<'a>, String, String) {
-        let card = sample_cards().remove(i);
-        let name = card.record.name.expose().clone();
-        let id = card.record.id_number.expose().as_str().to_string();
-        term.insert_card(card.record);
-        let r = Resident {
-            term,
-            touches: Cell::new(0),
-        };
-        (r, name, id)
-    }
-
-    fn until_prefilled(&self) {
-        self.term.until("prefill from the platform", |k| {
-            k.terminal
-                .borrow()
-                .application()
-                .as_ref()
-                .is_some_and(|a| a.prefill == kiosk::application::PrefillState::Done)
-        });
-    }
-
-    fn touch(&self, label: &str) {
-        self.term.touch(label);
-        self.touches.set(self.touches.get() + 1);
-    }
-
-    fn sign(&self) {
-        draw_signature(&self.term.kiosk);
-        self.touches.set(self.touches.get() + 1);
-    }
-
-    /// Every material still to photograph, each with three touches: 拍照, 拍照 under the camera, 使用这张.
-    fn photograph_all(&self, take: &str, use_it: &str) {
-        let k = &self.term.kiosk;
-        let missing = || {
-            k.terminal
-                .borrow()
-                .application()
-                .as_ref()
-                .map_or(0, |a| a.missing_materials().len())
-        };
-        while missing() > 0 {
-            let before = missing();
-            self.touch(take);
-            self.touch(take);
-            self.term.until("the straightened page", |k| {
-                *k.terminal.borrow().capture() == kiosk::session::CaptureStep::Review
-            });
-            self.touch(use_it);
-            assert_eq!(missing(), before - 1);
-        }
-    }
-}
 
 /// The bundle's case and its department cases at the hub: (bundle request, bundle reply, department
 /// requests by part code).

@@ -4,6 +4,7 @@
 //! bad ratings. On SQLite, and on PostgreSQL when one is configured.
 
 use kiosk_api::{ConfigResult, DeviceHealth, Heartbeat, Outcome, SessionFigures};
+use kiosk_tests::clerk::ConsoleClerk as Clerk;
 use serde_json::Value;
 
 #[path = "operations/sessions.rs"]
@@ -46,59 +47,8 @@ fn heartbeat(terminal: &str, street: &str, community: &str) -> Heartbeat {
     }
 }
 
-struct Clerk {
-    http: reqwest::Client,
-    origin: String,
-    cookie: String,
-    csrf: String,
-}
-
-impl Clerk {
-    async fn get(&self, path: &str) -> reqwest::Response {
-        self.http
-            .get(format!("{}{path}", self.origin))
-            .header("cookie", &self.cookie)
-            .send()
-            .await
-            .expect("GET")
-    }
-
-    async fn post_json(&self, path: &str, body: Value) -> u16 {
-        self.http
-            .post(format!("{}{path}", self.origin))
-            .header("cookie", &self.cookie)
-            .header("x-csrf-token", &self.csrf)
-            .json(&body)
-            .send()
-            .await
-            .expect("POST")
-            .status()
-            .as_u16()
-    }
-}
-
 async fn clerk(origin: &str, hub: &kiosk_hub::Platform) -> Clerk {
-    hub.add_clerk("li.ping", PASSWORD).await.expect("clerk");
-    let cookie = kiosk_tests::clerk::clerk_cookie(origin, "li.ping", PASSWORD)
-        .await
-        .expect("login");
-    let http = reqwest::Client::new();
-    let me: Value = http
-        .get(format!("{origin}/clerk/me"))
-        .header("cookie", &cookie)
-        .send()
-        .await
-        .and_then(|r| r.error_for_status())
-        .expect("me")
-        .json()
-        .await
-        .expect("me JSON");
-    Clerk {
-        http,
-        origin: origin.into(),
-        cookie,
-        csrf: me["csrf"].as_str().unwrap_or_default().into(),
-    }
+    Clerk::sign_in(origin, hub, "li.ping", PASSWORD).await
 }
 
 fn figures_and_fleet(database: Option<&str>) {
@@ -144,6 +94,11 @@ fn figures_and_fleet(database: Option<&str>) {
         {
             let mut c = kiosk_tests::sample_case(&format!("case-{i}"), terminal, &[]);
             c.item_code = item.into();
+            c.fields = vec![kiosk_api::FieldValue {
+                id: "phone".into(),
+                label: "联系电话".into(),
+                value: "13900001111".into(),
+            }];
             numbers.push(client.deliver(&c, &[]).await.expect("case").case_number);
         }
         // Ratings: a 1 and a 5 on T1's first case.
@@ -166,10 +121,20 @@ fn figures_and_fleet(database: Option<&str>) {
         }
 
         let c = clerk(&origin, &hub).await;
+        // A return names what to correct: without a reason, or with one naming nothing of the case, refused.
+        let returned = format!("/clerk/api/cases/{}/decision", numbers[1]);
+        for reasons in [
+            serde_json::json!([]),
+            serde_json::json!([{ "target": "户口簿", "note": "缺" }]),
+        ] {
+            let body = serde_json::json!({ "decision": "correction", "reasons": reasons });
+            assert_eq!(c.post_json(&returned, body).await, 422);
+        }
+        let why = serde_json::json!([{ "target": "联系电话", "note": "号码打不通" }]);
         for (n, d) in [(0, "accepted"), (1, "correction"), (3, "rejected")] {
             let path = format!("/clerk/api/cases/{}/decision", numbers[n]);
             assert_eq!(
-                c.post_json(&path, serde_json::json!({ "decision": d }))
+                c.post_json(&path, serde_json::json!({ "decision": d, "reasons": why }))
                     .await,
                 204
             );

@@ -9,6 +9,8 @@ pub enum Source {
     Card,
     Platform,
     Certificate(String),
+    /// As the resident filed it in the case being corrected.
+    Filed,
     /// Typed or chosen by the resident.
     Resident,
 }
@@ -41,6 +43,9 @@ pub struct FieldState {
     /// Prefilled from data the government holds, and not changed since (the prefill rate counts these).
     pub prefilled_unchanged: bool,
     pub prefilled: bool,
+    /// What the card or an electronic certificate says, with where it came from: a value typed over it
+    /// contradicts the record, which a clerk would send the case back for.
+    pub held: Option<(Sensitive<String>, Source)>,
     /// Edits after a first value was there (prefilled or typed and left): the figures' corrections.
     pub corrections: u32,
     pub problem: Option<Problem>,
@@ -57,6 +62,7 @@ impl FieldState {
             source: None,
             prefilled_unchanged: false,
             prefilled: false,
+            held: None,
             corrections: 0,
             problem: None,
             checked: false,
@@ -64,6 +70,9 @@ impl FieldState {
     }
 
     pub(super) fn set_prefill(&mut self, value: String, source: Source) {
+        if matches!(source, Source::Card | Source::Certificate(_)) {
+            self.held = Some((Sensitive::new(value.clone()), source.clone()));
+        }
         self.value = Sensitive::new(value);
         self.source = Some(source);
         self.prefilled = true;

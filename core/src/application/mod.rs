@@ -8,7 +8,11 @@ use kiosk_api::{CasePart, CaseReply, FieldValue, HeldMaterial, ItemKind, Upload}
 use kiosk_catalog::{Field, FieldType, Item, Kind, Prefill};
 use kiosk_drivers::Sensitive;
 
+mod checks;
+mod correction;
 mod field;
+pub use checks::Concern;
+pub use correction::Correction;
 pub use field::{certificate_source, validate, FieldState, Keyboard, Problem, Source, FIELD_MAX};
 
 /// The steps of an application, in order. Steps an item does not need are skipped.
@@ -134,6 +138,10 @@ pub struct Application {
     /// Materials the platform holds as electronic certificates for this resident: material index → the
     /// certificate's number (shown as "已获取，免于提交" with where it came from, never asked for).
     pub fetched: Vec<(usize, Sensitive<String>)>,
+    /// The applicant's age on the day, when identified (an item's age condition is checked against it).
+    pub applicant_age: Option<u16>,
+    /// A correction (补正) of a case a clerk sent back: only what the clerk named is asked.
+    pub correction: Option<Correction>,
 }
 
 /// The material an item with face identification adds.
@@ -226,6 +234,8 @@ impl Application {
             }),
             rating_sent: false,
             fetched: Vec::new(),
+            applicant_age: None,
+            correction: None,
         }
     }
 
@@ -248,7 +258,15 @@ impl Application {
     pub fn field_in_use(&self, i: usize) -> bool {
         self.fields
             .get(i)
-            .is_some_and(|f| self.item.field_in_use(&f.field.id, &self.applies()))
+            .is_some_and(|f| self.asks_field(&f.field.id, &self.applies()))
+    }
+
+    /// A correction asks for the fields its clerk named; else the item's (a bundle's: of its parts that apply).
+    fn asks_field(&self, id: &str, applies: &[bool]) -> bool {
+        match &self.correction {
+            Some(c) => c.names_field(id),
+            None => self.item.field_in_use(id, applies),
+        }
     }
 
     /// The fields asked, with their index.
@@ -257,7 +275,7 @@ impl Application {
         self.fields
             .iter()
             .enumerate()
-            .filter(move |(_, f)| self.item.field_in_use(&f.field.id, &applies))
+            .filter(move |(_, f)| self.asks_field(&f.field.id, &applies))
     }
 
     /// Whether material `i` is needed by a part that applies (every material of an item).
@@ -265,7 +283,10 @@ impl Application {
         self.item
             .materials
             .get(i)
-            .is_some_and(|m| self.item.material_in_use(&m.name, &self.applies()))
+            .is_some_and(|m| match &self.correction {
+                Some(c) => c.names_material(&m.name),
+                None => self.item.material_in_use(&m.name, &self.applies()),
+            })
     }
 
     /// The material is there without the resident: held by the government, or fetched as a certificate.
@@ -364,7 +385,7 @@ impl Application {
         match step {
             Step::Identify => Step::Form,
             Step::Form if self.materials_needed() => Step::Materials,
-            Step::Form | Step::Materials if self.item.commitment.is_some() => Step::Sign,
+            Step::Form | Step::Materials if self.signs() => Step::Sign,
             // A document print asks nothing more than its form: the form is its review.
             Step::Form | Step::Materials | Step::Sign if self.item.kind == Kind::Print => {
                 Step::Submitting
@@ -375,14 +396,21 @@ impl Application {
         }
     }
 
+    /// The resident signs the item's commitment: not again for a correction (the case's stands).
+    pub fn signs(&self) -> bool {
+        self.item.commitment.is_some() && self.correction.is_none()
+    }
+
     /// The step before `step` (for the back button), skipping what the item does not have.
     pub fn previous_before(&self, step: Step) -> Option<Step> {
         match step {
             Step::Identify | Step::Form => None,
+            // A correction of materials only has no form to go back to.
+            Step::Materials if !self.fields_in_use().any(|_| true) => None,
             Step::Materials => Some(Step::Form),
             Step::Sign if self.materials_needed() => Some(Step::Materials),
             Step::Sign => Some(Step::Form),
-            Step::Review if self.item.commitment.is_some() => Some(Step::Sign),
+            Step::Review if self.signs() => Some(Step::Sign),
             Step::Review if self.materials_needed() => Some(Step::Materials),
             Step::Review => Some(Step::Form),
             Step::Submitting | Step::Done => None,
@@ -393,8 +421,13 @@ impl Application {
     pub fn check_all(&mut self) -> bool {
         let mut ok = true;
         let applies = self.applies();
-        for f in &mut self.fields {
-            if !self.item.field_in_use(&f.field.id, &applies) {
+        let asked: Vec<bool> = self
+            .fields
+            .iter()
+            .map(|f| self.asks_field(&f.field.id, &applies))
+            .collect();
+        for (f, asked) in self.fields.iter_mut().zip(asked) {
+            if !asked {
                 // A field of a part that is not filed is not asked, whatever it holds.
                 f.problem = None;
                 continue;
@@ -622,6 +655,9 @@ impl Application {
     /// A bundle's department cases as the platform splits it: the parts that apply, each with the fields and
     /// materials it needs (empty for one item).
     pub fn case_parts(&self) -> Vec<CasePart> {
+        if self.correction.is_some() {
+            return Vec::new();
+        }
         let applies = self.applies();
         self.item
             .parts

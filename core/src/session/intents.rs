@@ -32,6 +32,7 @@ impl Terminal {
                 }
             }
             Intent::Offer(i) => self.offer_touched(i, &mut fx),
+            Intent::Correct { case, item } => self.open_correction(case, item, &mut fx),
             Intent::Home => {
                 self.search.clear();
                 self.keyboard = false;
@@ -209,21 +210,8 @@ impl Terminal {
                 }
             }
             Intent::Next => self.next(&mut fx),
-            Intent::Photograph(n) => {
-                let ok = self.screen == Screen::Apply
-                    && self.application.as_ref().is_some_and(|a| {
-                        a.step == Step::Materials && a.material_in_use(n) && !a.material_held(n)
-                    });
-                if ok {
-                    if let Some(a) = self.application.as_mut() {
-                        a.photographing = Some(n);
-                    }
-                    self.capture_return = Screen::Apply;
-                    self.screen = Screen::Capture;
-                    self.capture = CaptureStep::Aiming;
-                    self.pending_photo = None;
-                }
-            }
+            Intent::Photograph(n) => self.photograph(n, Step::Materials),
+            Intent::FixConcern(n) => self.fix_concern(n),
             Intent::ToggleCommitmentRead => {
                 if let Some(a) = self.at_step(Step::Sign) {
                     a.commitment_read = !a.commitment_read;

@@ -30,7 +30,8 @@ impl Terminal {
         }
         let key = self.next_key();
         let card = self.resident.as_ref().map(|r| &r.card);
-        let a = Application::new(*item, card, key);
+        let mut a = Application::new(*item, card, key);
+        a.applicant_age = self.resident.as_ref().map(|r| r.age);
         if a.prefill == PrefillState::Waiting {
             if let Some(card) = card {
                 fx.push(Effect::FetchPrefill(PrefillRequest {
@@ -69,6 +70,46 @@ impl Terminal {
         self.pending_item = None;
     }
 
+    /// Material `n` under the camera, from the step it is asked on (back to that step with the photo).
+    pub(super) fn photograph(&mut self, n: usize, on: Step) {
+        let ok = self.screen == Screen::Apply
+            && self
+                .application
+                .as_ref()
+                .is_some_and(|a| a.step == on && a.material_in_use(n) && !a.material_held(n));
+        if ok {
+            if let Some(a) = self.application.as_mut() {
+                a.photographing = Some(n);
+            }
+            self.capture_return = Screen::Apply;
+            self.screen = Screen::Capture;
+            self.capture = CaptureStep::Aiming;
+            self.pending_photo = None;
+        }
+    }
+
+    /// The one touch that fixes a concern of the review, without leaving it: a photo again (back to the
+    /// review with it), or the certificate's value back. An age condition has no fix here.
+    pub(super) fn fix_concern(&mut self, n: usize) {
+        let Some(concern) = self
+            .at_step(Step::Review)
+            .and_then(|a| a.concerns().get(n).cloned())
+        else {
+            return;
+        };
+        match concern {
+            Concern::MissingMaterial { material }
+            | Concern::PhotoDark { material }
+            | Concern::PhotoCutOff { material } => self.photograph(material, Step::Review),
+            Concern::Contradicts { field, .. } => {
+                if let Some(a) = self.application.as_mut() {
+                    a.restore_held(field);
+                }
+            }
+            Concern::TooYoung { .. } => {}
+        }
+    }
+
     pub(super) fn next(&mut self, fx: &mut Vec<Effect>) {
         let printer_ok = self.application.as_ref().is_some_and(|a| {
             a.item.kind != kiosk_catalog::Kind::Print || self.printer_ready(a.item.kind)
@@ -85,11 +126,17 @@ impl Terminal {
             Step::Form => {
                 a.unfocus();
                 // A document that cannot be printed here is not started: the page said so already.
-                a.check_all() && a.prefill != PrefillState::Waiting && printer_ok
+                a.check_all()
+                    && a.prefill != PrefillState::Waiting
+                    && printer_ok
+                    && !a
+                        .concerns()
+                        .iter()
+                        .any(|c| matches!(c, Concern::TooYoung { .. }))
             }
             Step::Materials => a.missing_materials().is_empty(),
             Step::Sign => a.commitment_read && a.signed(),
-            Step::Review => true,
+            Step::Review => a.fileable(),
             Step::Done => {
                 self.end(EndReason::Finished, fx);
                 return;
@@ -131,12 +178,13 @@ impl Terminal {
                 applicant,
                 fields: a.fields_for_platform(),
                 materials: uploads.iter().map(|u| u.reference()).collect(),
-                commitment: a.item.commitment.clone(),
+                commitment: a.item.commitment.clone().filter(|_| a.correction.is_none()),
                 application_pdf: None,
                 // The caller stamps the time (no clock in here).
                 submitted_at: String::new(),
                 parts: a.case_parts(),
                 certificates: a.certificates_used(),
+                corrects: a.correction.as_ref().map(|c| c.case_number.clone()),
             },
             uploads,
             strokes: a.strokes.clone(),

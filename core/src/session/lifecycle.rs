@@ -118,6 +118,13 @@ impl Terminal {
             self.notice = Some((Notice::CardExpired, now));
             return;
         }
+        // What was said to the last resident is not for this one.
+        if matches!(
+            self.notice,
+            Some((Notice::ThankYou | Notice::SessionEndedTimeout, _))
+        ) {
+            self.notice = None;
+        }
         let age = record.age_on(today);
         self.resident = Some(Resident {
             name: record.name.clone(),
@@ -150,6 +157,7 @@ impl Terminal {
         self.not_done_reason = None;
         self.resident = None;
         self.offers.clear();
+        self.returned.clear();
         self.keyboard = false;
         self.pending_photo = None;
         self.materials.clear();
@@ -247,7 +255,11 @@ pub(super) fn receipt(
     use kiosk_drivers::printer::protocol::Receipt;
     let item = &a.item;
     let mut r = Receipt::new()
-        .title("受理回执")
+        .title(if a.correction.is_some() {
+            "补正回执"
+        } else {
+            "受理回执"
+        })
         .row("事项", item.name.as_str())
         .row(
             if follow_url.is_some() {
@@ -267,7 +279,10 @@ pub(super) fn receipt(
             },
             item.department.as_str(),
         );
-    if item.is_bundle() {
+    if let Some(c) = a.correction.as_ref().filter(|c| !c.department.is_empty()) {
+        r = r.row("补正部门", c.department.as_str());
+    }
+    if item.is_bundle() && a.correction.is_none() {
         // Every department's case: the platform's numbers, or (queued) the parts that will be filed.
         r = r.separator().text("各部门办件");
         if cases.is_empty() {

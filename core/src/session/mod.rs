@@ -7,8 +7,8 @@
 //! the printers come back through `prefill_arrived`, `submitted` and `printed`.
 
 use crate::application::{
-    Application, Attached, CardData, FieldState, PrefillState, PrintState, Step, Submission,
-    BAD_RATING_REASONS, NOT_DONE_REASONS,
+    Application, Attached, CardData, Concern, FieldState, PrefillState, PrintState, Step,
+    Submission, BAD_RATING_REASONS, NOT_DONE_REASONS,
 };
 use crate::model::PlatformError;
 use crate::model::{Language, Photo, Resident, Settings, Technician};
@@ -246,6 +246,11 @@ pub enum Intent {
     CallClose,
     /// A line of the home screen's overview (免申即享, 智能推荐): confirm it, or show its detail.
     Offer(usize),
+    /// Correct returned case `case` of the overview (`Terminal::returned`); the caller looks its item up.
+    Correct {
+        case: usize,
+        item: Box<kiosk_catalog::Item>,
+    },
     Category(String),
     Search(String),
     /// A key of the on-screen search keyboard: a letter or digit, `backspace` or `clear`.
@@ -281,6 +286,9 @@ pub enum Intent {
     Next,
     /// Photograph material `n` of the item.
     Photograph(usize),
+    /// The fix of concern `n` of `Application::concerns` (on the review): photograph the material again, or
+    /// put back what the certificate says.
+    FixConcern(usize),
     ToggleCommitmentRead,
     /// A point of the signature in thousandths of the pad's width, on both axes; `new_stroke` on touch down.
     SignPoint {
@@ -354,6 +362,8 @@ pub struct Terminal {
     application: Option<Application>,
     /// The overview's lines for the identified resident, and which ask they answer.
     offers: Vec<OfferLine>,
+    /// The resident's cases sent back for correction, from the overview.
+    returned: Vec<kiosk_api::ReturnedCase>,
     overview_asked: u64,
     /// An item chosen before identifying: opened when the card is read.
     pending_item: Option<Box<kiosk_catalog::Item>>,
@@ -552,6 +562,7 @@ impl Terminal {
             capture_return: Screen::Home,
             application: None,
             offers: Vec::new(),
+            returned: Vec::new(),
             overview_asked: 0,
             pending_item: None,
             terminal_id: String::new(),

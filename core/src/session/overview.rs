@@ -45,12 +45,45 @@ impl Terminal {
         &self.offers
     }
 
+    /// The resident's cases a clerk sent back, to correct (empty before the platform answered).
+    pub fn returned(&self) -> &[kiosk_api::ReturnedCase] {
+        &self.returned
+    }
+
+    /// Opens the correction of returned case `i` with its catalogue item: the form as filed, only what
+    /// the clerk named asked for.
+    pub(super) fn open_correction(
+        &mut self,
+        i: usize,
+        item: Box<kiosk_catalog::Item>,
+        fx: &mut Vec<Effect>,
+    ) {
+        let Some(case) = self.returned.get(i).cloned() else {
+            return;
+        };
+        if case.item_code != item.code || self.resident.is_none() {
+            return;
+        }
+        self.open_item(item, fx);
+        // Nothing to fetch: the correction's values are the case's own.
+        fx.retain(|e| !matches!(e, Effect::FetchPrefill(_)));
+        if let Some(a) = self.application.as_mut() {
+            a.correct(&case);
+        }
+    }
+
+    /// A correction the platform took: its line leaves the home screen.
+    pub(super) fn corrected(&mut self, case_number: &str) {
+        self.returned.retain(|c| c.case_number != case_number);
+    }
+
     /// Asks the platform what this resident gets; called on every identification.
     pub(super) fn ask_overview(&mut self, fx: &mut Vec<Effect>) {
         let Some(applicant) = self.applicant() else {
             return;
         };
         self.offers.clear();
+        self.returned.clear();
         self.overview_asked += 1;
         fx.push(Effect::FetchOverview {
             asked: self.overview_asked,
@@ -76,6 +109,7 @@ impl Terminal {
         }
         match reply {
             Ok(r) => {
+                self.returned = r.returned;
                 self.offers = r
                     .offers
                     .into_iter()

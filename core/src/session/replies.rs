@@ -109,6 +109,7 @@ impl Terminal {
             }
             Ok(reply) => {
                 tracing::info!(case = %reply.case_number, item = %a.item.code, "case submitted");
+                let corrected = a.correction.as_ref().map(|c| c.case_number.clone());
                 let receipt = (a.item.kind != kiosk_catalog::Kind::Print).then(|| {
                     receipt(
                         a,
@@ -139,6 +140,9 @@ impl Terminal {
                         receipt,
                         document,
                     })));
+                }
+                if let Some(number) = corrected {
+                    self.corrected(&number);
                 }
             }
         }

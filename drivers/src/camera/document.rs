@@ -18,7 +18,32 @@ pub struct PageFound {
     pub angle_deg: f32,
     pub width: f32,
     pub height: f32,
+    /// The page runs out of the picture: part of it is not in the photo.
+    pub cut_off: bool,
 }
+
+/// What a clerk would send a photographed page back for, seen before it is handed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PageQuality {
+    /// Too little light on the paper to read it for sure.
+    pub dark: bool,
+    /// Part of the page is outside the picture.
+    pub cut_off: bool,
+}
+
+impl PageQuality {
+    pub fn good(self) -> bool {
+        !self.dark && !self.cut_off
+    }
+}
+
+/// The paper's white (the 90th percentile of the page's brightness) below this is too dark: white paper
+/// under the terminal's lamp is 180–250, a page in shadow or with the lamp off well under 100.
+pub const DARK_PAPER: u8 = 110;
+
+/// Contour points on the picture's border beyond this share of its shorter side: the page runs out of it
+/// (a page lying whole on the pad touches the border nowhere).
+const CUT_OFF_SHARE: usize = 20;
 
 fn gray(frame: &Frame) -> Option<GrayImage> {
     let px: Vec<u8> = frame
@@ -48,6 +73,13 @@ pub fn find_page(frame: &Frame) -> Option<PageFound> {
     if contour_area(&page.points).abs() < (frame.width * frame.height) as f64 / 10.0 {
         return None;
     }
+    let (fw, fh) = (frame.width as i32, frame.height as i32);
+    let on_border = page
+        .points
+        .iter()
+        .filter(|p| p.x <= 0 || p.y <= 0 || p.x >= fw - 1 || p.y >= fh - 1)
+        .count();
+    let cut_off = on_border > frame.width.min(frame.height) / CUT_OFF_SHARE;
     let [tl, tr, br, bl] = min_area_rect(&page.points);
     let f = |p: Point<i32>| (p.x as f32, p.y as f32);
     let (tl, tr, br, bl) = (f(tl), f(tr), f(br), f(bl));
@@ -72,11 +104,17 @@ pub fn find_page(frame: &Frame) -> Option<PageFound> {
         angle_deg: angle,
         width: w,
         height: h,
+        cut_off,
     })
 }
 
 /// The page, upright and cropped to its edges; `None` when no page is found.
 pub fn straighten(frame: &Frame) -> Option<Frame> {
+    capture(frame).map(|(page, _)| page)
+}
+
+/// The page straightened and cropped, and what is wrong with it as a photo of a material.
+pub fn capture(frame: &Frame) -> Option<(Frame, PageQuality)> {
     let page = find_page(frame)?;
     let img: RgbImage = ImageBuffer::<Rgb<u8>, _>::from_raw(
         frame.width as u32,
@@ -100,11 +138,34 @@ pub fn straighten(frame: &Frame) -> Option<Frame> {
     let w = w.min(frame.width as u32 - x0.min(frame.width as u32));
     let h = h.min(frame.height as u32 - y0.min(frame.height as u32));
     let cropped = image::imageops::crop_imm(&upright, x0, y0, w, h).to_image();
-    Some(Frame {
+    let flat = Frame {
         width: w as usize,
         height: h as usize,
         seq: frame.seq,
         at: frame.at,
         rgb: Arc::from(cropped.into_raw()),
-    })
+    };
+    let quality = PageQuality {
+        dark: paper_white(&flat) < DARK_PAPER,
+        cut_off: page.cut_off,
+    };
+    Some((flat, quality))
+}
+
+/// The brightness of the paper: the 90th percentile of the page's pixels (text and lines are darker).
+pub fn paper_white(page: &Frame) -> u8 {
+    let Some(g) = gray(page) else { return 0 };
+    let mut histogram = [0usize; 256];
+    for p in g.pixels() {
+        histogram[usize::from(p.0[0])] += 1;
+    }
+    let total: usize = histogram.iter().sum();
+    let mut seen = 0;
+    for (v, n) in histogram.iter().enumerate() {
+        seen += n;
+        if seen * 10 >= total * 9 {
+            return v as u8;
+        }
+    }
+    255
 }

@@ -28,24 +28,54 @@ pub enum Scene {
     Document,
 }
 
-/// A switch to unplug a synthetic camera (the simulator's fault injection).
+/// The simulator's hand on a synthetic camera: unplug it (fault injection), or change how the page lies on
+/// a document camera's pad (to try the photo checks a clerk would otherwise return a case for).
 #[derive(Debug, Clone)]
-pub struct Plug(Arc<AtomicBool>);
+pub struct Plug {
+    connected: Arc<AtomicBool>,
+    page: Arc<std::sync::atomic::AtomicU8>,
+}
 
 impl Default for Plug {
     fn default() -> Self {
-        Self(Arc::new(AtomicBool::new(true)))
+        Self {
+            connected: Arc::new(AtomicBool::new(true)),
+            page: Arc::new(std::sync::atomic::AtomicU8::new(PageOnPad::Placed as u8)),
+        }
     }
 }
 
 impl Plug {
     pub fn set_connected(&self, connected: bool) {
-        self.0.store(connected, Ordering::Relaxed);
+        self.connected.store(connected, Ordering::Relaxed);
     }
 
     pub fn connected(&self) -> bool {
-        self.0.load(Ordering::Relaxed)
+        self.connected.load(Ordering::Relaxed)
     }
+
+    pub fn set_page(&self, page: PageOnPad) {
+        self.page.store(page as u8, Ordering::Relaxed);
+    }
+
+    pub fn page(&self) -> PageOnPad {
+        match self.page.load(Ordering::Relaxed) {
+            x if x == PageOnPad::Dim as u8 => PageOnPad::Dim,
+            x if x == PageOnPad::OffEdge as u8 => PageOnPad::OffEdge,
+            _ => PageOnPad::Placed,
+        }
+    }
+}
+
+/// How the page lies under a simulated document camera.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageOnPad {
+    /// Whole on the pad, in good light.
+    Placed,
+    /// In poor light (the lamp off, a shadow over it).
+    Dim,
+    /// Partly off the pad, out of the picture.
+    OffEdge,
 }
 
 /// Where frames come from.
@@ -254,16 +284,27 @@ async fn synthetic(
 ) {
     let period = Duration::from_secs_f64(1.0 / f64::from(fps.max(1)));
     let origin = Instant::now();
-    let page = (scene == Scene::Document).then(|| super::synthetic::document(width, height, 4.0));
+    // Each arrangement of the page is drawn once, when first filmed.
+    let mut pages: Vec<(PageOnPad, Frame)> = Vec::new();
     let mut ticker = tokio::time::interval(period);
     // A late tick is skipped, not bunched: frames keep their spacing.
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut seq = 0u64;
     let mut failures = 0u32;
     let mut down = false;
-    let make = |seq: u64| match &page {
-        Some(p) => super::synthetic::stamped(p, seq, origin.elapsed()),
-        None => super::synthetic::pattern(width, height, seq, origin.elapsed()),
+    let mut make = |seq: u64| {
+        if scene != Scene::Document {
+            return super::synthetic::pattern(width, height, seq, origin.elapsed());
+        }
+        let how = plug.page();
+        let i = match pages.iter().position(|(h, _)| *h == how) {
+            Some(i) => i,
+            None => {
+                pages.push((how, super::synthetic::document_as(width, height, 4.0, how)));
+                pages.len() - 1
+            }
+        };
+        super::synthetic::stamped(&pages[i].1, seq, origin.elapsed())
     };
     // One frame at start tells the camera's health; after that, frames only while wanted.
     let mut first = true;

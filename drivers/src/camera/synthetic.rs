@@ -120,8 +120,34 @@ fn stamp(rgb: &mut [u8], width: usize, height: usize, seq: u64, at: Duration) {
 /// A document under the document camera: a white A4-proportioned page with lines of "text", tilted by
 /// `angle_deg` (clockwise) on a dark pad.
 pub fn document(width: usize, height: usize, angle_deg: f32) -> Frame {
-    let mut rgb = vec![48u8; width * height * 3];
-    let (cx, cy) = (width as f32 / 2.0, height as f32 / 2.0);
+    draw_document(width, height, angle_deg, 0.0, 1.0)
+}
+
+/// The document as it lies (`PageOnPad`): in good light, in poor light (a third of the light), or pushed a
+/// third of its width off the right edge of the picture.
+pub fn document_as(
+    width: usize,
+    height: usize,
+    angle_deg: f32,
+    how: super::service::PageOnPad,
+) -> Frame {
+    use super::service::PageOnPad;
+    match how {
+        PageOnPad::Placed => draw_document(width, height, angle_deg, 0.0, 1.0),
+        PageOnPad::Dim => draw_document(width, height, angle_deg, 0.0, 0.3),
+        PageOnPad::OffEdge => {
+            let pw = height as f32 * 0.7 / 1.414;
+            let shift = width as f32 / 2.0 - pw / 6.0;
+            draw_document(width, height, angle_deg, shift, 1.0)
+        }
+    }
+}
+
+/// The page's centre is `shift` pixels right of the picture's; every value is scaled by `light`.
+fn draw_document(width: usize, height: usize, angle_deg: f32, shift: f32, light: f32) -> Frame {
+    let lit = |v: u8| (f32::from(v) * light).round() as u8;
+    let mut rgb = vec![lit(48); width * height * 3];
+    let (cx, cy) = (width as f32 / 2.0 + shift, height as f32 / 2.0);
     let ph = height as f32 * 0.7;
     let pw = ph / 1.414;
     let (s, c) = angle_deg.to_radians().sin_cos();
@@ -135,7 +161,7 @@ pub fn document(width: usize, height: usize, angle_deg: f32) -> Frame {
                 let line = (pv / (ph / 30.0)) as usize;
                 let in_text =
                     (3..=26).contains(&line) && line % 2 == 1 && pu > pw * 0.1 && pu < pw * 0.9;
-                let v8 = if in_text { 30 } else { 250 };
+                let v8 = lit(if in_text { 30 } else { 250 });
                 let i = (y * width + x) * 3;
                 rgb[i..i + 3].copy_from_slice(&[v8, v8, v8]);
             }

@@ -478,7 +478,28 @@ impl Kiosk {
 
     /// A line of the home screen's overview was touched: a suggestion opens its item, any other line is the
     /// terminal's to confirm or show.
+    /// Line `i` of the home screen: a returned case (they come first) to correct, or an offer.
     pub fn offer_touched(&self, i: usize) {
+        let returned: Vec<String> = self
+            .terminal
+            .borrow()
+            .returned()
+            .iter()
+            .map(|c| c.item_code.clone())
+            .collect();
+        if let Some(code) = returned.get(i) {
+            match self.item(code).cloned() {
+                Some(item) => self.intent(Intent::Correct {
+                    case: i,
+                    item: Box::new(item),
+                }),
+                None => {
+                    tracing::warn!(item = %code, "a returned case of an item not in the catalogue")
+                }
+            }
+            return;
+        }
+        let i = i - returned.len();
         let code = self
             .terminal
             .borrow()

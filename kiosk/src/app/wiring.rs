@@ -172,6 +172,12 @@ impl Kiosk {
             }
         });
         let weak = Rc::downgrade(self);
+        form.on_fix_concern(move |i| {
+            if let Some(k) = weak.upgrade() {
+                k.intent(Intent::FixConcern(index(i)));
+            }
+        });
+        let weak = Rc::downgrade(self);
         form.on_sign_point(move |x, y, new_stroke| {
             if let Some(k) = weak.upgrade() {
                 k.intent(Intent::SignPoint { x, y, new_stroke });

@@ -103,8 +103,12 @@ impl PreviewPump {
 /// Turns a still into a material: the page found on the pad, straightened and cropped; a JPEG of it; a view
 /// for the review screen. An empty pad (no page found) is an error the resident can act on.
 pub fn photo(still: &Frame) -> Result<Photo, String> {
-    let page = document::straighten(still).ok_or_else(|| "no page found on the pad".to_string())?;
-    as_photo(&page)
+    let (page, quality) =
+        document::capture(still).ok_or_else(|| "no page found on the pad".to_string())?;
+    Ok(as_photo(&page)?.with_quality(kiosk_core::PhotoQuality {
+        dark: quality.dark,
+        cut_off: quality.cut_off,
+    }))
 }
 
 /// Turns a still of the face camera into the resident's photo, as taken (nothing to straighten).

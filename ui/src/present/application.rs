@@ -104,11 +104,13 @@ fn steps(a: &Application, lang: Language) -> (Vec<SharedString>, i32) {
     if a.item.identity != kiosk_catalog::Identity::None {
         list.push((Step::Identify, "实名认证", "Identify"));
     }
-    list.push((Step::Form, "填写信息", "Details"));
+    if a.fields_in_use().next().is_some() {
+        list.push((Step::Form, "填写信息", "Details"));
+    }
     if a.materials_needed() {
         list.push((Step::Materials, "上传材料", "Documents"));
     }
-    if a.item.commitment.is_some() {
+    if a.signs() {
         list.push((Step::Sign, "承诺签名", "Sign"));
     }
     if a.item.kind != kiosk_catalog::Kind::Print {
@@ -193,7 +195,17 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
     }
     form.set_item_title(lang.pick(a.item.name.as_str().into(), a.item.name_en.as_str().into()));
     form.set_item_detail(
-        if a.item.is_bundle() {
+        if let Some(c) = &a.correction {
+            let office = if c.department.is_empty() {
+                a.item.department.as_str()
+            } else {
+                c.department.as_str()
+            };
+            lang.pick(
+                format!("补正 · 原办件 {} · {office}", c.case_number),
+                format!("Correction of case {} · {office}", c.case_number),
+            )
+        } else if a.item.is_bundle() {
             let parts = a.case_parts().len();
             lang.pick(
                 format!(
@@ -223,7 +235,13 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
     form.set_step_index(index);
 
     let printer_ok = t.printer_ready(a.item.kind);
-    form.set_printer_warning(if printer_ok || a.step >= Step::Done {
+    form.set_item_warning(if a.step >= Step::Done {
+        SharedString::new()
+    } else if let Some(w) = super::checks::condition_warning(a, lang) {
+        w
+    } else if let Some(w) = super::checks::correction_note(a, lang) {
+        w
+    } else if printer_ok {
         SharedString::new()
     } else if a.item.kind == kiosk_catalog::Kind::Print {
         zh_en(
@@ -288,7 +306,22 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
                 )
             },
         ),
-        Step::Review => (zh_en(lang, "提交", "Submit"), true, "".into()),
+        Step::Review => {
+            let fileable = a.fileable();
+            (
+                zh_en(lang, "提交", "Submit"),
+                fileable,
+                if fileable {
+                    "".into()
+                } else {
+                    zh_en(
+                        lang,
+                        "请先处理上面红色的事项",
+                        "Please deal with the items in red above first",
+                    )
+                },
+            )
+        }
         Step::Done => (
             zh_en(lang, "不评价，完成", "Finish without rating"),
             true,
@@ -380,6 +413,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
     );
 
     super::materials::present(&form, a, lang, pictures.materials);
+    super::checks::present(&form, a, lang);
 
     // Commitment and signature.
     form.set_commitment_text(a.item.commitment.as_deref().unwrap_or("").into());
@@ -422,7 +456,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
             value: format!("{} · {}", p.item_name, p.time_limit).into(),
         });
     }
-    if a.item.commitment.is_some() {
+    if a.signs() {
         review.push(Row {
             label: zh_en(lang, "告知承诺", "Commitment"),
             value: zh_en(lang, "已阅读并签名", "read and signed"),
@@ -472,7 +506,8 @@ pub fn clear(ui: &KioskWindow) {
     form.set_step_index(0);
     form.set_next_text(SharedString::new());
     form.set_next_hint(SharedString::new());
-    form.set_printer_warning(SharedString::new());
+    form.set_item_warning(SharedString::new());
+    form.set_concerns(ModelRc::default());
     form.set_form_fields(ModelRc::default());
     form.set_field_keyboard(FieldKeyboard::None);
     form.set_composition(SharedString::new());

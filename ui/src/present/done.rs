@@ -27,6 +27,13 @@ fn receipt_rows(
             value: number.into(),
         },
     ];
+    if let Some(c) = a.correction.as_ref().filter(|c| !c.department.is_empty()) {
+        rows.push(Row {
+            label: zh_en(lang, "补正部门", "Office"),
+            value: c.department.as_str().into(),
+        });
+        return rows;
+    }
     if taken {
         rows.push(Row {
             label: zh_en(lang, "办理时限", "Time limit"),
@@ -87,6 +94,14 @@ fn print_status(state: &PrintState, document: bool, lang: Language) -> SharedStr
     zh_en(lang, zh, en)
 }
 
+fn receipt_title(a: &Application, lang: Language) -> SharedString {
+    if a.correction.is_some() {
+        zh_en(lang, "补正回执", "Correction receipt")
+    } else {
+        zh_en(lang, "受理回执", "Receipt")
+    }
+}
+
 pub(super) fn present(done: &DoneAdapter, a: &Application, lang: Language) {
     // A case kept on the terminal until the platform can take it.
     if let Submission::Queued { provisional } = &a.submission {
@@ -99,7 +114,7 @@ pub(super) fn present(done: &DoneAdapter, a: &Application, lang: Language) {
         done.set_provisional_number(provisional.as_str().into());
         done.set_receipt_status(print_status(&a.receipt, false, lang));
         done.set_document_status(SharedString::new());
-        done.set_printed_title(zh_en(lang, "受理回执", "Receipt"));
+        done.set_printed_title(receipt_title(a, lang));
         update(
             done.get_printed_rows(),
             receipt_rows(
@@ -121,6 +136,10 @@ pub(super) fn present(done: &DoneAdapter, a: &Application, lang: Language) {
         done.set_case_state(
             match reply.state {
                 CaseState::Done => lang.pick("已办结".into(), "Done".into()),
+                CaseState::Accepted if a.correction.is_some() => lang.pick(
+                    "补正已提交，等待部门审核".into(),
+                    "Correction sent: the office reviews it".into(),
+                ),
                 CaseState::Accepted => lang.pick(
                     format!("已受理，{}内办结", a.item.time_limit),
                     "Accepted".into(),
@@ -147,7 +166,7 @@ pub(super) fn present(done: &DoneAdapter, a: &Application, lang: Language) {
                 );
             }
             None => {
-                done.set_printed_title(zh_en(lang, "受理回执", "Receipt"));
+                done.set_printed_title(receipt_title(a, lang));
                 update(
                     done.get_printed_rows(),
                     receipt_rows(

@@ -37,6 +37,7 @@ pub(super) fn source_text(s: &Source, lang: Language) -> SharedString {
             format!("来自电子证照（{}）", certificate_name(c, lang)),
             format!("from your e-certificate ({})", certificate_name(c, lang)),
         ),
+        Source::Filed => ("按您原来提交的内容".into(), "as you filed it".into()),
         Source::Resident => return SharedString::new(),
     };
     lang.pick(zh, en).into()

@@ -4,6 +4,7 @@
 //! menu's facts, the pictures) comes in as plain values.
 
 pub mod application;
+pub mod checks;
 mod done;
 pub mod maintenance;
 mod materials;
@@ -144,6 +145,12 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
         CaptureStep::Review => UiCaptureStep::Review,
         CaptureStep::Failed(_) => UiCaptureStep::Failed,
     });
+    capture.set_result_warning(
+        t.pending_photo()
+            .as_ref()
+            .map(|p| checks::photo_warning(p.quality, lang))
+            .unwrap_or_default(),
+    );
     capture.set_materials_count(t.materials().len().min(i32::MAX as usize) as i32);
     capture.set_face(t.capture_face());
 
@@ -190,7 +197,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
     }
     home.set_keyboard_visible(t.keyboard() && t.screen() == Screen::Home);
     // Set only when they change: a new model rebuilds the rows (and drops a press under way).
-    let rows = offers::rows(t.offers(), lang);
+    let rows = offers::rows(t.returned(), t.offers(), lang);
     let shown = home.get_offers();
     if shown.row_count() != rows.len() || shown.iter().zip(&rows).any(|(a, b)| &a != b) {
         home.set_offers(ModelRc::new(VecModel::from(rows)));

@@ -147,7 +147,7 @@ pub fn narrate(t: &Terminal, ui: &KioskWindow) -> Narration {
                 );
             }
             // The resident's benefits: for the headphones, as the greeting.
-            if let Some(said) = super::offers::spoken(t.offers(), lang) {
+            if let Some(said) = super::offers::spoken(t.returned(), t.offers(), lang) {
                 n.say_private("offers", said);
             }
             n.say(
@@ -228,9 +228,9 @@ pub fn narrate(t: &Terminal, ui: &KioskWindow) -> Narration {
                 },
             );
             n.say(
-                "printer",
+                "warning",
                 ui.global::<ApplicationAdapter>()
-                    .get_printer_warning()
+                    .get_item_warning()
                     .to_string(),
             );
             match step {
@@ -247,12 +247,27 @@ pub fn narrate(t: &Terminal, ui: &KioskWindow) -> Narration {
                         "Read the commitment, confirm you have read it, then sign.",
                     ),
                 ),
-                "review" => n.say(
-                    "review",
-                    lang.pick("请核对填写的信息，无误后提交。",
-                        "Check what you entered, then submit.",
-                    ),
-                ),
+                "review" => {
+                    let concerns: Vec<String> = ui
+                        .global::<ApplicationAdapter>()
+                        .get_concerns()
+                        .iter()
+                        .map(|c| c.text.to_string())
+                        .collect();
+                    n.say(
+                        "review",
+                        if concerns.is_empty() {
+                            lang.pick("请核对填写的信息，无误后提交。",
+                                "Check what you entered, then submit.",
+                            ).to_string()
+                        } else {
+                            lang.pick(
+                                format!("提交前请看：{}", concerns.join("")),
+                                format!("Before you submit: {}", concerns.join(" ")),
+                            )
+                        },
+                    )
+                }
                 "submit" => {
                     let error = ui.global::<ApplicationAdapter>().get_submit_error().to_string();
                     if error.is_empty() {

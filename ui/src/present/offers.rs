@@ -1,7 +1,9 @@
 //! The home screen's overview (免申即享, 智能推荐): the terminal's lines into rows and into what elder mode says.
+//! Cases a clerk sent back for correction (补正) come first, one line each: they are what the resident must
+//! act on.
 
 use crate::OfferLine as UiOfferLine;
-use kiosk_api::OfferKind;
+use kiosk_api::{OfferKind, ReturnedCase};
 use kiosk_core::session::{OfferLine, OfferState};
 use kiosk_core::Language;
 
@@ -44,8 +46,53 @@ fn badge(kind: OfferKind, lang: Language) -> &'static str {
     }
 }
 
-/// The rows of the home screen.
-pub fn rows(lines: &[OfferLine], lang: Language) -> Vec<UiOfferLine> {
+/// What a returned case's line says: the item, the department, and the clerk's reasons.
+fn returned_texts(c: &ReturnedCase, lang: Language) -> (String, String) {
+    let notes: Vec<String> = c
+        .reasons
+        .iter()
+        .map(|r| {
+            let what = r.field.as_deref().or(r.material.as_deref()).unwrap_or("");
+            let label = c
+                .fields
+                .iter()
+                .find(|f| Some(f.id.as_str()) == r.field.as_deref())
+                .map_or(what, |f| f.label.as_str());
+            format!("{label}：{}", r.note)
+        })
+        .collect();
+    let department = if c.department.is_empty() {
+        String::new()
+    } else {
+        format!("（{}）", c.department)
+    };
+    (
+        lang.pick(
+            format!("{}{department}需要补正", c.item_name),
+            format!("{}{department} needs a correction", c.item_name),
+        ),
+        notes.join(lang.pick("；", "; ")),
+    )
+}
+
+/// The rows of the home screen: returned cases, then the offers.
+pub fn rows(returned: &[ReturnedCase], lines: &[OfferLine], lang: Language) -> Vec<UiOfferLine> {
+    let returned = returned.iter().map(|c| {
+        let (title, detail) = returned_texts(c, lang);
+        UiOfferLine {
+            badge: lang.pick("退回补正", "Returned").into(),
+            title: title.into(),
+            detail: detail.into(),
+            action: lang.pick("去补正", "Correct").into(),
+            actionable: true,
+            open: true,
+            urgent: true,
+        }
+    });
+    returned.chain(offer_rows(lines, lang)).collect()
+}
+
+fn offer_rows(lines: &[OfferLine], lang: Language) -> Vec<UiOfferLine> {
     lines
         .iter()
         .map(|l| {
@@ -70,19 +117,26 @@ pub fn rows(lines: &[OfferLine], lang: Language) -> Vec<UiOfferLine> {
                 action: action.into(),
                 actionable,
                 open: l.open || l.state == OfferState::Failed,
+                urgent: false,
             }
         })
         .collect()
 }
 
 /// What elder mode says of the overview: each line with what a touch does.
-pub fn spoken(lines: &[OfferLine], lang: Language) -> Option<String> {
-    if lines.is_empty() {
+pub fn spoken(returned: &[ReturnedCase], lines: &[OfferLine], lang: Language) -> Option<String> {
+    if lines.is_empty() && returned.is_empty() {
         return None;
     }
-    let each: Vec<String> = lines
-        .iter()
-        .map(|l| {
+    let corrections = returned.iter().map(|c| {
+        let (title, detail) = returned_texts(c, lang);
+        lang.pick(
+            format!("{title}：{detail}。请点「去补正」。"),
+            format!("{title}: {detail}. Touch Correct."),
+        )
+    });
+    let each: Vec<String> = corrections
+        .chain(lines.iter().map(|l| {
             let (title, detail) = texts(l, lang);
             let (action, _) = action(l, lang);
             match l.offer.kind {
@@ -92,13 +146,13 @@ pub fn spoken(lines: &[OfferLine], lang: Language) -> Option<String> {
                     format!("{title}: {detail} Touch {action}."),
                 ),
             }
-        })
+        }))
         .collect();
     Some(lang.pick(
-        format!("平台为您找到{}项：{}", lines.len(), each.join("")),
+        format!("平台为您找到{}项：{}", each.len(), each.join("")),
         format!(
             "The platform found {} for you. {}",
-            lines.len(),
+            each.len(),
             each.join(" ")
         ),
     ))

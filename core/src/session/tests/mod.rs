@@ -41,6 +41,7 @@ pub(super) fn photo() -> Photo {
 
 mod applications;
 mod bundles;
+mod checks;
 mod door;
 mod navigation;
 mod overview;

@@ -25,7 +25,10 @@ fn asked(fx: &[Effect]) -> (u64, kiosk_api::OverviewRequest) {
 }
 
 fn reply(offers: Vec<Offer>) -> Result<OverviewReply, PlatformError> {
-    Ok(OverviewReply { offers })
+    Ok(OverviewReply {
+        offers,
+        returned: Vec::new(),
+    })
 }
 
 #[test]
