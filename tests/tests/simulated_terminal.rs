@@ -355,7 +355,7 @@ fn faults_injected_from_the_simulator_reach_the_screen_and_clear() {
     rig.sim
         .window
         .window()
-        .set_size(slint::PhysicalSize::new(460, 1060));
+        .set_size(slint::PhysicalSize::new(460, 1140));
     snapshot_window(rig.sim.window.window(), "e2e-device-simulator-faults");
 }
 
@@ -371,4 +371,24 @@ fn the_simulator_takes_the_service_centre_down_and_up() {
     assert!(!hub.is_available());
     find(&sim.window, "平台恢复 · platform back")[0].invoke_accessible_default_action();
     assert!(hub.is_available());
+}
+
+#[test]
+fn the_simulator_lays_the_page_on_the_document_cameras_pad() {
+    use kiosk_drivers::camera::service::{PageOnPad, Plug};
+    init_backend();
+    let plug = Plug::default();
+    let mut devices = manager::SimulatedDevices::default();
+    devices
+        .cameras
+        .push((kiosk_drivers::DeviceId("document-camera".into()), plug.clone()));
+    let sim = Simulator::new(Rc::new(devices)).expect("simulator window");
+    for (label, how) in [
+        ("光线暗", PageOnPad::Dim),
+        ("出框", PageOnPad::OffEdge),
+        ("平放", PageOnPad::Placed),
+    ] {
+        find(&sim.window, label)[0].invoke_accessible_default_action();
+        assert_eq!(plug.page(), how, "{label}");
+    }
 }

@@ -249,6 +249,29 @@ impl Simulator {
             });
         }
         {
+            // What the photo checks (精准告知) see: the page in poor light, or partly out of the picture.
+            let log = log.clone();
+            let ww = w.as_weak();
+            let devs = devices.clone();
+            w.on_set_page_on_pad(move |n| {
+                use kiosk_drivers::camera::service::PageOnPad;
+                let Some((_, plug)) = devs.cameras.iter().find(|(id, _)| id.0 == "document-camera")
+                else {
+                    return;
+                };
+                let (line, how) = match n {
+                    1 => ("高拍仪：光线暗", PageOnPad::Dim),
+                    2 => ("高拍仪：材料出框", PageOnPad::OffEdge),
+                    _ => ("高拍仪：平放", PageOnPad::Placed),
+                };
+                plug.set_page(how);
+                if let Some(w) = ww.upgrade() {
+                    w.set_page_on_pad(n);
+                }
+                log(line.into());
+            });
+        }
+        {
             // Found by the driver when it next probes: before the first receipt, or after the printer is
             // unplugged and plugged back.
             let log = log.clone();
