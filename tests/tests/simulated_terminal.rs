@@ -379,9 +379,10 @@ fn the_simulator_lays_the_page_on_the_document_cameras_pad() {
     init_backend();
     let plug = Plug::default();
     let mut devices = manager::SimulatedDevices::default();
-    devices
-        .cameras
-        .push((kiosk_drivers::DeviceId("document-camera".into()), plug.clone()));
+    devices.cameras.push((
+        kiosk_drivers::DeviceId("document-camera".into()),
+        plug.clone(),
+    ));
     let sim = Simulator::new(Rc::new(devices)).expect("simulator window");
     for (label, how) in [
         ("光线暗", PageOnPad::Dim),

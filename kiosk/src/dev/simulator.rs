@@ -255,7 +255,10 @@ impl Simulator {
             let devs = devices.clone();
             w.on_set_page_on_pad(move |n| {
                 use kiosk_drivers::camera::service::PageOnPad;
-                let Some((_, plug)) = devs.cameras.iter().find(|(id, _)| id.0 == "document-camera")
+                let Some((_, plug)) = devs
+                    .cameras
+                    .iter()
+                    .find(|(id, _)| id.0 == "document-camera")
                 else {
                     return;
                 };
