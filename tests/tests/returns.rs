@@ -189,6 +189,24 @@ fn a_case_returned_with_reasons_is_shown_at_the_next_identification_and_correcte
     });
     assert!(!find(&k.ui, "开店一件事（区绿化市容局）需要补正").is_empty());
     snapshot(&k, "e2e-returned-home");
+    // In English elder mode the line is there too, and said aloud (privately: it is about his case).
+    term.touch("长辈版");
+    term.touch("English");
+    assert!(!find(&k.ui, "开店一件事（区绿化市容局） needs a correction").is_empty());
+    let said = kiosk_ui::present::narration::narrate(&k.terminal.borrow(), &k.ui);
+    let line = said
+        .parts
+        .iter()
+        .find(|p| p.text.contains("needs a correction"))
+        .expect("the return is spoken");
+    assert!(
+        line.text.contains("Touch Correct") && line.private,
+        "{}",
+        line.text
+    );
+    snapshot(&k, "e2e-returned-home-elder-en");
+    term.touch("中文");
+    term.touch("长辈版");
     r.touch("开店一件事（区绿化市容局）需要补正");
     assert_eq!(step(&k), Some(Step::Form));
     {
