@@ -221,28 +221,34 @@ pub(crate) async fn take_correction(p: &Platform, r: &CaseRequest, number: &str)
     }
 }
 
+/// The answer to an earlier correction under this key: the same reply for the same body, else the key was
+/// used for another request.
+async fn earlier(
+    db: &Db,
+    key: &str,
+    hash: &str,
+) -> Result<Option<Result<String, Response>>, DbError> {
+    let row =
+        sqlx::query("SELECT body_hash, reply FROM case_corrections WHERE idempotency_key = $1")
+            .bind(key)
+            .fetch_optional(db.pool())
+            .await?;
+    let Some(row) = row else { return Ok(None) };
+    let (h, reply): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+    Ok(Some(if h == hash {
+        Ok(reply)
+    } else {
+        Err(key_reused())
+    }))
+}
+
 async fn correct(
     p: &Platform,
     r: &CaseRequest,
     number: &str,
 ) -> Result<Result<String, Response>, DbError> {
     let (body, hash) = canonical(r);
-    let earlier =
-        |row: Option<sqlx::any::AnyRow>| -> Result<Option<Result<String, Response>>, DbError> {
-            let Some(row) = row else { return Ok(None) };
-            let (h, reply): (String, String) = (row.try_get(0)?, row.try_get(1)?);
-            Ok(Some(if h == hash {
-                Ok(reply)
-            } else {
-                Err(key_reused())
-            }))
-        };
-    let seen = "SELECT body_hash, reply FROM case_corrections WHERE idempotency_key = $1";
-    let row = sqlx::query(seen)
-        .bind(&r.idempotency_key)
-        .fetch_optional(p.db.pool())
-        .await?;
-    if let Some(answer) = earlier(row)? {
+    if let Some(answer) = earlier(&p.db, &r.idempotency_key, &hash).await? {
         return Ok(answer);
     }
     let Some(case) = filed(&p.db, number).await? else {
@@ -282,11 +288,8 @@ async fn correct(
     .await?;
     let Some(round) = round else {
         tx.rollback().await?;
-        let row = sqlx::query(seen)
-            .bind(&r.idempotency_key)
-            .fetch_optional(p.db.pool())
-            .await?;
-        if let Some(answer) = earlier(row)? {
+        // A retry of this very correction that won the race answers as it did.
+        if let Some(answer) = earlier(&p.db, &r.idempotency_key, &hash).await? {
             return Ok(answer);
         }
         return Ok(Err(error(

@@ -4,6 +4,17 @@ use super::*;
 
 impl Terminal {
     pub(super) fn open_item(&mut self, item: Box<kiosk_catalog::Item>, fx: &mut Vec<Effect>) {
+        self.open_item_as(item, fx, |_| {});
+    }
+
+    /// Opens an item, `prepare` shaping the new application before anything is asked of the platform (a
+    /// correction holds the case's values, so it asks nothing).
+    pub(super) fn open_item_as(
+        &mut self,
+        item: Box<kiosk_catalog::Item>,
+        fx: &mut Vec<Effect>,
+        prepare: impl FnOnce(&mut Application),
+    ) {
         if self.screen == Screen::Attract {
             fx.push(Effect::SessionStarted { identified: false });
         }
@@ -32,6 +43,7 @@ impl Terminal {
         let card = self.resident.as_ref().map(|r| &r.card);
         let mut a = Application::new(*item, card, key);
         a.applicant_age = self.resident.as_ref().map(|r| r.age);
+        prepare(&mut a);
         if a.prefill == PrefillState::Waiting {
             if let Some(card) = card {
                 fx.push(Effect::FetchPrefill(PrefillRequest {

@@ -64,12 +64,7 @@ impl Terminal {
         if case.item_code != item.code || self.resident.is_none() {
             return;
         }
-        self.open_item(item, fx);
-        // Nothing to fetch: the correction's values are the case's own.
-        fx.retain(|e| !matches!(e, Effect::FetchPrefill(_)));
-        if let Some(a) = self.application.as_mut() {
-            a.correct(&case);
-        }
+        self.open_item_as(item, fx, |a| a.correct(&case));
     }
 
     /// A correction the platform took: its line leaves the home screen.

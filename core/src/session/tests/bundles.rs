@@ -6,7 +6,7 @@ use super::*;
 use kiosk_drivers::printer::protocol::Line;
 
 /// 陈浩, who is opening a café: what the platform holds for him.
-fn shop_prefill() -> PrefillReply {
+pub(super) fn shop_prefill() -> PrefillReply {
     let values = [
         ("platform.phone", "13900001111"),
         ("platform.bank_account", "6222 0210 0000 1111 222"),

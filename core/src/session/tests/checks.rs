@@ -2,27 +2,10 @@
 //! each; what cannot be granted cannot be filed.
 
 use super::applications::{item, photograph, sign, with_printers};
+use super::bundles::shop_prefill;
 use super::*;
 use crate::application::Source;
 use crate::model::PhotoQuality;
-
-fn shop_prefill() -> PrefillReply {
-    let values = [
-        ("platform.phone", "13900001111"),
-        ("platform.bank_account", "6222 0210 0000 1111 222"),
-        ("cert.name_reservation.name", "杨浦区浩然咖啡店"),
-        ("cert.name_reservation.industry", "餐饮服务"),
-        ("cert.lease.address", "上海市杨浦区大学路150号底层"),
-        ("cert.lease.number", "ZL0000000001"),
-        ("cert.health_certificate.number", "JK0000000002"),
-    ];
-    PrefillReply {
-        values: values
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-    }
-}
 
 fn concerns(t: &Terminal) -> Vec<Concern> {
     t.application.as_ref().unwrap().concerns()
