@@ -105,6 +105,10 @@ pub struct Material {
     /// holds one for the resident it is fetched and not asked for; when it does not, it is photographed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub certificate: Option<String>,
+    /// A text the terminal writes from the form (`{field}` where a value goes; see [`crate::template`]): the
+    /// resident reads it and signs it with the application, never photographs it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

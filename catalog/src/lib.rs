@@ -7,6 +7,7 @@ mod dictionary;
 mod item;
 mod load;
 mod search;
+pub mod template;
 
 pub use dictionary::{data_dir, dictionary, DictionaryError, DICTIONARY_FILE};
 pub use item::{Condition, Field, FieldType, Identity, Item, Kind, Material, Part, Prefill};

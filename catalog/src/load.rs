@@ -169,6 +169,34 @@ pub(crate) fn check_item(item: &Item, categories: &[&str], bad: &mut impl FnMut(
     {
         bad("fields fill from the ID card, but the item needs no identification".into());
     }
+    for m in &item.materials {
+        let Some(t) = &m.template else { continue };
+        if m.held || m.certificate.is_some() {
+            bad(format!(
+                "material `{}`: a written text (`template`) is neither `held` nor a `certificate`",
+                m.name
+            ));
+        }
+        if item.commitment.is_none() {
+            bad(format!(
+                "material `{}`: a written text is signed, so the item needs a commitment to sign",
+                m.name
+            ));
+        }
+        match crate::template::placeholders(t) {
+            Ok(ids) => {
+                for id in ids {
+                    if !item.fields.iter().any(|f| f.id == id) {
+                        bad(format!(
+                            "material `{}`: `{{{id}}}` is not a field of the form",
+                            m.name
+                        ));
+                    }
+                }
+            }
+            Err(e) => bad(format!("material `{}`: {e}", m.name)),
+        }
+    }
 }
 
 /// Reads a form's fields, reporting each problem through `bad`.
@@ -297,6 +325,33 @@ time_limit = "即办"
             Catalog::from_toml(&src, &CATS).unwrap_err()[0],
             CatalogError::Syntax(_)
         ));
+    }
+
+    #[test]
+    fn a_written_text_names_only_fields_of_its_form_and_is_signed() {
+        let item = |commitment: &str, template: &str| {
+            format!(
+                "[[item]]\ncode = \"A\"\nname = \"甲\"\nname_en = \"A\"\ncategory = \"tax\"\ndepartment = \"x\"\nkind = \"apply\"\nidentity = \"real-name\"\ntime_limit = \"即办\"\n{commitment}[[item.fields]]\nid = \"name\"\nlabel = \"姓名\"\ntype = \"text\"\n[[item.materials]]\nname = \"说明\"\ntemplate = \"{template}\"\n"
+            )
+        };
+        let signed = "commitment = \"本人承诺\"\n";
+        assert!(Catalog::from_toml(&item(signed, "本人{name}说明"), &CATS).is_ok());
+        let text = |src: String| -> Vec<String> {
+            Catalog::from_toml(&src, &CATS)
+                .unwrap_err()
+                .iter()
+                .map(|e| e.to_string())
+                .collect()
+        };
+        let t = text(item(signed, "本人{nmae}说明"));
+        assert!(
+            t[0].contains("`{nmae}` is not a field of the form"),
+            "{t:?}"
+        );
+        let t = text(item(signed, "本人{name说明"));
+        assert!(t[0].contains("without its pair"), "{t:?}");
+        let t = text(item("", "本人{name}说明"));
+        assert!(t[0].contains("needs a commitment"), "{t:?}");
     }
 
     #[test]

@@ -410,6 +410,22 @@ pub fn enrolled(
 }
 
 /// What the hub received, read from its database.
+/// The text of a PDF, read back with poppler's pdftotext (poppler-utils, installed by scripts/system-packages),
+/// without spaces (pdftotext puts them between narrow glyphs).
+pub fn pdf_text(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .arg(path)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("pdftotext (Debian package poppler-utils): {e}"));
+    assert!(
+        out.status.success(),
+        "pdftotext: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).replace([' ', '\n'], "")
+}
+
 pub fn received(rt: &tokio::runtime::Runtime, hub: &kiosk_hub::Platform) -> kiosk_hub::Received {
     rt.block_on(hub.received()).expect("the hub's records")
 }

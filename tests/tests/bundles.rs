@@ -8,6 +8,7 @@
 use kiosk::application::{PrintState, Step, Submission};
 use kiosk_tests::resident::Resident;
 use kiosk_tests::*;
+use slint::ComponentHandle;
 
 /// The bundle's case and its department cases at the hub: (bundle request, bundle reply, department
 /// requests by part code).
@@ -89,11 +90,27 @@ fn a_shop_is_opened_in_one_sitting_with_a_case_per_department() {
     r.photograph_all("拍照", "使用这张");
     r.touch("下一步");
     assert_eq!(step(&k), Some(Step::Sign));
+    // The tenancy statement is written from the card and the certificates: read here, signed with the rest.
+    let signed =
+        k.ui.global::<kiosk_ui::ApplicationAdapter>()
+            .get_commitment_text();
+    assert!(signed.contains("〔经营场所使用情况说明〕"), "{signed}");
+    assert!(
+        signed.contains(
+            "现使用位于上海市杨浦区大学路265号底层的房屋作为“杨浦区浩然咖啡店”的经营场所"
+        ),
+        "{signed}"
+    );
+    snapshot(&k, "e2e-bundle-shop-sign");
     r.touch("我已阅读并承诺");
     r.sign();
     r.touch("下一步");
     assert_eq!(step(&k), Some(Step::Review));
     let models = view_models(&k);
+    assert!(
+        models.contains("经营场所使用情况说明 已为您写好，随签名提交"),
+        "{models}"
+    );
     assert!(
         models.contains("分送：区绿化市容局 户外招牌设置 · 5个工作日"),
         "{models}"
@@ -151,8 +168,23 @@ fn a_shop_is_opened_in_one_sitting_with_a_case_per_department() {
         1,
         "the lease as an e-certificate"
     );
-    assert!(licence.materials.is_empty());
-    assert_eq!(bundle.materials.len(), 2, "each photo once");
+    // The statement goes to the licence's department as a signed PDF, its words those of the form.
+    let statement: Vec<&kiosk_api::MaterialRef> = licence.materials.iter().collect();
+    assert_eq!(statement.len(), 1);
+    assert_eq!(statement[0].name, "经营场所使用情况说明");
+    assert_eq!(statement[0].media_type, "application/pdf");
+    let pdf = term
+        .hub
+        .material_path(&statement[0].sha256)
+        .expect("the statement at the hub");
+    let text = pdf_text(&pdf);
+    assert!(text.contains("杨浦区浩然咖啡店"), "{text}");
+    assert!(text.contains("申请人签名"), "{text}");
+    assert_eq!(
+        bundle.materials.len(),
+        3,
+        "each photo once, and the statement"
+    );
     assert_eq!(term.received().cases.len(), 5);
     assert_wiped(&k, &[&name, &id]);
 }
@@ -324,4 +356,104 @@ fn a_permit_about_to_end_and_a_recent_event_are_suggested_and_open_with_one_touc
             .is_some_and(|a| a.item.code == "HJ-001")
     });
     assert_eq!(r.touches.get(), 1, "one touch from the card to the form");
+}
+
+/// 最低生活保障 in English elder mode: the application letter and the income statement are written from the
+/// card and two typed numbers, read out (privately: they hold the resident's number) and signed; with the
+/// household register held there is no photo to take; each goes to the platform as a signed PDF.
+#[test]
+fn an_application_letter_and_income_statement_are_written_read_out_and_signed_in_english_elder_mode(
+) {
+    let term = Terminal::start(&profile("simulated"), "written-texts");
+    let k = term.kiosk.clone();
+    let (r, name, id) = Resident::with_card(&term, 0);
+    r.touch("长辈版");
+    r.touch("English");
+    r.touch("All services");
+    r.touch("Civil affairs and elderly care");
+    r.touch("Apply for minimum living allowance");
+    r.touch("共同生活家庭人数");
+    r.touch("3");
+    r.touch("家庭月收入（元）");
+    for key in ["2", "1", "0", "0"] {
+        r.touch(key);
+    }
+    r.touch("Next");
+    assert_eq!(step(&k), Some(Step::Sign), "nothing to photograph");
+    let signed =
+        k.ui.global::<kiosk_ui::ApplicationAdapter>()
+            .get_commitment_text();
+    assert!(
+        signed.contains("Written for you from your form"),
+        "{signed}"
+    );
+    assert!(
+        signed.contains(&format!("本人{name}（公民身份号码{id}），因家庭生活困难")),
+        "{signed}"
+    );
+    assert!(
+        signed.contains("家庭共同生活成员3人，家庭月收入合计2100元"),
+        "{signed}"
+    );
+    let said = kiosk_ui::present::narration::narrate(&k.terminal.borrow(), &k.ui).parts;
+    let public: String = said
+        .iter()
+        .filter(|p| !p.private)
+        .map(|p| p.text.as_str())
+        .collect();
+    assert!(
+        public.contains(
+            "The 最低生活保障申请书, 家庭收入情况说明 are written for you from your form"
+        ),
+        "{public}"
+    );
+    assert!(
+        !public.contains(&id),
+        "the number is not said aloud: {public}"
+    );
+    assert!(
+        said.iter()
+            .any(|p| p.private && p.text.contains("家庭月收入合计2100元")),
+        "the texts are read into the headphones"
+    );
+    snapshot(&k, "e2e-written-sign-elder-en");
+    r.touch("I have read and agree");
+    r.sign();
+    r.touch("Next");
+    assert_eq!(step(&k), Some(Step::Review));
+    let models = view_models(&k);
+    assert!(
+        models.contains("家庭收入情况说明 written for you, signed with the form"),
+        "{models}"
+    );
+    snapshot(&k, "e2e-written-review-elder-en");
+    r.touch("Submit");
+    term.until("the case", |k| step(k) == Some(Step::Done));
+    let case = term
+        .received()
+        .bodies
+        .into_iter()
+        .find(|b| b.item_code == "MZ-005")
+        .expect("the case at the hub");
+    let names: Vec<&str> = case.materials.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(names, ["最低生活保障申请书", "家庭收入情况说明"]);
+    let income = term
+        .hub
+        .material_path(&case.materials[1].sha256)
+        .expect("the statement");
+    let text = pdf_text(&income);
+    assert!(
+        text.contains("家庭共同生活成员3人，家庭月收入合计2100元"),
+        "{text}"
+    );
+    assert!(text.contains("最低生活保障申请"), "{text}");
+    eprintln!(
+        "written texts, MZ-005 in English elder mode: {} touches from the card to submitted",
+        r.touches.get()
+    );
+    r.touch("Very satisfied");
+    term.until("the session's end", |k| {
+        k.terminal.borrow().application().is_none()
+    });
+    assert_wiped(&k, &[&name, &id]);
 }

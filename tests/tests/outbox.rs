@@ -161,6 +161,7 @@ fn a_submission_answers_the_core_with_the_platforms_case_or_a_provisional_number
         request: kiosk_tests::sample_case(key, "T3", &[&photo]),
         uploads: vec![photo.clone()],
         strokes: vec![vec![(0.1, 0.5), (0.4, 0.2), (0.8, 0.6)]],
+        written: Vec::new(),
     };
     let deliver = |key: &str, outbox: Option<Outbox>| {
         rt.block_on(kiosk::app::deliver(

@@ -11,9 +11,11 @@ use kiosk_drivers::Sensitive;
 mod checks;
 mod correction;
 mod field;
+mod written;
 pub use checks::Concern;
 pub use correction::Correction;
 pub use field::{certificate_source, validate, FieldState, Keyboard, Problem, Source, FIELD_MAX};
+pub use written::Written;
 
 /// The steps of an application, in order. Steps an item does not need are skipped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -162,6 +164,7 @@ impl Application {
                     name: FACE_PHOTO.into(),
                     held: false,
                     certificate: None,
+                    template: None,
                 },
             );
             0
@@ -264,7 +267,7 @@ impl Application {
     /// A correction asks for the fields its clerk named; else the item's (a bundle's: of its parts that apply).
     fn asks_field(&self, id: &str, applies: &[bool]) -> bool {
         match &self.correction {
-            Some(c) => c.names_field(id),
+            Some(c) => c.names_field(id) || self.written_names_field(id),
             None => self.item.field_in_use(id, applies),
         }
     }
@@ -289,10 +292,12 @@ impl Application {
             })
     }
 
-    /// The material is there without the resident: held by the government, or fetched as a certificate.
+    /// The material is there without the resident photographing it: held by the government, fetched as a
+    /// certificate, or written by the terminal from the form.
     pub fn material_held(&self, i: usize) -> bool {
         self.item.materials.get(i).is_some_and(|m| m.held)
             || self.fetched.iter().any(|(n, _)| *n == i)
+            || self.is_written(i)
     }
 
     /// The certificate number a fetched material came as.

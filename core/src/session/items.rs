@@ -200,6 +200,7 @@ impl Terminal {
             },
             uploads,
             strokes: a.strokes.clone(),
+            written: a.written(),
         })));
     }
 

@@ -153,6 +153,8 @@ pub struct Submit {
     pub request: CaseRequest,
     pub uploads: Vec<kiosk_api::Upload>,
     pub strokes: Vec<Vec<(f32, f32)>>,
+    /// The texts the terminal wrote for the resident, signed with the same strokes: each goes as a material.
+    pub written: Vec<crate::application::Written>,
 }
 
 /// What the outside world must do after an input.

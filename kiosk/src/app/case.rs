@@ -48,23 +48,49 @@ pub async fn deliver(
     let mut uploads = submit.uploads;
     request.submitted_at = wall.to_rfc3339();
     let strokes = submit.strokes;
+    let written = submit.written;
     let pdf_input = (request.clone(), shown.clone(), terminal_title);
-    let pdf = tokio::task::spawn_blocking(move || {
-        crate::view::paperwork::application_pdf(&pdf_input.0, &strokes, &pdf_input.1, &pdf_input.2)
+    let rendered = tokio::task::spawn_blocking(move || {
+        let (mut request, shown, terminal) = pdf_input;
+        // The texts written for the resident first: each is a material of the case, listed on its application.
+        let mut pdfs = Vec::new();
+        for w in &written {
+            match crate::view::paperwork::written_pdf(w, &request, &strokes, &shown, &terminal) {
+                Ok(bytes) => pdfs.push(kiosk_api::Upload {
+                    name: w.name.clone(),
+                    media_type: "application/pdf".into(),
+                    bytes,
+                }),
+                // Without it a clerk asks for it (补正); the case itself is not lost.
+                Err(e) => {
+                    tracing::error!(error = %e, material = %w.name, "written text not rendered")
+                }
+            }
+        }
+        request.materials.extend(pdfs.iter().map(|u| u.reference()));
+        let application =
+            crate::view::paperwork::application_pdf(&request, &strokes, &shown, &terminal);
+        (request, pdfs, application)
     })
     .await;
-    match pdf {
-        Ok(Ok(bytes)) => {
-            let pdf = kiosk_api::Upload {
-                name: "申请表".into(),
-                media_type: "application/pdf".into(),
-                bytes,
-            };
-            request.application_pdf = Some(pdf.reference());
-            uploads.push(pdf);
+    match rendered {
+        Ok((rendered_request, pdfs, application)) => {
+            request = rendered_request;
+            uploads.extend(pdfs);
+            match application {
+                Ok(bytes) => {
+                    let pdf = kiosk_api::Upload {
+                        name: "申请表".into(),
+                        media_type: "application/pdf".into(),
+                        bytes,
+                    };
+                    request.application_pdf = Some(pdf.reference());
+                    uploads.push(pdf);
+                }
+                // The case goes without its PDF rather than not at all; the platform has every field.
+                Err(e) => tracing::error!(error = %e, "application PDF not rendered"),
+            }
         }
-        // The case goes without its PDF rather than not at all; the platform has every field.
-        Ok(Err(e)) => tracing::error!(error = %e, "application PDF not rendered"),
         Err(e) => tracing::error!(error = %e, "application PDF task failed"),
     }
     let committed = match &outbox {

@@ -96,6 +96,36 @@ pub fn application_pdf(
     Ok(render(&sheet, Fonts::shared()?)?.pdf)
 }
 
+/// A text the terminal wrote for the resident (a tenancy statement, an application letter), signed with the
+/// application's signature: a material of the case in its own right.
+pub fn written_pdf(
+    w: &kiosk_core::application::Written,
+    r: &CaseRequest,
+    strokes: &[Vec<(f32, f32)>],
+    submitted: &str,
+    terminal: &str,
+) -> Result<Vec<u8>, DocumentError> {
+    use kiosk_documents::Section;
+    let sheet = Sheet {
+        issuer: "上海市杨浦区政务服务中心".into(),
+        title: w.name.clone(),
+        subtitle: Some(format!("{} · 申请编号 {}", r.item_name, r.idempotency_key)),
+        sections: vec![
+            Section::Paragraph(w.text.expose().clone()),
+            Section::Signature {
+                caption: "申请人签名".into(),
+                image: signature_image(strokes),
+                date: submitted.into(),
+            },
+            Section::Paragraph(
+                "本材料由自助终端按申请人填写的内容和电子证照生成，经申请人阅读后签名确认。".into(),
+            ),
+        ],
+        footer: format!("政务服务自助终端 {terminal}"),
+    };
+    Ok(render(&sheet, Fonts::shared()?)?.pdf)
+}
+
 /// A document the platform issued, as a PDF for the A4 printer; with its name for the print queue.
 pub fn issued_pdf(d: &IssuedDocument) -> Result<(String, Vec<u8>), DocumentError> {
     let mut sections = vec![kiosk_documents::Section::Rows(d.rows.clone())];

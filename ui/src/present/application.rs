@@ -416,7 +416,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
     super::checks::present(&form, a, lang);
 
     // Commitment and signature.
-    form.set_commitment_text(a.item.commitment.as_deref().unwrap_or("").into());
+    form.set_commitment_text(super::written::signed_text(a, lang).into());
     form.set_commitment_read(a.commitment_read);
     form.set_signature_path(signature_path(&a.strokes).into());
     form.set_signed(a.signed());
@@ -433,7 +433,13 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
         if !a.material_in_use(i) {
             continue;
         }
-        let state = if a.material_held(i) {
+        let state = if a.is_written(i) {
+            zh_en(
+                lang,
+                "已为您写好，随签名提交",
+                "written for you, signed with the form",
+            )
+        } else if a.material_held(i) {
             zh_en(lang, "已获取，免于提交", "held by the government")
         } else if a.attached.iter().any(|x| x.material == i) {
             zh_en(lang, "已拍照", "photographed")

@@ -96,6 +96,7 @@ pub(super) fn present(form: &ApplicationAdapter, a: &Application, lang: Language
                     index: i as i32,
                     name: m.name.as_str().into(),
                     held: a.material_held(i),
+                    written: a.is_written(i),
                     source: material_source(a, i, lang),
                     attached: photo.is_some(),
                     thumbnail: photo

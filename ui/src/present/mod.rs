@@ -12,6 +12,7 @@ pub mod narration;
 pub mod offers;
 pub mod screen_reader;
 pub mod words;
+pub mod written;
 
 use crate::{
     CallAdapter, CallPhase as UiCallPhase, CaptureAdapter, CaptureStep as UiCaptureStep,

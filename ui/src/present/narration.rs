@@ -241,12 +241,32 @@ pub fn narrate(t: &Terminal, ui: &KioskWindow) -> Narration {
                     ),
                 ),
                 "form" => n.say("prefill", ui.global::<ApplicationAdapter>().get_prefill_note().to_string()),
-                "sign" => n.say(
-                    "sign",
-                    lang.pick("请阅读告知承诺，确认已阅读，然后签名。",
-                        "Read the commitment, confirm you have read it, then sign.",
-                    ),
-                ),
+                "sign" => {
+                    let written = t
+                        .application()
+                        .as_ref()
+                        .map(super::written::names)
+                        .unwrap_or_default();
+                    if written.is_empty() {
+                        n.say(
+                            "sign",
+                            lang.pick("请阅读告知承诺，确认已阅读，然后签名。",
+                                "Read the commitment, confirm you have read it, then sign.",
+                            ),
+                        );
+                    } else {
+                        n.say(
+                            "sign",
+                            lang.pick(
+                                format!("已按您填写的内容写好{}。请阅读告知承诺和这些材料，确认后签名。", written.join("、")),
+                                format!("The {} {} written for you from your form. Read them and the commitment, confirm, then sign.",
+                                    written.join(", "), if written.len() > 1 { "are" } else { "is" }),
+                            ),
+                        );
+                    }
+                    // The texts hold the resident's name, number and address.
+                    n.say_private("signed-text", ui.global::<ApplicationAdapter>().get_commitment_text().to_string());
+                }
                 "review" => {
                     let concerns: Vec<String> = ui
                         .global::<ApplicationAdapter>()

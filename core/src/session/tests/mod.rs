@@ -45,6 +45,7 @@ mod checks;
 mod door;
 mod navigation;
 mod overview;
+mod written;
 
 /// What `plain` leaves out, every ending carries: the session's figures, exactly once, before it ends; an
 /// input after the end ends nothing more.
