@@ -134,6 +134,10 @@ pub struct PrefillRequest {
     pub applicant: Applicant,
     /// The sources the item's form names: `platform.phone`, `cert.residence_permit.address`, …
     pub sources: Vec<String>,
+    /// The materials the resident would photograph, by name: the platform answers with those it holds
+    /// from the resident's earlier cases (电子材料链) and still takes.
+    #[serde(default)]
+    pub materials: Vec<String>,
 }
 
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -141,12 +145,32 @@ pub struct PrefillRequest {
 pub struct PrefillReply {
     /// Values by source; a source the platform does not hold is absent (the resident types it).
     pub values: BTreeMap<String, String>,
+    /// Materials of the request's `materials` the resident handed in with an earlier case and the platform
+    /// still takes: used again, not photographed again.
+    #[serde(default)]
+    pub earlier: Vec<EarlierMaterial>,
 }
 
 impl std::fmt::Debug for PrefillReply {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "PrefillReply({} values)", self.values.len())
+        write!(
+            f,
+            "PrefillReply({} values, {} earlier materials)",
+            self.values.len(),
+            self.earlier.len()
+        )
     }
+}
+
+/// A material from one of the resident's earlier cases (电子材料链): where it came from and the material
+/// itself, already at the platform (a case names it like a new one, with nothing to upload).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EarlierMaterial {
+    pub case_number: String,
+    /// The day that case was filed (YYYY-MM-DD, Shanghai time).
+    pub filed_on: String,
+    pub material: MaterialRef,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,6 +7,7 @@
 
 mod bundles;
 mod calls;
+mod chain;
 pub mod charts;
 pub mod clerks;
 pub mod common;

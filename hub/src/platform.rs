@@ -304,7 +304,7 @@ fn held(source: &str, resident: &Resident, certs: &[Certificate]) -> Option<Stri
 #[utoipa::path(post, path = "/api/v1/prefill", tag = "platform", request_body = PrefillRequest,
     security(("terminal" = [])),
     responses(
-        (status = 200, description = "Values by source; sources not held are absent", body = PrefillReply),
+        (status = 200, description = "Values by source (sources not held are absent), and the materials of earlier cases still taken", body = PrefillReply),
         (status = 401, description = "No valid terminal token", body = ApiError),
         (status = 503, description = "Platform down", body = ApiError)))]
 pub(crate) async fn prefill(
@@ -325,7 +325,12 @@ pub(crate) async fn prefill(
             .collect(),
         _ => BTreeMap::new(),
     };
-    Json(PrefillReply { values }).into_response()
+    let earlier =
+        match crate::chain::earlier_materials(&p.db, &r.applicant, &r.materials, now_ms()).await {
+            Ok(e) => e,
+            Err(e) => return storage(e),
+        };
+    Json(PrefillReply { values, earlier }).into_response()
 }
 
 /// The document of a print item, from the resident's certificates.

@@ -457,3 +457,91 @@ fn an_application_letter_and_income_statement_are_written_read_out_and_signed_in
     });
     assert_wiped(&k, &[&name, &id]);
 }
+
+/// 电子材料链: 陈浩 photographs his lease for the residence permit's renewal; at his next visit, in English,
+/// the residence registration needs the same material and does not ask for it: the review says which case it
+/// came from, the case at the hub names the same file, and back reaches the materials to replace it.
+#[test]
+fn a_material_handed_in_once_is_not_asked_for_again_at_the_next_visit() {
+    let term = Terminal::start(&profile("simulated"), "material-chain");
+    let k = term.kiosk.clone();
+    let (r, name, id) = Resident::with_card(&term, 3);
+    r.touch("户籍与居住证");
+    r.touch("居住证签注");
+    r.until_prefilled();
+    r.touch("下一步");
+    assert_eq!(step(&k), Some(Step::Materials));
+    r.photograph_all("拍照", "使用这张");
+    r.touch("下一步");
+    r.touch("提交");
+    term.until("the renewal", |k| step(k) == Some(Step::Done));
+    let reader = term.sims.reader.as_ref().unwrap();
+    let polled = reader.commands_seen();
+    reader.remove();
+    term.until("the reader polled without the card", |_| {
+        reader.commands_seen() >= polled + 4
+    });
+    r.touch("非常满意");
+    term.until("the session ends", |k| {
+        k.terminal.borrow().resident().is_none()
+    });
+    let received = term.received();
+    let renewal = received
+        .bodies
+        .iter()
+        .find(|b| b.item_code == "HJ-001")
+        .expect("the renewal at the hub")
+        .clone();
+    let number = received.cases[&renewal.idempotency_key].case_number.clone();
+    let lease = renewal.materials[0].clone();
+    assert_eq!(lease.name, "住房租赁合同或房产证明");
+
+    let (r, _, _) = Resident::with_card(&term, 3);
+    r.touch("English");
+    r.touch("Residence and permits");
+    r.touch("Residence registration");
+    r.until_prefilled();
+    r.touch("在沪居住地址");
+    r.touch("1");
+    r.touch("Next");
+    assert_eq!(step(&k), Some(Step::Sign), "nothing to photograph");
+    r.touch("I have read and agree");
+    r.sign();
+    r.touch("Next");
+    assert_eq!(step(&k), Some(Step::Review));
+    let models = view_models(&k);
+    assert!(
+        models.contains(&format!(
+            "住房租赁合同或房产证明 handed in with your case {number} on "
+        )),
+        "{models}"
+    );
+    snapshot(&k, "e2e-chain-review-en");
+    // Back twice reaches the materials: the lease can be replaced there.
+    r.touch("Back");
+    r.touch("Back");
+    assert_eq!(step(&k), Some(Step::Materials));
+    assert!(!find(&k.ui, "Replace").is_empty());
+    snapshot(&k, "e2e-chain-materials-en");
+    r.touch("Next");
+    r.touch("Next");
+    r.touch("Submit");
+    term.until("the registration", |k| step(k) == Some(Step::Done));
+    let registration = term
+        .received()
+        .bodies
+        .into_iter()
+        .find(|b| b.item_code == "HJ-002")
+        .expect("the registration at the hub");
+    assert_eq!(
+        registration.materials,
+        [lease],
+        "the same file, not uploaded again"
+    );
+    eprintln!(
+        "material chain: the second visit took {} touches from the card to submitted, no photo",
+        r.touches.get()
+    );
+    r.touch("Very satisfied");
+    assert_wiped(&k, &[&name, &id]);
+}

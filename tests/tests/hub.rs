@@ -135,6 +135,7 @@ fn the_platform_contract(database: Option<String>) {
             "cert.employment.last_employer".into(),
             "cert.disability.number".into(),
         ],
+        materials: Vec::new(),
     };
     let values = rt.block_on(platform.prefill(&pre)).expect("prefill").values;
     assert!(values["platform.phone"].starts_with("139"));
@@ -210,6 +211,23 @@ fn the_platform_contract(database: Option<String>) {
         .block_on(platform.deliver(&c, &materials))
         .expect("retry");
     assert_eq!(a, b, "a retried request is the same case");
+    // 电子材料链: the photo is offered again with the next prefill that asks for a material of its name,
+    // only to the person who handed it in (tests/tests/bundles.rs files a case with one).
+    pre.applicant.name = "李娜".into();
+    pre.materials = vec!["户口簿".into(), "别的材料".into()];
+    let earlier = rt
+        .block_on(platform.prefill(&pre))
+        .expect("prefill")
+        .earlier;
+    assert_eq!(earlier.len(), 1, "{earlier:?}");
+    assert_eq!(earlier[0].material, photo.reference());
+    assert_eq!(earlier[0].case_number, a.case_number);
+    pre.applicant.name = "别人".into();
+    assert!(rt
+        .block_on(platform.prefill(&pre))
+        .expect("prefill")
+        .earlier
+        .is_empty());
     let doc = a.document.clone().expect("a print item gets its document");
     assert_eq!(
         doc.rows.len(),

@@ -181,6 +181,24 @@ fn a_case_returned_with_reasons_is_shown_at_the_next_identification_and_correcte
         { "target": "店招设计效果图", "note": "效果图看不清尺寸，请重新拍摄" },
     ]);
     assert_eq!(decide(reasons), 204);
+    // 电子材料链: what the clerk returned is not offered again for another case; the floor plan is.
+    let platform = enrolled(&term.rt, &term.url, &term.hub, "T-chain");
+    let ask = kiosk_api::PrefillRequest {
+        item_code: "YJS-KD".into(),
+        applicant: kiosk_api::Applicant {
+            name: name.clone(),
+            id_number: id.clone(),
+        },
+        sources: Vec::new(),
+        materials: vec!["经营场所平面布局图".into(), "店招设计效果图".into()],
+    };
+    let earlier = term
+        .rt
+        .block_on(platform.prefill(&ask))
+        .expect("prefill")
+        .earlier;
+    let offered: Vec<&str> = earlier.iter().map(|e| e.material.name.as_str()).collect();
+    assert_eq!(offered, ["经营场所平面布局图"]);
 
     // The next time he identifies, the home screen has the return first, with the clerk's words.
     let (r, _, _) = Resident::with_card(&term, 3);

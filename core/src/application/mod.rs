@@ -10,6 +10,7 @@ use kiosk_drivers::Sensitive;
 
 mod checks;
 mod correction;
+mod earlier;
 mod field;
 mod written;
 pub use checks::Concern;
@@ -144,6 +145,9 @@ pub struct Application {
     pub applicant_age: Option<u16>,
     /// A correction (补正) of a case a clerk sent back: only what the clerk named is asked.
     pub correction: Option<Correction>,
+    /// Materials from the resident's earlier cases the platform still takes (电子材料链): material index →
+    /// that case's material.
+    pub reused: Vec<(usize, kiosk_api::EarlierMaterial)>,
 }
 
 /// The material an item with face identification adds.
@@ -237,6 +241,7 @@ impl Application {
             }),
             rating_sent: false,
             fetched: Vec::new(),
+            reused: Vec::new(),
             applicant_age: None,
             correction: None,
         }
@@ -293,11 +298,12 @@ impl Application {
     }
 
     /// The material is there without the resident photographing it: held by the government, fetched as a
-    /// certificate, or written by the terminal from the form.
+    /// certificate, written by the terminal from the form, or handed in with an earlier case.
     pub fn material_held(&self, i: usize) -> bool {
         self.item.materials.get(i).is_some_and(|m| m.held)
             || self.fetched.iter().any(|(n, _)| *n == i)
             || self.is_written(i)
+            || self.reused_for(i).is_some()
     }
 
     /// The certificate number a fetched material came as.
@@ -413,10 +419,11 @@ impl Application {
             // A correction of materials only has no form to go back to.
             Step::Materials if !self.fields_in_use().any(|_| true) => None,
             Step::Materials => Some(Step::Form),
-            Step::Sign if self.materials_needed() => Some(Step::Materials),
+            // Materials of an earlier case skip the step, but back reaches it (to photograph one anew).
+            Step::Sign if self.materials_needed() || self.reuses() => Some(Step::Materials),
             Step::Sign => Some(Step::Form),
             Step::Review if self.signs() => Some(Step::Sign),
-            Step::Review if self.materials_needed() => Some(Step::Materials),
+            Step::Review if self.materials_needed() || self.reuses() => Some(Step::Materials),
             Step::Review => Some(Step::Form),
             Step::Submitting | Step::Done => None,
         }

@@ -50,6 +50,7 @@ impl Terminal {
                     item_code: a.item.code.clone(),
                     applicant: card.applicant(),
                     sources: a.remote_sources(),
+                    materials: a.photographed_names(),
                 }));
             }
         }
@@ -85,10 +86,13 @@ impl Terminal {
     /// Material `n` under the camera, from the step it is asked on (back to that step with the photo).
     pub(super) fn photograph(&mut self, n: usize, on: Step) {
         let ok = self.screen == Screen::Apply
-            && self
-                .application
-                .as_ref()
-                .is_some_and(|a| a.step == on && a.material_in_use(n) && !a.material_held(n));
+            && self.application.as_ref().is_some_and(|a| {
+                // One from an earlier case may be photographed anew (a new lease); the government's own
+                // and the terminal's texts not.
+                a.step == on
+                    && a.material_in_use(n)
+                    && (!a.material_held(n) || a.reused_for(n).is_some())
+            });
         if ok {
             if let Some(a) = self.application.as_mut() {
                 a.photographing = Some(n);
@@ -189,7 +193,11 @@ impl Terminal {
                 kind: a.kind(),
                 applicant,
                 fields: a.fields_for_platform(),
-                materials: uploads.iter().map(|u| u.reference()).collect(),
+                materials: uploads
+                    .iter()
+                    .map(|u| u.reference())
+                    .chain(a.reused_refs())
+                    .collect(),
                 commitment: a.item.commitment.clone().filter(|_| a.correction.is_none()),
                 application_pdf: None,
                 // The caller stamps the time (no clock in here).

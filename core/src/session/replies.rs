@@ -73,7 +73,10 @@ impl Terminal {
         if let Some(a) = self.application.as_mut() {
             if a.item.code == item_code && a.prefill == PrefillState::Waiting {
                 match reply {
-                    Ok(r) => a.apply_prefill(&r.values),
+                    Ok(r) => {
+                        a.apply_prefill(&r.values);
+                        a.apply_earlier(&r.earlier);
+                    }
                     Err(e) => {
                         tracing::warn!(error = %e, "prefill failed; the resident types those fields");
                         a.prefill = PrefillState::Failed;

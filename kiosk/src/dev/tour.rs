@@ -188,7 +188,10 @@ pub fn show(k: &Kiosk, page: &str, card: usize) -> Result<(), String> {
                 k,
                 Input::Prefill {
                     item_code: "HJ-002".into(),
-                    reply: Ok(PrefillReply { values }),
+                    reply: Ok(PrefillReply {
+                        values,
+                        earlier: Vec::new(),
+                    }),
                 },
             );
             intent(k, Intent::FocusField(2));

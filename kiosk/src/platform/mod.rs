@@ -270,8 +270,12 @@ impl Platform {
     ) -> Result<CaseReply, PlatformError> {
         for m in r.materials.iter().chain(r.application_pdf.iter()) {
             let Some((_, bytes)) = materials.iter().find(|(sha, _)| *sha == m.sha256) else {
+                // A material of an earlier case (电子材料链) is at the platform already.
+                if self.material_status(&m.sha256).await?.complete {
+                    continue;
+                }
                 return Err(PlatformError::BadReply(format!(
-                    "material {} is not on this terminal",
+                    "material {} is neither on this terminal nor at the platform",
                     m.name
                 )));
             };

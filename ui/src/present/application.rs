@@ -107,7 +107,8 @@ fn steps(a: &Application, lang: Language) -> (Vec<SharedString>, i32) {
     if a.fields_in_use().next().is_some() {
         list.push((Step::Form, "填写信息", "Details"));
     }
-    if a.materials_needed() {
+    // Also when back reached it for a material of an earlier case, which skips it otherwise.
+    if a.materials_needed() || a.step == Step::Materials {
         list.push((Step::Materials, "上传材料", "Documents"));
     }
     if a.signs() {
@@ -439,6 +440,8 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
                 "已为您写好，随签名提交",
                 "written for you, signed with the form",
             )
+        } else if a.reused_for(i).is_some() {
+            super::materials::material_source(a, i, lang)
         } else if a.material_held(i) {
             zh_en(lang, "已获取，免于提交", "held by the government")
         } else if a.attached.iter().any(|x| x.material == i) {

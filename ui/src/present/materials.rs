@@ -45,7 +45,7 @@ pub(super) fn source_text(s: &Source, lang: Language) -> SharedString {
 
 /// Where a material the resident need not hand in came from: the electronic certificate and its number, or
 /// the government's own records.
-fn material_source(a: &Application, i: usize, lang: Language) -> SharedString {
+pub(super) fn material_source(a: &Application, i: usize, lang: Language) -> SharedString {
     let Some(m) = a.item.materials.get(i) else {
         return SharedString::new();
     };
@@ -63,7 +63,18 @@ fn material_source(a: &Application, i: usize, lang: Language) -> SharedString {
             )
             .into(),
         _ if m.held => zh_en(lang, "政府部门已有", "the government has it"),
-        _ => SharedString::new(),
+        _ => match a.reused_for(i) {
+            Some(e) => lang
+                .pick(
+                    format!("沿用您{}办件（{}）提交的材料", e.filed_on, e.case_number),
+                    format!(
+                        "handed in with your case {} on {}",
+                        e.case_number, e.filed_on
+                    ),
+                )
+                .into(),
+            None => SharedString::new(),
+        },
     }
 }
 
@@ -97,6 +108,7 @@ pub(super) fn present(form: &ApplicationAdapter, a: &Application, lang: Language
                     name: m.name.as_str().into(),
                     held: a.material_held(i),
                     written: a.is_written(i),
+                    reused: a.reused_for(i).is_some(),
                     source: material_source(a, i, lang),
                     attached: photo.is_some(),
                     thumbnail: photo

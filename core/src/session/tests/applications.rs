@@ -160,7 +160,14 @@ fn an_application_goes_through_identity_prefill_materials_signature_review_and_s
     assert_eq!(step(&t), Some(Step::Form));
     let mut values = std::collections::BTreeMap::new();
     values.insert("platform.phone".to_string(), "13912345678".to_string());
-    t.prefill_arrived("HJ-002", Ok(PrefillReply { values }), t0);
+    t.prefill_arrived(
+        "HJ-002",
+        Ok(PrefillReply {
+            values,
+            ..Default::default()
+        }),
+        t0,
+    );
     let a = t.application.as_ref().unwrap();
     assert_eq!(a.fields[3].value.expose(), "13912345678");
     assert_eq!(

@@ -21,6 +21,7 @@ pub(super) fn shop_prefill() -> PrefillReply {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect(),
+        ..Default::default()
     }
 }
 

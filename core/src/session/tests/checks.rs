@@ -124,6 +124,7 @@ fn an_age_condition_not_met_is_said_at_once_and_nothing_is_filed() {
         "MZ-002",
         Ok(PrefillReply {
             values: [("platform.bank_account".to_string(), "6222 1".to_string())].into(),
+            ..Default::default()
         }),
         t0,
     );
@@ -139,6 +140,7 @@ fn an_age_condition_not_met_is_said_at_once_and_nothing_is_filed() {
         "MZ-002",
         Ok(PrefillReply {
             values: [("platform.bank_account".to_string(), "6222 1".to_string())].into(),
+            ..Default::default()
         }),
         t0,
     );

@@ -43,6 +43,7 @@ mod applications;
 mod bundles;
 mod checks;
 mod door;
+mod earlier;
 mod navigation;
 mod overview;
 mod written;
