@@ -10,7 +10,8 @@ pub mod resident;
 pub mod secret;
 
 pub use resident::{
-    Offer, OfferConfirm, OfferKind, OverviewReply, OverviewRequest, ReturnReason, ReturnedCase,
+    HeldRequest, HeldRow, HeldView, Offer, OfferConfirm, OfferKind, OverviewReply, OverviewRequest,
+    ReturnReason, ReturnedCase,
 };
 
 use serde::{Deserialize, Serialize};
@@ -43,6 +44,8 @@ pub mod path {
     pub const OVERVIEW: &str = "/overview";
     /// A resident confirmed a benefit offered by the overview.
     pub const OFFER_CONFIRM: &str = "/offers/confirm";
+    /// An e-certificate or an earlier case's material, to show the resident who opens it.
+    pub const HELD: &str = "/held";
 }
 
 /// The header that carries the idempotency key of a write that has no key in its body (ratings, help,

@@ -116,3 +116,57 @@ impl std::fmt::Debug for OfferConfirm {
         write!(f, "OfferConfirm({}, …)", self.offer_id)
     }
 }
+
+/// `POST /held`: one thing the platform holds for the resident, to show them on the terminal when they open
+/// it: an electronic certificate by number, or a material of one of their earlier cases by hash. Exactly one
+/// of the two; only the resident's own.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HeldRequest {
+    pub terminal_id: String,
+    pub applicant: Applicant,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
+    pub certificate: Option<String>,
+    /// The material's SHA-256 (lower-case hex).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 64))]
+    pub material: Option<String>,
+}
+
+impl std::fmt::Debug for HeldRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HeldRequest(…)")
+    }
+}
+
+/// What the resident sees of it: a title, who issued it, its rows, and the picture of a photographed material
+/// (a JPEG, base64).
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HeldView {
+    pub title: String,
+    pub issuer: String,
+    pub rows: Vec<HeldRow>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub picture_jpeg_base64: Option<String>,
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HeldRow {
+    pub label: String,
+    pub value: String,
+}
+
+impl std::fmt::Debug for HeldView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HeldView({}, {} rows)", self.title, self.rows.len())
+    }
+}
+
+impl std::fmt::Debug for HeldRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "HeldRow({}, …)", self.label)
+    }
+}

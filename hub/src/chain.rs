@@ -84,7 +84,7 @@ pub(crate) async fn earlier_materials(
 }
 
 /// The day in Shanghai (UTC+8, no daylight saving) of a time in milliseconds.
-fn shanghai_day(ms: i64) -> String {
+pub(crate) fn shanghai_day(ms: i64) -> String {
     chrono::DateTime::from_timestamp_millis(ms + 8 * 3600 * 1000)
         .map(|t| t.format("%Y-%m-%d").to_string())
         .unwrap_or_default()

@@ -15,6 +15,7 @@ pub mod db;
 pub mod devdata;
 pub mod figures;
 pub mod fleet;
+mod held;
 pub mod materials;
 pub mod offers;
 pub mod operations;
@@ -276,7 +277,7 @@ impl utoipa::Modify for TerminalToken {
         health, openapi, enrol,
         platform::identity, platform::prefill, platform::cases, records::evaluations, records::help,
         records::not_done, records::figures, records::telemetry, platform::certificate, materials::status, materials::upload,
-        calls::document, fleet::heartbeat, fleet::audit, resident::overview, resident::confirm,
+        calls::document, fleet::heartbeat, fleet::audit, resident::overview, resident::confirm, held::held,
     ),
     modifiers(&TerminalToken)
 )]
@@ -290,6 +291,7 @@ pub fn router_with(platform: Arc<Platform>) -> Router {
         .route(path::CASES, post(platform::cases))
         .route(path::OVERVIEW, post(resident::overview))
         .route(path::OFFER_CONFIRM, post(resident::confirm))
+        .route(path::HELD, post(held::held))
         .route(path::EVALUATIONS, post(records::evaluations))
         .route(path::HELP, post(records::help))
         .route(path::NOT_DONE, post(records::not_done))

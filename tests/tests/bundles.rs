@@ -87,6 +87,19 @@ fn a_shop_is_opened_in_one_sitting_with_a_case_per_department() {
     // The registered lease is fetched, not photographed; it says where it came from.
     assert!(!find(&k.ui, "已获取，免于提交").is_empty());
     snapshot(&k, "e2e-bundle-shop-materials");
+    // The resident can open it: the certificate service's record, over the list (touches not counted: the
+    // resident need not look).
+    term.touch("查看");
+    let form = || k.ui.global::<kiosk_ui::ApplicationAdapter>();
+    term.until("the lease's record", |_| {
+        form().get_viewing() && form().get_view_status().is_empty()
+    });
+    let rows = view_rows(&k);
+    assert!(rows.contains("证照编号"), "{rows}");
+    assert!(rows.contains("大学路265号"), "{rows}");
+    snapshot(&k, "e2e-bundle-shop-certificate-open");
+    term.touch("看完了");
+    assert!(!form().get_viewing());
     r.photograph_all("拍照", "使用这张");
     r.touch("下一步");
     assert_eq!(step(&k), Some(Step::Sign));
@@ -258,6 +271,17 @@ fn a_birth_is_filed_in_english_elder_mode_and_a_platform_dying_half_way_files_ea
     assert!(f.prefill_rate().unwrap_or(0.0) >= 0.7, "{f:?}");
     assert!(r.touches.get() <= 25, "{} touches", r.touches.get());
     assert_wiped(&k, &[&name, &id]);
+}
+
+/// The rows of what the resident opened, one "label value" per line.
+fn view_rows(k: &kiosk::app::Kiosk) -> String {
+    use slint::Model;
+    k.ui.global::<kiosk_ui::ApplicationAdapter>()
+        .get_view_rows()
+        .iter()
+        .map(|r| format!("{} {}", r.label, r.value))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// What elder mode says on the screen shown (the private parts are the headphones').
@@ -523,6 +547,17 @@ fn a_material_handed_in_once_is_not_asked_for_again_at_the_next_visit() {
     assert_eq!(step(&k), Some(Step::Materials));
     assert!(!find(&k.ui, "Replace").is_empty());
     snapshot(&k, "e2e-chain-materials-en");
+    // Opened, it is the photo he took, with the case it came with.
+    term.touch("Open");
+    let form = || k.ui.global::<kiosk_ui::ApplicationAdapter>();
+    term.until("the earlier photo", |_| {
+        form().get_viewing() && form().get_view_status().is_empty()
+    });
+    assert!(form().get_view_has_picture(), "the photo is shown");
+    assert!(view_rows(&k).contains(&number), "{}", view_rows(&k));
+    snapshot(&k, "e2e-chain-material-open-en");
+    term.touch("Done");
+    assert!(!form().get_viewing());
     r.touch("Next");
     r.touch("Next");
     r.touch("Submit");

@@ -228,6 +228,47 @@ fn the_platform_contract(database: Option<String>) {
         .expect("prefill")
         .earlier
         .is_empty());
+    // Opened on the terminal: the material with the case it came with, and an e-certificate's record; only
+    // the applicant's own (someone else's material is as unknown as none).
+    let lina = kiosk_api::Applicant {
+        name: "李娜".into(),
+        id_number: "31011019880621046X".into(),
+    };
+    let open =
+        |applicant: &kiosk_api::Applicant, certificate: Option<&str>, material: Option<&str>| {
+            rt.block_on(platform.held(&kiosk_api::HeldRequest {
+                terminal_id: "T1".into(),
+                applicant: applicant.clone(),
+                certificate: certificate.map(str::to_string),
+                material: material.map(str::to_string),
+            }))
+        };
+    let seen = open(&lina, None, Some(&sha)).expect("the earlier material");
+    assert_eq!(seen.title, "户口簿");
+    assert!(seen.rows.iter().any(|r| r.value.contains(&a.case_number)));
+    assert!(seen.picture_jpeg_base64.is_some());
+    let someone = kiosk_api::Applicant {
+        name: "王秀英".into(),
+        id_number: "310110194503120024".into(),
+    };
+    assert_eq!(refused(open(&someone, None, Some(&sha))).0, 404);
+    let number = rt
+        .block_on(platform.prefill(&kiosk_api::PrefillRequest {
+            applicant: lina.clone(),
+            sources: vec!["cert.employment.number".into()],
+            ..pre.clone()
+        }))
+        .expect("prefill")
+        .values["cert.employment.number"]
+        .clone();
+    let cert = open(&lina, Some(&number), None).expect("the certificate");
+    assert!(cert
+        .rows
+        .iter()
+        .any(|r| r.label == "证照编号" && r.value == number));
+    assert_eq!(refused(open(&someone, Some(&number), None)).0, 403);
+    assert_eq!(refused(open(&lina, Some("NONE"), None)).0, 404);
+    assert_eq!(refused(open(&lina, Some(&number), Some(&sha))).0, 422);
     let doc = a.document.clone().expect("a print item gets its document");
     assert_eq!(
         doc.rows.len(),

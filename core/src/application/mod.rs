@@ -12,10 +12,12 @@ mod checks;
 mod correction;
 mod earlier;
 mod field;
+mod viewing;
 mod written;
 pub use checks::Concern;
 pub use correction::Correction;
 pub use field::{certificate_source, validate, FieldState, Keyboard, Problem, Source, FIELD_MAX};
+pub use viewing::{HeldShown, ViewState, Viewing};
 pub use written::Written;
 
 /// The steps of an application, in order. Steps an item does not need are skipped.
@@ -148,6 +150,9 @@ pub struct Application {
     /// Materials from the resident's earlier cases the platform still takes (电子材料链): material index →
     /// that case's material.
     pub reused: Vec<(usize, kiosk_api::EarlierMaterial)>,
+    /// A certificate or earlier material the resident opened to see.
+    pub viewing: Option<Viewing>,
+    pub views_asked: u64,
 }
 
 /// The material an item with face identification adds.
@@ -242,6 +247,8 @@ impl Application {
             rating_sent: false,
             fetched: Vec::new(),
             reused: Vec::new(),
+            viewing: None,
+            views_asked: 0,
             applicant_age: None,
             correction: None,
         }

@@ -43,6 +43,11 @@ pub enum Input {
         asked: u64,
         reply: Result<kiosk_api::OverviewReply, PlatformError>,
     },
+    /// The platform's answer to `Effect::FetchHeld`, its picture decoded.
+    Held {
+        asked: u64,
+        reply: Result<crate::application::HeldShown, PlatformError>,
+    },
     /// The platform's answer to `Effect::ConfirmOffer`.
     OfferConfirmed {
         offer_id: String,
@@ -131,6 +136,15 @@ impl Terminal {
             Input::Identity { reply, today } => self.identity_verified(reply, now, today),
             Input::Overview { asked, reply } => {
                 self.overview_arrived(asked, reply);
+                Vec::new()
+            }
+            Input::Held { asked, reply } => {
+                if let Some(a) = self.application.as_mut() {
+                    if let Err(e) = &reply {
+                        tracing::warn!(error = %e, "what the resident opened did not come");
+                    }
+                    a.held_arrived(asked, reply.ok());
+                }
                 Vec::new()
             }
             Input::OfferConfirmed { offer_id, reply } => {

@@ -212,6 +212,20 @@ impl Terminal {
             Intent::Next => self.next(&mut fx),
             Intent::Photograph(n) => self.photograph(n, Step::Materials),
             Intent::FixConcern(n) => self.fix_concern(n),
+            Intent::OpenHeld(n) => {
+                let applicant = self.resident.as_ref().map(|r| r.card.applicant());
+                let terminal = self.terminal_id.clone();
+                if let (Some(a), Some(applicant)) = (self.at_step(Step::Materials), applicant) {
+                    if let Some((asked, request)) = a.open_held(n, applicant, terminal) {
+                        fx.push(Effect::FetchHeld { asked, request });
+                    }
+                }
+            }
+            Intent::CloseHeld => {
+                if let Some(a) = self.application.as_mut() {
+                    a.viewing = None;
+                }
+            }
             Intent::ToggleCommitmentRead => {
                 if let Some(a) = self.at_step(Step::Sign) {
                     a.commitment_read = !a.commitment_read;

@@ -191,6 +191,11 @@ pub enum Effect {
         asked: u64,
         request: kiosk_api::OverviewRequest,
     },
+    /// Fetch what the resident opened (`Intent::OpenHeld`); the answer comes back as `Input::Held`.
+    FetchHeld {
+        asked: u64,
+        request: kiosk_api::HeldRequest,
+    },
     /// Confirm a benefit of the overview (once per `key`); the answer comes back as `Input::OfferConfirmed`.
     ConfirmOffer {
         key: String,
@@ -224,6 +229,9 @@ pub enum Effect {
 pub enum Intent {
     /// A touch in the maintenance menu (only while the cabinet door is open).
     Maintenance(crate::maintenance::MaintIntent),
+    /// Open material `n` to see it: the e-certificate or the earlier case's material it came as.
+    OpenHeld(usize),
+    CloseHeld,
     Start,
     Home,
     Back,

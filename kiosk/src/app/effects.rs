@@ -35,6 +35,15 @@ impl Kiosk {
                     move |p| async move { p.overview(&request).await },
                     move |k, reply| k.handle(Input::Overview { asked, reply }),
                 ),
+                Effect::FetchHeld { asked, request } => self.call(
+                    move |p| async move {
+                        let view = p.held(&request).await?;
+                        tokio::task::spawn_blocking(move || crate::view::held::ready(view))
+                            .await
+                            .map_err(|e| PlatformError::BadReply(e.to_string()))
+                    },
+                    move |k, reply| k.handle(Input::Held { asked, reply }),
+                ),
                 Effect::ConfirmOffer { key, request } => {
                     // Not queued: the resident waits for the answer at the screen, and a retry is a touch.
                     let offer_id = request.offer_id.clone();

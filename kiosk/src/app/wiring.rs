@@ -172,6 +172,18 @@ impl Kiosk {
             }
         });
         let weak = Rc::downgrade(self);
+        form.on_open_held(move |i| {
+            if let Some(k) = weak.upgrade() {
+                k.intent(Intent::OpenHeld(index(i)));
+            }
+        });
+        let weak = Rc::downgrade(self);
+        form.on_close_held(move || {
+            if let Some(k) = weak.upgrade() {
+                k.intent(Intent::CloseHeld);
+            }
+        });
+        let weak = Rc::downgrade(self);
         form.on_fix_concern(move |i| {
             if let Some(k) = weak.upgrade() {
                 k.intent(Intent::FixConcern(index(i)));

@@ -172,6 +172,14 @@ impl Platform {
         self.post(path::PREFILL, r, CALL_TIMEOUT).await
     }
 
+    /// An e-certificate or an earlier case's material of the resident's, to show them.
+    pub async fn held(
+        &self,
+        r: &kiosk_api::HeldRequest,
+    ) -> Result<kiosk_api::HeldView, PlatformError> {
+        self.post(path::HELD, r, CALL_TIMEOUT).await
+    }
+
     /// 免申即享 and 智能推荐 for the resident just identified.
     pub async fn overview(
         &self,

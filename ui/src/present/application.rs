@@ -524,6 +524,10 @@ pub fn clear(ui: &KioskWindow) {
     form.set_candidates(ModelRc::default());
     form.set_prefill_note(SharedString::new());
     form.set_material_rows(ModelRc::default());
+    form.set_viewing(false);
+    form.set_view_picture(slint::Image::default());
+    form.set_view_rows(ModelRc::default());
+    form.set_view_shown(0);
     form.set_commitment_text(SharedString::new());
     form.set_commitment_read(false);
     form.set_signature_path(SharedString::new());

@@ -2,10 +2,10 @@
 //! records).
 
 use super::application::{model, zh_en};
-use crate::{ApplicationAdapter, MaterialRow};
+use crate::{ApplicationAdapter, MaterialRow, Row};
 use kiosk_core::application::{Application, Source};
 use kiosk_core::Language;
-use slint::{Image, Model, Rgb8Pixel, SharedPixelBuffer, SharedString};
+use slint::{Image, Model, ModelRc, Rgb8Pixel, SharedPixelBuffer, SharedString};
 
 fn certificate_name(id: &str, lang: Language) -> String {
     let (zh, en) = match id {
@@ -109,6 +109,7 @@ pub(super) fn present(form: &ApplicationAdapter, a: &Application, lang: Language
                     held: a.material_held(i),
                     written: a.is_written(i),
                     reused: a.reused_for(i).is_some(),
+                    openable: a.openable(i),
                     source: material_source(a, i, lang),
                     attached: photo.is_some(),
                     thumbnail: photo
@@ -127,5 +128,80 @@ pub(super) fn present(form: &ApplicationAdapter, a: &Application, lang: Language
             })
             .collect();
         form.set_material_rows(model(rows));
+    }
+    present_viewer(form, a, lang);
+}
+
+/// What the resident opened, over the list. The picture is set once per request (not at every redraw).
+fn present_viewer(form: &ApplicationAdapter, a: &Application, lang: Language) {
+    use kiosk_core::application::ViewState;
+    let Some(v) = &a.viewing else {
+        form.set_viewing(false);
+        form.set_view_has_picture(false);
+        form.set_view_picture(Image::default());
+        form.set_view_rows(ModelRc::default());
+        form.set_view_shown(0);
+        return;
+    };
+    form.set_viewing(true);
+    let name = a
+        .item
+        .materials
+        .get(v.material)
+        .map(|m| m.name.as_str())
+        .unwrap_or("");
+    match &v.state {
+        ViewState::Loading => {
+            form.set_view_title(name.into());
+            form.set_view_issuer(SharedString::new());
+            form.set_view_status(zh_en(lang, "正在获取……", "Fetching it…"));
+            form.set_view_rows(ModelRc::default());
+            form.set_view_has_picture(false);
+        }
+        ViewState::Failed => {
+            form.set_view_title(name.into());
+            form.set_view_issuer(SharedString::new());
+            form.set_view_status(zh_en(
+                lang,
+                "暂时打不开。材料不受影响，仍然免于提交。",
+                "It cannot be opened right now. Nothing changes: you still need not hand it in.",
+            ));
+            form.set_view_rows(ModelRc::default());
+            form.set_view_has_picture(false);
+        }
+        ViewState::Shown(s) => {
+            form.set_view_title(s.view.title.as_str().into());
+            form.set_view_issuer(s.view.issuer.as_str().into());
+            form.set_view_status(SharedString::new());
+            let rows: Vec<Row> = s
+                .view
+                .rows
+                .iter()
+                .map(|r| Row {
+                    label: r.label.as_str().into(),
+                    value: r.value.as_str().into(),
+                })
+                .collect();
+            form.set_view_rows(model(rows));
+            let shown = i32::try_from(v.asked).unwrap_or(i32::MAX);
+            if form.get_view_shown() != shown {
+                form.set_view_shown(shown);
+                let picture = s.picture.as_ref().filter(|p| {
+                    p.view.expose().len() == (p.view_width * p.view_height * 3) as usize
+                });
+                form.set_view_has_picture(picture.is_some());
+                form.set_view_picture(
+                    picture
+                        .map(|p| {
+                            Image::from_rgb8(SharedPixelBuffer::<Rgb8Pixel>::clone_from_slice(
+                                p.view.expose(),
+                                p.view_width,
+                                p.view_height,
+                            ))
+                        })
+                        .unwrap_or_default(),
+                );
+            }
+        }
     }
 }

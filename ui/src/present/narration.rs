@@ -241,6 +241,23 @@ pub fn narrate(t: &Terminal, ui: &KioskWindow) -> Narration {
                     ),
                 ),
                 "form" => n.say("prefill", ui.global::<ApplicationAdapter>().get_prefill_note().to_string()),
+                "materials" if ui.global::<ApplicationAdapter>().get_viewing() => {
+                    let form = ui.global::<ApplicationAdapter>();
+                    let title = form.get_view_title().to_string();
+                    n.say(
+                        "viewing",
+                        lang.pick(format!("已打开{title}。看完请点「看完了」。"),
+                            format!("{title} is open. Touch Done when you have seen it.")),
+                    );
+                    n.say("view-status", form.get_view_status().to_string());
+                    // What a certificate or a case says about the resident: into the headphones only.
+                    let rows: Vec<String> = form
+                        .get_view_rows()
+                        .iter()
+                        .map(|r| format!("{}：{}", r.label, r.value))
+                        .collect();
+                    n.say_private("view-rows", rows.join("；"));
+                }
                 "sign" => {
                     let written = t
                         .application()

@@ -97,3 +97,86 @@ fn missing_index(t: &Terminal, name: &str) -> usize {
         .position(|m| m.name == name)
         .unwrap()
 }
+
+/// The lease that came as an e-certificate and the plan from an earlier case open to be seen; an answer for
+/// a view the resident left is dropped; a photo taken here has nothing to open.
+#[test]
+fn what_came_from_the_government_opens_to_be_seen() {
+    use crate::application::{HeldShown, ViewState};
+    let t0 = Instant::now();
+    let mut t = terminal(t0);
+    with_printers(&mut t, t0);
+    t.device(card(3), t0, today());
+    t.intent(Intent::OpenItem(item("YJS-KD")), t0);
+    let mut reply = shop_prefill();
+    reply.earlier = vec![floor_plan()];
+    t.prefill_arrived("YJS-KD", Ok(reply), t0);
+    t.intent(Intent::Next, t0);
+    let (lease, plan, sign) = (
+        missing_index(&t, "经营场所租赁合同"),
+        missing_index(&t, "经营场所平面布局图"),
+        missing_index(&t, "店招设计效果图"),
+    );
+    let fx = t.intent(Intent::OpenHeld(lease), t0);
+    let (first, request) = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::FetchHeld { asked, request } => Some((*asked, request.clone())),
+            _ => None,
+        })
+        .expect("the certificate is fetched");
+    assert_eq!(request.certificate.as_deref(), Some("ZL0000000001"));
+    assert_eq!(request.material, None);
+    let fx = t.intent(Intent::OpenHeld(plan), t0);
+    let asked = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::FetchHeld { asked, request } => {
+                assert_eq!(request.material, Some("ab".repeat(32)));
+                Some(*asked)
+            }
+            _ => None,
+        })
+        .expect("the earlier material is fetched");
+    let shown = |title: &str| HeldShown {
+        view: kiosk_api::HeldView {
+            title: title.into(),
+            issuer: "x".into(),
+            rows: Vec::new(),
+            picture_jpeg_base64: None,
+        },
+        picture: None,
+    };
+    // The lease's answer comes late: the plan is what is open.
+    t.handle(
+        Input::Held {
+            asked: first,
+            reply: Ok(shown("租赁合同")),
+        },
+        t0,
+    );
+    let a = t.application.as_ref().unwrap();
+    assert!(matches!(
+        a.viewing.as_ref().unwrap().state,
+        ViewState::Loading
+    ));
+    t.handle(
+        Input::Held {
+            asked,
+            reply: Ok(shown("平面布局图")),
+        },
+        t0,
+    );
+    let a = t.application.as_ref().unwrap();
+    match &a.viewing.as_ref().unwrap().state {
+        ViewState::Shown(s) => assert_eq!(s.view.title, "平面布局图"),
+        other => panic!("{other:?}"),
+    }
+    t.intent(Intent::CloseHeld, t0);
+    assert!(t.application.as_ref().unwrap().viewing.is_none());
+    let fx = t.intent(Intent::OpenHeld(sign), t0);
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::FetchHeld { .. })),
+        "nothing to open"
+    );
+}
