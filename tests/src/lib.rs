@@ -472,6 +472,28 @@ pub fn postgres_database(rt: &tokio::runtime::Runtime, name: &str) -> Option<Str
     Some(format!("{base}/{db}"))
 }
 
+/// Department cases of each bundle of the crash drill.
+pub const DRILL_PARTS: usize = 3;
+
+/// The department parts of a drill's bundle: each takes the case's field `n` and its photo (户口簿).
+pub fn drill_parts() -> Vec<kiosk_api::CasePart> {
+    (0..DRILL_PARTS)
+        .map(|p| kiosk_api::CasePart {
+            item_code: format!("PART-{p}"),
+            item_name: format!("分项{p}"),
+            department: format!("部门{p}"),
+            time_limit: "即办".into(),
+            fields: vec!["n".into()],
+            materials: vec!["户口簿".into()],
+        })
+        .collect()
+}
+
+/// Case `i` of the crash drill is a bundle (一件事): every fifth.
+pub fn drill_bundle(i: usize) -> bool {
+    i % 5 == 4
+}
+
 /// The photo of case `i` of the crash drill: 20 to 300 KB (one or two chunks), different for every case.
 pub fn drill_photo(i: usize) -> kiosk_api::Upload {
     let len = 20_000 + (i * 7_919) % 280_000;

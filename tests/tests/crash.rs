@@ -1,7 +1,8 @@
 //! Crash test: N cases with a photo each are submitted through the terminal's outbox while the terminal
 //! process is killed with SIGKILL at random moments and restarted, and the hub process is killed and
 //! restarted separately. Afterwards the hub holds exactly N cases, none twice, every photo intact (hash checked
-//! against what the terminal was given). N is `KIOSK_CRASH_CASES` (default 200).
+//! against what the terminal was given); every fifth case is a bundle (一件事), whose department cases are each
+//! there once however the kills fell. N is `KIOSK_CRASH_CASES` (default 200).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -190,17 +191,41 @@ fn sigkill_at_random_moments_loses_nothing_and_duplicates_nothing() {
         .block_on(kiosk_hub::Platform::open(&hub_dir, None))
         .expect("open the hub's data");
     let r = kiosk_tests::received(&rt, &platform);
-    assert_eq!(r.cases.len(), n, "exactly N cases");
+    // Every fifth case is a bundle: its department cases are filed under `<key>/<part>`, each once.
+    let bundles: Vec<usize> = (0..n).filter(|i| kiosk_tests::drill_bundle(*i)).collect();
+    let own = |key: &str| !key.contains('/');
+    assert_eq!(
+        r.cases.keys().filter(|k| own(k)).count(),
+        n,
+        "exactly N cases"
+    );
+    assert_eq!(
+        r.cases.len(),
+        n + bundles.len() * kiosk_tests::DRILL_PARTS,
+        "and each bundle's department cases, none twice"
+    );
+    for i in &bundles {
+        let reply = &r.cases[&format!("crash-{i}")];
+        assert_eq!(reply.parts.len(), kiosk_tests::DRILL_PARTS, "bundle {i}");
+        for (p, part) in reply.parts.iter().enumerate() {
+            let department = &r.cases[&format!("crash-{i}/PART-{p}")];
+            assert_eq!(
+                part.case_number, department.case_number,
+                "bundle {i}, part {p}"
+            );
+        }
+    }
     let mut seen: Vec<usize> = r
         .bodies
         .iter()
+        .filter(|b| own(&b.idempotency_key))
         .map(|b| b.fields[0].value.parse().expect("the case's number"))
         .collect();
     seen.sort_unstable();
     assert_eq!(seen, (0..n).collect::<Vec<_>>(), "each case once");
     let numbers: std::collections::BTreeSet<&str> =
         r.cases.values().map(|c| c.case_number.as_str()).collect();
-    assert_eq!(numbers.len(), n, "N distinct case numbers");
+    assert_eq!(numbers.len(), r.cases.len(), "distinct case numbers");
     for i in 0..n {
         let want = kiosk_api::sha256_hex(&kiosk_tests::drill_photo(i).bytes);
         let path = platform

@@ -1,6 +1,7 @@
 //! Network faults between the terminal's outbox and the hub: unreachable, answering 500, the connection cut in
 //! the middle of an upload, an answer lost after the hub took the case, and a slow hub. Nothing is lost,
-//! nothing is duplicated, the backoff grows, and a cut upload resumes where the hub is.
+//! nothing is duplicated (a bundle's department cases included), the backoff grows, and a cut upload resumes
+//! where the hub is.
 
 use kiosk::platform::outbox::Outbox;
 use kiosk_tests::faults::{Fault, FaultProxy};
@@ -17,8 +18,18 @@ fn photo(i: u32) -> kiosk_api::Upload {
     }
 }
 
+/// Case 0 is a bundle (一件事): the answer lost after the hub took it must not file its department cases twice.
 fn case(i: u32) -> kiosk_api::CaseRequest {
-    kiosk_tests::sample_case(&format!("F-{i}"), "T1", &[&photo(i)])
+    let mut c = kiosk_tests::sample_case(&format!("F-{i}"), "T1", &[&photo(i)]);
+    if i == 0 {
+        c.fields = vec![kiosk_api::FieldValue {
+            id: "n".into(),
+            label: "序号".into(),
+            value: "0".into(),
+        }];
+        c.parts = kiosk_tests::drill_parts();
+    }
+    c
 }
 
 /// Delivery rounds every 20 ms for `how_long`.
@@ -121,7 +132,12 @@ fn faults_lose_nothing_duplicate_nothing_and_back_off() {
     }
     assert_eq!(outbox.status().expect("status").queued, 0, "all delivered");
     let r = kiosk_tests::received(&rt, &hub);
-    assert_eq!(r.cases.len(), 3, "three cases, none twice");
+    assert_eq!(
+        r.cases.len(),
+        3 + kiosk_tests::DRILL_PARTS,
+        "three cases and the bundle's department cases, none twice"
+    );
+    assert_eq!(r.cases["F-0"].parts.len(), kiosk_tests::DRILL_PARTS);
     for i in 0..3 {
         let sha = photo(i).reference().sha256;
         let path = hub.material_path(&sha).expect("the photo at the hub");

@@ -309,3 +309,71 @@ fn a_case_returned_with_reasons_is_shown_at_the_next_identification_and_correcte
         .unwrap_or_default();
     assert!(line.ends_with(",1,1,1.0000"), "{line}\n{csv}");
 }
+
+/// The checks in English elder mode: a page partly off the pad is said at once on the capture screen, listed
+/// on the review (and said aloud there) with Retake, and one retake clears it.
+#[test]
+fn the_checks_are_said_in_english_elder_mode_and_fixed_with_one_touch() {
+    let term = Terminal::start(&profile("simulated"), "checks-elder-en");
+    let k = term.kiosk.clone();
+    let (r, name, id) = Resident::with_card(&term, 3);
+    r.touch("长辈版");
+    r.touch("English");
+    r.touch("All services");
+    r.touch("Business services");
+    r.touch("Opening a shop (one application)");
+    r.until_prefilled();
+    r.touch("Next");
+    assert_eq!(step(&k), Some(Step::Materials));
+    lay_page(&term, PageOnPad::OffEdge);
+    r.touch("Take photo");
+    r.touch("Take photo");
+    term.until("the straightened page", |k| {
+        *k.terminal.borrow().capture() == kiosk::session::CaptureStep::Review
+    });
+    let capture = k.ui.global::<kiosk_ui::CaptureAdapter>();
+    assert!(
+        capture
+            .get_result_warning()
+            .contains("Part of the page is outside the photo"),
+        "{}",
+        capture.get_result_warning()
+    );
+    r.touch("Use this one");
+    lay_page(&term, PageOnPad::Placed);
+    r.photograph_all("Take photo", "Use this one");
+    r.touch("Next");
+    r.touch("I have read and agree");
+    r.sign();
+    r.touch("Next");
+    assert_eq!(step(&k), Some(Step::Review));
+    assert!(
+        matches!(concerns(&k).as_slice(), [Concern::PhotoCutOff { .. }]),
+        "{:?}",
+        concerns(&k)
+    );
+    let said = kiosk_ui::present::narration::narrate(&k.terminal.borrow(), &k.ui);
+    let public: String = said
+        .parts
+        .iter()
+        .filter(|p| !p.private)
+        .map(|p| p.text.as_str())
+        .collect();
+    assert!(
+        public.contains("Before you submit: Part of \"经营场所平面布局图\" is outside the photo."),
+        "{public}"
+    );
+    snapshot(&k, "e2e-checks-review-elder-en");
+    r.touch("Retake");
+    r.touch("Take photo");
+    term.until("the straightened page", |k| {
+        *k.terminal.borrow().capture() == kiosk::session::CaptureStep::Review
+    });
+    r.touch("Use this one");
+    assert_eq!(step(&k), Some(Step::Review));
+    assert!(concerns(&k).is_empty(), "{:?}", concerns(&k));
+    r.touch("Submit");
+    term.until("the case", |k| step(k) == Some(Step::Done));
+    r.touch("Very satisfied");
+    assert_wiped(&k, &[&name, &id]);
+}

@@ -13,13 +13,21 @@ use kiosk::platform::Platform;
 use std::io::Write;
 use std::time::Duration;
 
+/// Case `i`; every fifth is a bundle (一件事) with `kiosk_tests::DRILL_PARTS` department cases, so that a kill
+/// between the hub's department cases is drilled too.
 fn case(i: usize, terminal: &str) -> kiosk_api::CaseRequest {
+    let parts = if kiosk_tests::drill_bundle(i) {
+        kiosk_tests::drill_parts()
+    } else {
+        Vec::new()
+    };
     kiosk_api::CaseRequest {
         fields: vec![kiosk_api::FieldValue {
             id: "n".into(),
             label: "序号".into(),
             value: i.to_string(),
         }],
+        parts,
         ..kiosk_tests::sample_case(
             &format!("crash-{i}"),
             terminal,
