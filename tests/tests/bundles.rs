@@ -482,7 +482,7 @@ fn an_application_letter_and_income_statement_are_written_read_out_and_signed_in
     assert_wiped(&k, &[&name, &id]);
 }
 
-/// 电子材料链: 陈浩 photographs his lease for the residence permit's renewal; at his next visit, in English,
+/// 电子材料链: 陈浩 photographs his lease for the residence permit's renewal; at his next visit, in English elder mode,
 /// the residence registration needs the same material and does not ask for it: the review says which case it
 /// came from, the case at the hub names the same file, and back reaches the materials to replace it.
 #[test]
@@ -521,7 +521,9 @@ fn a_material_handed_in_once_is_not_asked_for_again_at_the_next_visit() {
     assert_eq!(lease.name, "住房租赁合同或房产证明");
 
     let (r, _, _) = Resident::with_card(&term, 3);
+    r.touch("长辈版");
     r.touch("English");
+    r.touch("All services");
     r.touch("Residence and permits");
     r.touch("Residence registration");
     r.until_prefilled();
@@ -540,13 +542,13 @@ fn a_material_handed_in_once_is_not_asked_for_again_at_the_next_visit() {
         )),
         "{models}"
     );
-    snapshot(&k, "e2e-chain-review-en");
+    snapshot(&k, "e2e-chain-review-elder-en");
     // Back twice reaches the materials: the lease can be replaced there.
     r.touch("Back");
     r.touch("Back");
     assert_eq!(step(&k), Some(Step::Materials));
     assert!(!find(&k.ui, "Replace").is_empty());
-    snapshot(&k, "e2e-chain-materials-en");
+    snapshot(&k, "e2e-chain-materials-elder-en");
     // Opened, it is the photo he took, with the case it came with.
     term.touch("Open");
     let form = || k.ui.global::<kiosk_ui::ApplicationAdapter>();
@@ -555,7 +557,15 @@ fn a_material_handed_in_once_is_not_asked_for_again_at_the_next_visit() {
     });
     assert!(form().get_view_has_picture(), "the photo is shown");
     assert!(view_rows(&k).contains(&number), "{}", view_rows(&k));
-    snapshot(&k, "e2e-chain-material-open-en");
+    // Elder mode says what is open aloud, and what it says about him into the headphones.
+    let said = kiosk_ui::present::narration::narrate(&k.terminal.borrow(), &k.ui).parts;
+    assert!(
+        said.iter()
+            .any(|p| !p.private && p.text.contains("住房租赁合同或房产证明 is open")),
+        "{said:?}"
+    );
+    assert!(said.iter().any(|p| p.private && p.text.contains(&number)));
+    snapshot(&k, "e2e-chain-material-open-elder-en");
     term.touch("Done");
     assert!(!form().get_viewing());
     r.touch("Next");

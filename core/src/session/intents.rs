@@ -45,6 +45,17 @@ impl Terminal {
                     self.pending_photo = None;
                     self.screen = self.capture_return;
                 }
+                // Back closes what the resident opened first.
+                Screen::Apply
+                    if self
+                        .application
+                        .as_ref()
+                        .is_some_and(|a| a.viewing.is_some()) =>
+                {
+                    if let Some(a) = self.application.as_mut() {
+                        a.viewing = None;
+                    }
+                }
                 Screen::Apply => {
                     let back = self
                         .application

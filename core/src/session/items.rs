@@ -161,6 +161,7 @@ impl Terminal {
         if go {
             let next = a.next_after(a.step);
             a.step = next;
+            a.viewing = None;
             if next == Step::Submitting {
                 self.submit(fx);
             }

@@ -132,6 +132,18 @@ pub(super) fn present(form: &ApplicationAdapter, a: &Application, lang: Language
     present_viewer(form, a, lang);
 }
 
+/// The platform's own words about an earlier material, in English when the terminal speaks it (a
+/// certificate's labels stay as the certificate has them).
+fn platform_words(words: &str, lang: Language) -> String {
+    let en = match words {
+        "您之前提交的材料" => "Handed in by you before",
+        "随办件提交" => "Handed in with",
+        "提交日期" => "Filed on",
+        _ => return words.to_string(),
+    };
+    lang.pick(words.to_string(), en.to_string())
+}
+
 /// What the resident opened, over the list. The picture is set once per request (not at every redraw).
 fn present_viewer(form: &ApplicationAdapter, a: &Application, lang: Language) {
     use kiosk_core::application::ViewState;
@@ -171,14 +183,14 @@ fn present_viewer(form: &ApplicationAdapter, a: &Application, lang: Language) {
         }
         ViewState::Shown(s) => {
             form.set_view_title(s.view.title.as_str().into());
-            form.set_view_issuer(s.view.issuer.as_str().into());
+            form.set_view_issuer(platform_words(&s.view.issuer, lang).into());
             form.set_view_status(SharedString::new());
             let rows: Vec<Row> = s
                 .view
                 .rows
                 .iter()
                 .map(|r| Row {
-                    label: r.label.as_str().into(),
+                    label: platform_words(&r.label, lang).into(),
                     value: r.value.as_str().into(),
                 })
                 .collect();

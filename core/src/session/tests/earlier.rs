@@ -172,6 +172,12 @@ fn what_came_from_the_government_opens_to_be_seen() {
         ViewState::Shown(s) => assert_eq!(s.view.title, "平面布局图"),
         other => panic!("{other:?}"),
     }
+    // Back closes it (and stays on the step); Next leaves it closed behind.
+    t.intent(Intent::Back, t0);
+    let a = t.application.as_ref().unwrap();
+    assert!(a.viewing.is_none());
+    assert_eq!(a.step, Step::Materials);
+    t.intent(Intent::OpenHeld(plan), t0);
     t.intent(Intent::CloseHeld, t0);
     assert!(t.application.as_ref().unwrap().viewing.is_none());
     let fx = t.intent(Intent::OpenHeld(sign), t0);
