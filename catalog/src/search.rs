@@ -58,8 +58,15 @@ const STOP: [&str; 24] = [
     "在", "哪", "哪里", "能", "可以", "去", "一下", "请问", "帮", "给",
 ];
 
-/// jieba in search mode, without stop words and punctuation, lower case.
-struct Words(Arc<Jieba>);
+/// English words that carry no meaning for finding an item.
+const STOP_EN: [&str; 30] = [
+    "i", "my", "me", "a", "an", "the", "for", "in", "of", "to", "and", "on", "at", "how", "do",
+    "does", "can", "want", "need", "get", "is", "are", "it", "with", "every", "year", "what",
+    "where", "please", "one",
+];
+
+/// jieba in search mode, without stop words and punctuation, lower case; an English word by its stem.
+struct Words(Arc<Jieba>, rust_stemmers::Stemmer);
 
 impl Tokenizer for Words {
     fn tokenize(&self, text: &str) -> Vec<String> {
@@ -68,7 +75,14 @@ impl Tokenizer for Words {
             .into_iter()
             .map(|t| t.word.trim().to_lowercase())
             .filter(|w| !w.is_empty() && w.chars().any(char::is_alphanumeric))
-            .filter(|w| !STOP.contains(&w.as_str()))
+            .filter(|w| !STOP.contains(&w.as_str()) && !STOP_EN.contains(&w.as_str()))
+            .map(|w| {
+                if w.chars().all(|c| c.is_ascii_alphabetic()) {
+                    self.1.stem(&w).into_owned()
+                } else {
+                    w
+                }
+            })
             .collect()
     }
 }
@@ -159,21 +173,24 @@ impl Index {
                 }
             })
             .collect();
-        // The name twice: a word of the name weighs more than one of a synonym.
+        // The name twice: a word of the name weighs more than one of a synonym. The English name too, for a
+        // question asked in English.
         let docs = catalog.items.iter().enumerate().map(|(n, i)| {
             Document::new(
                 n,
                 format!(
-                    "{} {} {} {}",
+                    "{} {} {} {} {}",
                     i.name,
                     i.name,
                     i.synonyms.join(" "),
-                    i.department
+                    i.department,
+                    i.name_en
                 ),
             )
         });
+        let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
         let words = SearchEngineBuilder::<usize, TokenId, Words>::with_tokenizer_and_documents(
-            Words(jieba),
+            Words(jieba, stemmer),
             docs,
         )
         .build();

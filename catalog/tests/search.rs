@@ -77,6 +77,11 @@ fn what_residents_type_finds_the_right_item_first() {
         ("轮椅", "CL-003"),
         ("公积金租房", "GJJ-002"),
         ("无犯罪", "ZM-002"),
+        // Asked in English: the English names are indexed, their words matched by stem.
+        ("print my social insurance record", "SB-001"),
+        ("a baby is born", "YJS-CS"),
+        ("renew residence permit", "HJ-001"),
+        ("lost my social security card", "SB-005"),
     ];
     let mut wrong = Vec::new();
     for (query, first) in table {
@@ -135,6 +140,38 @@ mod pinyin_free {
             Some(p) => p.first_letter().chars().next(),
             None if c.is_ascii_alphanumeric() => Some(c.to_ascii_lowercase()),
             None => None,
+        }
+    }
+}
+
+/// The labelled questions of the 杨小通 bench (benches/questions*.tsv) stay valid as the catalogue changes:
+/// three columns, every expected code an item or bundle of the shipped catalogue, at least 300 to tune on.
+#[test]
+fn the_benchs_labelled_questions_name_items_of_the_catalogue() {
+    let (catalog, _) = index();
+    for (file, text, least) in [
+        (
+            "questions.tsv",
+            include_str!("../benches/questions.tsv"),
+            300,
+        ),
+        (
+            "questions-heldout.tsv",
+            include_str!("../benches/questions-heldout.tsv"),
+            60,
+        ),
+    ] {
+        let rows: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .collect();
+        assert!(rows.len() >= least, "{file}: {} questions", rows.len());
+        for row in rows {
+            let cols: Vec<&str> = row.split('\t').collect();
+            assert_eq!(cols.len(), 3, "{file}: {row:?}");
+            for code in cols[1].split('|') {
+                assert!(catalog.get(code).is_some(), "{file}: {code} in {row:?}");
+            }
         }
     }
 }
