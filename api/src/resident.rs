@@ -152,6 +152,14 @@ pub struct HeldView {
     pub picture_jpeg_base64: Option<String>,
 }
 
+/// The platform's words in the view of an earlier case's material, which the terminal puts in the resident's
+/// language (an e-certificate's words stay as the certificate has them).
+pub mod held_words {
+    pub const EARLIER: &str = "您之前提交的材料";
+    pub const FILED_WITH: &str = "随办件提交";
+    pub const FILED_ON: &str = "提交日期";
+}
+
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HeldRow {

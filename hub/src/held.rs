@@ -12,6 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use base64::Engine as _;
+use kiosk_api::resident::held_words;
 use kiosk_api::{ApiError, CaseRequest, HeldRequest, HeldRow, HeldView};
 use sqlx::Row;
 use std::sync::Arc;
@@ -134,10 +135,13 @@ async fn material(p: &Platform, r: &HeldRequest, sha: &str) -> Result<HeldView, 
     };
     Ok(HeldView {
         title: m.name.clone(),
-        issuer: "您之前提交的材料".into(),
+        issuer: held_words::EARLIER.into(),
         rows: vec![
-            row("随办件提交", format!("{}（{}）", body.item_name, number)),
-            row("提交日期", crate::chain::shanghai_day(received)),
+            row(
+                held_words::FILED_WITH,
+                format!("{}（{}）", body.item_name, number),
+            ),
+            row(held_words::FILED_ON, crate::chain::shanghai_day(received)),
         ],
         picture_jpeg_base64: picture,
     })

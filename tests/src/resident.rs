@@ -41,6 +41,21 @@ impl<'a> Resident<'a> {
         self.touches.set(self.touches.get() + 1);
     }
 
+    /// Takes the card out (the reader is asked a few times more, so the card is seen out before it comes back
+    /// in), rates with `stars` and waits for the session to end.
+    pub fn leave_rating(&self, stars: &str) {
+        let reader = self.term.sims.reader.as_ref().expect("simulated reader");
+        let polled = reader.commands_seen();
+        reader.remove();
+        self.term.until("the reader polled without the card", |_| {
+            reader.commands_seen() >= polled + 4
+        });
+        self.touch(stars);
+        self.term.until("the session ends", |k| {
+            k.terminal.borrow().resident().is_none()
+        });
+    }
+
     pub fn sign(&self) {
         draw_signature(&self.term.kiosk);
         self.touches.set(self.touches.get() + 1);

@@ -6,14 +6,19 @@
 use super::{Application, FACE_PHOTO};
 use kiosk_api::{EarlierMaterial, MaterialRef};
 
+/// The resident would photograph it: not held by the government, not written by the terminal, not the face
+/// photo taken here and now. Only such a material can come from an earlier case.
+pub(super) fn photographed(m: &kiosk_catalog::Material) -> bool {
+    !m.held && m.template.is_none() && m.name != FACE_PHOTO
+}
+
 impl Application {
-    /// The materials to ask the platform about: those the resident would photograph (not held by the
-    /// government, not written by the terminal, not the face photo taken here and now).
+    /// The materials to ask the platform about: those the resident would photograph.
     pub fn photographed_names(&self) -> Vec<String> {
         self.item
             .materials
             .iter()
-            .filter(|m| !m.held && m.template.is_none() && m.name != FACE_PHOTO)
+            .filter(|m| photographed(m))
             .map(|m| m.name.clone())
             .collect()
     }

@@ -212,7 +212,11 @@ impl Application {
                     f.field.prefill,
                     Some(Prefill::Platform(_)) | Some(Prefill::Certificate { .. })
                 )
-            }) || item.materials.iter().any(|m| m.certificate.is_some()));
+            }) || item
+                .materials
+                .iter()
+                // A material to photograph may be one handed in with an earlier case.
+                .any(|m| m.certificate.is_some() || earlier::photographed(m)));
         Application {
             item,
             step: Step::Form,

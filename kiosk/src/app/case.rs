@@ -52,10 +52,18 @@ pub async fn deliver(
     let pdf_input = (request.clone(), shown.clone(), terminal_title);
     let rendered = tokio::task::spawn_blocking(move || {
         let (mut request, shown, terminal) = pdf_input;
+        // Drawn once: the same signature goes on the application and on every text written for it.
+        let signature = crate::view::paperwork::signature_image(&strokes);
         // The texts written for the resident first: each is a material of the case, listed on its application.
         let mut pdfs = Vec::new();
         for w in &written {
-            match crate::view::paperwork::written_pdf(w, &request, &strokes, &shown, &terminal) {
+            match crate::view::paperwork::written_pdf(
+                w,
+                &request,
+                signature.clone(),
+                &shown,
+                &terminal,
+            ) {
                 Ok(bytes) => pdfs.push(kiosk_api::Upload {
                     name: w.name.clone(),
                     media_type: "application/pdf".into(),
@@ -69,7 +77,7 @@ pub async fn deliver(
         }
         request.materials.extend(pdfs.iter().map(|u| u.reference()));
         let application =
-            crate::view::paperwork::application_pdf(&request, &strokes, &shown, &terminal);
+            crate::view::paperwork::application_pdf(&request, signature, &shown, &terminal);
         (request, pdfs, application)
     })
     .await;

@@ -54,10 +54,10 @@ pub fn signature_image(strokes: &[Vec<(f32, f32)>]) -> Option<Signature> {
     })
 }
 
-/// The application form of a case, signed.
+/// The application form of a case, signed (`signature`: [`signature_image`] of the resident's strokes).
 pub fn application_pdf(
     r: &CaseRequest,
-    strokes: &[Vec<(f32, f32)>],
+    signature: Option<Signature>,
     submitted: &str,
     terminal: &str,
 ) -> Result<Vec<u8>, DocumentError> {
@@ -91,7 +91,7 @@ pub fn application_pdf(
             )
             .collect(),
         commitment: r.commitment.clone(),
-        signature: signature_image(strokes),
+        signature,
     });
     Ok(render(&sheet, Fonts::shared()?)?.pdf)
 }
@@ -101,7 +101,7 @@ pub fn application_pdf(
 pub fn written_pdf(
     w: &kiosk_core::application::Written,
     r: &CaseRequest,
-    strokes: &[Vec<(f32, f32)>],
+    signature: Option<Signature>,
     submitted: &str,
     terminal: &str,
 ) -> Result<Vec<u8>, DocumentError> {
@@ -114,7 +114,7 @@ pub fn written_pdf(
             Section::Paragraph(w.text.expose().clone()),
             Section::Signature {
                 caption: "申请人签名".into(),
-                image: signature_image(strokes),
+                image: signature,
                 date: submitted.into(),
             },
             Section::Paragraph(

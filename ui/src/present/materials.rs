@@ -5,7 +5,7 @@ use super::application::{model, zh_en};
 use crate::{ApplicationAdapter, MaterialRow, Row};
 use kiosk_core::application::{Application, Source};
 use kiosk_core::Language;
-use slint::{Image, Model, ModelRc, Rgb8Pixel, SharedPixelBuffer, SharedString};
+use slint::{Image, Model, ModelRc, SharedString};
 
 fn certificate_name(id: &str, lang: Language) -> String {
     let (zh, en) = match id {
@@ -112,18 +112,7 @@ pub(super) fn present(form: &ApplicationAdapter, a: &Application, lang: Language
                     openable: a.openable(i),
                     source: material_source(a, i, lang),
                     attached: photo.is_some(),
-                    thumbnail: photo
-                        .filter(|p| {
-                            p.view.expose().len() == (p.view_width * p.view_height * 3) as usize
-                        })
-                        .map(|p| {
-                            Image::from_rgb8(SharedPixelBuffer::<Rgb8Pixel>::clone_from_slice(
-                                p.view.expose(),
-                                p.view_width,
-                                p.view_height,
-                            ))
-                        })
-                        .unwrap_or_default(),
+                    thumbnail: photo.and_then(super::photo_image).unwrap_or_default(),
                 }
             })
             .collect();
@@ -135,10 +124,11 @@ pub(super) fn present(form: &ApplicationAdapter, a: &Application, lang: Language
 /// The platform's own words about an earlier material, in English when the terminal speaks it (a
 /// certificate's labels stay as the certificate has them).
 fn platform_words(words: &str, lang: Language) -> String {
+    use kiosk_api::resident::held_words;
     let en = match words {
-        "您之前提交的材料" => "Handed in by you before",
-        "随办件提交" => "Handed in with",
-        "提交日期" => "Filed on",
+        held_words::EARLIER => "Handed in by you before",
+        held_words::FILED_WITH => "Handed in with",
+        held_words::FILED_ON => "Filed on",
         _ => return words.to_string(),
     };
     lang.pick(words.to_string(), en.to_string())
@@ -198,21 +188,9 @@ fn present_viewer(form: &ApplicationAdapter, a: &Application, lang: Language) {
             let shown = i32::try_from(v.asked).unwrap_or(i32::MAX);
             if form.get_view_shown() != shown {
                 form.set_view_shown(shown);
-                let picture = s.picture.as_ref().filter(|p| {
-                    p.view.expose().len() == (p.view_width * p.view_height * 3) as usize
-                });
+                let picture = s.picture.as_ref().and_then(super::photo_image);
                 form.set_view_has_picture(picture.is_some());
-                form.set_view_picture(
-                    picture
-                        .map(|p| {
-                            Image::from_rgb8(SharedPixelBuffer::<Rgb8Pixel>::clone_from_slice(
-                                p.view.expose(),
-                                p.view_width,
-                                p.view_height,
-                            ))
-                        })
-                        .unwrap_or_default(),
-                );
+                form.set_view_picture(picture.unwrap_or_default());
             }
         }
     }

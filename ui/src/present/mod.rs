@@ -185,16 +185,12 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
     }
     if changed.photo {
         // The reviewed page is shown from the session's copy; with none, the old picture leaves the view.
-        capture.set_result(match &t.pending_photo() {
-            Some(p) if p.view.expose().len() == (p.view_width * p.view_height * 3) as usize => {
-                Image::from_rgb8(SharedPixelBuffer::<Rgb8Pixel>::clone_from_slice(
-                    p.view.expose(),
-                    p.view_width,
-                    p.view_height,
-                ))
-            }
-            _ => Image::default(),
-        });
+        capture.set_result(
+            t.pending_photo()
+                .as_ref()
+                .and_then(photo_image)
+                .unwrap_or_default(),
+        );
     }
     home.set_keyboard_visible(t.keyboard() && t.screen() == Screen::Home);
     // Set only when they change: a new model rebuilds the rows (and drops a press under way).
@@ -322,4 +318,16 @@ fn present_call(call_ui: &CallAdapter, t: &Terminal) {
     }
     call_ui.set_notice(c.notice.clone().unwrap_or_default().into());
     call_ui.set_has_page(t.application().is_some() || t.screen() == Screen::Capture);
+}
+
+/// A photo's small view as the screen shows it; `None` when its pixels do not fill its size (not shown rather
+/// than shown wrong).
+pub(crate) fn photo_image(p: &kiosk_core::model::Photo) -> Option<Image> {
+    (p.view.expose().len() == (p.view_width * p.view_height * 3) as usize).then(|| {
+        Image::from_rgb8(SharedPixelBuffer::<Rgb8Pixel>::clone_from_slice(
+            p.view.expose(),
+            p.view_width,
+            p.view_height,
+        ))
+    })
 }

@@ -25,11 +25,6 @@ pub(super) fn shop_prefill() -> PrefillReply {
     }
 }
 
-fn field(t: &Terminal, id: &str) -> usize {
-    let a = t.application.as_ref().unwrap();
-    a.fields.iter().position(|f| f.field.id == id).unwrap()
-}
-
 #[test]
 fn a_shop_is_opened_with_one_form_one_signature_and_a_case_per_department() {
     let t0 = Instant::now();

@@ -105,6 +105,14 @@ fn photograph_here(t: &mut Terminal, now: Instant) {
     t.intent(Intent::UsePhoto, now);
 }
 
+/// What the platform holds for the 老年综合津贴's form.
+fn bank_account() -> PrefillReply {
+    PrefillReply {
+        values: [("platform.bank_account".to_string(), "6222 1".to_string())].into(),
+        ..Default::default()
+    }
+}
+
 #[test]
 fn an_age_condition_not_met_is_said_at_once_and_nothing_is_filed() {
     let t0 = Instant::now();
@@ -120,14 +128,7 @@ fn an_age_condition_not_met_is_said_at_once_and_nothing_is_filed() {
             age: 31
         }]
     );
-    t.prefill_arrived(
-        "MZ-002",
-        Ok(PrefillReply {
-            values: [("platform.bank_account".to_string(), "6222 1".to_string())].into(),
-            ..Default::default()
-        }),
-        t0,
-    );
+    t.prefill_arrived("MZ-002", Ok(bank_account()), t0);
     t.intent(Intent::Next, t0);
     assert_eq!(t.application.as_ref().unwrap().step, Step::Form);
     // 王秀英, 81, goes on.
@@ -136,14 +137,7 @@ fn an_age_condition_not_met_is_said_at_once_and_nothing_is_filed() {
     t.device(card(1), t0, today());
     t.intent(Intent::OpenItem(item("MZ-002")), t0);
     assert!(concerns(&t).is_empty());
-    t.prefill_arrived(
-        "MZ-002",
-        Ok(PrefillReply {
-            values: [("platform.bank_account".to_string(), "6222 1".to_string())].into(),
-            ..Default::default()
-        }),
-        t0,
-    );
+    t.prefill_arrived("MZ-002", Ok(bank_account()), t0);
     t.intent(Intent::Next, t0);
     assert_eq!(t.application.as_ref().unwrap().step, Step::Sign);
 }
@@ -216,24 +210,7 @@ fn a_returned_case_is_corrected_by_just_what_the_clerk_named() {
     let t0 = Instant::now();
     let mut t = terminal(t0);
     with_printers(&mut t, t0);
-    let fx = t.device(card(3), t0, today());
-    let asked = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::FetchOverview { asked, .. } => Some(*asked),
-            _ => None,
-        })
-        .unwrap();
-    t.handle(
-        Input::Overview {
-            asked,
-            reply: Ok(kiosk_api::OverviewReply {
-                offers: Vec::new(),
-                returned: vec![returned_shop_sign()],
-            }),
-        },
-        t0,
-    );
+    identified_with_returned(&mut t, 3, vec![returned_shop_sign()], t0);
     assert_eq!(t.returned().len(), 1);
     // The item must be the case's own.
     t.intent(

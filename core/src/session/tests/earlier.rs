@@ -53,7 +53,7 @@ fn a_material_of_an_earlier_case_is_not_asked_again_and_a_new_photo_replaces_it(
         .collect();
     assert_eq!(missing, ["店招设计效果图"]);
     t.intent(Intent::Next, t0);
-    let sign_drawing = missing_index(&t, "店招设计效果图");
+    let sign_drawing = material(&t, "店招设计效果图");
     photograph(&mut t, sign_drawing, t0);
     t.intent(Intent::Next, t0);
     sign(&mut t, t0);
@@ -89,15 +89,6 @@ fn a_material_of_an_earlier_case_is_not_asked_again_and_a_new_photo_replaces_it(
     assert!(a.reused_refs().is_empty());
 }
 
-fn missing_index(t: &Terminal, name: &str) -> usize {
-    let a = t.application.as_ref().unwrap();
-    a.item
-        .materials
-        .iter()
-        .position(|m| m.name == name)
-        .unwrap()
-}
-
 /// The lease that came as an e-certificate and the plan from an earlier case open to be seen; an answer for
 /// a view the resident left is dropped; a photo taken here has nothing to open.
 #[test]
@@ -113,9 +104,9 @@ fn what_came_from_the_government_opens_to_be_seen() {
     t.prefill_arrived("YJS-KD", Ok(reply), t0);
     t.intent(Intent::Next, t0);
     let (lease, plan, sign) = (
-        missing_index(&t, "经营场所租赁合同"),
-        missing_index(&t, "经营场所平面布局图"),
-        missing_index(&t, "店招设计效果图"),
+        material(&t, "经营场所租赁合同"),
+        material(&t, "经营场所平面布局图"),
+        material(&t, "店招设计效果图"),
     );
     let fx = t.intent(Intent::OpenHeld(lease), t0);
     let (first, request) = fx
@@ -184,5 +175,34 @@ fn what_came_from_the_government_opens_to_be_seen() {
     assert!(
         !fx.iter().any(|e| matches!(e, Effect::FetchHeld { .. })),
         "nothing to open"
+    );
+}
+
+/// An item whose form asks the platform for nothing still asks for the materials it would photograph: the
+/// photo for a new social security card is the one handed in before.
+#[test]
+fn an_item_with_nothing_to_prefill_still_asks_for_earlier_materials() {
+    let t0 = Instant::now();
+    let mut t = terminal(t0);
+    with_printers(&mut t, t0);
+    t.device(card(3), t0, today());
+    let fx = t.intent(Intent::OpenItem(item("SB-005")), t0);
+    let ask = effect!(fx, FetchPrefill);
+    assert!(ask.sources.is_empty());
+    assert_eq!(ask.materials, ["近期免冠照片"]);
+    let mut earlier = floor_plan();
+    earlier.material.name = "近期免冠照片".into();
+    t.prefill_arrived(
+        "SB-005",
+        Ok(PrefillReply {
+            earlier: vec![earlier],
+            ..Default::default()
+        }),
+        t0,
+    );
+    let a = t.application.as_ref().unwrap();
+    assert!(
+        a.missing_materials().is_empty(),
+        "the earlier photo stands for it"
     );
 }

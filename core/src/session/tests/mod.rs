@@ -35,6 +35,49 @@ pub(super) fn plain(fx: Vec<Effect>) -> Vec<Effect> {
         .collect()
 }
 
+/// Where field `id` is in the application under way.
+pub(super) fn field(t: &Terminal, id: &str) -> usize {
+    let a = t.application.as_ref().unwrap();
+    a.fields.iter().position(|f| f.field.id == id).unwrap()
+}
+
+/// Where material `name` is in the application under way.
+pub(super) fn material(t: &Terminal, name: &str) -> usize {
+    let a = t.application.as_ref().unwrap();
+    a.item
+        .materials
+        .iter()
+        .position(|m| m.name == name)
+        .unwrap()
+}
+
+/// Sample card `i` read, and the platform's overview answered with these returned cases.
+pub(super) fn identified_with_returned(
+    t: &mut Terminal,
+    i: usize,
+    returned: Vec<kiosk_api::ReturnedCase>,
+    now: Instant,
+) {
+    let fx = t.device(card(i), now, today());
+    let asked = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::FetchOverview { asked, .. } => Some(*asked),
+            _ => None,
+        })
+        .unwrap();
+    t.handle(
+        Input::Overview {
+            asked,
+            reply: Ok(kiosk_api::OverviewReply {
+                offers: Vec::new(),
+                returned,
+            }),
+        },
+        now,
+    );
+}
+
 pub(super) fn photo() -> Photo {
     Photo::new(vec![0xFF, 0xD8], vec![0; 12], 2, 2)
 }

@@ -5,20 +5,6 @@ use super::applications::{item, sign, submitted_request, with_printers};
 use super::bundles::shop_prefill;
 use super::*;
 
-fn field(t: &Terminal, id: &str) -> usize {
-    let a = t.application.as_ref().unwrap();
-    a.fields.iter().position(|f| f.field.id == id).unwrap()
-}
-
-fn material(t: &Terminal, name: &str) -> usize {
-    let a = t.application.as_ref().unwrap();
-    a.item
-        .materials
-        .iter()
-        .position(|m| m.name == name)
-        .unwrap()
-}
-
 #[test]
 fn the_shops_tenancy_statement_is_written_from_the_card_and_certificates_and_filed_signed() {
     let t0 = Instant::now();
@@ -124,14 +110,6 @@ fn a_returned_written_text_asks_again_for_the_fields_in_it() {
     let t0 = Instant::now();
     let mut t = terminal(t0);
     with_printers(&mut t, t0);
-    let fx = t.device(card(0), t0, today());
-    let asked = fx
-        .iter()
-        .find_map(|e| match e {
-            Effect::FetchOverview { asked, .. } => Some(*asked),
-            _ => None,
-        })
-        .unwrap();
     let returned = kiosk_api::ReturnedCase {
         case_number: "YP-DB-1".into(),
         item_code: "MZ-005".into(),
@@ -152,16 +130,7 @@ fn a_returned_written_text_asks_again_for_the_fields_in_it() {
             })
             .collect(),
     };
-    t.handle(
-        Input::Overview {
-            asked,
-            reply: Ok(kiosk_api::OverviewReply {
-                offers: Vec::new(),
-                returned: vec![returned],
-            }),
-        },
-        t0,
-    );
+    identified_with_returned(&mut t, 0, vec![returned], t0);
     t.intent(
         Intent::Correct {
             case: 0,
