@@ -6,6 +6,7 @@
 //! `Debug` without it, so that a `?request` in a log never prints it.
 
 pub mod call;
+pub mod knowledge;
 pub mod resident;
 pub mod secret;
 
@@ -46,6 +47,10 @@ pub mod path {
     pub const OFFER_CONFIRM: &str = "/offers/confirm";
     /// An e-certificate or an earlier case's material, to show the resident who opens it.
     pub const HELD: &str = "/held";
+    /// 杨小通's knowledge base, the whole bundle (`If-None-Match` with the version a terminal has).
+    pub const KNOWLEDGE: &str = "/knowledge";
+    /// A resident marked an answer as not helping.
+    pub const KNOWLEDGE_UNHELPFUL: &str = "/knowledge/unhelpful";
 }
 
 /// The header that carries the idempotency key of a write that has no key in its body (ratings, help,

@@ -114,6 +114,15 @@ fn normalise(s: &str) -> String {
         .collect()
 }
 
+/// What the index finds: matched directly by its name and synonyms (whole, prefix, part, pinyin), ranked by
+/// BM25 over its words.
+pub struct Doc {
+    pub code: String,
+    pub name: String,
+    pub synonyms: Vec<String>,
+    pub words: String,
+}
+
 struct Entry {
     code: String,
     /// The name as residents read it.
@@ -145,49 +154,57 @@ impl Index {
 
     /// The index with another jieba dictionary (word, frequency, part of speech per line).
     pub fn with_dictionary(catalog: &Catalog, dictionary: &str) -> Self {
+        // The name twice: a word of the name weighs more than one of a synonym. The English name too, for a
+        // question asked in English.
+        let docs = catalog.items.iter().map(|i| Doc {
+            code: i.code.clone(),
+            name: i.name.clone(),
+            synonyms: i.synonyms.clone(),
+            words: format!(
+                "{} {} {} {} {}",
+                i.name,
+                i.name,
+                i.synonyms.join(" "),
+                i.department,
+                i.name_en
+            ),
+        });
+        Self::of(docs.collect(), dictionary)
+    }
+
+    /// An index over any documents (杨小通's answers are searched with the same ranking as items).
+    pub fn of(docs: Vec<Doc>, dictionary: &str) -> Self {
         let mut jieba = Jieba::empty();
         if let Err(e) = jieba.load_dict(&mut dictionary.as_bytes()) {
             // Segmentation still works on single characters and jieba's HMM; ranking is coarser.
             tracing::warn!(error = %e, "the search dictionary could not be read");
         }
-        // The catalogue's own names and synonyms are words, so a question is cut where the items are.
-        for item in &catalog.items {
-            for w in std::iter::once(&item.name).chain(&item.synonyms) {
+        // The documents' own names and synonyms are words, so a question is cut where the items are.
+        for d in &docs {
+            for w in std::iter::once(&d.name).chain(&d.synonyms) {
                 jieba.add_word(w, None, None);
             }
         }
         let jieba = Arc::new(jieba);
-        let entries: Vec<Entry> = catalog
-            .items
+        let entries: Vec<Entry> = docs
             .iter()
-            .map(|i| {
-                let (pinyin, initials) = pinyin_of(&i.name);
+            .map(|d| {
+                let (pinyin, initials) = pinyin_of(&d.name);
                 Entry {
-                    code: i.code.clone(),
-                    display: i.name.clone(),
-                    name: normalise(&i.name),
-                    synonyms: i.synonyms.iter().map(|s| normalise(s)).collect(),
+                    code: d.code.clone(),
+                    display: d.name.clone(),
+                    name: normalise(&d.name),
+                    synonyms: d.synonyms.iter().map(|s| normalise(s)).collect(),
                     pinyin,
                     initials,
-                    synonym_pinyin: i.synonyms.iter().map(|s| pinyin_of(s)).collect(),
+                    synonym_pinyin: d.synonyms.iter().map(|s| pinyin_of(s)).collect(),
                 }
             })
             .collect();
-        // The name twice: a word of the name weighs more than one of a synonym. The English name too, for a
-        // question asked in English.
-        let docs = catalog.items.iter().enumerate().map(|(n, i)| {
-            Document::new(
-                n,
-                format!(
-                    "{} {} {} {} {}",
-                    i.name,
-                    i.name,
-                    i.synonyms.join(" "),
-                    i.department,
-                    i.name_en
-                ),
-            )
-        });
+        let docs = docs
+            .into_iter()
+            .enumerate()
+            .map(|(n, d)| Document::new(n, d.words));
         let stemmer = rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
         let words = SearchEngineBuilder::<usize, TokenId, Words>::with_tokenizer_and_documents(
             Words(jieba, stemmer),

@@ -16,6 +16,7 @@ pub mod devdata;
 pub mod figures;
 pub mod fleet;
 mod held;
+pub mod knowledge;
 pub mod materials;
 pub mod offers;
 pub mod operations;
@@ -278,6 +279,7 @@ impl utoipa::Modify for TerminalToken {
         platform::identity, platform::prefill, platform::cases, records::evaluations, records::help,
         records::not_done, records::figures, records::telemetry, platform::certificate, materials::status, materials::upload,
         calls::document, fleet::heartbeat, fleet::audit, resident::overview, resident::confirm, held::held,
+        knowledge::bundle, knowledge::unhelpful,
     ),
     modifiers(&TerminalToken)
 )]
@@ -292,6 +294,8 @@ pub fn router_with(platform: Arc<Platform>) -> Router {
         .route(path::OVERVIEW, post(resident::overview))
         .route(path::OFFER_CONFIRM, post(resident::confirm))
         .route(path::HELD, post(held::held))
+        .route(path::KNOWLEDGE, get(knowledge::bundle))
+        .route(path::KNOWLEDGE_UNHELPFUL, post(knowledge::unhelpful))
         .route(path::EVALUATIONS, post(records::evaluations))
         .route(path::HELP, post(records::help))
         .route(path::NOT_DONE, post(records::not_done))
@@ -336,6 +340,12 @@ pub fn router_with(platform: Arc<Platform>) -> Router {
         .route("/clerk/figures.csv", get(operations::csv))
         .route("/clerk/charts/{file}", get(operations::chart))
         .route("/clerk/api/bad-ratings", get(operations::bad_ratings))
+        .route(
+            "/clerk/api/knowledge",
+            get(operations::knowledge)
+                .put(operations::publish_knowledge)
+                .layer(DefaultBodyLimit::max(knowledge::MAX_BUNDLE)),
+        )
         .route(
             "/clerk/api/bad-ratings/{key}/follow-up",
             post(operations::follow_up),

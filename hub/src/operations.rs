@@ -247,6 +247,39 @@ pub(crate) async fn bad_ratings(State(p): State<Arc<Platform>>, headers: HeaderM
     }
 }
 
+/// 杨小通's answers: past their review date, marked unhelpful.
+pub(crate) async fn knowledge(State(p): State<Arc<Platform>>, headers: HeaderMap) -> Response {
+    if let Err(r) = signed_in(&p, &headers) {
+        return r.into_response();
+    }
+    let today = crate::chain::shanghai_day(now_ms());
+    match p.knowledge_status(&today).await {
+        Ok(s) => security_headers(Json(s).into_response()),
+        Err(e) => storage(e),
+    }
+}
+
+/// Publishes a new knowledge base (the whole bundle, JSON); terminals take it at their next sync.
+pub(crate) async fn publish_knowledge(
+    State(p): State<Arc<Platform>>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    if let Err(r) = clerk_of(&p, &headers) {
+        return r.into_response();
+    }
+    let Ok(kb) = serde_json::from_str::<kiosk_api::knowledge::KnowledgeBundle>(&body) else {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, "知识库格式不正确");
+    };
+    if kb.answers.is_empty() {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, "知识库没有答案");
+    }
+    match p.publish_knowledge(kb).await {
+        Ok(version) => Json(serde_json::json!({ "version": version })).into_response(),
+        Err(e) => storage(e),
+    }
+}
+
 #[derive(Deserialize)]
 pub(crate) struct FollowUp {
     note: String,

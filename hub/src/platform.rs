@@ -116,14 +116,16 @@ impl Platform {
             );
         }
         let materials = MaterialFiles::open(&data_dir.join("materials")).map_err(dir_err)?;
-        Ok(Arc::new(Platform {
+        let platform = Arc::new(Platform {
             db,
             materials,
             available: AtomicBool::new(true),
             fail_bundle_after: AtomicUsize::new(0),
             clerks: crate::clerks::sessions::Clerks::default(),
             calls: crate::calls::exchange::Exchange::default(),
-        }))
+        });
+        platform.seed_knowledge().await?;
+        Ok(platform)
     }
 
     pub fn db(&self) -> &Db {

@@ -218,6 +218,8 @@ impl Terminal {
         {
             kiosk.attach_face_camera(rt.handle().clone(), cam.clone());
         }
+        // The terminal's files (the synced knowledge base) in the test's folder, not the machine's.
+        kiosk.set_files(None, dir.clone(), true);
         let _ = std::fs::remove_dir_all(dir.join("store"));
         std::fs::create_dir_all(dir.join("store")).expect("store folder");
         let key = kiosk_store::load_or_create_key(&dir.join("store/key")).expect("store key");

@@ -33,6 +33,8 @@ enum PageUnderTest {
     /// A print item's case: the document shown and the rating with reasons (★2).
     Done,
     NotDone,
+    /// 杨小通: an answer after one question asked back.
+    Ask,
     /// 视频办: nobody answered within the minute; a call-back or keep waiting.
     CallNoAnswer,
     /// The call-back number pad.
@@ -66,6 +68,19 @@ fn drive_to(term: &Terminal, page: PageUnderTest) {
         PageUnderTest::Category => {
             kiosk.intent(Intent::Start);
             kiosk.intent(Intent::Category("household".into()));
+            return;
+        }
+        PageUnderTest::Ask => {
+            use kiosk::session::AskIntent;
+            assert!(kiosk.wait_knowledge(std::time::Duration::from_secs(30)));
+            kiosk.intent(Intent::Ask(AskIntent::Open));
+            kiosk.intent(Intent::Ask(AskIntent::Question(
+                "我妈80岁了有什么补贴".into(),
+            )));
+            kiosk.intent(Intent::Ask(AskIntent::Choose {
+                question: "care".into(),
+                value: "不需要".into(),
+            }));
             return;
         }
         PageUnderTest::NotDone => {
@@ -270,6 +285,7 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
             PageUnderTest::Queued => "queued",
             PageUnderTest::Done => "done",
             PageUnderTest::NotDone => "not-done",
+            PageUnderTest::Ask => "ask",
             PageUnderTest::CallNoAnswer => "call-no-answer",
             PageUnderTest::CallPhone => "call-phone",
             PageUnderTest::CallEnded => "call-ended",
@@ -342,6 +358,12 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
             }
         }
         PageUnderTest::NotDone => expected.extend(["缺少材料", "提交"]),
+        PageUnderTest::Ask => expected.extend([
+            "老年综合津贴",
+            "在本机办理：老年综合津贴申请",
+            "没有帮助",
+            "再问一个",
+        ]),
         PageUnderTest::CallNoAnswer => {
             expected.extend(["坐席暂时都在忙", "留下电话，稍后回电", "继续等待", "挂断"])
         }
@@ -463,6 +485,7 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
         PageUnderTest::Queued => inked.extend(["已保存，网络恢复后自动提交"]),
         PageUnderTest::Done => inked.extend(["非常满意", "提交评价"]),
         PageUnderTest::NotDone => inked.extend(["缺少材料"]),
+        PageUnderTest::Ask => inked.extend(["老年综合津贴", "没有帮助"]),
         PageUnderTest::CallNoAnswer => inked.extend(["留下电话，稍后回电", "挂断"]),
         PageUnderTest::CallPhone => inked.extend(["确认回电", "退格"]),
         PageUnderTest::CallEnded => inked.extend(["非常满意", "不评价，返回"]),
@@ -789,6 +812,7 @@ every_way! {
     queued => PageUnderTest::Queued,
     done => PageUnderTest::Done,
     not_done => PageUnderTest::NotDone,
+    ask => PageUnderTest::Ask,
     call_no_answer => PageUnderTest::CallNoAnswer,
     call_phone => PageUnderTest::CallPhone,
     call_ended => PageUnderTest::CallEnded,

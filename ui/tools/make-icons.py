@@ -21,6 +21,7 @@ ICONS = {
     "business": "building-store",
     "certificate-print": "printer",
     "search": "search",
+    "ask": "message-chatbot",
     "help": "headset",
     "video": "video",
     "back": "arrow-left",

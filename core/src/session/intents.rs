@@ -32,9 +32,11 @@ impl Terminal {
                 }
             }
             Intent::Offer(i) => self.offer_touched(i, &mut fx),
+            Intent::Ask(i) => self.ask_intent(i, &mut fx),
             Intent::Correct { case, item } => self.open_correction(case, item, &mut fx),
             Intent::Home => {
                 self.search.clear();
+                self.asking = None;
                 self.keyboard = false;
                 self.leave_item();
                 self.screen = Screen::Home;
@@ -80,6 +82,7 @@ impl Terminal {
                         Screen::Home
                     };
                 }
+                Screen::Ask => self.ask_back(),
                 Screen::Home => self.end(EndReason::Home, &mut fx),
                 Screen::Attract => {}
             },

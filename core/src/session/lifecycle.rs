@@ -11,6 +11,7 @@ impl Terminal {
             Screen::Category(_) => Some("category"),
             Screen::Capture => Some("capture"),
             Screen::NotDone => Some("not-done"),
+            Screen::Ask => Some("ask"),
             Screen::Apply => self.application.as_ref().map(|a| a.step.name()),
         }
     }
@@ -163,6 +164,8 @@ impl Terminal {
         self.materials.clear();
         self.capture = CaptureStep::Aiming;
         self.search.clear();
+        // The question may hold what the resident typed of themselves.
+        self.asking = None;
         self.screen = Screen::Attract;
         self.elder = self.settings.elder_default;
         self.elder_proposal = false;

@@ -23,6 +23,7 @@ use kiosk_drivers::{
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+mod asking;
 mod devices;
 mod door;
 mod intents;
@@ -33,6 +34,7 @@ mod replies;
 #[cfg(test)]
 mod tests;
 mod video_call;
+pub use asking::{AskIntent, Asking, QUESTION_MAX};
 pub use door::{Input, Setup};
 pub use overview::{OfferLine, OfferState};
 pub use video_call::{mask_id, CallPhase, CallState, PHONE_MAX};
@@ -48,6 +50,8 @@ pub enum Screen {
     Apply,
     /// 办不成事: the resident says what stopped them.
     NotDone,
+    /// 杨小通: a question to an answer.
+    Ask,
 }
 
 /// Where the resident is in photographing a material.
@@ -222,6 +226,8 @@ pub enum Effect {
     },
     /// Something the maintenance menu asks of the devices, the outbox or the system.
     Maintenance(crate::maintenance::Command),
+    /// A resident marked 杨小通's answer as not helping: deliver it to the platform.
+    Unhelpful(kiosk_api::knowledge::UnhelpfulMark),
 }
 
 /// A person's intents, from the touch screen (and later the keypad).
@@ -229,6 +235,8 @@ pub enum Effect {
 pub enum Intent {
     /// A touch in the maintenance menu (only while the cabinet door is open).
     Maintenance(crate::maintenance::MaintIntent),
+    /// 杨小通's page.
+    Ask(AskIntent),
     /// Open material `n` to see it: the e-certificate or the earlier case's material it came as.
     OpenHeld(usize),
     CloseHeld,
@@ -370,6 +378,8 @@ pub struct Terminal {
     capture_return: Screen,
     /// The item under way.
     application: Option<Application>,
+    /// 杨小通's page, kept while the resident looks at an item it started (Back returns to the answer).
+    asking: Option<Asking>,
     /// The overview's lines for the identified resident, and which ask they answer.
     offers: Vec<OfferLine>,
     /// The resident's cases sent back for correction, from the overview.
@@ -571,6 +581,7 @@ impl Terminal {
             materials: Vec::new(),
             capture_return: Screen::Home,
             application: None,
+            asking: None,
             offers: Vec::new(),
             returned: Vec::new(),
             overview_asked: 0,

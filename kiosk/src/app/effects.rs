@@ -71,6 +71,18 @@ impl Kiosk {
                 }
                 Effect::Submit(submit) => self.submit(*submit),
                 Effect::Print(printout) => self.print(*printout),
+                Effect::Unhelpful(m) => {
+                    self.queue_or_send(
+                        crate::platform::outbox::UNHELPFUL,
+                        m,
+                        |p, m, key| async move { p.unhelpful(&m, &key).await },
+                        |_, reply| {
+                            if let Err(e) = reply {
+                                tracing::warn!(error = %e, "unhelpful mark not delivered");
+                            }
+                        },
+                    );
+                }
                 Effect::Evaluate(e) => {
                     self.queue_or_send(
                         crate::platform::outbox::EVALUATION,

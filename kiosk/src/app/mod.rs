@@ -3,6 +3,7 @@
 //! Threads (DESIGN.md): the Slint event loop owns the main thread and this `Kiosk`; device drivers and the
 //! simulator feed a channel that a tokio runtime drains into the event loop with `invoke_from_event_loop`.
 
+mod asking;
 mod call;
 mod camera;
 mod case;
@@ -62,6 +63,8 @@ pub struct Kiosk {
     elder_items: Vec<String>,
     /// The pinyin dictionary of the field keyboard, built with the catalogue.
     ime: Arc<OnceLock<kiosk_ime::Dictionary>>,
+    /// 杨小通's knowledge base in use and its sync.
+    knowledge: Arc<asking::Knowledge>,
     pub(crate) services: RefCell<Option<Services>>,
     /// Device reports from before the services came (devices start first): queued when they come.
     early_reports: RefCell<Vec<kiosk_api::DeviceReport>>,
@@ -113,6 +116,15 @@ fn drawable(text: &str) -> bool {
 }
 
 /// The candidates of the pinyin bar for a composition.
+/// The pinyin being composed: on 杨小通's page its question's, else the form field's.
+fn composition(t: &Terminal) -> Option<&str> {
+    if t.screen() == Screen::Ask {
+        t.asking().as_ref().map(|a| a.composition.as_str())
+    } else {
+        t.application().as_ref().map(|a| a.composition.as_str())
+    }
+}
+
 fn candidates_for(dict: &kiosk_ime::Dictionary, composition: &str) -> Vec<kiosk_ime::Candidate> {
     dict.candidates_where(composition, CANDIDATES, drawable)
 }
@@ -246,6 +258,7 @@ impl Kiosk {
             shown_elder: std::cell::Cell::new(None),
             elder_items: config.ui.elder_items.clone(),
             ime: Arc::new(OnceLock::new()),
+            knowledge: Arc::new(asking::Knowledge::default()),
             services: RefCell::new(None),
             early_reports: RefCell::new(Vec::new()),
             terminal_title: config.terminal.title.clone(),
@@ -261,6 +274,7 @@ impl Kiosk {
         {
             let items = kiosk.items.clone();
             let ime = kiosk.ime.clone();
+            let knowledge = kiosk.knowledge.clone();
             let inbox = kiosk.inbox.clone();
             let built = std::thread::Builder::new()
                 .name("catalogue".into())
@@ -281,6 +295,10 @@ impl Kiosk {
                     // single characters only.
                     let words = kiosk_catalog::dictionary().unwrap_or("");
                     let _ = ime.set(kiosk_ime::Dictionary::from_jieba(words));
+                    // 杨小通 answers from the shipped bundle until a synced one is read or arrives.
+                    if let Some(items) = items.get().and_then(Option::as_ref) {
+                        knowledge.build_bundled(&items.catalog);
+                    }
                     // Show hits for what was typed while the index was being built.
                     inbox.post(|k| k.render());
                 });
@@ -333,6 +351,7 @@ impl Kiosk {
     /// Every few seconds: the heartbeat when due, and the clock on the screen.
     pub fn housekeeping(&self) {
         self.heartbeat_due();
+        self.knowledge_due();
         self.render();
     }
 
@@ -404,6 +423,7 @@ impl Kiosk {
     pub fn tick(&self) {
         self.handle(Input::Tick);
         self.heartbeat_due();
+        self.knowledge_due();
     }
 
     /// The mailbox other threads post to.
@@ -452,8 +472,8 @@ impl Kiosk {
     /// The candidates of the pinyin bar for what is being composed.
     pub fn candidates(&self) -> Vec<kiosk_ime::Candidate> {
         let t = self.terminal.borrow();
-        match (t.application().as_ref(), self.ime.get()) {
-            (Some(a), Some(d)) if !a.composition.is_empty() => candidates_for(d, &a.composition),
+        match (composition(&t), self.ime.get()) {
+            (Some(c), Some(d)) if !c.is_empty() => candidates_for(d, c),
             _ => Vec::new(),
         }
     }

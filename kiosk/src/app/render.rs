@@ -68,13 +68,18 @@ impl Kiosk {
             }
             _ => None,
         };
-        let candidates: Vec<String> = match (t.application().as_ref(), self.ime.get()) {
-            (Some(a), Some(d)) if !a.composition.is_empty() => candidates_for(d, &a.composition)
-                .into_iter()
-                .map(|c| c.text)
-                .collect(),
+        let candidates: Vec<String> = match (composition(&t), self.ime.get()) {
+            (Some(c), Some(d)) if !c.is_empty() => {
+                candidates_for(d, c).into_iter().map(|c| c.text).collect()
+            }
             _ => Vec::new(),
         };
+        let assistant = (t.screen() == Screen::Ask)
+            .then(|| self.knowledge.assistant())
+            .flatten();
+        let ask = assistant
+            .as_deref()
+            .map(|a| Self::ask_shown(&t, a, items, &candidates));
         presenter::present(
             &self.ui,
             &t,
@@ -86,6 +91,7 @@ impl Kiosk {
                 category: category.as_deref(),
                 candidates: &candidates,
                 elder_items: elder.as_deref(),
+                ask,
             },
         );
         kiosk_ui::present::maintenance::present(&self.ui, &t, &self.maintenance_facts(&t));

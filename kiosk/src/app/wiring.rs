@@ -23,6 +23,7 @@ impl Kiosk {
                 }
             }
         };
+        self.wire_ask();
         shell.on_start(on(|| Intent::Start));
         shell.on_go_home(on(|| Intent::Home));
         shell.on_go_back(on(|| Intent::Back));

@@ -13,7 +13,7 @@ use slint::ComponentHandle;
 use std::time::{Duration, Instant};
 
 /// The pages the tour knows, by name.
-pub const PAGES: [&str; 13] = [
+pub const PAGES: [&str; 14] = [
     "attract",
     "home",
     "search",
@@ -27,6 +27,7 @@ pub const PAGES: [&str; 13] = [
     "submit-failed",
     "done",
     "not-done",
+    "ask",
 ];
 
 /// An input for the terminal's core. Effects are dropped: the tour plays their answers itself.
@@ -115,6 +116,24 @@ pub fn show(k: &Kiosk, page: &str, card: usize) -> Result<(), String> {
         "identify" => {
             intent(k, Intent::Start);
             intent(k, Intent::OpenItem(item(k, "HJ-002")?));
+        }
+        "ask" => {
+            use crate::session::AskIntent;
+            if !k.wait_knowledge(Duration::from_secs(30)) {
+                return Err("杨小通's knowledge base did not load".into());
+            }
+            intent(k, Intent::Ask(AskIntent::Open));
+            intent(
+                k,
+                Intent::Ask(AskIntent::Question("我妈80岁了有什么补贴".into())),
+            );
+            intent(
+                k,
+                Intent::Ask(AskIntent::Choose {
+                    question: "care".into(),
+                    value: "不需要".into(),
+                }),
+            );
         }
         "not-done" => {
             insert(k)?;

@@ -118,6 +118,11 @@ impl Platform {
             .send()
             .await
             .map_err(|e| PlatformError::Unreachable(without_url(&e)))?;
+        Self::read(reply).await
+    }
+
+    /// A reply's body; a refusal as `ApiError` says it.
+    async fn read(reply: reqwest::Response) -> Result<bytes::Bytes, PlatformError> {
         let status = reply.status();
         let bytes = reply
             .bytes()
@@ -195,6 +200,39 @@ impl Platform {
         key: &str,
     ) -> Result<Ticket, PlatformError> {
         self.post_once(path::OFFER_CONFIRM, key, c).await
+    }
+
+    /// 杨小通's knowledge base, unless the platform's version is `have` (then `None`: 304 Not Modified).
+    pub async fn knowledge(
+        &self,
+        have: Option<u32>,
+    ) -> Result<Option<kiosk_api::knowledge::KnowledgeBundle>, PlatformError> {
+        let mut rb = self
+            .request(reqwest::Method::GET, path::KNOWLEDGE)
+            .timeout(self.upload_timeout);
+        if let Some(v) = have {
+            rb = rb.header(reqwest::header::IF_NONE_MATCH, format!("\"{v}\""));
+        }
+        let reply = rb
+            .send()
+            .await
+            .map_err(|e| PlatformError::Unreachable(without_url(&e)))?;
+        if reply.status() == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(None);
+        }
+        let bytes = Self::read(reply).await?;
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| PlatformError::BadReply(e.to_string()))
+    }
+
+    /// A resident marked an answer as not helping (once per `key`).
+    pub async fn unhelpful(
+        &self,
+        m: &kiosk_api::knowledge::UnhelpfulMark,
+        key: &str,
+    ) -> Result<Ticket, PlatformError> {
+        self.post_once(path::KNOWLEDGE_UNHELPFUL, key, m).await
     }
 
     /// Trades a one-time enrolment code for the terminal's token (which the caller keeps and sets).

@@ -22,6 +22,7 @@ pub const NOT_DONE: &str = "not-done";
 pub const FIGURES: &str = "figures";
 pub const TELEMETRY: &str = "telemetry";
 pub const AUDIT: &str = "audit";
+pub const UNHELPFUL: &str = "unhelpful";
 
 /// How long a record stays in the store at most, delivered or not, unless the configuration says otherwise
 /// (`[store] retention_days`).
@@ -294,6 +295,12 @@ impl Outbox {
                 Ok(a) => json(platform.audit(&a, &item.key).await),
                 Err(_) => unreadable(),
             },
+            UNHELPFUL => {
+                match serde_json::from_slice::<kiosk_api::knowledge::UnhelpfulMark>(&item.body) {
+                    Ok(m) => json(platform.unhelpful(&m, &item.key).await),
+                    Err(_) => unreadable(),
+                }
+            }
             _ => unreadable(),
         }
     }

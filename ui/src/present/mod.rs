@@ -4,6 +4,7 @@
 //! menu's facts, the pictures) comes in as plain values.
 
 pub mod application;
+pub mod asking;
 pub mod checks;
 mod done;
 pub mod maintenance;
@@ -76,6 +77,8 @@ pub struct Changed<'a> {
     pub candidates: &'a [String],
     /// The tiles of elder mode's home.
     pub elder_items: Option<&'a [CategoryTile]>,
+    /// 杨小通's reply and common questions, while its page shows.
+    pub ask: Option<asking::Shown<'a>>,
 }
 
 /// Elder mode's home tiles: the configured items the catalogue has, at most six, with their category's icon.
@@ -125,6 +128,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
         Screen::Category(_) => Page::Category,
         Screen::Capture => Page::Capture,
         Screen::NotDone => Page::NotDone,
+        Screen::Ask => Page::Ask,
         // The application's step decides (below).
         Screen::Apply => t
             .application()
@@ -132,6 +136,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, clock: &str, changed: Changed<'_>
             .map(application::page)
             .unwrap_or(Page::Home),
     });
+    asking::present(ui, t, changed.ask);
     application::present(
         ui,
         t,

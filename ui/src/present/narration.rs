@@ -2,7 +2,9 @@
 //! has just written, so speech says what the screen shows. Parts that hold personal data are marked private;
 //! the kiosk's voice speaks them only into headphones.
 
-use crate::{ApplicationAdapter, DoneAdapter, HomeAdapter, KioskWindow, ShellAdapter};
+use crate::{
+    ApplicationAdapter, AskAdapter, AskState, DoneAdapter, HomeAdapter, KioskWindow, ShellAdapter,
+};
 use kiosk_core::session::{CaptureStep, Screen, Terminal};
 use kiosk_core::Language;
 use slint::ComponentHandle as _;
@@ -40,6 +42,75 @@ impl Narration {
     /// Personal data: spoken only into headphones.
     pub fn say_private(&mut self, key: &str, text: impl Into<String>) {
         self.push(key, text.into(), true);
+    }
+}
+
+/// 杨小通's page: the common questions, the question asked back with its choices, or the whole answer (in elder
+/// mode every answer is spoken). The question as typed may hold personal data: headphones only.
+fn narrate_ask(ui: &KioskWindow, lang: Language, n: &mut Narration) {
+    let ask = ui.global::<AskAdapter>();
+    let list = |m: slint::ModelRc<slint::SharedString>| {
+        m.iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .join(lang.pick("；", "; "))
+    };
+    match ask.get_state() {
+        AskState::Typing => {
+            n.screen = "ask".into();
+            n.say(
+                "ask",
+                lang.pick(
+                    "问杨小通。请用键盘输入您的问题，或选择常见问题：",
+                    "Ask 杨小通. Type your question, or choose a common one: ",
+                )
+                .to_string()
+                    + &list(ask.get_common()),
+            );
+        }
+        AskState::Guiding => {
+            n.screen = format!("ask-guide-{}", ask.get_guide_text());
+            n.say_private("question", ask.get_question().to_string());
+            let choices: Vec<String> = ask
+                .get_choices()
+                .iter()
+                .map(|c| c.label.to_string())
+                .collect();
+            n.say(
+                "guide",
+                format!(
+                    "{} {}{}",
+                    ask.get_guide_step(),
+                    ask.get_guide_text(),
+                    lang.pick("请选择：", " Choose: ").to_string()
+                        + &choices.join(lang.pick("；", "; "))
+                ),
+            );
+        }
+        AskState::Answer => {
+            n.screen = format!("ask-answer-{}", ask.get_answer_id());
+            n.say_private("question", ask.get_question().to_string());
+            n.say("title", ask.get_title().to_string());
+            n.say("body", ask.get_body().to_string());
+            for f in ask.get_facts().iter() {
+                n.say(
+                    &format!("fact-{}", f.label),
+                    format!("{}：{}", f.label, f.value),
+                );
+            }
+            n.say("go", ask.get_go().to_string());
+            n.say("start", ask.get_start_label().to_string());
+        }
+        AskState::Nothing => {
+            n.screen = "ask-nothing".into();
+            n.say(
+                "nothing",
+                lang.pick(
+                    "杨小通没有找到答案。可以换个说法再问，或选择视频办问工作人员。",
+                    "杨小通 found no answer. Ask in other words, or choose Video service to ask a clerk.",
+                ),
+            );
+        }
     }
 }
 
@@ -192,6 +263,7 @@ pub fn narrate(t: &Terminal, ui: &KioskWindow) -> Narration {
             };
             n.say("capture", step);
         }
+        Screen::Ask => narrate_ask(ui, lang, &mut n),
         Screen::NotDone => {
             n.screen = "not-done".into();
             n.say(

@@ -83,6 +83,7 @@ pub(super) fn photo() -> Photo {
 }
 
 mod applications;
+mod asking;
 mod bundles;
 mod checks;
 mod door;
