@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 /// The whole knowledge base at one version; a terminal asks with `If-None-Match: "<version>"` and gets 304 when
 /// it has it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KnowledgeBundle {
     /// Rises by one with every publication.
@@ -19,6 +19,63 @@ pub struct KnowledgeBundle {
     pub questions: Vec<GuideQuestion>,
     #[serde(default, rename = "answer")]
     pub answers: Vec<Answer>,
+    /// The district's service points: centres, community points, terminals (政务服务地图).
+    #[serde(default, rename = "place")]
+    pub places: Vec<ServicePoint>,
+    /// Streets to draw the map with, each as a line of points.
+    #[serde(default, rename = "road")]
+    pub roads: Vec<Road>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum PlaceKind {
+    /// The district's administrative service centre (区行政服务中心): every item.
+    District,
+    /// A street's community affairs centre (社区事务受理服务中心).
+    Centre,
+    /// A community service point of the 15-minute circle (党群服务站, 服务驿站).
+    Community,
+    /// A self-service terminal.
+    Terminal,
+}
+
+/// One place a resident can go to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ServicePoint {
+    pub id: String,
+    pub kind: PlaceKind,
+    pub name: String,
+    pub name_en: String,
+    pub street: String,
+    pub address: String,
+    pub hours: String,
+    pub hours_en: String,
+    /// WGS-84 degrees.
+    pub lat: f64,
+    pub lon: f64,
+    /// The catalogue items done there; `all_items`: every item of the catalogue and more.
+    #[serde(default)]
+    pub items: Vec<String>,
+    #[serde(default)]
+    pub all_items: bool,
+    /// A remote virtual window (远程虚拟窗口) is there.
+    #[serde(default)]
+    pub remote_window: bool,
+    /// The terminal's id, for a place that is a terminal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub terminal: Option<String>,
+}
+
+/// A street of the map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Road {
+    pub name: String,
+    /// (lat, lon) pairs, WGS-84 degrees.
+    pub points: Vec<[f64; 2]>,
 }
 
 /// A question 导办 asks back ("本市户籍吗?"): answers of one family differ by their choice of it.
@@ -71,6 +128,9 @@ pub struct Answer {
     pub go: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub go_en: Option<String>,
+    /// The service point `go` means, when it is one place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fee: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

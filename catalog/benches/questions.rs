@@ -3,6 +3,7 @@
 //! accuracy per kind of wording and overall, the latency per question, and every question whose first answer
 //! is wrong. `cargo bench -p kiosk-catalog --bench questions`.
 
+use kiosk_catalog::assistant::{Assistant, Reply};
 use kiosk_catalog::{Catalog, Index};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -47,6 +48,83 @@ fn main() {
     for (name, set) in [("tuning set", QUESTIONS), ("held-out set", HELD_OUT)] {
         run(name, &labelled(set), &catalog, &index);
     }
+    let kb = match kiosk_catalog::knowledge::bundled(&catalog) {
+        Ok(kb) => kb,
+        Err(e) => {
+            eprintln!("the shipped knowledge base is not valid: {e:?}");
+            std::process::exit(1);
+        }
+    };
+    let dictionary = kiosk_catalog::dictionary().unwrap_or("");
+    let assistant = Assistant::new(kb, &catalog, dictionary);
+    for (name, set) in [("tuning set", QUESTIONS), ("held-out set", HELD_OUT)] {
+        run_assistant(name, &labelled(set), &assistant);
+    }
+}
+
+/// The same questions through 杨小通 itself: the answer it gives, after 导办's questions answered as the
+/// resident who meant the labelled item would answer them (the choices of the family's answer for that item).
+fn run_assistant(name: &str, questions: &[Labelled], assistant: &Assistant) {
+    let (mut right, mut asked, mut guided) = (0, 0, 0);
+    let mut times = Vec::new();
+    let mut misses = Vec::new();
+    for q in questions {
+        let mut chosen: Vec<(String, String)> = Vec::new();
+        let t = Instant::now();
+        let mut reply = assistant.reply(q.question, &chosen);
+        times.push(t.elapsed());
+        let mut steps = 0;
+        while let Reply::Ask { question, .. } = &reply {
+            // The family's answer for the labelled item says which choice that resident makes.
+            let wanted = assistant.bundle().answers.iter().find(|a| {
+                a.family.is_some()
+                    && a.item.as_deref().is_some_and(|i| q.expected.contains(&i))
+                    && a.when.contains_key(&question.id)
+            });
+            let Some(value) = wanted.and_then(|a| a.when.get(&question.id)) else {
+                break;
+            };
+            chosen.push((question.id.clone(), value.clone()));
+            steps += 1;
+            let t = Instant::now();
+            reply = assistant.reply(q.question, &chosen);
+            times.push(t.elapsed());
+        }
+        asked += steps;
+        guided += usize::from(steps > 0);
+        let got = match &reply {
+            Reply::Answer { answer, .. } => {
+                answer.item.clone().unwrap_or_else(|| answer.id.clone())
+            }
+            Reply::Ask { question, .. } => format!("(asks {})", question.id),
+            Reply::Nothing => "(nothing)".into(),
+        };
+        if q.expected.contains(&got.as_str()) {
+            right += 1;
+        } else {
+            misses.push(format!(
+                "  {}  want {}  got {got}",
+                q.question,
+                q.expected.join("|")
+            ));
+        }
+    }
+    times.sort_unstable();
+    let at = |p: f64| times[((times.len() - 1) as f64 * p) as usize].as_secs_f64() * 1e6;
+    println!(
+        "杨小通 answers, {name}: {right}/{} = {:.1} % reach the labelled item; {guided} asked back ({asked} questions in all, at most {} each); per reply p50 {:.0} µs, p95 {:.0} µs, max {:.0} µs",
+        questions.len(),
+        pct(right, questions.len()),
+        kiosk_catalog::knowledge::MAX_GUIDE_STEPS,
+        at(0.5),
+        at(0.95),
+        at(1.0)
+    );
+    println!("wrong answers ({}):", misses.len());
+    for m in misses {
+        println!("{m}");
+    }
+    println!();
 }
 
 fn run(name: &str, questions: &[Labelled], catalog: &Catalog, index: &Index) {

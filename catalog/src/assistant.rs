@@ -9,6 +9,19 @@ use crate::load::Catalog;
 use crate::search::{Doc, Index};
 use kiosk_api::knowledge::{Answer, GuideQuestion, KnowledgeBundle};
 
+/// Words that make a question about someone else than the one asking ("我妈80岁了…"): the answer then says
+/// nothing of the resident's own age.
+const SOMEONE_ELSE: [&str; 22] = [
+    "妈", "爸", "父", "母", "老人", "家人", "亲人", "爷爷", "奶奶", "外公", "外婆", "老伴", "丈夫",
+    "妻子", "老公", "老婆", "孩子", "儿子", "女儿", "mother", "father", "parent",
+];
+
+/// Whether a question is about another person (a parent, a child, a spouse).
+pub fn about_someone_else(question: &str) -> bool {
+    let q = question.to_lowercase();
+    SOMEONE_ELSE.iter().any(|w| q.contains(w))
+}
+
 /// What 杨小通 says to a question.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reply<'a> {
@@ -229,6 +242,13 @@ mod tests {
             answered(&a.reply(q, &chose(&[("receiving", "是")]))),
             Some("pension-check")
         );
+    }
+
+    #[test]
+    fn a_question_about_a_parent_is_told_from_ones_own() {
+        assert!(about_someone_else("我妈80岁了有什么补贴"));
+        assert!(about_someone_else("My mother is 80"));
+        assert!(!about_someone_else("退休了养老金怎么领"));
     }
 
     #[test]

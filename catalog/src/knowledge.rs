@@ -123,6 +123,27 @@ pub fn check(kb: &KnowledgeBundle, catalog: &Catalog) -> Vec<KnowledgeError> {
             );
         }
     }
+    let mut places = HashSet::new();
+    for p in &kb.places {
+        if !places.insert(p.id.as_str()) {
+            bad(&p.id, "the place id is used twice".into());
+        }
+        for i in &p.items {
+            if catalog.get(i).is_none() {
+                bad(&p.id, format!("item {i} is not in the catalogue"));
+            }
+        }
+        if !(-90.0..=90.0).contains(&p.lat) || !(-180.0..=180.0).contains(&p.lon) {
+            bad(&p.id, "lat and lon are degrees".into());
+        }
+    }
+    for a in &kb.answers {
+        if let Some(p) = &a.place {
+            if !places.contains(p.as_str()) {
+                bad(&a.id, format!("place {p} is not among the places"));
+            }
+        }
+    }
     for i in &catalog.items {
         if !kb
             .answers
@@ -184,6 +205,8 @@ mod tests {
         kb.answers[0].item = Some("XX-999".into());
         kb.answers[1].when.insert("hukou".into(), "火星".into());
         kb.answers.retain(|a| a.item.as_deref() != Some("ZM-004"));
+        kb.answers[2].place = Some("nowhere".into());
+        kb.places[0].items.push("YY-000".into());
         let problems: Vec<String> = check(&kb, &catalog).iter().map(|p| p.to_string()).collect();
         assert!(
             problems.iter().any(|p| p.contains("XX-999")),
@@ -192,6 +215,14 @@ mod tests {
         assert!(problems.iter().any(|p| p.contains("火星")), "{problems:?}");
         assert!(
             problems.iter().any(|p| p.starts_with("ZM-004")),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.contains("nowhere")),
+            "{problems:?}"
+        );
+        assert!(
+            problems.iter().any(|p| p.contains("YY-000")),
             "{problems:?}"
         );
     }

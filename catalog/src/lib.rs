@@ -8,6 +8,7 @@ mod dictionary;
 mod item;
 pub mod knowledge;
 mod load;
+pub mod places;
 mod search;
 pub mod template;
 

@@ -179,6 +179,27 @@ async function loadBad() {
   }
 }
 
+// 以评促改: stale answers and those residents marked unhelpful first.
+async function loadKnowledge() {
+  const s = await api("/clerk/api/knowledge");
+  const rows = s.answers.slice().sort((a, b) => (b.stale - a.stale) || (b.unhelpful - a.unhelpful));
+  const stale = rows.filter((a) => a.stale).length;
+  const marked = rows.filter((a) => a.unhelpful > 0).length;
+  $("knowledge-summary").textContent = "第 " + s.version + " 版 · " + stale + " 条待复核 · " + marked + " 条有无帮助反馈";
+  const body = $("knowledge").querySelector("tbody");
+  body.replaceChildren();
+  for (const a of rows) {
+    const tr = document.createElement("tr");
+    cell(tr, a.title + "（" + a.id + "）");
+    cell(tr, a.version);
+    cell(tr, a.review_by);
+    cell(tr, a.stale ? "已过复核期" : "有效", a.stale ? "bad" : "");
+    cell(tr, a.unhelpful, a.unhelpful ? "bad" : "");
+    cell(tr, a.questions.join("；"));
+    body.appendChild(tr);
+  }
+}
+
 async function start() {
   try {
     const me = await api("/clerk/me");
@@ -208,7 +229,7 @@ async function start() {
     try { await post("/clerk/api/cases/" + encodeURIComponent($("case").value.trim()) + "/decision", { decision: $("decision").value, reasons }); status("已记录"); loadFigures(); }
     catch (err) { status("未记录：" + err.message); }
   };
-  await Promise.all([loadFleet(), loadFigures(), loadBad()]).catch((err) => status(err.message));
+  await Promise.all([loadFleet(), loadFigures(), loadBad(), loadKnowledge()]).catch((err) => status(err.message));
   setInterval(() => loadFleet().catch((err) => status(err.message)), 15000);
 }
 

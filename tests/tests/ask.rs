@@ -5,6 +5,7 @@
 
 use kiosk::session::Screen;
 use kiosk_tests::*;
+use slint::{ComponentHandle, Model};
 
 fn touch_counted(term: &Terminal, touches: &mut u32, label: &str) {
     term.touch(label);
@@ -64,11 +65,11 @@ fn item_open(term: &Terminal) -> Option<String> {
         .flatten()
 }
 
-fn ask_page(term: &Terminal) {
+fn ask_page(term: &Terminal, button: &str) {
     term.until("杨小通's knowledge base", |k| {
         k.knowledge_version().is_some()
     });
-    term.touch("问杨小通");
+    term.touch(button);
     term.kiosk.render();
     assert_eq!(term.kiosk.terminal.borrow().screen(), Screen::Ask);
 }
@@ -77,7 +78,7 @@ fn ask_page(term: &Terminal) {
 fn the_example_questions_reach_their_item_or_place_in_three_touches() {
     let term = Terminal::start(&profile("simulated"), "ask-examples");
     let k = term.kiosk.clone();
-    ask_page(&term);
+    ask_page(&term, "问杨小通");
     snapshot(&k, "ask-typing");
 
     // 退休了养老金怎么领: two questions back, then the retirement bundle.
@@ -120,8 +121,67 @@ fn the_example_questions_reach_their_item_or_place_in_three_touches() {
     assert!(text.contains("本机不能办理的部分，请到："), "{text}");
     assert!(text.contains("杨浦区教育局"), "{text}");
     assert!(text.contains("在本机办理：居住证签注"), "{text}");
+    assert!(text.contains("杨浦区教育局招生办公室 · 步行约"), "{text}");
     snapshot(&k, "ask-place");
     eprintln!("外地人孩子上学要什么: the place in 0 touches after the question");
+
+    // The place on a slip from the receipt printer: address, hours, the walk and a QR code for a phone's map.
+    let before = term.sims.printer.as_ref().expect("printer").printed().len();
+    term.touch("打印地址");
+    term.until("the slip", |_| {
+        term.sims
+            .printer
+            .as_ref()
+            .is_some_and(|p| p.printed().len() > before)
+    });
+    let slip = term
+        .sims
+        .printer
+        .as_ref()
+        .expect("printer")
+        .printed()
+        .pop()
+        .expect("slip");
+    let lines = slip.lines.join("\n");
+    assert!(
+        lines.contains("去这里办理") && lines.contains("杨浦区教育局招生办公室"),
+        "{lines}"
+    );
+    assert!(lines.contains("步行约"), "{lines}");
+    assert!(
+        slip.qr_codes.iter().any(|q| q.starts_with("geo:31.")),
+        "{:?}",
+        slip.qr_codes
+    );
+    term.until("the slip's line", |k| {
+        kiosk_tests::ui_text(&k.ui).contains("地址条已打印，请取走")
+    });
+
+    // Where else: the map of the 15-minute circle and the places by walking distance.
+    term.touch("附近哪里能办");
+    let text = ui_text(&k.ui);
+    assert!(
+        text.contains("服务地图") && text.contains("开鲁新村社区党群服务站"),
+        "{text}"
+    );
+    let ask = k.ui.global::<kiosk_ui::AskAdapter>();
+    let places: Vec<String> = ask
+        .get_places()
+        .iter()
+        .map(|p| p.name.to_string())
+        .collect();
+    assert_eq!(
+        places.first().map(String::as_str),
+        Some("开鲁新村社区党群服务站"),
+        "{places:?}"
+    );
+    assert!(
+        ask.get_map_roads().row_count() >= 6,
+        "the streets around are drawn"
+    );
+    snapshot(&k, "ask-map");
+    term.touch("返回");
+    assert!(!ask.get_map(), "Back leaves the map for the answer");
 
     // It did not help: the mark reaches the hub, with the answer flagged stale past its review date.
     term.touch("没有帮助");
@@ -141,7 +201,7 @@ fn the_example_questions_reach_their_item_or_place_in_three_touches() {
 fn a_question_typed_in_pinyin_is_answered_and_a_new_bundle_is_synced_and_kept_offline() {
     let term = Terminal::start(&profile("simulated"), "ask-typed");
     let k = term.kiosk.clone();
-    ask_page(&term);
+    ask_page(&term, "问杨小通");
     type_pinyin(&term, "shebaoka", "社保卡");
     type_pinyin(&term, "diule", "丢了");
     assert_eq!(
@@ -195,7 +255,7 @@ fn english_elder_mode_asks_back_and_speaks_the_answer() {
     let k = term.kiosk.clone();
     term.touch("长辈版");
     term.touch("English");
-    ask_page(&term);
+    ask_page(&term, "Ask 杨小通");
     term.touch("I have retired: how do I get my pension?");
     assert!(!find(&k.ui, "Do you already receive a monthly pension?").is_empty());
     term.touch("Yes, I receive it");

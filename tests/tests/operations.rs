@@ -437,6 +437,13 @@ fn the_operations_page_shows_the_fleet_the_figures_and_takes_a_follow_up() {
             follow_up: true,
         };
         t1.evaluate(&e, "page-bad").await.expect("rating");
+        let mark = kiosk_api::knowledge::UnhelpfulMark {
+            terminal_id: T1.into(),
+            answer_id: "sb-005".into(),
+            answer_version: 1,
+            question: "社保卡丢了".into(),
+        };
+        t1.unhelpful(&mark, "page-mark").await.expect("mark");
         hub.add_clerk("li.ping", PASSWORD).await.expect("clerk");
 
         let b = kiosk_tests::clerk::ClerkBrowser::start(&origin).await;
@@ -458,6 +465,9 @@ fn the_operations_page_shows_the_fleet_the_figures_and_takes_a_follow_up() {
         let text = text.as_str().unwrap_or_default().to_string();
         assert!(text.contains("殷行街道") && text.contains("84.2 %"), "{text}");
         assert!(text.contains("1 条待回访"), "{text}");
+        // 杨小通's answers: the marked one and the stale ones (past their review date) at the top.
+        assert!(text.contains("第 1 版") && text.contains("1 条有无帮助反馈"), "{text}");
+        assert!(text.contains("已过复核期") && text.contains("社保卡丢了"), "{text}");
         b.screenshot("operations").await;
         // A follow-up recorded on the page.
         b.fill("#bad li input", "已电话回访").await;

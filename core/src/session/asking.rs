@@ -3,6 +3,7 @@
 //! knowledge base it holds (`kiosk_catalog::assistant`), from the question and the choices kept here.
 
 use super::*;
+use crate::application::PrintState;
 
 /// The longest question, in characters.
 pub const QUESTION_MAX: usize = 60;
@@ -21,6 +22,10 @@ pub struct Asking {
     pub chosen: Vec<(String, String)>,
     /// The resident said the answer did not help.
     pub marked: bool,
+    /// The service map shows (where else the answer's item is done, nearest first).
+    pub map: bool,
+    /// A place's address printed on a slip: its print key and how the printing went.
+    pub slip: Option<(String, PrintState)>,
     /// Where Back leaves the page for.
     pub(super) back: Option<Screen>,
 }
@@ -119,6 +124,42 @@ pub enum AskIntent {
     },
     /// Ask something else.
     Again,
+    /// Show or leave the service map.
+    Map(bool),
+    /// Print where to go: the place (looked up by the caller) and the walk to it.
+    PrintPlace(Box<PlaceSlip>),
+}
+
+/// What a slip says of a place to go (the caller takes it from the service map).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaceSlip {
+    /// What it is for (the answer's title).
+    pub about: String,
+    pub name: String,
+    pub address: String,
+    pub hours: String,
+    pub minutes: u32,
+    pub remote_window: bool,
+    /// A geo URI (RFC 5870) of the place, for its QR code: a phone's map opens it.
+    pub geo: String,
+}
+
+/// The slip of a place to go: what a resident takes along when this terminal cannot do it.
+fn place_slip(p: &PlaceSlip) -> kiosk_drivers::printer::protocol::Receipt {
+    use kiosk_drivers::printer::protocol::Receipt;
+    let mut r = Receipt::new()
+        .title("去这里办理")
+        .row("事项", p.about.as_str())
+        .text(p.name.as_str())
+        .row("地址", p.address.as_str())
+        .row("时间", p.hours.as_str());
+    if p.minutes > 0 {
+        r = r.row("步行约", format!("{}分钟", p.minutes));
+    }
+    if p.remote_window {
+        r = r.row("远程虚拟窗口", "有");
+    }
+    r.qr(p.geo.as_str()).text("扫码在手机地图上查看").feed(3)
 }
 
 impl Terminal {
@@ -143,6 +184,23 @@ impl Terminal {
             return;
         }
         if self.screen != Screen::Ask {
+            return;
+        }
+        if let AskIntent::PrintPlace(slip) = &intent {
+            let ready = self.asking.as_ref().is_some_and(|a| {
+                a.question.is_some() && !matches!(a.slip, Some((_, PrintState::Printing)))
+            });
+            if ready {
+                let key = self.next_key();
+                fx.push(Effect::Print(Box::new(Printout {
+                    key: key.clone(),
+                    receipt: Some(place_slip(slip)),
+                    document: None,
+                })));
+                if let Some(a) = self.asking.as_mut() {
+                    a.slip = Some((key, PrintState::Printing));
+                }
+            }
             return;
         }
         let terminal_id = self.terminal_id.clone();
@@ -184,6 +242,9 @@ impl Terminal {
                     ..Asking::default()
                 };
             }
+            AskIntent::Map(on) => a.map = on && a.question.is_some(),
+            // Taken above.
+            AskIntent::PrintPlace(_) => {}
         }
     }
 
@@ -193,10 +254,13 @@ impl Terminal {
             self.screen = Screen::Home;
             return;
         };
-        if a.chosen.pop().is_some() {
+        // The map first, then the last choice, then the question.
+        if std::mem::take(&mut a.map) {
+            return;
+        }
+        if a.chosen.pop().is_some() || a.question.take().is_some() {
             a.marked = false;
-        } else if a.question.take().is_some() {
-            a.marked = false;
+            a.slip = None;
         } else {
             self.screen = a.back.unwrap_or(Screen::Home);
             if self.screen == Screen::Apply && self.application.is_none() {

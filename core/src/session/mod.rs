@@ -34,7 +34,7 @@ mod replies;
 #[cfg(test)]
 mod tests;
 mod video_call;
-pub use asking::{AskIntent, Asking, QUESTION_MAX};
+pub use asking::{AskIntent, Asking, PlaceSlip, QUESTION_MAX};
 pub use door::{Input, Setup};
 pub use overview::{OfferLine, OfferState};
 pub use video_call::{mask_id, CallPhase, CallState, PHONE_MAX};

@@ -212,6 +212,19 @@ impl Terminal {
 
     /// A printer's answer to `Effect::Print`.
     pub(crate) fn printed(&mut self, key: &str, printer: Printer, result: Result<(), String>) {
+        // A place's slip from 杨小通's page.
+        if let Some((_, state)) = self
+            .asking
+            .as_mut()
+            .and_then(|a| a.slip.as_mut())
+            .filter(|(k, _)| k == key)
+        {
+            *state = match &result {
+                Ok(()) => PrintState::Printed,
+                Err(e) => PrintState::Failed(e.clone()),
+            };
+            return;
+        }
         let Some(a) = self
             .application
             .as_mut()

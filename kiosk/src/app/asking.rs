@@ -146,6 +146,20 @@ impl Kiosk {
             }
         });
         let weak = Rc::downgrade(self);
+        ask.on_show_map(move |on| {
+            if let Some(k) = weak.upgrade() {
+                k.intent(Intent::Ask(AskIntent::Map(on)));
+            }
+        });
+        let weak = Rc::downgrade(self);
+        ask.on_print_place(move |id| {
+            if let Some(k) = weak.upgrade() {
+                if let Some(slip) = k.place_slip(&id) {
+                    k.intent(Intent::Ask(AskIntent::PrintPlace(Box::new(slip))));
+                }
+            }
+        });
+        let weak = Rc::downgrade(self);
         ask.on_unhelpful(move |answer, version| {
             if let Some(k) = weak.upgrade() {
                 k.intent(Intent::Ask(AskIntent::Unhelpful {
@@ -154,6 +168,31 @@ impl Kiosk {
                 }));
             }
         });
+    }
+
+    /// The slip of a place of the map, for the answer shown.
+    fn place_slip(&self, id: &str) -> Option<kiosk_core::session::PlaceSlip> {
+        let assistant = self.knowledge.assistant()?;
+        let p = assistant.bundle().places.iter().find(|p| p.id == id)?;
+        let about = self.ui.global::<AskAdapter>().get_title().to_string();
+        let minutes = self
+            .here(&assistant)
+            .map(|h| {
+                kiosk_catalog::places::walk_minutes(kiosk_catalog::places::metres(
+                    h,
+                    (p.lat, p.lon),
+                ))
+            })
+            .unwrap_or(0);
+        Some(kiosk_core::session::PlaceSlip {
+            about,
+            name: p.name.clone(),
+            address: p.address.clone(),
+            hours: p.hours.clone(),
+            minutes,
+            remote_window: p.remote_window,
+            geo: format!("geo:{:.5},{:.5}", p.lat, p.lon),
+        })
     }
 
     /// The knowledge base in use (for tests and tools).
@@ -263,8 +302,16 @@ impl Kiosk {
         }
     }
 
+    /// Where this terminal stands on the service map: its own place, else its street's centre.
+    fn here(&self, assistant: &Assistant) -> Option<(f64, f64)> {
+        let street = self.upkeep.borrow().config.terminal.street.clone();
+        let id = self.terminal.borrow().terminal_id().to_string();
+        kiosk_catalog::places::position(assistant.bundle(), &id, &street)
+    }
+
     /// What 杨小通's page shows, while it is open.
     pub(super) fn ask_shown<'a>(
+        &self,
         t: &Terminal,
         assistant: &'a Assistant,
         items: Option<&'a Items>,
@@ -280,6 +327,8 @@ impl Kiosk {
             catalog: items.map(|i| &i.catalog),
             version: assistant.version(),
             candidates,
+            bundle: assistant.bundle(),
+            here: self.here(assistant),
         }
     }
 }

@@ -79,7 +79,7 @@ impl Kiosk {
             .flatten();
         let ask = assistant
             .as_deref()
-            .map(|a| Self::ask_shown(&t, a, items, &candidates));
+            .map(|a| self.ask_shown(&t, a, items, &candidates));
         presenter::present(
             &self.ui,
             &t,

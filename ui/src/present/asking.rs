@@ -7,6 +7,7 @@ use crate::{AskAdapter, AskChoice, AskState, ItemHit, KioskWindow, Row};
 use kiosk_api::knowledge::Answer;
 use kiosk_catalog::assistant::Reply;
 use kiosk_catalog::Catalog;
+use kiosk_core::application::PrintState;
 use kiosk_core::session::Terminal;
 use kiosk_core::Language;
 use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
@@ -20,6 +21,9 @@ pub struct Shown<'a> {
     pub version: u32,
     /// Candidates of the pinyin bar for the composition.
     pub candidates: &'a [String],
+    /// The places and roads of the service map, and where the terminal stands on it.
+    pub bundle: &'a kiosk_api::knowledge::KnowledgeBundle,
+    pub here: Option<(f64, f64)>,
 }
 
 fn model<T: Clone + 'static>(rows: Vec<T>) -> ModelRc<T> {
@@ -176,7 +180,16 @@ pub fn present(ui: &KioskWindow, t: &Terminal, shown: Option<Shown<'_>>) {
             ask.set_state(AskState::Answer);
             ask.set_title(lang.pick(&answer.title, &answer.title_en).as_str().into());
             ask.set_body(lang.pick(&answer.text, &answer.text_en).as_str().into());
-            let age = t.resident().as_ref().map(|r| r.age);
+            // The resident's own age says nothing of the mother they ask about.
+            let about_other = a
+                .question
+                .as_deref()
+                .is_some_and(kiosk_catalog::assistant::about_someone_else);
+            let age = t
+                .resident()
+                .as_ref()
+                .map(|r| r.age)
+                .filter(|_| !about_other);
             ask.set_facts(model(facts(answer, shown.catalog, age, lang)));
             let go = lang.pick(answer.go.as_deref(), answer.go_en.as_deref());
             ask.set_go(
@@ -201,6 +214,49 @@ pub fn present(ui: &KioskWindow, t: &Terminal, shown: Option<Shown<'_>>) {
                 .unwrap_or_default()
                 .into(),
             );
+            // The one place the answer sends the resident to, and the map of where else.
+            let place = answer
+                .place
+                .as_deref()
+                .and_then(|id| shown.bundle.places.iter().find(|p| p.id == id));
+            let place_line = match (place, shown.here) {
+                (Some(p), Some(here)) => format!(
+                    "{} · {}",
+                    lang.pick(&p.name, &p.name_en),
+                    super::service_map::detail(
+                        p,
+                        kiosk_catalog::places::metres(here, (p.lat, p.lon)),
+                        lang
+                    )
+                ),
+                (Some(p), None) => format!("{} · {}", lang.pick(&p.name, &p.name_en), p.address),
+                _ => String::new(),
+            };
+            ask.set_place_text(place_line.into());
+            ask.set_place_id(place.map(|p| p.id.as_str()).unwrap_or_default().into());
+            ask.set_slip_text(
+                match &a.slip {
+                    None => "",
+                    Some((_, PrintState::Printing)) => {
+                        lang.pick("正在打印地址条…", "Printing the address…")
+                    }
+                    Some((_, PrintState::Printed)) => lang.pick(
+                        "地址条已打印，请取走",
+                        "The address is printed: take it with you",
+                    ),
+                    Some((_, _)) => lang.pick(
+                        "地址条没有打印出来，请拍照或记下地址",
+                        "The address did not print: note it or take a photo",
+                    ),
+                }
+                .into(),
+            );
+            ask.set_map(a.map);
+            if let (true, Some(here)) = (a.map, shown.here) {
+                // An answer that names its place asks where the resident may go at all; else where its item is done.
+                let item = answer.item.as_deref().filter(|_| answer.place.is_none());
+                super::service_map::present(ui, shown.bundle, here, item, lang);
+            }
             ask.set_answer_id(answer.id.as_str().into());
             ask.set_answer_version(answer.version.min(i32::MAX as u32) as i32);
             let mut also: Vec<ItemHit> = also

@@ -12,6 +12,7 @@ mod materials;
 pub mod narration;
 pub mod offers;
 pub mod screen_reader;
+pub mod service_map;
 pub mod words;
 pub mod written;
 

@@ -131,3 +131,54 @@ fn an_item_started_from_an_answer_comes_back_to_the_answer() {
     t.handle(Input::Intent(Intent::Home), now);
     assert_eq!(t.asking(), &None);
 }
+
+#[test]
+fn a_place_is_printed_on_a_slip_and_the_map_closes_first_on_back() {
+    let now = Instant::now();
+    let mut t = terminal(now);
+    ask(&mut t, AskIntent::Open, now);
+    ask(
+        &mut t,
+        AskIntent::Question("外地人孩子上学要什么".into()),
+        now,
+    );
+    ask(&mut t, AskIntent::Map(true), now);
+    assert!(t.asking().as_ref().unwrap().map);
+    let slip = PlaceSlip {
+        about: "来沪人员随迁子女入学".into(),
+        name: "杨浦区教育局招生办公室".into(),
+        address: "某路1号".into(),
+        hours: "周一至周五".into(),
+        minutes: 25,
+        remote_window: false,
+        geo: "geo:31.27500,121.52000".into(),
+    };
+    let fx = ask(&mut t, AskIntent::PrintPlace(Box::new(slip.clone())), now);
+    let p = effect!(fx, Print);
+    let lines = format!("{:?}", p.receipt.as_ref().unwrap().lines);
+    assert!(
+        lines.contains("某路1号") && lines.contains("25分钟") && lines.contains("geo:31.27500"),
+        "{lines}"
+    );
+    // Not twice while it prints.
+    assert!(ask(&mut t, AskIntent::PrintPlace(Box::new(slip)), now).is_empty());
+    let key = p.key.clone();
+    t.handle(
+        Input::Printed {
+            key: key.clone(),
+            printer: Printer::Receipt,
+            result: Ok(()),
+        },
+        now,
+    );
+    assert_eq!(
+        t.asking().as_ref().unwrap().slip,
+        Some((key, crate::application::PrintState::Printed))
+    );
+    t.handle(Input::Intent(Intent::Back), now);
+    let a = t.asking().as_ref().unwrap();
+    assert!(
+        !a.map && a.question.is_some(),
+        "Back leaves the map for the answer"
+    );
+}
