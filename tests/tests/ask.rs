@@ -285,3 +285,21 @@ fn english_elder_mode_asks_back_and_speaks_the_answer() {
     term.touch("Do it here: Pension eligibility check");
     assert_eq!(item_open(&term).as_deref(), Some("SB-002"));
 }
+
+#[test]
+fn what_was_typed_in_the_search_is_asked_with_one_touch() {
+    let term = Terminal::start(&profile("simulated"), "ask-search");
+    let k = term.kiosk.clone();
+    term.until("杨小通's knowledge base", |k| {
+        k.knowledge_version().is_some()
+    });
+    k.intent(kiosk::session::Intent::Start);
+    k.intent(kiosk::session::Intent::Search("退休金".into()));
+    term.touch("问杨小通：退休金");
+    assert_eq!(k.terminal.borrow().screen(), Screen::Ask);
+    assert!(
+        !find(&k.ui, "您已经在按月领取养老金了吗？").is_empty(),
+        "{}",
+        ui_text(&k.ui)
+    );
+}

@@ -103,6 +103,16 @@ impl Kiosk {
             .global::<kiosk_ui::ShellAdapter>()
             .on_ask(send(|| AskIntent::Open));
         ask.on_send(send(|| AskIntent::Send));
+        let weak = Rc::downgrade(self);
+        self.ui
+            .global::<kiosk_ui::HomeAdapter>()
+            .on_ask_search(move || {
+                if let Some(k) = weak.upgrade() {
+                    let typed = k.terminal.borrow().search().to_string();
+                    k.intent(Intent::Ask(AskIntent::Open));
+                    k.intent(Intent::Ask(AskIntent::Question(typed)));
+                }
+            });
         ask.on_again(send(|| AskIntent::Again));
         let weak = Rc::downgrade(self);
         ask.on_key(move |key| {
