@@ -25,6 +25,18 @@ pub struct KnowledgeBundle {
     /// Streets to draw the map with, each as a line of points.
     #[serde(default, rename = "road")]
     pub roads: Vec<Road>,
+    /// Question patterns, tried before the ranking: a question with a word of every group is this answer's.
+    #[serde(default, rename = "pattern")]
+    pub patterns: Vec<QuestionPattern>,
+}
+
+/// "An age and money" is a question about the elderly allowances, whatever else it says: a pattern names the
+/// answer and the groups of words that must all be there (one word of each).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QuestionPattern {
+    pub answer: String,
+    pub all: Vec<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

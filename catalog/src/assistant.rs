@@ -56,10 +56,17 @@ impl Assistant {
                 let mut synonyms = a.asks.clone();
                 synonyms.extend(a.common.iter().cloned());
                 synonyms.extend(a.common_en.iter().cloned());
-                // An answer that says more than its item (a family's, a review point) does not take the
-                // item's own name: that stays the item's answer.
-                let own =
-                    a.family.is_none() && a.layer == kiosk_api::knowledge::Layer::Consultation;
+                // A review point does not take its item's own name, nor does a family's answer when the item
+                // has an answer of its own: the name finds that answer.
+                let standalone = |code: &str| {
+                    bundle.answers.iter().any(|b| {
+                        b.family.is_none()
+                            && b.layer == kiosk_api::knowledge::Layer::Consultation
+                            && b.item.as_deref() == Some(code)
+                    })
+                };
+                let own = a.layer == kiosk_api::knowledge::Layer::Consultation
+                    && (a.family.is_none() || a.item.as_deref().is_some_and(|c| !standalone(c)));
                 if let Some(i) = item.filter(|_| own) {
                     synonyms.push(i.name.clone());
                     synonyms.extend(i.synonyms.iter().cloned());
@@ -125,7 +132,19 @@ impl Assistant {
     /// The reply to `question` after the choices made so far (question id, value) in 导办.
     pub fn reply(&self, question: &str, chosen: &[(String, String)]) -> Reply<'_> {
         let hits = self.index.search(question, 6);
-        let found: Vec<&Answer> = hits.iter().filter_map(|h| self.answer(&h.code)).collect();
+        let mut found: Vec<&Answer> = hits.iter().filter_map(|h| self.answer(&h.code)).collect();
+        // A question pattern goes before the ranking: its answer first, the ranked ones after it.
+        let q = question.to_lowercase();
+        let patterned = self.bundle.patterns.iter().find(|p| {
+            !p.all.is_empty()
+                && p.all
+                    .iter()
+                    .all(|group| group.iter().any(|w| q.contains(w.as_str())))
+        });
+        if let Some(a) = patterned.and_then(|p| self.answer(&p.answer)) {
+            found.retain(|f| f.id != a.id);
+            found.insert(0, a);
+        }
         let Some(&top) = found.first() else {
             return Reply::Nothing;
         };
@@ -271,9 +290,18 @@ mod tests {
             answered(&a.reply(q, &chose(&[("care", "不需要")]))),
             Some("elder-allowance")
         );
+        let care = "老人卧床需要护理有补贴吗";
+        assert_eq!(asked(&a.reply(care, &[])), Some("income"));
         assert_eq!(
-            answered(&a.reply("老人卧床需要护理有补贴吗", &[])),
+            answered(&a.reply(care, &chose(&[("income", "否")]))),
             Some("elder-care")
+        );
+        assert_eq!(
+            answered(&a.reply(
+                "老人请保姆有补贴吗",
+                &chose(&[("care", "需要"), ("income", "是")])
+            )),
+            Some("elder-care-subsidy")
         );
         assert_eq!(answered(&a.reply("社保卡丢了", &[])), Some("sb-005"));
         assert_eq!(answered(&a.reply("开店", &[])), Some("yjs-kd"));

@@ -144,6 +144,20 @@ pub fn check(kb: &KnowledgeBundle, catalog: &Catalog) -> Vec<KnowledgeError> {
             }
         }
     }
+    for p in &kb.patterns {
+        if !kb.answers.iter().any(|a| a.id == p.answer) {
+            bad(
+                &p.answer,
+                "a pattern names an answer the knowledge base does not have".into(),
+            );
+        }
+        if p.all.is_empty() || p.all.iter().any(|g| g.is_empty()) {
+            bad(
+                &p.answer,
+                "a pattern needs groups of words, none empty".into(),
+            );
+        }
+    }
     for i in &catalog.items {
         if !kb
             .answers

@@ -53,9 +53,39 @@ pub struct Hit {
 }
 
 /// Words that carry no meaning for finding an item ("I want to", "how do I").
-const STOP: [&str; 24] = [
-    "我", "想", "要", "我要", "我想", "怎么", "怎样", "如何", "办", "办理", "的", "了", "吗", "呢",
-    "在", "哪", "哪里", "能", "可以", "去", "一下", "请问", "帮", "给",
+const STOP: [&str; 31] = [
+    "我",
+    "想",
+    "要",
+    "我要",
+    "我想",
+    "怎么",
+    "怎样",
+    "如何",
+    "办",
+    "办理",
+    "的",
+    "了",
+    "吗",
+    "呢",
+    "在",
+    "哪",
+    "哪里",
+    "能",
+    "可以",
+    "去",
+    "一下",
+    "请问",
+    "帮",
+    "给",
+    // Question words and what every item has: they say nothing of which one is meant.
+    "什么",
+    "有什么",
+    "哪些",
+    "有没有",
+    "需要",
+    "手续",
+    "要办",
 ];
 
 /// English words that carry no meaning for finding an item.
