@@ -177,6 +177,7 @@ pub struct Answer {
 pub struct UnhelpfulMark {
     pub terminal_id: String,
     pub answer_id: String,
+    #[serde(deserialize_with = "crate::whole::number")]
     pub answer_version: u32,
     /// The question as asked, with every run of digits masked (`mask_digits`): a resident may type an ID or
     /// phone number into it.
