@@ -318,6 +318,16 @@ impl Drop for Terminal {
     }
 }
 
+/// What the screen says aloud through the loudspeaker (the parts not kept for headphones).
+pub fn said_aloud(k: &Kiosk) -> Vec<String> {
+    kiosk_ui::present::narration::narrate(&k.terminal.borrow(), &k.ui)
+        .parts
+        .into_iter()
+        .filter(|p| !p.private)
+        .map(|p| p.text)
+        .collect()
+}
+
 /// Every label, value and description in a window's UI tree (to look for traces of a resident).
 pub fn ui_text(root: &impl ElementRoot) -> String {
     let mut s = String::new();

@@ -259,13 +259,8 @@ fn english_elder_mode_asks_back_and_speaks_the_answer() {
     term.touch("I have retired: how do I get my pension?");
     assert!(!find(&k.ui, "Do you already receive a monthly pension?").is_empty());
     term.touch("Yes, I receive it");
+    let public = said_aloud(&k);
     let said = kiosk_ui::present::narration::narrate(&k.terminal.borrow(), &k.ui);
-    let public: Vec<&str> = said
-        .parts
-        .iter()
-        .filter(|p| !p.private)
-        .map(|p| p.text.as_str())
-        .collect();
     assert!(
         public
             .iter()

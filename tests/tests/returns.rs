@@ -342,13 +342,7 @@ fn the_checks_are_said_in_english_elder_mode_and_fixed_with_one_touch() {
         "{:?}",
         concerns(&k)
     );
-    let said = kiosk_ui::present::narration::narrate(&k.terminal.borrow(), &k.ui);
-    let public: String = said
-        .parts
-        .iter()
-        .filter(|p| !p.private)
-        .map(|p| p.text.as_str())
-        .collect();
+    let public: String = said_aloud(&k).concat();
     assert!(
         public.contains("Before you submit: Part of \"经营场所平面布局图\" is outside the photo."),
         "{public}"

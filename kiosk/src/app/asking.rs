@@ -117,11 +117,7 @@ impl Kiosk {
         let weak = Rc::downgrade(self);
         ask.on_key(move |key| {
             if let Some(k) = weak.upgrade() {
-                let first = k
-                    .candidates()
-                    .into_iter()
-                    .next()
-                    .map(|c| (c.text, c.consumed));
+                let first = k.first_candidate();
                 k.intent(Intent::Ask(AskIntent::Key {
                     key: key.to_string(),
                     first,

@@ -470,6 +470,14 @@ impl Kiosk {
     }
 
     /// The candidates of the pinyin bar for what is being composed.
+    /// The first candidate (its text and the letters it spells), which the space bar picks.
+    pub fn first_candidate(&self) -> Option<(String, usize)> {
+        self.candidates()
+            .into_iter()
+            .next()
+            .map(|c| (c.text, c.consumed))
+    }
+
     pub fn candidates(&self) -> Vec<kiosk_ime::Candidate> {
         let t = self.terminal.borrow();
         match (composition(&t), self.ime.get()) {

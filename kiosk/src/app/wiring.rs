@@ -135,11 +135,7 @@ impl Kiosk {
         let weak = Rc::downgrade(self);
         form.on_field_key(move |key| {
             if let Some(k) = weak.upgrade() {
-                let first = k
-                    .candidates()
-                    .into_iter()
-                    .next()
-                    .map(|c| (c.text, c.consumed));
+                let first = k.first_candidate();
                 k.intent(Intent::FieldKey {
                     key: key.to_string(),
                     first,
