@@ -13,6 +13,8 @@ const QUESTIONS: &str = include_str!("questions.tsv");
 const HELD_OUT: &str = include_str!("questions-heldout.tsv");
 /// Written after 杨小通's answers (and their ways of asking), before anything was tuned against it.
 const HELD_OUT_2: &str = include_str!("questions-heldout-2.tsv");
+/// Written before the search's character fallback, to measure it.
+const HELD_OUT_3: &str = include_str!("questions-heldout-3.tsv");
 
 struct Labelled<'a> {
     question: &'a str,
@@ -51,6 +53,7 @@ fn main() {
         ("tuning set", QUESTIONS),
         ("held-out set", HELD_OUT),
         ("second held-out set", HELD_OUT_2),
+        ("third held-out set", HELD_OUT_3),
     ];
     for (name, set) in sets {
         run(name, &labelled(set), &catalog, &index);

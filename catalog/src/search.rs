@@ -163,12 +163,35 @@ struct Entry {
     pinyin: String,
     initials: String,
     synonym_pinyin: Vec<(String, String)>,
+    /// The Chinese characters of the name and synonyms, each once (for the character fallback).
+    chars: Vec<char>,
+}
+
+/// Characters that say nothing of which item is meant (question words, 我, 的, 一家…).
+const STOP_CHARS: &str =
+    "我你他她的了吗呢吧啊么什怎哪些有没要想能可以去办理一个家请问帮给在是和或就都也还这那";
+
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
+}
+
+/// The distinct Chinese characters of a text that carry meaning.
+fn meaningful_chars(text: &str) -> Vec<char> {
+    let mut v: Vec<char> = text
+        .chars()
+        .filter(|c| is_han(*c) && !STOP_CHARS.contains(*c))
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 /// The search index of a catalogue; build once (jieba's dictionary takes a moment to load).
 pub struct Index {
     entries: Vec<Entry>,
     words: SearchEngine<usize, TokenId, Words>,
+    /// How many entries have each character (its rarity weighs a shared character).
+    char_df: std::collections::HashMap<char, usize>,
 }
 
 impl Index {
@@ -228,6 +251,7 @@ impl Index {
                     pinyin,
                     initials,
                     synonym_pinyin: d.synonyms.iter().map(|s| pinyin_of(s)).collect(),
+                    chars: meaningful_chars(&format!("{} {}", d.name, d.synonyms.join(" "))),
                 }
             })
             .collect();
@@ -241,7 +265,17 @@ impl Index {
             docs,
         )
         .build();
-        Self { entries, words }
+        let mut char_df = std::collections::HashMap::new();
+        for e in &entries {
+            for c in &e.chars {
+                *char_df.entry(*c).or_insert(0) += 1;
+            }
+        }
+        Self {
+            entries,
+            words,
+            char_df,
+        }
     }
 
     fn direct(e: &Entry, q: &str) -> Option<Match> {
@@ -276,6 +310,36 @@ impl Index {
             return Some(Match::SynonymPinyin);
         }
         None
+    }
+
+    /// When neither a name nor a word matched (a word the dictionary does not know, 奶茶店 for 开店): the
+    /// entries sharing at least two meaningful characters with the query, the rarer the character the more it
+    /// counts. Hand-written: no crate does this over a catalogue's own names.
+    fn by_characters(&self, q: &str) -> Vec<(Hit, usize)> {
+        let asked = meaningful_chars(q);
+        let n = self.entries.len().max(1) as f32;
+        self.entries
+            .iter()
+            .filter_map(|e| {
+                let shared: Vec<&char> = asked.iter().filter(|c| e.chars.contains(c)).collect();
+                if shared.len() < 2 {
+                    return None;
+                }
+                let weight: f32 = shared
+                    .iter()
+                    .map(|c| (n / *self.char_df.get(c).unwrap_or(&1) as f32).ln() + 1.0)
+                    .sum();
+                Some((
+                    Hit {
+                        code: e.code.clone(),
+                        name: e.display.clone(),
+                        score: weight,
+                        matched: Match::Words,
+                    },
+                    e.name.chars().count(),
+                ))
+            })
+            .collect()
     }
 
     /// The items that match `query`, best first, at most `limit`.
@@ -315,6 +379,9 @@ impl Index {
                 ))
             })
             .collect();
+        if hits.is_empty() {
+            hits = self.by_characters(&q);
+        }
         // Best score first; a shorter name first among equals (the more specific item); then the file's order.
         hits.sort_by(|(a, la), (b, lb)| b.score.total_cmp(&a.score).then(la.cmp(lb)));
         hits.into_iter().take(limit).map(|(h, _)| h).collect()

@@ -165,6 +165,11 @@ fn the_benchs_labelled_questions_name_items_of_the_catalogue() {
             include_str!("../benches/questions-heldout-2.tsv"),
             60,
         ),
+        (
+            "questions-heldout-3.tsv",
+            include_str!("../benches/questions-heldout-3.tsv"),
+            60,
+        ),
     ] {
         let rows: Vec<&str> = text
             .lines()
