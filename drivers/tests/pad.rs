@@ -100,9 +100,14 @@ async fn a_silent_pad_is_down_within_2_s_and_an_unplugged_one_comes_back() {
     assert!(wait_for(&mut rx, Duration::from_secs(4), is_online)
         .await
         .is_some());
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    // The new pad is told what to show again.
-    assert_eq!(sim.view().unwrap().prompt, "欢迎");
+    // The new pad is told what to show again (waited for, not slept on).
+    let shown = tokio::time::timeout(Duration::from_secs(5), async {
+        while sim.view().is_none_or(|v| v.prompt != "欢迎") {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await;
+    assert!(shown.is_ok(), "the replugged pad shows {:?}", sim.view());
     sim.press(3);
     assert!(wait_for(
         &mut rx,
