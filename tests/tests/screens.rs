@@ -35,6 +35,8 @@ enum PageUnderTest {
     NotDone,
     /// 杨小通: an answer after one question asked back.
     Ask,
+    /// 杨小通's service map: the 15-minute circle and where else the item is done.
+    AskMap,
     /// 视频办: nobody answered within the minute; a call-back or keep waiting.
     CallNoAnswer,
     /// The call-back number pad.
@@ -70,7 +72,7 @@ fn drive_to(term: &Terminal, page: PageUnderTest) {
             kiosk.intent(Intent::Category("household".into()));
             return;
         }
-        PageUnderTest::Ask => {
+        PageUnderTest::Ask | PageUnderTest::AskMap => {
             use kiosk::session::AskIntent;
             assert!(kiosk.wait_knowledge(std::time::Duration::from_secs(30)));
             kiosk.intent(Intent::Ask(AskIntent::Open));
@@ -81,6 +83,9 @@ fn drive_to(term: &Terminal, page: PageUnderTest) {
                 question: "care".into(),
                 value: "不需要".into(),
             }));
+            if page == PageUnderTest::AskMap {
+                kiosk.intent(Intent::Ask(AskIntent::Map(true)));
+            }
             return;
         }
         PageUnderTest::NotDone => {
@@ -286,6 +291,7 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
             PageUnderTest::Done => "done",
             PageUnderTest::NotDone => "not-done",
             PageUnderTest::Ask => "ask",
+            PageUnderTest::AskMap => "ask-map",
             PageUnderTest::CallNoAnswer => "call-no-answer",
             PageUnderTest::CallPhone => "call-phone",
             PageUnderTest::CallEnded => "call-ended",
@@ -358,6 +364,7 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
             }
         }
         PageUnderTest::NotDone => expected.extend(["缺少材料", "提交"]),
+        PageUnderTest::AskMap => expected.extend(["打印地址", "殷行街道社区事务受理服务中心"]),
         PageUnderTest::Ask => expected.extend([
             "老年综合津贴",
             "在本机办理：老年综合津贴申请",
@@ -486,6 +493,7 @@ fn check_screen(profile_name: &str, elder: bool, page: PageUnderTest) {
         PageUnderTest::Done => inked.extend(["非常满意", "提交评价"]),
         PageUnderTest::NotDone => inked.extend(["缺少材料"]),
         PageUnderTest::Ask => inked.extend(["老年综合津贴", "没有帮助"]),
+        PageUnderTest::AskMap => inked.extend(["殷行街道社区事务受理服务中心"]),
         PageUnderTest::CallNoAnswer => inked.extend(["留下电话，稍后回电", "挂断"]),
         PageUnderTest::CallPhone => inked.extend(["确认回电", "退格"]),
         PageUnderTest::CallEnded => inked.extend(["非常满意", "不评价，返回"]),
@@ -813,6 +821,7 @@ every_way! {
     done => PageUnderTest::Done,
     not_done => PageUnderTest::NotDone,
     ask => PageUnderTest::Ask,
+    ask_map => PageUnderTest::AskMap,
     call_no_answer => PageUnderTest::CallNoAnswer,
     call_phone => PageUnderTest::CallPhone,
     call_ended => PageUnderTest::CallEnded,

@@ -23,6 +23,23 @@ pub fn detail(p: &ServicePoint, metres: f64, lang: Language) -> String {
     parts.join(" · ")
 }
 
+/// A place's name as the drawing shows it: what tells it apart (the list beside has the whole name).
+fn short_name(p: &ServicePoint, lang: Language) -> String {
+    match lang {
+        Language::Zh => p
+            .name
+            .replace("社区事务受理服务中心", "受理中心")
+            .replace("社区党群服务站", "服务站")
+            .replace("社区服务驿站", "驿站"),
+        Language::En => p
+            .name_en
+            .split([',', ' '])
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
 fn kind_code(k: PlaceKind) -> i32 {
     match k {
         PlaceKind::District => 0,
@@ -64,7 +81,7 @@ pub fn present(
             inside(xy).then(|| MapPoint {
                 x: xy.0 as f32,
                 y: xy.1 as f32,
-                name: lang.pick(&p.name, &p.name_en).as_str().into(),
+                name: short_name(p, lang).into(),
                 kind: kind_code(p.kind),
                 offers: shown.contains(&p.id.as_str()),
             })
