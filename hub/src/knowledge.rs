@@ -22,8 +22,16 @@ use std::sync::Arc;
 /// The kind of the unhelpful marks among the records.
 pub const UNHELPFUL: &str = "unhelpful";
 
-/// The bundle a new database starts with.
-const SHIPPED: &str = include_str!("../../data/knowledge.toml");
+/// Why a bundle is not published.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    /// It does not fit the catalogue terminals ship (an unknown item, choice or place, an item with no
+    /// answer): terminals would refuse it and keep the last one, so the hub refuses it first and says why.
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
 
 /// The largest bundle the hub publishes (the shipped one is about 40 KB).
 pub const MAX_BUNDLE: usize = 1024 * 1024;
@@ -70,8 +78,15 @@ impl Platform {
         .transpose()
     }
 
-    /// Publishes `kb` as the next version; returns it.
-    pub async fn publish_knowledge(&self, mut kb: KnowledgeBundle) -> Result<u32, DbError> {
+    /// Publishes `kb` as the next version, once it fits the shipped catalogue; returns the version.
+    pub async fn publish_knowledge(&self, mut kb: KnowledgeBundle) -> Result<u32, PublishError> {
+        let catalog = kiosk_catalog::Catalog::bundled()
+            .map_err(|e| PublishError::Invalid(format!("the shipped catalogue: {e:?}")))?;
+        let problems = kiosk_catalog::knowledge::check(&kb, &catalog);
+        if !problems.is_empty() {
+            let said: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+            return Err(PublishError::Invalid(said.join("; ")));
+        }
         let next = self
             .knowledge()
             .await?
@@ -85,7 +100,8 @@ impl Platform {
         .bind(body)
         .bind(now_ms())
         .execute(self.db.pool())
-        .await?;
+        .await
+        .map_err(DbError::from)?;
         Ok(kb.version)
     }
 
@@ -94,9 +110,12 @@ impl Platform {
         if self.knowledge().await?.is_some() {
             return Ok(());
         }
-        let kb: KnowledgeBundle =
-            toml::from_str(SHIPPED).map_err(|e| DbError::Corrupt(e.to_string()))?;
-        let v = self.publish_knowledge(kb).await?;
+        let kb = kiosk_catalog::knowledge::from_toml(kiosk_catalog::knowledge::BUNDLED_KNOWLEDGE)
+            .map_err(|e| DbError::Corrupt(e.to_string()))?;
+        let v = self.publish_knowledge(kb).await.map_err(|e| match e {
+            PublishError::Db(e) => e,
+            PublishError::Invalid(why) => DbError::Corrupt(why),
+        })?;
         tracing::info!(
             version = v,
             "knowledge base created from the shipped bundle"
@@ -205,15 +224,4 @@ pub(crate) async fn unhelpful(
     Json(m): Json<UnhelpfulMark>,
 ) -> Response {
     take(&p, &who, &headers, &m).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_shipped_bundle_reads() {
-        let kb: KnowledgeBundle = toml::from_str(SHIPPED).unwrap();
-        assert!(kb.answers.iter().any(|a| a.id == "pension-retire"));
-    }
 }

@@ -276,7 +276,11 @@ pub(crate) async fn publish_knowledge(
     }
     match p.publish_knowledge(kb).await {
         Ok(version) => Json(serde_json::json!({ "version": version })).into_response(),
-        Err(e) => storage(e),
+        Err(crate::knowledge::PublishError::Invalid(why)) => refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("知识库与事项目录不符：{why}"),
+        ),
+        Err(crate::knowledge::PublishError::Db(e)) => storage(e),
     }
 }
 

@@ -75,6 +75,15 @@ fn knowledge_at_the_hub(database: Option<String>) {
     let card = s.answers.iter().find(|a| a.id == "sb-005").expect("row");
     assert_eq!((card.unhelpful, card.stale), (0, false));
 
+    // A bundle that does not fit the catalogue is refused and says why; nothing is published.
+    let mut broken = kb.clone();
+    broken.answers[0].item = Some("XX-999".into());
+    match rt.block_on(hub.publish_knowledge(broken)) {
+        Err(kiosk_hub::knowledge::PublishError::Invalid(why)) => {
+            assert!(why.contains("XX-999"), "{why}")
+        }
+        other => panic!("published: {other:?}"),
+    }
     // Version 2 is published; the terminal that had 1 gets it.
     let mut next = kb.clone();
     next.answers.retain(|a| a.id != "school-local");

@@ -2,7 +2,7 @@
 //! qualifies, time limit, office, materials from the catalogue; fee, where else to go and the source from the
 //! knowledge base) and what to do with one touch.
 
-use super::application::zh_en;
+use super::application::{update, zh_en};
 use crate::{AskAdapter, AskChoice, AskState, ItemHit, KioskWindow, Row};
 use kiosk_api::knowledge::Answer;
 use kiosk_catalog::assistant::Reply;
@@ -10,7 +10,7 @@ use kiosk_catalog::Catalog;
 use kiosk_core::application::PrintState;
 use kiosk_core::session::Terminal;
 use kiosk_core::Language;
-use slint::{ComponentHandle, ModelRc, SharedString, VecModel};
+use slint::{ComponentHandle, SharedString};
 
 /// What the kiosk worked out from the knowledge base it holds, for the page.
 pub struct Shown<'a> {
@@ -24,10 +24,6 @@ pub struct Shown<'a> {
     /// The places and roads of the service map, and where the terminal stands on it.
     pub bundle: &'a kiosk_api::knowledge::KnowledgeBundle,
     pub here: Option<(f64, f64)>,
-}
-
-fn model<T: Clone + 'static>(rows: Vec<T>) -> ModelRc<T> {
-    ModelRc::new(VecModel::from(rows))
 }
 
 /// The facts of an answer, in the resident's language.
@@ -117,24 +113,37 @@ pub fn present(ui: &KioskWindow, t: &Terminal, shown: Option<Shown<'_>>) {
     ask.set_latin(a.latin);
     ask.set_question(a.question.as_deref().unwrap_or_default().into());
     ask.set_marked(a.marked);
+    // Before the knowledge base is built (a moment after start), a question finds nothing yet: the page says
+    // so and points at a person, rather than sit still.
     let Some(shown) = shown else {
+        ask.set_state(if a.question.is_some() {
+            AskState::Nothing
+        } else {
+            AskState::Typing
+        });
         return;
     };
-    ask.set_candidates(model(
+    update(
+        ask.get_candidates(),
         shown
             .candidates
             .iter()
             .map(|c| SharedString::from(c.as_str()))
             .collect(),
-    ));
-    ask.set_common(model(
+        |a, b| a == b,
+        |m| ask.set_candidates(m),
+    );
+    update(
+        ask.get_common(),
         shown
             .common
             .iter()
             .filter_map(|c| lang.pick(c.common.as_deref(), c.common_en.as_deref()))
             .map(SharedString::from)
             .collect(),
-    ));
+        |a, b| a == b,
+        |m| ask.set_common(m),
+    );
     ask.set_edition(
         match lang {
             Language::Zh => format!("杨小通知识库 第{}版（本机离线可用）", shown.version),
@@ -164,7 +173,8 @@ pub fn present(ui: &KioskWindow, t: &Terminal, shown: Option<Shown<'_>>) {
                 }
                 .into(),
             );
-            ask.set_choices(model(
+            update(
+                ask.get_choices(),
                 question
                     .choices
                     .iter()
@@ -174,7 +184,9 @@ pub fn present(ui: &KioskWindow, t: &Terminal, shown: Option<Shown<'_>>) {
                         label: lang.pick(&c.label, &c.label_en).as_str().into(),
                     })
                     .collect(),
-            ));
+                |a, b| a == b,
+                |m| ask.set_choices(m),
+            );
         }
         Some(Reply::Answer { answer, also }) => {
             ask.set_state(AskState::Answer);
@@ -190,7 +202,12 @@ pub fn present(ui: &KioskWindow, t: &Terminal, shown: Option<Shown<'_>>) {
                 .as_ref()
                 .map(|r| r.age)
                 .filter(|_| !about_other);
-            ask.set_facts(model(facts(answer, shown.catalog, age, lang)));
+            update(
+                ask.get_facts(),
+                facts(answer, shown.catalog, age, lang),
+                |a, b| a == b,
+                |m| ask.set_facts(m),
+            );
             let go = lang.pick(answer.go.as_deref(), answer.go_en.as_deref());
             ask.set_go(
                 go.map(|g| {
@@ -267,7 +284,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, shown: Option<Shown<'_>>) {
                 .map(|i| super::item_hit(i, lang))
                 .collect();
             also.dedup_by(|a, b| a.code == b.code);
-            ask.set_also(model(also));
+            update(ask.get_also(), also, |a, b| a == b, |m| ask.set_also(m));
         }
     }
 }

@@ -2,11 +2,12 @@
 //! circle around the terminal drawn to scale (streets named), in the map's drawing units (see
 //! `kiosk_catalog::places`).
 
+use super::application::update;
 use crate::{AskAdapter, KioskWindow, MapPoint, MapRoad, PlaceRow};
 use kiosk_api::knowledge::{KnowledgeBundle, PlaceKind, ServicePoint};
 use kiosk_catalog::places::{self, CIRCLE_M, SPAN_M, VIEW};
 use kiosk_core::Language;
-use slint::{ComponentHandle, ModelRc, VecModel};
+use slint::ComponentHandle;
 
 /// What a place's line says: the walk, the address, the hours, a remote window.
 pub fn detail(p: &ServicePoint, metres: f64, lang: Language) -> String {
@@ -69,7 +70,7 @@ pub fn present(
             near: *m <= CIRCLE_M,
         })
         .collect();
-    ask.set_places(ModelRc::new(VecModel::from(rows)));
+    update(ask.get_places(), rows, |a, b| a == b, |m| ask.set_places(m));
     let shown: Vec<&str> = found.iter().map(|(p, _)| p.id.as_str()).collect();
     let inside = |(x, y): (f64, f64)| (0.0..=VIEW).contains(&x) && (0.0..=VIEW).contains(&y);
     let points: Vec<MapPoint> = kb
@@ -87,7 +88,12 @@ pub fn present(
             })
         })
         .collect();
-    ask.set_map_points(ModelRc::new(VecModel::from(points)));
+    update(
+        ask.get_map_points(),
+        points,
+        |a, b| a == b,
+        |m| ask.set_map_points(m),
+    );
     let roads: Vec<MapRoad> = kb
         .roads
         .iter()
@@ -100,7 +106,12 @@ pub fn present(
             })
         })
         .collect();
-    ask.set_map_roads(ModelRc::new(VecModel::from(roads)));
+    update(
+        ask.get_map_roads(),
+        roads,
+        |a, b| a == b,
+        |m| ask.set_map_roads(m),
+    );
     ask.set_map_circle((CIRCLE_M / SPAN_M * VIEW / 2.0) as f32);
     ask.set_map_scale((500.0 / SPAN_M * VIEW / 2.0) as f32);
 }
