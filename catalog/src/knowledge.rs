@@ -24,15 +24,23 @@ pub fn from_toml(src: &str) -> Result<KnowledgeBundle, KnowledgeError> {
     toml::from_str(src).map_err(|e| KnowledgeError::Syntax(e.to_string()))
 }
 
-/// The bundled knowledge base, checked against `catalog`.
-pub fn bundled(catalog: &Catalog) -> Result<KnowledgeBundle, Vec<KnowledgeError>> {
-    let kb = from_toml(BUNDLED_KNOWLEDGE).map_err(|e| vec![e])?;
-    let problems = check(&kb, catalog);
+/// The bundled knowledge base, checked against `catalog` (every problem in one line if it does not fit).
+pub fn bundled(catalog: &Catalog) -> Result<KnowledgeBundle, String> {
+    let kb = from_toml(BUNDLED_KNOWLEDGE).map_err(|e| e.to_string())?;
+    fits(&kb, catalog).map(|()| kb)
+}
+
+/// Whether a bundle fits the catalogue; if not, every problem in one line (for a log or a refusal).
+pub fn fits(kb: &KnowledgeBundle, catalog: &Catalog) -> Result<(), String> {
+    let problems = check(kb, catalog);
     if problems.is_empty() {
-        Ok(kb)
-    } else {
-        Err(problems)
+        return Ok(());
     }
+    Err(problems
+        .iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join("; "))
 }
 
 fn is_date(s: &str) -> bool {

@@ -82,11 +82,7 @@ impl Platform {
     pub async fn publish_knowledge(&self, mut kb: KnowledgeBundle) -> Result<u32, PublishError> {
         let catalog = kiosk_catalog::Catalog::bundled()
             .map_err(|e| PublishError::Invalid(format!("the shipped catalogue: {e:?}")))?;
-        let problems = kiosk_catalog::knowledge::check(&kb, &catalog);
-        if !problems.is_empty() {
-            let said: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-            return Err(PublishError::Invalid(said.join("; ")));
-        }
+        kiosk_catalog::knowledge::fits(&kb, &catalog).map_err(PublishError::Invalid)?;
         let next = self
             .knowledge()
             .await?

@@ -58,8 +58,7 @@ impl Knowledge {
         match kiosk_catalog::knowledge::bundled(catalog) {
             Ok(kb) => self.build(kb, catalog),
             Err(problems) => {
-                let problems: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-                tracing::error!(problems = %problems.join("; "), "the shipped knowledge base is not valid");
+                tracing::error!(%problems, "the shipped knowledge base is not valid")
             }
         }
     }
@@ -68,16 +67,7 @@ impl Knowledge {
 /// A bundle read from JSON (the platform's reply or the kept file), taken only if it fits the catalogue.
 pub fn accept(json: &[u8], catalog: &kiosk_catalog::Catalog) -> Result<KnowledgeBundle, String> {
     let kb: KnowledgeBundle = serde_json::from_slice(json).map_err(|e| e.to_string())?;
-    let problems = kiosk_catalog::knowledge::check(&kb, catalog);
-    if problems.is_empty() {
-        Ok(kb)
-    } else {
-        Err(problems
-            .iter()
-            .map(|p| p.to_string())
-            .collect::<Vec<_>>()
-            .join("; "))
-    }
+    kiosk_catalog::knowledge::fits(&kb, catalog).map(|()| kb)
 }
 
 /// Keeps a synced bundle for the next start, written whole or not at all.
@@ -272,10 +262,8 @@ impl Kiosk {
             Ok(None) => tracing::debug!("the knowledge base is the platform's latest"),
             Ok(Some(kb)) if Some(kb.version) <= self.knowledge_version() => {}
             Ok(Some(kb)) => {
-                let problems = kiosk_catalog::knowledge::check(&kb, &items.catalog);
-                if !problems.is_empty() {
-                    let problems: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-                    tracing::warn!(version = kb.version, problems = %problems.join("; "),
+                if let Err(problems) = kiosk_catalog::knowledge::fits(&kb, &items.catalog) {
+                    tracing::warn!(version = kb.version, %problems,
                         "the platform's knowledge base does not fit this terminal's catalogue; the last one stays");
                     return;
                 }
