@@ -38,13 +38,16 @@ KIOSK_CARGO_BUILD_OPTS = \
 KIOSK_DATA_DIR = /usr/share/kiosk
 KIOSK_FONT_DIR = $(KIOSK_DATA_DIR)/fonts
 
-# bindgen (nokhwa's V4L2 bindings) loads Buildroot's host libclang and parses the target's headers.
+# bindgen (nokhwa's V4L2 bindings) loads Buildroot's host libclang and parses the target's headers. The relative relocations
+# are packed (DT_RELR, 1.2 MB of the binary's size budget as plain entries; scripts/link-aarch64): ld packs them
+# on aarch64 from binutils 2.43 on and ignores the option before, glibc loads them from 2.36 on.
 KIOSK_CARGO_ENV = \
 	LIBCLANG_PATH=$(HOST_DIR)/lib \
 	BINDGEN_EXTRA_CLANG_ARGS="--sysroot=$(STAGING_DIR)" \
 	PKG_CONFIG_ALLOW_CROSS=1 \
 	KIOSK_FONT_DIR=$(KIOSK_FONT_DIR) \
-	KIOSK_DATA_DIR=$(KIOSK_DATA_DIR)
+	KIOSK_DATA_DIR=$(KIOSK_DATA_DIR) \
+	CARGO_TARGET_$(call UPPERCASE,$(RUSTC_TARGET_NAME))_RUSTFLAGS="-C link-arg=-Wl,-z,pack-relative-relocs"
 
 # cargo-package vendors the crates in its download step, which a local source skips: vendor them after the
 # rsync instead, so that the build itself runs --offline like every cargo package (this step needs crates.io,

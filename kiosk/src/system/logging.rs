@@ -1,12 +1,23 @@
 //! Logging through `tracing`: readable lines on a terminal, the journal under systemd, `RUST_LOG` respected.
 //! Personal data never reaches a record in clear: it travels in `kiosk_drivers::Sensitive`.
 
-use tracing_subscriber::{layer::SubscriberExt, util::SubscriberInitExt, EnvFilter, Layer};
+use tracing_subscriber::filter::{LevelFilter, Targets};
+use tracing_subscriber::{layer::SubscriberExt, util::SubscriberInitExt, Layer};
+
+/// What is recorded: `RUST_LOG` as targets and levels (`warn`, `kiosk=debug,info`), else everything from info up.
+/// Targets, not `EnvFilter`: its span and field filters need a regex engine in the board's binary (0.3 MB of its
+/// size budget) and nobody filters a terminal's log by span.
+fn filter() -> Targets {
+    std::env::var("RUST_LOG")
+        .ok()
+        .and_then(|directives| directives.parse().ok())
+        .unwrap_or_else(|| Targets::new().with_default(LevelFilter::INFO))
+}
 
 /// Installs the global subscriber. Under systemd (which sets `JOURNAL_STREAM`) records go to the journal with
 /// their fields; elsewhere to standard error.
 pub fn init() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = filter();
     let journald = std::env::var_os("JOURNAL_STREAM").and_then(|_| tracing_journald::layer().ok());
     let registry = tracing_subscriber::registry().with(filter).with(Recent);
     let result = match journald {
@@ -29,7 +40,7 @@ pub fn init() {
 /// that look at the menu's log section. A subscriber already set wins.
 pub fn keep_recent() {
     let _ = tracing_subscriber::registry()
-        .with(EnvFilter::new("info"))
+        .with(Targets::new().with_default(LevelFilter::INFO))
         .with(Recent)
         .try_init();
 }
