@@ -4,29 +4,11 @@
 
 use crate::DocumentError;
 use ab_glyph::{Font as _, FontArc};
+use kiosk_fonts::{FontSet, LoadedFont};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-/// The bundled CJK font's two files (a Noto Sans SC subset: ASCII, Latin-1, all of GB2312), as the screen, the
-/// PDFs and the clerks' console use them. They are files next to the firmware, not bytes inside it: 6 MB the
-/// binary for the board need not carry (issue 10's size target), and one copy for every program that sets text.
-pub const REGULAR_FILE: &str = "NotoSansSC-Regular-subset.otf";
-pub const BOLD_FILE: &str = "NotoSansSC-Bold-subset.otf";
-
-/// Where a build looks for the bundled fonts unless `KIOSK_FONT_DIR` says otherwise at run time: the directory
-/// the build was given in `KIOSK_FONT_DIR` (the image's `/usr/share/kiosk/fonts`), else the repository's
-/// `ui/fonts`, for the simulated terminal, the hub and the tests run from a checkout.
-const BUILT_FONT_DIR: &str = match option_env!("KIOSK_FONT_DIR") {
-    Some(dir) => dir,
-    None => concat!(env!("CARGO_MANIFEST_DIR"), "/../ui/fonts"),
-};
-
-/// The directory the bundled fonts are read from.
-pub fn font_dir() -> PathBuf {
-    std::env::var_os("KIOSK_FONT_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(BUILT_FONT_DIR))
-}
+pub use kiosk_fonts::{font_dir, BOLD_FILE, REGULAR_FILE};
 
 /// A bundled font file that could not be used; the technician's message names the file.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -74,13 +56,6 @@ pub fn read_bundled(dir: &Path) -> Result<Bundled, FontFileError> {
     })
 }
 
-/// Where Debian and Buildroot put a full CJK font (the receipt printer uses the same ones).
-const SYSTEM_FONTS: [&str; 3] = [
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
-];
-
 #[derive(Clone)]
 pub(crate) struct Face {
     pub pdf: krilla::text::Font,
@@ -95,6 +70,15 @@ impl Face {
         Some(Self { pdf, metrics })
     }
 
+    /// A system font as krilla sets it (the same bytes; krilla embeds the face's subset).
+    fn of(font: &LoadedFont) -> Option<Self> {
+        let pdf = krilla::text::Font::new(font.bytes.into(), font.face)?;
+        Some(Self {
+            pdf,
+            metrics: font.font.clone(),
+        })
+    }
+
     pub fn has(&self, c: char) -> bool {
         self.metrics.glyph_id(c).0 != 0
     }
@@ -106,35 +90,58 @@ impl Face {
     }
 }
 
+/// The system's fonts for what the bundled one lacks, each character from the first that has it
+/// ([`kiosk_fonts::FontSet`]), with krilla's face of each made once.
+#[derive(Clone)]
+struct Fallback {
+    set: Arc<FontSet>,
+    faces: Arc<Vec<OnceLock<Option<Face>>>>,
+}
+
+impl Fallback {
+    fn new(set: Arc<FontSet>) -> Self {
+        let faces = Arc::new((0..set.len()).map(|_| OnceLock::new()).collect());
+        Self { set, faces }
+    }
+
+    fn face_for(&self, c: char) -> Option<&Face> {
+        let (i, font) = self.set.covering(c)?;
+        self.faces.get(i)?.get_or_init(|| Face::of(font)).as_ref()
+    }
+}
+
 /// The fonts a document is set in; load once and reuse for every document.
 #[derive(Clone)]
 pub struct Fonts {
-    pub(crate) main: Face,
-    pub(crate) fallback: Option<Face>,
+    main: Face,
+    fallback: Option<Fallback>,
 }
 
 /// The mark printed for a character no font has.
 pub const MISSING: char = '〓';
 
 impl Fonts {
-    /// The bundled font, and the first system CJK font found for rare characters. Without the bundled font
-    /// (a broken installation) the system font sets everything, so that a resident still gets the paper.
+    /// The bundled font, and the system's fonts for rare characters ([`FontSet::system`]).
     pub fn load() -> Result<Self, FontFileError> {
-        let system = SYSTEM_FONTS
-            .iter()
-            .find_map(|p| std::fs::read(p).ok())
-            .and_then(Face::load);
+        Self::with_system(FontSet::system())
+    }
+
+    /// The bundled font, and these fonts for what it lacks. Without the bundled font (a broken installation)
+    /// the first of them that loads sets everything, so that a resident still gets the paper.
+    pub fn with_system(set: Arc<FontSet>) -> Result<Self, FontFileError> {
         match Self::bundled_only() {
-            Ok(mut fonts) => {
-                fonts.fallback = system;
-                Ok(fonts)
-            }
-            Err(e) => system
-                .map(|main| Self {
+            Ok(fonts) => Ok(Self {
+                fallback: Some(Fallback::new(set)),
+                ..fonts
+            }),
+            Err(e) => {
+                let fallback = Fallback::new(set);
+                let main = fallback.face_for('中').cloned().ok_or(e)?;
+                Ok(Self {
                     main,
-                    fallback: None,
+                    fallback: Some(fallback),
                 })
-                .ok_or(e),
+            }
         }
     }
 
@@ -150,7 +157,7 @@ impl Fonts {
         })
     }
 
-    /// [`Fonts::load`] once per process (the system CJK fallback is a large file); every document shares them.
+    /// [`Fonts::load`] once per process; every document shares them.
     pub fn shared() -> Result<&'static Self, DocumentError> {
         static FONTS: OnceLock<Result<Fonts, FontFileError>> = OnceLock::new();
         FONTS
@@ -159,14 +166,21 @@ impl Fonts {
             .map_err(|e| DocumentError::Font(e.clone()))
     }
 
+    /// Whether a system font is there for what the bundled one lacks (which characters it covers is
+    /// [`Fonts::draws`]: Noto Sans CJK has no CJK Extension B).
     pub fn has_fallback(&self) -> bool {
-        self.fallback.is_some()
+        self.fallback
+            .as_ref()
+            .is_some_and(|f| f.set.any_installed())
     }
 
-    /// Whether a font of these draws `c` (a fallback font being there says nothing of what it covers:
-    /// Noto Sans CJK's first face has no CJK Extension B).
+    /// Whether a font of these draws `c`.
     pub fn draws(&self, c: char) -> bool {
-        self.main.has(c) || self.fallback.as_ref().is_some_and(|f| f.has(c))
+        self.main.has(c)
+            || self
+                .fallback
+                .as_ref()
+                .is_some_and(|f| f.face_for(c).is_some())
     }
 
     /// The face that draws `c`, and the character actually drawn (the mark when none has it).
@@ -174,9 +188,9 @@ impl Fonts {
         if self.main.has(c) || c.is_whitespace() {
             return (&self.main, c);
         }
-        match &self.fallback {
-            Some(f) if f.has(c) => (f, c),
-            _ => (&self.main, MISSING),
+        match self.fallback.as_ref().and_then(|f| f.face_for(c)) {
+            Some(face) => (face, c),
+            None => (&self.main, MISSING),
         }
     }
 

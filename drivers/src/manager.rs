@@ -21,13 +21,13 @@ use crate::pad::driver::{Pad, PadCommand, PadService};
 use crate::pad::sim::PadSim;
 use crate::printer::driver::{PrinterHandle, PrinterService, ReceiptPrinter};
 use crate::printer::protocol::{Fallback, Layout};
-use crate::printer::raster::LazyFont;
 use crate::printer::sim::PrinterSim;
 use crate::scanner::driver::{Scanner, ScannerConfig, ScannerService};
 use crate::scanner::protocol::{ScanProtocol, Terminator};
 use crate::scanner::sim::ScannerSim;
 use crate::spec::{Connection, DeviceSpec, Protocol, RareCharacters};
 use crate::{DeviceClass, DeviceEvent, DeviceId, Health, KeypadKey};
+use kiosk_fonts::FontSet;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -149,11 +149,11 @@ pub fn receipt_layout(rare: RareCharacters, replacement: char) -> Layout {
     if rare == RareCharacters::Replace {
         return replace;
     }
-    // The font file is only looked for here; it is loaded when a receipt first needs it.
-    let font = LazyFont::system();
-    match font.available() {
+    // The font files are only looked for here; each is read when a receipt first needs it.
+    let fonts = FontSet::system();
+    match fonts.any_installed() {
         true => Layout {
-            fallback: Fallback::Raster(Arc::new(font), replacement),
+            fallback: Fallback::Raster(fonts, replacement),
             ..Layout::default()
         },
         false => {

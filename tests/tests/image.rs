@@ -12,6 +12,9 @@ use std::process::Command;
 mod units;
 use units::*;
 
+#[path = "image/fonts.rs"]
+mod fonts;
+
 fn tree(p: &str) -> PathBuf {
     repo("buildroot").join(p)
 }
@@ -241,7 +244,7 @@ fn the_external_tree_is_complete_and_every_symbol_is_real() {
         mk.contains("$(BR2_EXTERNAL_KIOSK_PATH)/package/*/*.mk"),
         "external.mk includes every package: {mk}"
     );
-    assert_eq!(packages(), ["ipp-usb", "kiosk"]);
+    assert_eq!(packages(), ["hanazono-font", "ipp-usb", "kiosk"]);
     let cargo = read(&tree("package/kiosk/kiosk.mk"));
     assert!(
         cargo.contains("$(eval $(cargo-package))"),
@@ -432,6 +435,11 @@ fn the_units_and_udev_rules_parse_and_give_the_profile_its_devices() {
         .args(["verify", "--help"])
         .output()
         .is_ok_and(|o| o.status.success());
+    if !has_verify {
+        // systemd 252 (Debian 12) has no `udevadm verify` (it came in 253): the rules are checked by the parser
+        // above only. Said, not skipped silently.
+        eprintln!("udevadm verify: not in this systemd; the udev rules were checked by the test's own parser");
+    }
     if has_verify {
         let out = Command::new("udevadm")
             .arg("verify")

@@ -2,7 +2,6 @@
 //! raster fallback added here), the printer's replies (real-time status, end of job) to typed values, and the
 //! printer's side of the command stream for the simulator. Facts: `../shared/references/escpos.md`.
 
-use super::raster::LazyFont;
 use crate::codec::{Decoder, Fed};
 use crate::event::PaperState;
 use escpos::driver::Driver;
@@ -11,6 +10,7 @@ use escpos::utils::{
     JustifyMode, Protocol, QRCodeCorrectionLevel, QRCodeModel, QRCodeOption, RealTimeStatusRequest,
     RealTimeStatusResponse,
 };
+use kiosk_fonts::FontSet;
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -143,7 +143,7 @@ impl Receipt {
 pub enum Fallback {
     /// Print the whole line as an image drawn with this font (characters it lacks become the replacement; with
     /// no font at all, the line is printed as text with replacements).
-    Raster(Arc<LazyFont>, char),
+    Raster(Arc<FontSet>, char),
     /// Print this character instead.
     Replace(char),
 }
@@ -316,8 +316,8 @@ fn text_line<D: Driver>(
     };
     let text = match (&layout.fallback, rare) {
         (_, false) => text.to_string(),
-        (Fallback::Raster(font, repl), true) => {
-            let Some(font) = font.get() else {
+        (Fallback::Raster(fonts, repl), true) => {
+            if !fonts.any_installed() {
                 tracing::warn!(
                     "no CJK font for rare characters on receipts; they print as the replacement"
                 );
@@ -325,11 +325,11 @@ fn text_line<D: Driver>(
                 let (bytes, _, _) = encoding_rs::GB18030.encode(&t);
                 p.custom(&bytes).map_err(e)?.custom(b"\n").map_err(e)?;
                 return Ok(());
-            };
+            }
             let drawable: String = text
                 .chars()
                 .map(|c| {
-                    if font.has_glyph(c) {
+                    if c.is_whitespace() || fonts.covering(c).is_some() {
                         c
                     } else {
                         *replaced += 1;
@@ -338,7 +338,7 @@ fn text_line<D: Driver>(
                 })
                 .collect();
             // 24 dots is the height of the printer's normal font.
-            let raster = font.render(&drawable, 24 * size, layout.dots);
+            let raster = super::raster::render(fonts, &drawable, 24 * size, layout.dots);
             *rastered += 1;
             p.custom(&raster.to_escpos()).map_err(e)?;
             return Ok(());

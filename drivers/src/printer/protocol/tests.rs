@@ -1,6 +1,7 @@
 use super::*;
 use crate::codec::decode_all;
-use crate::printer::raster::RasterFont;
+use crate::printer::raster;
+use kiosk_fonts::{FontSet, LoadedFont};
 
 fn sample() -> Receipt {
     Receipt::new()
@@ -55,12 +56,8 @@ fn rare_characters_are_replaced_or_drawn() {
     let gb = encoding_rs::GB18030.encode("申请人 M□LLER").0.into_owned();
     assert!(out.bytes.windows(gb.len()).any(|w| w == gb));
 
-    let font = RasterFont::from_bytes(
-        include_bytes!("../../../../ui/fonts/NotoSansSC-Regular-subset.otf").to_vec(),
-    )
-    .unwrap();
     let layout = Layout {
-        fallback: Fallback::Raster(Arc::new(LazyFont::loaded(font)), '□'),
+        fallback: Fallback::Raster(Arc::new(subset()), '□'),
         ..Layout::default()
     };
     let out = encode(&r, &layout, job_id(2)).unwrap();
@@ -78,14 +75,17 @@ fn rare_characters_are_replaced_or_drawn() {
     );
 }
 
+/// The bundled font subset, as the only font of a set.
+fn subset() -> FontSet {
+    let bytes = include_bytes!("../../../../ui/fonts/NotoSansSC-Regular-subset.otf");
+    FontSet::of(LoadedFont::from_bytes(bytes, 0))
+}
+
 #[test]
 fn the_raster_holds_the_text() {
-    let font = RasterFont::from_bytes(
-        include_bytes!("../../../../ui/fonts/NotoSansSC-Regular-subset.otf").to_vec(),
-    )
-    .unwrap();
-    let empty = font.render("", 24, 576);
-    let text = font.render("MÜLLER 杨浦", 24, 576);
+    let fonts = subset();
+    let empty = raster::render(&fonts, "", 24, 576);
+    let text = raster::render(&fonts, "MÜLLER 杨浦", 24, 576);
     assert_eq!(empty.ink(), 0);
     assert!(text.ink() > 300, "{}", text.ink());
     // Ink only in the left part: the text is short.
