@@ -116,7 +116,16 @@ fn speech_stops_when_interrupted() {
     );
     let long = "欢迎使用政务服务自助终端。请插入身份证，或扫描随申码，或轻触屏幕开始办理。需要帮助请按呼叫帮办。";
     speaker.say(long, Lang::Zh);
-    std::thread::sleep(Duration::from_millis(800));
+    // Interrupted once it is being heard (its sound file begun), however long synthesis took on this machine.
+    let first = d.join("0001.wav");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !first.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first utterance never began"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
     speaker.say("好的", Lang::Zh);
     assert!(speaker.wait_idle(Duration::from_secs(30)));
     let h = speaker.history();

@@ -31,6 +31,8 @@ pub struct FaultProxy {
     fault: watch::Sender<Fault>,
     /// The request lines seen (method and path), with when: what the terminal tried and how often.
     pub requests: Arc<Mutex<Vec<(Instant, String)>>>,
+    /// Connections closed at once under [`Fault::Refuse`].
+    refused: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl FaultProxy {
@@ -39,6 +41,8 @@ impl FaultProxy {
         let (fault, watch) = watch::channel(Fault::Pass);
         let requests: Arc<Mutex<Vec<(Instant, String)>>> = Arc::default();
         let log = requests.clone();
+        let refused: Arc<std::sync::atomic::AtomicUsize> = Arc::default();
+        let count = refused.clone();
         let addr = rt.block_on(async move {
             let listener = TcpListener::bind("127.0.0.1:0")
                 .await
@@ -46,8 +50,8 @@ impl FaultProxy {
             let addr = listener.local_addr().expect("proxy address");
             tokio::spawn(async move {
                 while let Ok((client, _)) = listener.accept().await {
-                    let (watch, log) = (watch.clone(), log.clone());
-                    tokio::spawn(connection(client, upstream, watch, log));
+                    let (watch, log, count) = (watch.clone(), log.clone(), count.clone());
+                    tokio::spawn(connection(client, upstream, watch, log, count));
                 }
             });
             addr
@@ -56,7 +60,26 @@ impl FaultProxy {
             url: format!("http://{addr}/api/v1"),
             fault,
             requests,
+            refused,
         }
+    }
+
+    /// How many connections were refused so far.
+    pub fn refused(&self) -> usize {
+        self.refused.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Waits (up to `timeout`) until more than `before` connections were refused: the terminal tried while the
+    /// network would not have it. False when it never did.
+    pub async fn refused_after(&self, before: usize, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while self.refused() <= before {
+            if Instant::now() > deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        true
     }
 
     pub fn set(&self, f: Fault) {
@@ -113,10 +136,14 @@ async fn connection(
     upstream: SocketAddr,
     mut watch: watch::Receiver<Fault>,
     log: Arc<Mutex<Vec<(Instant, String)>>>,
+    refused: Arc<std::sync::atomic::AtomicUsize>,
 ) {
     let fault = *watch.borrow_and_update();
     match fault {
-        Fault::Refuse => drop(client),
+        Fault::Refuse => {
+            refused.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(client)
+        }
         Fault::Answer500 => {
             // Read the whole request (head and body) first, so that the answer is not lost to a reset.
             let mut buf = Vec::new();

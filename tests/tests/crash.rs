@@ -49,13 +49,38 @@ impl Proc {
     }
 }
 
-/// A small random number from the clock (no random crate for a test's timing).
+/// The drill's kill times come from one seed, printed at the start, so that a failing drill can be replayed:
+/// `KIOSK_DRILL_SEED=<seed> cargo test -p kiosk-tests --test crash`. Without it the seed is taken from the clock.
+fn seed() -> u64 {
+    static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *SEED.get_or_init(|| {
+        let seed = std::env::var("KIOSK_DRILL_SEED")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_nanos() as u64)
+                    .unwrap_or(7)
+            });
+        eprintln!("crash drill seed {seed} (KIOSK_DRILL_SEED={seed} replays these kill times)");
+        seed
+    })
+}
+
+/// The next number below `below` from the seeded sequence (xorshift64*; no random crate for a test's timing).
 fn random(below: u64) -> u64 {
-    let n = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos() as u64)
-        .unwrap_or(7);
-    (n ^ (n >> 7)) % below.max(1)
+    static STATE: std::sync::Mutex<u64> = std::sync::Mutex::new(0);
+    let mut state = STATE.lock().unwrap_or_else(|e| e.into_inner());
+    if *state == 0 {
+        *state = seed() | 1;
+    }
+    let mut x = *state;
+    x ^= x >> 12;
+    x ^= x << 25;
+    x ^= x >> 27;
+    *state = x;
+    x.wrapping_mul(0x2545_F491_4F6C_DD1D) % below.max(1)
 }
 
 fn free_port() -> u16 {

@@ -740,10 +740,15 @@ fn a_dropped_connection_comes_back_to_the_same_clerk() {
         recv_type(&mut clerk, "offer").await;
 
         // The network drops the terminal's connection, and refuses it for a moment.
+        let refused = proxy.refused();
         proxy.set(Fault::Refuse);
         recv_type(&mut clerk, "reconnecting").await;
         next_event(&mut call, "reconnecting", |e| *e == CallEvent::Reconnecting).await;
-        tokio::time::sleep(Duration::from_secs(1)).await;
+        // Held down until the terminal has tried again and been refused, not for a fixed time.
+        assert!(
+            proxy.refused_after(refused, Duration::from_secs(30)).await,
+            "the terminal never tried to reconnect"
+        );
         proxy.set(Fault::Pass);
 
         // Back: the same call, the same clerk, a new offer.
