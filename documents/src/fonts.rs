@@ -5,56 +5,11 @@
 use crate::DocumentError;
 use ab_glyph::{Font as _, FontArc};
 use kiosk_fonts::{FontSet, LoadedFont};
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
-pub use kiosk_fonts::{font_dir, BOLD_FILE, REGULAR_FILE};
-
-/// A bundled font file that could not be used; the technician's message names the file.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum FontFileError {
-    #[error("the font file {path} cannot be read: {reason}")]
-    Unreadable { path: PathBuf, reason: String },
-    #[error("the font file {path} is not an OpenType font")]
-    NotAFont { path: PathBuf },
-}
-
-/// The bundled fonts' bytes, read once and kept for the life of the process (the screen's font collection and
-/// every document borrow them).
-#[derive(Debug)]
-pub struct Bundled {
-    pub regular: &'static [u8],
-    pub bold: &'static [u8],
-}
-
-/// The bundled fonts from [`font_dir`], read at the first call; later calls answer the same.
-pub fn bundled() -> Result<&'static Bundled, FontFileError> {
-    static BUNDLED: OnceLock<Result<Bundled, FontFileError>> = OnceLock::new();
-    BUNDLED
-        .get_or_init(|| read_bundled(&font_dir()))
-        .as_ref()
-        .map_err(Clone::clone)
-}
-
-/// Reads both files of `dir` and checks that they parse as fonts.
-pub fn read_bundled(dir: &Path) -> Result<Bundled, FontFileError> {
-    let read = |name: &str| -> Result<&'static [u8], FontFileError> {
-        let path = dir.join(name);
-        let bytes = std::fs::read(&path).map_err(|e| FontFileError::Unreadable {
-            path: path.clone(),
-            reason: e.to_string(),
-        })?;
-        if ab_glyph::FontRef::try_from_slice(&bytes).is_err() {
-            return Err(FontFileError::NotAFont { path });
-        }
-        // Leaked on purpose: read once per process and used until it ends.
-        Ok(Box::leak(bytes.into_boxed_slice()))
-    };
-    Ok(Bundled {
-        regular: read(REGULAR_FILE)?,
-        bold: read(BOLD_FILE)?,
-    })
-}
+pub use kiosk_fonts::{
+    bundled, font_dir, read_bundled, Bundled, FontFileError, BOLD_FILE, REGULAR_FILE,
+};
 
 #[derive(Clone)]
 pub(crate) struct Face {
@@ -63,14 +18,7 @@ pub(crate) struct Face {
 }
 
 impl Face {
-    fn load(data: Vec<u8>) -> Option<Self> {
-        let shared: Arc<Vec<u8>> = Arc::new(data);
-        let pdf = krilla::text::Font::new(shared.clone().into(), 0)?;
-        let metrics = FontArc::try_from_vec((*shared).clone()).ok()?;
-        Some(Self { pdf, metrics })
-    }
-
-    /// A system font as krilla sets it (the same bytes; krilla embeds the face's subset).
+    /// A font as krilla sets it and ab_glyph measures it, over the same bytes (krilla embeds the face's subset).
     fn of(font: &LoadedFont) -> Option<Self> {
         let pdf = krilla::text::Font::new(font.bytes.into(), font.face)?;
         Some(Self {
@@ -147,8 +95,10 @@ impl Fonts {
 
     /// Only the bundled font (tests of the missing-character mark).
     pub fn bundled_only() -> Result<Self, FontFileError> {
-        let main =
-            Face::load(bundled()?.regular.to_vec()).ok_or_else(|| FontFileError::NotAFont {
+        let main = LoadedFont::from_bytes(bundled()?.regular, 0)
+            .as_ref()
+            .and_then(Face::of)
+            .ok_or_else(|| FontFileError::NotAFont {
                 path: font_dir().join(REGULAR_FILE),
             })?;
         Ok(Self {
@@ -202,30 +152,5 @@ impl Fonts {
                 face.advance(c, size)
             })
             .sum()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_missing_or_broken_font_file_is_named() {
-        let dir = std::env::temp_dir().join(format!("kiosk-fonts-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        match read_bundled(&dir) {
-            Err(FontFileError::Unreadable { path, .. }) => assert_eq!(path, dir.join(REGULAR_FILE)),
-            other => panic!("{other:?}"),
-        }
-        std::fs::copy(font_dir().join(REGULAR_FILE), dir.join(REGULAR_FILE)).unwrap();
-        std::fs::write(dir.join(BOLD_FILE), b"not a font").unwrap();
-        match read_bundled(&dir) {
-            Err(FontFileError::NotAFont { path }) => assert_eq!(path, dir.join(BOLD_FILE)),
-            other => panic!("{other:?}"),
-        }
-        std::fs::copy(font_dir().join(BOLD_FILE), dir.join(BOLD_FILE)).unwrap();
-        let fonts = read_bundled(&dir).expect("both files");
-        assert!(fonts.regular.len() > 1_000_000 && fonts.bold.len() > 1_000_000);
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

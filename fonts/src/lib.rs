@@ -33,6 +33,52 @@ pub fn font_dir() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(BUILT_FONT_DIR))
 }
 
+/// A bundled font file that could not be used; the technician's message names the file.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum FontFileError {
+    #[error("the font file {path} cannot be read: {reason}")]
+    Unreadable { path: PathBuf, reason: String },
+    #[error("the font file {path} is not an OpenType font")]
+    NotAFont { path: PathBuf },
+}
+
+/// The bundled fonts' bytes, read once and kept for the life of the process (the screen's font collection and
+/// every document borrow them).
+#[derive(Debug)]
+pub struct Bundled {
+    pub regular: &'static [u8],
+    pub bold: &'static [u8],
+}
+
+/// The bundled fonts from [`font_dir`], read at the first call; later calls answer the same.
+pub fn bundled() -> Result<&'static Bundled, FontFileError> {
+    static BUNDLED: OnceLock<Result<Bundled, FontFileError>> = OnceLock::new();
+    BUNDLED
+        .get_or_init(|| read_bundled(&font_dir()))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// Reads both files of `dir` and checks that they parse as fonts.
+pub fn read_bundled(dir: &Path) -> Result<Bundled, FontFileError> {
+    let read = |name: &str| -> Result<&'static [u8], FontFileError> {
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).map_err(|e| FontFileError::Unreadable {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        if ab_glyph::FontRef::try_from_slice(&bytes).is_err() {
+            return Err(FontFileError::NotAFont { path });
+        }
+        // Leaked on purpose: read once per process and used until it ends.
+        Ok(Box::leak(bytes.into_boxed_slice()))
+    };
+    Ok(Bundled {
+        regular: read(REGULAR_FILE)?,
+        bold: read(BOLD_FILE)?,
+    })
+}
+
 /// A font file and the face in it to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SystemFont {
@@ -161,12 +207,21 @@ impl FontSet {
             .clone()
     }
 
-    /// The bundled subset ([`font_dir`]), then these system fonts.
+    /// The bundled subset (the bytes [`bundled`] read, not read again), then these system fonts.
     pub fn bundled_then(fonts: &[SystemFont]) -> FontSet {
-        let bundled = (font_dir().join(REGULAR_FILE), 0);
-        Self::at(
-            std::iter::once(bundled).chain(fonts.iter().map(|f| (PathBuf::from(f.path), f.face))),
-        )
+        let mut set = Self::at(fonts.iter().map(|f| (PathBuf::from(f.path), f.face)));
+        let regular = bundled()
+            .ok()
+            .and_then(|b| LoadedFont::from_bytes(b.regular, 0));
+        set.slots.insert(
+            0,
+            Slot {
+                path: font_dir().join(REGULAR_FILE),
+                face: 0,
+                font: regular.map_or_else(OnceLock::new, |f| OnceLock::from(Some(f))),
+            },
+        );
+        set
     }
 
     /// Whether any of its fonts is there (cheap: looks for the files, reads none).

@@ -82,3 +82,23 @@ fn the_system_list_names_the_images_rare_character_font() {
         .covering('𪚥')
         .is_some_and(|(_, f)| f.has('𪚥')));
 }
+
+#[test]
+fn a_missing_or_broken_font_file_is_named() {
+    let dir = std::env::temp_dir().join(format!("kiosk-fonts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    match read_bundled(&dir) {
+        Err(FontFileError::Unreadable { path, .. }) => assert_eq!(path, dir.join(REGULAR_FILE)),
+        other => panic!("{other:?}"),
+    }
+    std::fs::copy(font_dir().join(REGULAR_FILE), dir.join(REGULAR_FILE)).unwrap();
+    std::fs::write(dir.join(BOLD_FILE), b"not a font").unwrap();
+    match read_bundled(&dir) {
+        Err(FontFileError::NotAFont { path }) => assert_eq!(path, dir.join(BOLD_FILE)),
+        other => panic!("{other:?}"),
+    }
+    std::fs::copy(font_dir().join(BOLD_FILE), dir.join(BOLD_FILE)).unwrap();
+    let fonts = read_bundled(&dir).expect("both files");
+    assert!(fonts.regular.len() > 1_000_000 && fonts.bold.len() > 1_000_000);
+    let _ = std::fs::remove_dir_all(&dir);
+}
