@@ -68,7 +68,8 @@ async fn a_missing_printer_fails_at_once_with_its_address() {
         .print(&Document::new("x", pdf("x")), quick(), |_, _| {})
         .await
         .unwrap_err();
-    assert!(start.elapsed() < Duration::from_secs(3));
+    // Generous: a refused connection fails at once; the bound only catches a hang.
+    assert!(start.elapsed() < Duration::from_secs(15));
     assert!(matches!(e, DeviceError::NotConnected { .. }), "{e:?}");
     assert!(e.to_string().contains(&uri), "{e}");
 }
@@ -96,7 +97,7 @@ async fn a_stopped_printer_ends_the_job_with_an_error_and_nothing_hangs() {
         .args(["-CONT", &pid])
         .status();
     assert!(
-        start.elapsed() < Duration::from_secs(4),
+        start.elapsed() < Duration::from_secs(15),
         "{:?}",
         start.elapsed()
     );
@@ -236,7 +237,7 @@ async fn the_service_reports_conditions_and_health_once_each_and_recovers_after_
     let id = DeviceId("a4".into());
     let (svc, handle) = A4Service::new(id, A4Printer::new(&sim.uri()).unwrap(), tx);
     tokio::spawn(svc.run());
-    wait_for(&mut rx, Duration::from_secs(3), common::is_online)
+    wait_for(&mut rx, Duration::from_secs(10), common::is_online)
         .await
         .expect("online");
 

@@ -216,7 +216,7 @@ async fn a_missing_chip_is_down_with_the_reason() {
         spec,
         tx,
     ));
-    let (e, _) = wait_for(&mut rx, Duration::from_secs(2), is_down)
+    let (e, _) = wait_for(&mut rx, Duration::from_secs(10), is_down)
         .await
         .expect("down");
     let DeviceEvent::Health {
@@ -336,7 +336,7 @@ async fn an_output_line_that_fails_is_down_with_the_reason() {
         beep_rx,
         tx,
     ));
-    let (e, _) = wait_for(&mut rx, Duration::from_secs(3), is_down)
+    let (e, _) = wait_for(&mut rx, Duration::from_secs(10), is_down)
         .await
         .expect("down");
     assert!(format!("{e:?}").contains("no such line"), "{e:?}");

@@ -70,7 +70,7 @@ async fn line_mode_scans_are_classified() {
         ("none", Terminator::None),
     ] {
         let (sim, mut rx, task) = start(&format!("line-{name}"), t, ScanProtocol::Line);
-        assert!(wait_for(&mut rx, Duration::from_secs(2), is_online)
+        assert!(wait_for(&mut rx, Duration::from_secs(10), is_online)
             .await
             .is_some());
         sim.show(SSM);
@@ -92,7 +92,7 @@ async fn line_mode_scans_are_classified() {
 #[tokio::test]
 async fn noise_and_an_overlong_line_do_not_stop_scanning() {
     let (sim, mut rx, task) = start_at("noisy", 115_200, Terminator::Cr, ScanProtocol::Line);
-    assert!(wait_for(&mut rx, Duration::from_secs(2), is_online)
+    assert!(wait_for(&mut rx, Duration::from_secs(10), is_online)
         .await
         .is_some());
     let mut junk = vec![b'9'; 8000];
@@ -111,7 +111,7 @@ async fn trigger_mode_scanners_read_when_asked() {
     ] {
         let (sim, mut rx, task) = start(name, Terminator::Cr, p);
         assert!(
-            wait_for(&mut rx, Duration::from_secs(3), is_online)
+            wait_for(&mut rx, Duration::from_secs(10), is_online)
                 .await
                 .is_some(),
             "{name}"
@@ -136,14 +136,14 @@ async fn trigger_mode_scanners_read_when_asked() {
 #[tokio::test]
 async fn a_newland_scanner_that_stops_answering_is_down_then_back() {
     let (sim, mut rx, task) = start("newland-silent", Terminator::Cr, ScanProtocol::Newland);
-    assert!(wait_for(&mut rx, Duration::from_secs(3), is_online)
+    assert!(wait_for(&mut rx, Duration::from_secs(10), is_online)
         .await
         .is_some());
     sim.set_behaviour(Behaviour::Silent);
     // Unplug and replug makes the driver set the scanner up again, which needs answers.
     sim.unplug();
     sim.replug();
-    assert!(wait_for(&mut rx, Duration::from_secs(3), is_down)
+    assert!(wait_for(&mut rx, Duration::from_secs(10), is_down)
         .await
         .is_some());
     sim.set_behaviour(Behaviour::Normal);
@@ -158,11 +158,11 @@ async fn a_newland_scanner_that_stops_answering_is_down_then_back() {
 #[tokio::test]
 async fn an_unplugged_scanner_comes_back_by_itself() {
     let (sim, mut rx, task) = start("unplug", Terminator::Cr, ScanProtocol::Line);
-    assert!(wait_for(&mut rx, Duration::from_secs(2), is_online)
+    assert!(wait_for(&mut rx, Duration::from_secs(10), is_online)
         .await
         .is_some());
     sim.unplug();
-    assert!(wait_for(&mut rx, Duration::from_secs(2), is_down)
+    assert!(wait_for(&mut rx, Duration::from_secs(10), is_down)
         .await
         .is_some());
     sim.replug();

@@ -33,6 +33,9 @@ pub struct FaultProxy {
     pub requests: Arc<Mutex<Vec<(Instant, String)>>>,
     /// Connections closed at once under [`Fault::Refuse`].
     refused: Arc<std::sync::atomic::AtomicUsize>,
+    /// Where new connections go: a hub restarted on a port of its own is followed here, so the terminal's
+    /// address stays the same without picking a port for the hub ahead of time.
+    upstream: Arc<Mutex<SocketAddr>>,
 }
 
 impl FaultProxy {
@@ -43,6 +46,8 @@ impl FaultProxy {
         let log = requests.clone();
         let refused: Arc<std::sync::atomic::AtomicUsize> = Arc::default();
         let count = refused.clone();
+        let upstream = Arc::new(Mutex::new(upstream));
+        let target = upstream.clone();
         let addr = rt.block_on(async move {
             let listener = TcpListener::bind("127.0.0.1:0")
                 .await
@@ -51,6 +56,7 @@ impl FaultProxy {
             tokio::spawn(async move {
                 while let Ok((client, _)) = listener.accept().await {
                     let (watch, log, count) = (watch.clone(), log.clone(), count.clone());
+                    let upstream = *target.lock().unwrap_or_else(|e| e.into_inner());
                     tokio::spawn(connection(client, upstream, watch, log, count));
                 }
             });
@@ -61,7 +67,13 @@ impl FaultProxy {
             fault,
             requests,
             refused,
+            upstream,
         }
+    }
+
+    /// New connections go to `upstream` from now on (open ones stay where they are).
+    pub fn retarget(&self, upstream: SocketAddr) {
+        *self.upstream.lock().unwrap_or_else(|e| e.into_inner()) = upstream;
     }
 
     /// How many connections were refused so far.

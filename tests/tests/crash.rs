@@ -83,15 +83,10 @@ fn random(below: u64) -> u64 {
     x.wrapping_mul(0x2545_F491_4F6C_DD1D) % below.max(1)
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-fn start_hub(dir: &str, listen: &str, enrol: bool) -> (Proc, Option<String>) {
-    let mut args = vec!["hub", "--data-dir", dir, "--listen", listen];
+/// Starts the hub on a port of its own choosing (port 0), so no other process can take the port between
+/// picking and binding it; returns it with the address it listens on and, when asked, an enrolment code.
+fn start_hub(dir: &str, enrol: bool) -> (Proc, std::net::SocketAddr, Option<String>) {
+    let mut args = vec!["hub", "--data-dir", dir, "--listen", "127.0.0.1:0"];
     if enrol {
         args.extend(["--enrol", "CRASH-1"]);
     }
@@ -99,13 +94,15 @@ fn start_hub(dir: &str, listen: &str, enrol: bool) -> (Proc, Option<String>) {
     let mut code = None;
     loop {
         match hub.line(Duration::from_secs(60)).as_deref() {
-            Some("listening") => break,
+            Some(l) if l.starts_with("listening ") => {
+                let addr = l[10..].parse().expect("the hub's address");
+                return (hub, addr, code);
+            }
             Some(l) if l.starts_with("code ") => code = Some(l[5..].to_string()),
             Some(_) => {}
             None => panic!("the hub did not start"),
         }
     }
-    (hub, code)
 }
 
 #[test]
@@ -118,10 +115,14 @@ fn sigkill_at_random_moments_loses_nothing_and_duplicates_nothing() {
     let (hub_dir, store_dir) = (root.join("hub"), root.join("terminal"));
     std::fs::create_dir_all(&store_dir).expect("store dir");
     let hub_dir_s = hub_dir.display().to_string();
-    let listen = format!("127.0.0.1:{}", free_port());
-    let url = format!("http://{listen}/api/v1");
-    let (mut hub, code) = start_hub(&hub_dir_s, &listen, true);
+    let (mut hub, addr, code) = start_hub(&hub_dir_s, true);
     let code = code.expect("an enrolment code");
+    // The terminal keeps one address; each restarted hub has a port of its own, and the proxy (letting
+    // everything through) follows it. While the hub is down, the proxy finds nobody there and drops the
+    // connection, as the hub's own closed port would.
+    let net = tokio::runtime::Runtime::new().expect("runtime");
+    let proxy = kiosk_tests::faults::FaultProxy::start(&net, addr);
+    let url = proxy.url.clone();
 
     let started = Instant::now();
     let mut next = 0; // the first case not yet acknowledged as committed
@@ -194,7 +195,9 @@ fn sigkill_at_random_moments_loses_nothing_and_duplicates_nothing() {
             hub.kill();
             hub_kills += 1;
             std::thread::sleep(Duration::from_millis(random(300)));
-            hub = start_hub(&hub_dir_s, &listen, false).0;
+            let (restarted, addr, _) = start_hub(&hub_dir_s, false);
+            proxy.retarget(addr);
+            hub = restarted;
         }
         if next == n {
             kills_after_commit += 1;

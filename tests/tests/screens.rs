@@ -13,6 +13,8 @@ use slint::ComponentHandle;
 mod calls;
 #[path = "screens/flows.rs"]
 mod flows;
+#[path = "screens/rare.rs"]
+mod rare;
 use calls::*;
 use flows::show_camera_frame;
 

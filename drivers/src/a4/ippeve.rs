@@ -23,7 +23,24 @@ impl Drop for IppEvePrinter {
 
 impl IppEvePrinter {
     /// Starts one; waits until it answers (at most 10 s). The error says what to install or start.
+    ///
+    /// ippeveprinter cannot be told to pick its own port and say it, so a free one is chosen here; when another
+    /// process takes it before ippeveprinter binds it ("Address already in use"), another port is tried.
     pub fn start(name: &str) -> Result<Self, String> {
+        let mut last = String::new();
+        for _ in 0..5 {
+            match Self::start_on_a_free_port(name)? {
+                Ok(p) => return Ok(p),
+                Err(taken) => last = taken,
+            }
+        }
+        Err(format!(
+            "ippeveprinter found no free port in 5 tries: {last}"
+        ))
+    }
+
+    /// `Ok(Err(log))` when the port was taken before ippeveprinter bound it.
+    fn start_on_a_free_port(name: &str) -> Result<Result<Self, String>, String> {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .map_err(|e| format!("no free port: {e}"))?
@@ -44,16 +61,22 @@ impl IppEvePrinter {
         .map_err(|e| format!("ippeveprinter did not start: {e}"))?;
         let mut p = Self { child, port, spool };
         for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Ok(p);
-            }
-            if let Ok(Some(status)) = p.child.try_wait() {
-                let log =
-                    std::fs::read_to_string(p.spool.with_extension("log")).unwrap_or_default();
-                return Err(format!(
-                    "ippeveprinter exited ({status}): {}\n(it needs a system D-Bus and avahi-daemon running; scripts/services starts them)",
-                    log.trim()
-                ));
+            let answers = std::net::TcpStream::connect(("127.0.0.1", port)).is_ok();
+            // Whoever answers, ippeveprinter must still be running: it exits when it could not bind.
+            match p.child.try_wait() {
+                Ok(None) if answers => return Ok(Ok(p)),
+                Ok(Some(status)) => {
+                    let log =
+                        std::fs::read_to_string(p.spool.with_extension("log")).unwrap_or_default();
+                    if log.contains("Address already in use") {
+                        return Ok(Err(log.trim().to_string()));
+                    }
+                    return Err(format!(
+                        "ippeveprinter exited ({status}): {}\n(it needs a system D-Bus and avahi-daemon running; scripts/services starts them)",
+                        log.trim()
+                    ));
+                }
+                _ => {}
             }
             std::thread::sleep(Duration::from_millis(100));
         }

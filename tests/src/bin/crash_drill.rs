@@ -6,7 +6,7 @@
 //! platform has them all.
 //!
 //! `crash_drill hub --data-dir DIR --listen ADDR [--enrol ID]` runs the reference hub (SQLite in DIR) and
-//! prints `code CODE` for a terminal to enrol with, then `listening`.
+//! prints `code CODE` for a terminal to enrol with, then `listening ADDRESS`.
 
 use kiosk::platform::outbox::Outbox;
 use kiosk::platform::Platform;
@@ -84,11 +84,11 @@ fn main() -> std::process::ExitCode {
                         Err(e) => eprintln!("crash_drill: code: {e}"),
                     }
                 }
-                let (listener, _) = kiosk_hub::bind(listen).await.unwrap_or_else(|e| {
+                let (listener, addr) = kiosk_hub::bind(listen).await.unwrap_or_else(|e| {
                     eprintln!("crash_drill: bind {listen}: {e}");
                     std::process::exit(1)
                 });
-                say("listening");
+                say(&format!("listening {addr}"));
                 let _ = kiosk_hub::serve_with(listener, hub).await;
             });
             std::process::ExitCode::SUCCESS
