@@ -42,11 +42,46 @@ impl Drop for ClerkBrowser {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
+/// Starts chromedriver on a port it binds itself (`--port=0`) and returns the port it says it took, so no
+/// other process can take the port between a pick and the bind. Its stdout is read on a thread for as long as
+/// it runs: the line with the port, then whatever it logs, so a full pipe never stalls it.
+fn start_chromedriver() -> (Child, u16) {
+    use std::io::BufRead;
+    let mut driver = Command::new("chromedriver")
+        .arg("--port=0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver (Debian's chromium-driver; scripts/system-packages installs it)");
+    let stdout = driver
+        .stdout
+        .take()
+        .expect("chromedriver's stdout is piped");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut said = Vec::new();
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if let Some(port) = line
+                .strip_prefix("ChromeDriver was started successfully on port ")
+                .and_then(|rest| rest.trim_end_matches('.').parse::<u16>().ok())
+            {
+                let _ = tx.send(Ok(port));
+            } else {
+                said.push(line);
+            }
+        }
+        let _ = tx.send(Err(said.join("\n")));
+    });
+    match rx.recv_timeout(Duration::from_secs(30)) {
+        Ok(Ok(port)) => (driver, port),
+        Ok(Err(said)) => panic!("chromedriver stopped without saying its port; it said:\n{said}"),
+        Err(_) => {
+            let _ = driver.kill();
+            panic!("chromedriver did not say its port within 30 s")
+        }
+    }
 }
 
 /// The flags that make Chromium a quiet, test-only clerk: fake media devices granted without a prompt,
@@ -76,13 +111,7 @@ pub const CHROMIUM_FLAGS: &[&str] = &[
 
 impl ClerkBrowser {
     pub async fn start(origin: &str) -> ClerkBrowser {
-        let port = free_port();
-        let driver = Command::new("chromedriver")
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("chromedriver (Debian's chromium-driver; scripts/system-packages installs it)");
+        let (driver, port) = start_chromedriver();
         let profile = crate::scratch("chromium-profile");
         let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|a| a.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.display()));
