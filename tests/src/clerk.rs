@@ -61,16 +61,19 @@ fn start_chromedriver() -> (Child, u16) {
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let mut said = Vec::new();
-        for line in std::io::BufReader::new(stdout).lines() {
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        for line in lines.by_ref() {
             let Ok(line) = line else { break };
             if let Some(port) = line
                 .strip_prefix("ChromeDriver was started successfully on port ")
                 .and_then(|rest| rest.trim_end_matches('.').parse::<u16>().ok())
             {
                 let _ = tx.send(Ok(port));
-            } else {
-                said.push(line);
+                // From here on only drained, not kept: what it logs later is nobody's question.
+                lines.for_each(drop);
+                return;
             }
+            said.push(line);
         }
         let _ = tx.send(Err(said.join("\n")));
     });
