@@ -43,7 +43,8 @@ pub enum FieldType {
 /// Where a field's value comes from before the resident sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum Prefill {
-    /// From the ID card just read: `name`, `id_number`, `sex`, `birth`, `address`.
+    /// From the ID card just read: `name`, `id_number`, `sex`, `birth`, `address`; on a card other than the
+    /// resident ID card also `card_type`, and `english_name`, `nationality` or `pass_number` as it has them.
     Card(String),
     /// From the resident's real-name record on the platform: `phone`, `bank_account`.
     Platform(String),
@@ -52,7 +53,17 @@ pub enum Prefill {
 }
 
 impl Prefill {
-    pub const CARD_FIELDS: [&'static str; 5] = ["name", "id_number", "sex", "birth", "address"];
+    pub const CARD_FIELDS: [&'static str; 9] = [
+        "name",
+        "id_number",
+        "sex",
+        "birth",
+        "address",
+        "card_type",
+        "english_name",
+        "nationality",
+        "pass_number",
+    ];
     pub const PLATFORM_FIELDS: [&'static str; 2] = ["phone", "bank_account"];
 
     /// Reads `card.name`, `platform.phone`, `cert.residence_permit.address`.

@@ -161,6 +161,10 @@ pub struct CardData {
     pub sex: String,
     pub birth: String,
     pub address: Sensitive<String>,
+    /// For a card other than the resident ID card: which document the number is on, and what only that
+    /// document has (field id, label, value), in the order a form shows them. Empty for a resident ID card
+    /// and a 随申码.
+    pub document: Vec<(&'static str, &'static str, Sensitive<String>)>,
 }
 
 impl std::fmt::Debug for CardData {
@@ -183,7 +187,32 @@ impl CardData {
             .into(),
             birth: r.birth_date.to_string(),
             address: Sensitive::new(r.address.expose().clone()),
+            document: Self::document(r),
         }
+    }
+
+    fn document(
+        r: &kiosk_drivers::IdCardRecord,
+    ) -> Vec<(&'static str, &'static str, Sensitive<String>)> {
+        if r.card_type == kiosk_drivers::CardType::ResidentId {
+            return Vec::new();
+        }
+        let mut out = vec![(
+            "card_type",
+            "证件类型",
+            Sensitive::new(r.card_type.name_zh().to_string()),
+        )];
+        if let Some(f) = &r.foreign {
+            // Known by the English name alone, it is the name already.
+            if f.english_name.expose() != r.name.expose() {
+                out.push(("english_name", "英文姓名", f.english_name.clone()));
+            }
+            out.push(("nationality", "国籍", Sensitive::new(f.nationality.clone())));
+        }
+        if let Some(p) = &r.permit {
+            out.push(("pass_number", "通行证号码", p.pass_number.clone()));
+        }
+        out
     }
 
     /// What the platform says of the holder of a 随申码.
@@ -194,6 +223,7 @@ impl CardData {
             sex: r.sex.clone(),
             birth: r.birth_date.clone(),
             address: Sensitive::new(r.address.clone()),
+            document: Vec::new(),
         }
     }
 

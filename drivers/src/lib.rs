@@ -38,6 +38,9 @@ pub mod spec;
 pub use device::{DeviceClass, DeviceId, Health};
 pub use error::DeviceError;
 pub use event::{CardProblem, DeviceEvent, KeypadKey, PaperState, Rating};
-pub use idcard::{CardType, Date, IdCardRecord, IdNumber, IdNumberError, Sex, Validity};
+pub use idcard::{
+    CardType, Date, ForeignDetails, IdCardRecord, IdNumber, IdNumberError, PermitDetails, Sex,
+    Validity,
+};
 pub use scanner::{ScanKind, ScanPayload};
 pub use sensitive::Sensitive;

@@ -1,8 +1,11 @@
 //! Simulator material shared by every device class: the sample residents whose cards the simulated reader holds.
 //!
-//! Every person here is invented. ID numbers use Yangpu's area code 310110 and carry a correct check character.
+//! Every person here is invented. Resident ID numbers use Yangpu's area code 310110; every number carries a
+//! correct check character.
 
-use crate::idcard::{CardType, Date, IdCardRecord, IdNumber, Sex, Validity};
+use crate::idcard::{
+    CardType, Date, ForeignDetails, IdCardRecord, IdNumber, PermitDetails, Sex, Validity,
+};
 use crate::sensitive::Sensitive;
 
 /// A card the simulator can insert, with a label a person picks it by (no personal data in the label).
@@ -78,8 +81,16 @@ fn date((y, m, d): (u16, u8, u8)) -> Date {
     })
 }
 
-/// The sample cards, freshly built (each call gives new copies, so a session can drop and wipe its own).
+/// The sample cards, freshly built (each call gives new copies, so a session can drop and wipe its own): the
+/// resident ID cards, then a Hong Kong residence permit and a foreigner's permanent residence card of each
+/// edition.
 pub fn sample_cards() -> Vec<SampleCard> {
+    let mut cards = resident_cards();
+    cards.extend(other_cards());
+    cards
+}
+
+fn resident_cards() -> Vec<SampleCard> {
     SAMPLES
         .iter()
         .filter_map(|s| {
@@ -112,12 +123,114 @@ pub fn sample_cards() -> Vec<SampleCard> {
                     },
                     valid_to,
                     permit: None,
+                    foreign: None,
                     photo_wlt: Sensitive::new(vec![0; 1024]),
                     photo_bmp: None,
                 },
             })
         })
         .collect()
+}
+
+/// A card of another type than the resident ID card, from a few fields; the rest as on the resident cards.
+#[allow(clippy::too_many_arguments)]
+fn other(
+    label: &'static str,
+    card_type: CardType,
+    name: &str,
+    sex: Sex,
+    birth: (u16, u8, u8),
+    number: String,
+    valid: ((u16, u8, u8), (u16, u8, u8)),
+    address: &str,
+) -> Option<SampleCard> {
+    Some(SampleCard {
+        label,
+        record: IdCardRecord {
+            card_type,
+            name: Sensitive::new(name.to_string()),
+            sex,
+            nation: None,
+            birth_date: date(birth),
+            address: Sensitive::new(address.to_string()),
+            id_number: Sensitive::new(IdNumber::parse(&number).ok()?),
+            authority: String::new(),
+            valid_from: date(valid.0),
+            valid_to: Validity::Until(date(valid.1)),
+            permit: None,
+            foreign: None,
+            photo_wlt: Sensitive::new(vec![0; 1024]),
+            photo_bmp: None,
+        },
+    })
+}
+
+fn other_cards() -> Vec<SampleCard> {
+    let gb11643 = |first17: &str| {
+        IdNumber::check_char(first17)
+            .map(|c| format!("{first17}{c}"))
+            .unwrap_or_default()
+    };
+    let mut out = Vec::new();
+    if let Some(mut c) = other(
+        "香港居民 居住证 36岁 男",
+        CardType::HkMacaoTaiwanPermit,
+        "陈家明",
+        Sex::Male,
+        (1990, 4, 18),
+        gb11643("81000019900418051"),
+        ((2023, 3, 1), (2028, 2, 28)),
+        "上海市杨浦区大连路950号1801室",
+    ) {
+        c.record.authority = "上海市公安局杨浦分局".into();
+        c.record.permit = Some(PermitDetails {
+            pass_number: Sensitive::new("H60123456".into()),
+            issue_count: 1,
+        });
+        out.push(c);
+    }
+    let first14 = "USA31008503121";
+    let number = IdNumber::icao_check(first14)
+        .map(|c| format!("{first14}{c}"))
+        .unwrap_or_default();
+    if let Some(mut c) = other(
+        "外国人 永居证2017版 41岁 男",
+        CardType::ForeignPermanentResident2017,
+        "史密斯",
+        Sex::Male,
+        (1985, 3, 12),
+        number,
+        ((2018, 6, 1), (2028, 5, 31)),
+        "",
+    ) {
+        c.record.authority = "3100".into();
+        c.record.foreign = Some(ForeignDetails {
+            english_name: Sensitive::new("SMITH, JOHN WILLIAM".into()),
+            nationality: "USA".into(),
+            edition: "01".into(),
+        });
+        out.push(c);
+    }
+    // Known by the English name only: no Chinese name on the card, and one longer than its first part.
+    let name = "GARCIA LOPEZ, MARIA DE LOS ANGELES CRISTINA";
+    if let Some(mut c) = other(
+        "外国人 永居证2023版 34岁 女",
+        CardType::ForeignPermanentResident2023,
+        name,
+        Sex::Female,
+        (1992, 7, 5),
+        gb11643("93172419920705042"),
+        ((2024, 1, 15), (2034, 1, 14)),
+        "",
+    ) {
+        c.record.foreign = Some(ForeignDetails {
+            english_name: Sensitive::new(name.into()),
+            nationality: "ESP".into(),
+            edition: "00".into(),
+        });
+        out.push(c);
+    }
+    out
 }
 
 /// How many printouts a simulated printer keeps for whoever looks (tests, the simulator window): a soak of
@@ -137,13 +250,19 @@ mod tests {
     #[test]
     fn every_sample_is_valid_and_one_is_over_65() {
         let cards = sample_cards();
-        assert_eq!(cards.len(), SAMPLES.len());
+        assert_eq!(cards.len(), SAMPLES.len() + 3);
         let today = Date::new(2026, 11, 28).unwrap();
         assert!(cards.iter().any(|c| c.record.age_on(today) >= 65));
         for c in &cards {
             let id = c.record.id_number.expose();
-            assert_eq!(id.birth_date(), Some(c.record.birth_date));
+            if !id.is_foreign_2017() {
+                assert_eq!(id.birth_date(), Some(c.record.birth_date));
+            }
             assert!(!c.label.contains(c.record.name.expose().as_str()));
+            // Every sample is what a reader would send: it survives the card text both ways.
+            let text = crate::idcard::protocol::encode_text(&c.record);
+            let back = crate::idcard::protocol::decode_text(&text, vec![]);
+            assert!(back.is_ok(), "{}: {back:?}", c.label);
         }
         assert!(cards.iter().any(|c| c.record.is_expired_on(today)));
     }

@@ -96,7 +96,16 @@ const EMPLOYERS: [&str; 6] = [
 
 fn resident(name: &str, sex: &str, birth: &str, seq: &str, address: &str) -> Resident {
     let first17 = format!("310110{}{seq}", birth.replace('-', ""));
-    let id_number = format!("{first17}{}", check_char(&first17));
+    holder(
+        format!("{first17}{}", check_char(&first17)),
+        name,
+        sex,
+        birth,
+        address,
+    )
+}
+
+fn holder(id_number: String, name: &str, sex: &str, birth: &str, address: &str) -> Resident {
     let s = seed(&id_number);
     Resident {
         phone: format!("139{:08}", s % 100_000_000),
@@ -114,13 +123,44 @@ fn resident(name: &str, sex: &str, birth: &str, seq: &str, address: &str) -> Res
     }
 }
 
+/// The simulator's other cards (drivers/src/sim.rs): a Hong Kong residence permit and a foreigner's permanent
+/// residence card of each edition. Number, name as the card gives it, sex, birth date, registered address.
+const OTHER_HOLDERS: [(&str, &str, &str, &str, &str); 3] = [
+    (
+        "810000199004180515",
+        "陈家明",
+        "男",
+        "1990-04-18",
+        "上海市杨浦区大连路950号1801室",
+    ),
+    (
+        "USA310085031214",
+        "史密斯",
+        "男",
+        "1985-03-12",
+        "上海市杨浦区国定路335号2号楼1502室",
+    ),
+    (
+        "931724199207050427",
+        "GARCIA LOPEZ, MARIA DE LOS ANGELES CRISTINA",
+        "女",
+        "1992-07-05",
+        "上海市杨浦区政通路177号901室",
+    ),
+];
+
 /// The residents: the simulator's card holders, then invented ones.
 pub fn residents() -> Vec<Resident> {
     let mut out: Vec<Resident> = CARD_HOLDERS
         .iter()
         .map(|(n, s, b, q, a)| resident(n, s, b, q, a))
         .collect();
-    for i in 0..RESIDENTS - CARD_HOLDERS.len() {
+    out.extend(
+        OTHER_HOLDERS
+            .iter()
+            .map(|(id, n, s, b, a)| holder(id.to_string(), n, s, b, a)),
+    );
+    for i in 0..RESIDENTS - CARD_HOLDERS.len() - OTHER_HOLDERS.len() {
         let s = seed(&format!("resident-{i}"));
         let name = format!(
             "{}{}",
@@ -438,7 +478,8 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), RESIDENTS, "ID numbers are distinct");
-        for r in &rs {
+        // The 2017 foreigners' card has a 15-character number with its own check (drivers' tests).
+        for r in rs.iter().filter(|r| !r.id_number.starts_with("USA")) {
             assert_eq!(r.id_number.len(), 18);
             assert_eq!(
                 r.id_number.chars().last(),

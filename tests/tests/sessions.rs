@@ -379,3 +379,48 @@ fn a_suishenma_identifies_through_the_platform() {
     term.until("the platform's answer", |k| step(k) == Some(Step::Form));
     assert!(k.terminal.borrow().resident().is_some());
 }
+
+#[test]
+fn a_foreigner_with_the_2017_card_files_with_the_card_named_on_the_case() {
+    let term = Terminal::start(&profile("simulated"), "foreign");
+    let k = term.kiosk.clone();
+    let card = sample_cards()
+        .into_iter()
+        .find(|c| c.record.card_type == kiosk_drivers::CardType::ForeignPermanentResident2017)
+        .expect("a 2017 foreigner's sample card");
+    let (name, id) = (
+        card.record.name.expose().clone(),
+        card.record.id_number.expose().as_str().to_string(),
+    );
+    assert_eq!(id.len(), 15);
+    term.insert_card(card.record);
+    term.touch("社保");
+    term.touch("社保缴费记录打印");
+    assert_eq!(step(&k), Some(Step::Form));
+    assert!(!find(&k.ui, "来自永居证").is_empty(), "the source is the card read");
+    assert!(!find(&k.ui, "外国人永久居留身份证").is_empty());
+    snapshot(&k, "e2e-foreigner-form");
+    term.touch("打印");
+    term.until("the case", |k| step(k) == Some(Step::Done));
+    term.touch("非常满意");
+    term.until("the case at the hub", |_| !term.received().cases.is_empty());
+    let r = term.received();
+    let req = &r.bodies[0];
+    assert_eq!(req.applicant.as_ref().unwrap().id_number, id);
+    let field = |id: &str| {
+        req.fields
+            .iter()
+            .find(|f| f.id == id)
+            .map(|f| f.value.clone())
+    };
+    assert_eq!(
+        field("card_card_type").as_deref(),
+        Some("外国人永久居留身份证")
+    );
+    assert_eq!(field("card_nationality").as_deref(), Some("USA"));
+    assert_eq!(
+        field("card_english_name").as_deref(),
+        Some("SMITH, JOHN WILLIAM")
+    );
+    assert_wiped(&k, &[&name, &id, "SMITH"]);
+}

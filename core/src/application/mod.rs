@@ -8,6 +8,7 @@ use kiosk_api::{CasePart, CaseReply, FieldValue, HeldMaterial, ItemKind, Upload}
 use kiosk_catalog::{Field, FieldType, Item, Kind, Prefill};
 use kiosk_drivers::Sensitive;
 
+mod card;
 mod checks;
 mod correction;
 mod earlier;
@@ -180,20 +181,10 @@ impl Application {
         });
         let mut fields: Vec<FieldState> =
             item.fields.iter().cloned().map(FieldState::new).collect();
+        if let Some(card) = card {
+            card::prefill(&mut fields, card);
+        }
         for f in &mut fields {
-            if let (Some(Prefill::Card(which)), Some(card)) = (&f.field.prefill, card) {
-                let v = match which.as_str() {
-                    "name" => card.name.expose().clone(),
-                    "id_number" => card.id_number.expose().clone(),
-                    "sex" => card.sex.clone(),
-                    "birth" => card.birth.clone(),
-                    "address" => card.address.expose().clone(),
-                    _ => String::new(),
-                };
-                if !v.is_empty() {
-                    f.set_prefill(v, Source::Card);
-                }
-            }
             // A choice with a usual answer is preset to its first choice: one touch less for most residents,
             // changed with one touch by the others. One the platform fills is left for the platform.
             if f.field.kind == FieldType::Choice

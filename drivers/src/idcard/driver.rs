@@ -139,7 +139,10 @@ impl Reader {
         let data = CardData::parse(&reply.data, fingerprint)
             .map_err(|e| DeviceError::InvalidData(e.to_string()))?;
         let record = decode_text(&data.text, data.photo).map_err(|e| match e {
-            super::protocol::TextError::Unsupported(what) => DeviceError::Unsupported(what.into()),
+            // A type mark this terminal does not know is a card it cannot read, not a broken one.
+            super::protocol::TextError::UnknownType(mark) => {
+                DeviceError::Unsupported(format!("card type mark {mark:?}"))
+            }
             e => DeviceError::InvalidData(e.to_string()),
         })?;
         Ok(CardRead {

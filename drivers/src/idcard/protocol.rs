@@ -4,9 +4,8 @@
 //! the XOR of the LEN bytes and the body. A command body is `CMD PARA data…`, a reply body `SW1 SW2 SW3 data…`.
 //! Facts: `../shared/references/idcard-ga467.md`.
 
-use super::record::{CardType, Date, IdCardRecord, IdNumber, PermitDetails, Sex, Validity};
+pub use super::text::{decode_text, encode_text, TextError};
 use crate::codec::{Decoder, Fed};
-use crate::sensitive::Sensitive;
 use thiserror::Error;
 
 pub const PREAMBLE: [u8; 5] = [0xAA, 0xAA, 0xAA, 0x96, 0x69];
@@ -17,7 +16,7 @@ pub const MAX_FRAME: usize = HEADER + MAX_LEN;
 /// A body of a reply has SW1 SW2 SW3; with CHK, LEN is at least 4. A command has CMD PARA: at least 3.
 const MIN_LEN: usize = 3;
 
-pub const TEXT_LEN: usize = 256;
+pub use super::text::TEXT_LEN;
 pub const PHOTO_LEN: usize = 1024;
 
 /// The status byte SW3 of a reply.
@@ -361,197 +360,6 @@ impl CardData {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum TextError {
-    #[error("the card text is {0} bytes, not 256")]
-    Length(usize),
-    #[error("field {field} is not valid: {reason}")]
-    Field { field: &'static str, reason: String },
-    #[error("this card type ({0}) is not supported by this terminal yet")]
-    Unsupported(&'static str),
-    #[error("unknown card type mark {0:?}")]
-    UnknownType(char),
-}
-
-/// Field offsets and sizes in bytes within the 256-byte text (UCS-2 little-endian).
-mod field {
-    pub const NAME: (usize, usize) = (0, 30);
-    pub const SEX: (usize, usize) = (30, 2);
-    pub const NATION: (usize, usize) = (32, 4);
-    pub const BIRTH: (usize, usize) = (36, 16);
-    pub const ADDRESS: (usize, usize) = (52, 70);
-    pub const ID_NUMBER: (usize, usize) = (122, 36);
-    pub const AUTHORITY: (usize, usize) = (158, 30);
-    pub const VALID_FROM: (usize, usize) = (188, 16);
-    pub const VALID_TO: (usize, usize) = (204, 16);
-    /// 港澳台居民居住证: pass number (通行证号码) and how often it was issued (签发次数).
-    pub const PASS_NUMBER: (usize, usize) = (220, 18);
-    pub const ISSUE_COUNT: (usize, usize) = (238, 4);
-    pub const CARD_TYPE: usize = 248;
-}
-
-fn utf16_field(text: &[u8], (off, len): (usize, usize)) -> Result<String, TextError> {
-    let units: Vec<u16> = text[off..off + len]
-        .chunks_exact(2)
-        .map(|c| u16::from_le_bytes([c[0], c[1]]))
-        .collect();
-    let s = String::from_utf16(&units).map_err(|_| TextError::Field {
-        field: "text",
-        reason: "not UCS-2".into(),
-    })?;
-    Ok(s.trim_end_matches([' ', '\0']).trim().to_string())
-}
-
-fn bad(field: &'static str, reason: impl Into<String>) -> TextError {
-    TextError::Field {
-        field,
-        reason: reason.into(),
-    }
-}
-
-/// Decodes the card text into a record. Every field is checked; a card that does not decode cleanly is refused
-/// with the field named, never passed on half-read.
-pub fn decode_text(text: &[u8], photo: Vec<u8>) -> Result<IdCardRecord, TextError> {
-    if text.len() != TEXT_LEN {
-        return Err(TextError::Length(text.len()));
-    }
-    let card_type = match text[field::CARD_TYPE] {
-        b' ' | 0 => CardType::ResidentId,
-        b'J' => CardType::HkMacaoTaiwanPermit,
-        b'I' => {
-            return Err(TextError::Unsupported(
-                "foreigner's permanent residence card (外国人永久居留身份证)",
-            ))
-        }
-        b => return Err(TextError::UnknownType(char::from(b))),
-    };
-    let name = utf16_field(text, field::NAME)?;
-    if name.is_empty() {
-        return Err(bad("name", "empty"));
-    }
-    let sex_s = utf16_field(text, field::SEX)?;
-    let sex = sex_s
-        .chars()
-        .next()
-        .and_then(Sex::from_code)
-        .ok_or_else(|| bad("sex", "not one of 0, 1, 2, 9"))?;
-    let nation = match card_type {
-        CardType::ResidentId => {
-            let n: u8 = utf16_field(text, field::NATION)?
-                .parse()
-                .map_err(|_| bad("nation", "not a number"))?;
-            if !((1..=56).contains(&n) || n == 97 || n == 98) {
-                return Err(bad("nation", format!("code {n} is not 01–56, 97 or 98")));
-            }
-            Some(n)
-        }
-        _ => None,
-    };
-    let birth_date = Date::parse_yyyymmdd(&utf16_field(text, field::BIRTH)?)
-        .ok_or_else(|| bad("birth date", "not a YYYYMMDD date"))?;
-    let address = utf16_field(text, field::ADDRESS)?;
-    let id = IdNumber::parse(&utf16_field(text, field::ID_NUMBER)?)
-        .map_err(|e| bad("ID number", e.to_string()))?;
-    if id.birth_date() != Some(birth_date) {
-        return Err(bad("ID number", "its birth date differs from the card's"));
-    }
-    let authority = utf16_field(text, field::AUTHORITY)?;
-    let valid_from = Date::parse_yyyymmdd(&utf16_field(text, field::VALID_FROM)?)
-        .ok_or_else(|| bad("valid from", "not a YYYYMMDD date"))?;
-    let to = utf16_field(text, field::VALID_TO)?;
-    let valid_to = if to == "长期" {
-        Validity::LongTerm
-    } else {
-        Validity::Until(
-            Date::parse_yyyymmdd(&to).ok_or_else(|| bad("valid to", "not a date or 长期"))?,
-        )
-    };
-    let permit = match card_type {
-        CardType::HkMacaoTaiwanPermit => {
-            let pass = utf16_field(text, field::PASS_NUMBER)?;
-            if pass.is_empty() {
-                return Err(bad("pass number", "empty on a residence permit"));
-            }
-            let count = utf16_field(text, field::ISSUE_COUNT)?
-                .parse()
-                .map_err(|_| bad("issue count", "not a number"))?;
-            Some(PermitDetails {
-                pass_number: Sensitive::new(pass),
-                issue_count: count,
-            })
-        }
-        _ => None,
-    };
-    Ok(IdCardRecord {
-        card_type,
-        name: Sensitive::new(name),
-        sex,
-        nation,
-        birth_date,
-        address: Sensitive::new(address),
-        id_number: Sensitive::new(id),
-        authority,
-        valid_from,
-        valid_to,
-        permit,
-        photo_wlt: Sensitive::new(photo),
-        photo_bmp: None,
-    })
-}
-
-fn put_utf16(text: &mut [u8], (off, len): (usize, usize), value: &str) {
-    let mut units: Vec<u16> = value.encode_utf16().collect();
-    units.resize(len / 2, u16::from(b' '));
-    for (i, u) in units.iter().take(len / 2).enumerate() {
-        let [lo, hi] = u.to_le_bytes();
-        text[off + 2 * i] = lo;
-        text[off + 2 * i + 1] = hi;
-    }
-}
-
-fn yyyymmdd(d: Date) -> String {
-    format!("{:04}{:02}{:02}", d.year, d.month, d.day)
-}
-
-/// Encodes a record as a card holds it: what the simulated reader sends, and the inverse of [`decode_text`].
-pub fn encode_text(r: &IdCardRecord) -> [u8; TEXT_LEN] {
-    let mut t = [0u8; TEXT_LEN];
-    for pair in t.chunks_exact_mut(2) {
-        pair.copy_from_slice(&[b' ', 0]);
-    }
-    put_utf16(&mut t, field::NAME, r.name.expose());
-    let sex = match r.sex {
-        Sex::Unknown => "0",
-        Sex::Male => "1",
-        Sex::Female => "2",
-        Sex::NotStated => "9",
-    };
-    put_utf16(&mut t, field::SEX, sex);
-    if let Some(n) = r.nation {
-        put_utf16(&mut t, field::NATION, &format!("{n:02}"));
-    }
-    put_utf16(&mut t, field::BIRTH, &yyyymmdd(r.birth_date));
-    put_utf16(&mut t, field::ADDRESS, r.address.expose());
-    put_utf16(&mut t, field::ID_NUMBER, r.id_number.expose().as_str());
-    put_utf16(&mut t, field::AUTHORITY, &r.authority);
-    put_utf16(&mut t, field::VALID_FROM, &yyyymmdd(r.valid_from));
-    let to = match r.valid_to {
-        Validity::LongTerm => "长期".to_string(),
-        Validity::Until(d) => yyyymmdd(d),
-    };
-    put_utf16(&mut t, field::VALID_TO, &to);
-    if let Some(p) = &r.permit {
-        put_utf16(&mut t, field::PASS_NUMBER, p.pass_number.expose());
-        put_utf16(&mut t, field::ISSUE_COUNT, &format!("{:02}", p.issue_count));
-    }
-    t[field::CARD_TYPE] = match r.card_type {
-        CardType::ResidentId => b' ',
-        CardType::HkMacaoTaiwanPermit => b'J',
-        CardType::ForeignPermanentResident => b'I',
-    };
-    t
-}
-
 /// The SAM's identity as vendor tools print it: `%02d.%02d-%08u-%010u-%010u` over its 16 data bytes, read as
 /// little-endian integers (2, 2, 4, 4, 4 bytes) the way public host code casts them.
 pub fn format_sam_id(data: &[u8]) -> Option<String> {
@@ -572,6 +380,7 @@ pub fn format_sam_id(data: &[u8]) -> Option<String> {
 mod tests {
     use super::*;
     use crate::codec::decode_all;
+    use crate::idcard::IdCardRecord;
     use crate::sim::sample_cards;
 
     fn hex(s: &str) -> Vec<u8> {
@@ -685,62 +494,6 @@ mod tests {
         let mut dec = FrameDecoder::new();
         let out = decode_all(&mut dec, &hex("AA AA AA 96 69 FF FF 00"));
         assert_eq!(out, vec![Err(FrameError::Length(0xFFFF))]);
-    }
-
-    #[test]
-    fn cards_that_do_not_decode_cleanly_are_refused_by_field() {
-        let card = &sample_cards()[2].record;
-        let mut text = encode_text(card);
-        // Break the ID number's check digit.
-        let (off, _) = field::ID_NUMBER;
-        text[off + 34] = if text[off + 34] == b'1' { b'2' } else { b'1' };
-        let err = decode_text(&text, vec![]).unwrap_err();
-        assert!(
-            matches!(
-                err,
-                TextError::Field {
-                    field: "ID number",
-                    ..
-                }
-            ),
-            "{err}"
-        );
-
-        let mut text = encode_text(card);
-        text[field::CARD_TYPE] = b'I';
-        assert!(matches!(
-            decode_text(&text, vec![]),
-            Err(TextError::Unsupported(_))
-        ));
-        text[field::CARD_TYPE] = b'Q';
-        assert_eq!(
-            decode_text(&text, vec![]).unwrap_err(),
-            TextError::UnknownType('Q')
-        );
-        assert_eq!(
-            decode_text(&text[..100], vec![]).unwrap_err(),
-            TextError::Length(100)
-        );
-    }
-
-    #[test]
-    fn a_residence_permit_decodes_its_own_fields() {
-        let mut card = sample_cards()[3].record.clone();
-        let first17 = "81000019951108013";
-        let id = format!("{first17}{}", IdNumber::check_char(first17).unwrap());
-        card.id_number = Sensitive::new(IdNumber::parse(&id).unwrap());
-        card.card_type = CardType::HkMacaoTaiwanPermit;
-        card.nation = None;
-        card.permit = Some(PermitDetails {
-            pass_number: Sensitive::new("H12345678".into()),
-            issue_count: 2,
-        });
-        let back = decode_text(&encode_text(&card), vec![]).unwrap();
-        assert_eq!(back.card_type, CardType::HkMacaoTaiwanPermit);
-        assert_eq!(back.nation, None);
-        let p = back.permit.unwrap();
-        assert_eq!(p.pass_number.expose(), "H12345678");
-        assert_eq!(p.issue_count, 2);
     }
 
     #[test]

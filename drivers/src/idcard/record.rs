@@ -1,9 +1,9 @@
 //! The record on a resident ID card (二代证) or residence permit, as the GA 467 reader hands it over, and the
 //! rules every ID number obeys.
 
+use super::number::IdNumber;
 use crate::sensitive::Sensitive;
 use std::fmt;
-use thiserror::Error;
 use zeroize::Zeroize;
 
 /// A calendar date as printed on the card (YYYYMMDD).
@@ -83,8 +83,30 @@ pub enum CardType {
     ResidentId,
     /// 港澳台居民居住证
     HkMacaoTaiwanPermit,
-    /// 外国人永久居留身份证
-    ForeignPermanentResident,
+    /// 外国人永久居留身份证, 2017 edition (mark `I`, 15-character number)
+    ForeignPermanentResident2017,
+    /// 外国人永久居留身份证, 2023 edition (mark `Y`, 18-character number)
+    ForeignPermanentResident2023,
+}
+
+impl CardType {
+    /// The card's name as a form and a clerk say it.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            CardType::ResidentId => "居民身份证",
+            CardType::HkMacaoTaiwanPermit => "港澳台居民居住证",
+            CardType::ForeignPermanentResident2017 | CardType::ForeignPermanentResident2023 => {
+                "外国人永久居留身份证"
+            }
+        }
+    }
+
+    pub fn is_foreign(self) -> bool {
+        matches!(
+            self,
+            CardType::ForeignPermanentResident2017 | CardType::ForeignPermanentResident2023
+        )
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,69 +114,6 @@ pub enum Validity {
     Until(Date),
     /// 长期
     LongTerm,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum IdNumberError {
-    #[error("an ID number has 18 characters, this one has {0}")]
-    Length(usize),
-    #[error("an ID number is 17 digits and a check character (0-9 or X)")]
-    Characters,
-    #[error("the birth date inside the ID number is not a date")]
-    BirthDate,
-    #[error("the check character does not match (mistyped or misread)")]
-    CheckDigit,
-}
-
-/// An 18-character citizen ID number whose check character (ISO 7064 MOD 11-2) is right.
-#[derive(Clone, PartialEq, Eq, Zeroize)]
-pub struct IdNumber(String);
-
-impl IdNumber {
-    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
-
-    pub fn parse(s: &str) -> Result<Self, IdNumberError> {
-        let s = s.trim().to_ascii_uppercase();
-        let chars: Vec<char> = s.chars().collect();
-        if chars.len() != 18 {
-            return Err(IdNumberError::Length(chars.len()));
-        }
-        let mut sum = 0;
-        for (c, w) in chars[..17].iter().zip(Self::WEIGHTS) {
-            sum += c.to_digit(10).ok_or(IdNumberError::Characters)? * w;
-        }
-        if !(chars[17].is_ascii_digit() || chars[17] == 'X') {
-            return Err(IdNumberError::Characters);
-        }
-        Date::parse_yyyymmdd(&s[6..14]).ok_or(IdNumberError::BirthDate)?;
-        if Self::CHECK[(sum % 11) as usize] != chars[17] {
-            return Err(IdNumberError::CheckDigit);
-        }
-        Ok(Self(s))
-    }
-
-    /// The check character for the first 17 digits; used by simulators and tests to make valid numbers.
-    pub fn check_char(first17: &str) -> Option<char> {
-        let digits: Option<Vec<u32>> = first17.chars().map(|c| c.to_digit(10)).collect();
-        let digits = digits.filter(|d| d.len() == 17)?;
-        let sum: u32 = digits.iter().zip(Self::WEIGHTS).map(|(d, w)| d * w).sum();
-        Some(Self::CHECK[(sum % 11) as usize])
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub fn birth_date(&self) -> Option<Date> {
-        Date::parse_yyyymmdd(&self.0[6..14])
-    }
-}
-
-impl fmt::Debug for IdNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("IdNumber(‹redacted›)")
-    }
 }
 
 /// Fields of a 港澳台居民居住证 that a resident ID card does not have.
@@ -166,23 +125,40 @@ pub struct PermitDetails {
     pub issue_count: u8,
 }
 
+/// Fields of a 外国人永久居留身份证 that a resident ID card does not have.
+#[derive(Debug, Clone)]
+pub struct ForeignDetails {
+    /// The name in Latin letters, as on the card (up to 60 characters on the 2017 card, 46 on the 2023 one).
+    pub english_name: Sensitive<String>,
+    /// ISO 3166-1 alpha-3 (`USA`); the 2023 card's numeric code is shown as alpha-3 where ISO knows it, as
+    /// the three digits where it does not.
+    pub nationality: String,
+    /// The 2023 card's renewals (换证次数) or the 2017 card's version, as the card has it.
+    pub edition: String,
+}
+
 /// The text part of a card. Everything that identifies the person is [`Sensitive`]; the birth date, which is
 /// also the middle of the ID number, is left out of `Debug` (logs).
 #[derive(Clone)]
 pub struct IdCardRecord {
     pub card_type: CardType,
+    /// The name in Chinese characters; on a foreigner's card without one, the English name.
     pub name: Sensitive<String>,
     pub sex: Sex,
     /// Nationality code, 01..56 (01 = 汉), 97, 98; none on a residence permit.
     pub nation: Option<u8>,
     pub birth_date: Date,
+    /// Empty on a foreigner's card, which has no address.
     pub address: Sensitive<String>,
     pub id_number: Sensitive<IdNumber>,
+    /// The issuing authority; on the 2017 foreigners' card its code, on the 2023 one nothing.
     pub authority: String,
     pub valid_from: Date,
     pub valid_to: Validity,
     /// What only a Hong Kong/Macao/Taiwan residence permit carries.
     pub permit: Option<PermitDetails>,
+    /// What only a foreigner's permanent residence card carries.
+    pub foreign: Option<ForeignDetails>,
     /// The card photo, opaque "wlt" bytes only a vendor library decodes.
     pub photo_wlt: Sensitive<Vec<u8>>,
     /// The photo as a BMP, when the vendor's decoder is installed.
@@ -203,6 +179,7 @@ impl std::fmt::Debug for IdCardRecord {
             .field("valid_from", &self.valid_from)
             .field("valid_to", &self.valid_to)
             .field("permit", &self.permit)
+            .field("foreign", &self.foreign)
             .field("photo_wlt", &self.photo_wlt)
             .field("photo_bmp", &self.photo_bmp)
             .finish()
@@ -225,31 +202,6 @@ impl IdCardRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn check_digit_accepts_good_and_rejects_bad() {
-        let first17 = "11010519491231002";
-        let c = IdNumber::check_char(first17).unwrap();
-        assert_eq!(c, 'X');
-        assert!(IdNumber::parse("11010519491231002X").is_ok());
-        assert!(IdNumber::parse("11010519491231002x").is_ok());
-        assert_eq!(
-            IdNumber::parse("110105194912310021"),
-            Err(IdNumberError::CheckDigit)
-        );
-        assert_eq!(
-            IdNumber::parse("1101051949123100"),
-            Err(IdNumberError::Length(16))
-        );
-        assert_eq!(
-            IdNumber::parse("11010519491331002X"),
-            Err(IdNumberError::BirthDate)
-        );
-        assert_eq!(
-            IdNumber::parse("1101051949123100AX"),
-            Err(IdNumberError::Characters)
-        );
-    }
 
     #[test]
     fn ages_count_whole_years() {

@@ -78,7 +78,8 @@ pub fn idcard(port: &str, baud: Option<u32>, json: bool, wait: Duration) -> Outc
         let card_type = match r.card_type {
             CardType::ResidentId => "resident ID card",
             CardType::HkMacaoTaiwanPermit => "Hong Kong/Macao/Taiwan residence permit",
-            CardType::ForeignPermanentResident => "foreigner's permanent residence card",
+            CardType::ForeignPermanentResident2017 => "foreigner's permanent residence card (2017)",
+            CardType::ForeignPermanentResident2023 => "foreigner's permanent residence card (2023)",
         };
         let sex = match r.sex {
             Sex::Male => "男",
@@ -99,6 +100,7 @@ pub fn idcard(port: &str, baud: Option<u32>, json: bool, wait: Duration) -> Outc
                 "address": mask_address(r.address.expose()), "authority": r.authority,
                 "valid_from": r.valid_from.to_string(), "valid_to": valid_to,
                 "photo_bytes": r.photo_wlt.expose().len(), "photo_decoded": photo,
+                "nationality": r.foreign.as_ref().map(|f| f.nationality.clone()),
             })
             .to_string())
         } else {

@@ -353,7 +353,7 @@ pub fn present(ui: &KioskWindow, t: &Terminal, candidates: &[String], pictures: 
                 source: f
                     .source
                     .as_ref()
-                    .map(|s| super::materials::source_text(s, lang))
+                    .map(|s| super::materials::source_text(s, lang, a.card_type()))
                     .unwrap_or_default(),
                 problem: match (f.checked, f.problem) {
                     (true, Some(p)) => problem_text(p, lang).into(),

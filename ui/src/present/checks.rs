@@ -45,7 +45,7 @@ pub fn row(a: &Application, c: &Concern, lang: Language) -> ConcernRow {
         ),
         Concern::Contradicts { field, source } => {
             let label = a.fields.get(*field).map_or("", |f| f.field.label.as_str());
-            let from = super::materials::source_text(source, lang);
+            let from = super::materials::source_text(source, lang, a.card_type());
             // "来自电子证照（…）" / "from your e-certificate (…)": what the value differs from.
             let record = from
                 .trim_start_matches("来自")
