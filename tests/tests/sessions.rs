@@ -397,7 +397,10 @@ fn a_foreigner_with_the_2017_card_files_with_the_card_named_on_the_case() {
     term.touch("社保");
     term.touch("社保缴费记录打印");
     assert_eq!(step(&k), Some(Step::Form));
-    assert!(!find(&k.ui, "来自永居证").is_empty(), "the source is the card read");
+    assert!(
+        !find(&k.ui, "来自永居证").is_empty(),
+        "the source is the card read"
+    );
     assert!(!find(&k.ui, "外国人永久居留身份证").is_empty());
     snapshot(&k, "e2e-foreigner-form");
     term.touch("打印");

@@ -30,7 +30,9 @@ fn certificate_name(id: &str, lang: Language) -> String {
 pub(super) fn source_text(s: &Source, lang: Language, card_type: Option<&str>) -> SharedString {
     let (zh, en) = match s {
         Source::Card => match card_type {
-            Some("港澳台居民居住证") => ("来自居住证".into(), "from your residence permit".into()),
+            Some("港澳台居民居住证") => {
+                ("来自居住证".into(), "from your residence permit".into())
+            }
             Some("外国人永久居留身份证") => (
                 "来自永居证".into(),
                 "from your permanent residence card".into(),
