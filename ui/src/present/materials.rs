@@ -29,16 +29,20 @@ fn certificate_name(id: &str, lang: Language) -> String {
 /// `card_type` is the form's 证件类型 when the card was not a resident ID card: the source says which card.
 pub(super) fn source_text(s: &Source, lang: Language, card_type: Option<&str>) -> SharedString {
     let (zh, en) = match s {
-        Source::Card => match card_type {
-            Some("港澳台居民居住证") => {
+        Source::Card => {
+            // The names are the driver's (`CardType::name_zh`), so a renamed card cannot fall through to 身份证.
+            use kiosk_drivers::CardType;
+            if card_type == Some(CardType::HkMacaoTaiwanPermit.name_zh()) {
                 ("来自居住证".into(), "from your residence permit".into())
+            } else if card_type == Some(CardType::ForeignPermanentResident2023.name_zh()) {
+                (
+                    "来自永居证".into(),
+                    "from your permanent residence card".into(),
+                )
+            } else {
+                ("来自身份证".into(), "from your ID card".into())
             }
-            Some("外国人永久居留身份证") => (
-                "来自永居证".into(),
-                "from your permanent residence card".into(),
-            ),
-            _ => ("来自身份证".into(), "from your ID card".into()),
-        },
+        }
         Source::Platform => (
             "来自一网通办实名信息".into(),
             "from your government account".into(),
