@@ -33,6 +33,7 @@ pub mod serial;
 pub mod sim;
 #[cfg(feature = "io")]
 pub mod simio;
+pub mod smartcard;
 pub mod spec;
 
 pub use device::{DeviceClass, DeviceId, Health};
